@@ -1,0 +1,43 @@
+# make serve   set up, build, serve the page on http://127.0.0.1:8000/web/
+# make test    set up, build, run every test (native sanitizers, Node, browser)
+# make bench   benchmarks against XNNPACK (tfjs-backend-wasm) and onnxruntime-web
+PORT ?= 8000
+SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
+MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
+
+.PHONY: all setup setup-serve build test test-native test-node serve bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh test
+
+setup-serve:
+	@scripts/setup.sh serve
+
+$(MODULES) &: $(SOURCES) build.sh
+	./build.sh
+
+build: $(MODULES)
+
+serve: setup-serve
+	@$(MAKE) --no-print-directory build
+	node scripts/serve.mjs $(PORT)
+
+test: setup
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory test-native
+	@$(MAKE) --no-print-directory test-node
+
+test-native:
+	bash tests/native/run.sh
+
+test-node:
+	node --test --test-concurrency=1 tests/
+
+bench: setup
+	@$(MAKE) --no-print-directory build
+	node bench/run.mjs
+
+clean:
+	rm -rf web/build tests/native/build test-artifacts

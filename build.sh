@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the C core into two standalone WebAssembly modules (no Emscripten JS
+# glue; web/cnn.js instantiates them itself):
+#   web/build/cnn-simd.wasm    SIMD128 microkernels (-msimd128)
+#   web/build/cnn-scalar.wasm  their scalar twins
+# Usage: ./build.sh            (EMCC=... to use another emcc, e.g. from emsdk)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+EMCC=${EMCC:-emcc}
+# Debian's emscripten 3.1.6 finds its node modules only through NODE_PATH.
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
+
+common_sources=$(ls src/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
+simd_sources=$(ls src/kernels/*-wasmsimd.c)
+
+flags=(-std=c11 -O3 -Wall -Wextra -Werror --no-entry
+  -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=4MB -sMAXIMUM_MEMORY=2GB
+  -sTOTAL_STACK=256KB -sEXPORTED_FUNCTIONS=_malloc,_free -sERROR_ON_UNDEFINED_SYMBOLS=1
+  -sFILESYSTEM=0 -sSUPPORT_LONGJMP=0)
+
+mkdir -p web/build
+# shellcheck disable=SC2086
+"$EMCC" "${flags[@]}" -msimd128 $common_sources $simd_sources -o web/build/cnn-simd.wasm
+# shellcheck disable=SC2086
+"$EMCC" "${flags[@]}" $common_sources -o web/build/cnn-scalar.wasm
+ls -l web/build/*.wasm | awk '{print $5, $9}'

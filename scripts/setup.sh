@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what `make serve` and `make test` need, only what is missing, and
+# says exactly what to install when it cannot (not root, or no apt).
+#   Debian packages: emscripten (emcc), nodejs + npm (Node >= 20), chromium
+#   (browser tests); npm dev dependencies pinned by package-lock.json.
+# Usage: scripts/setup.sh [serve|test]   (serve skips what only tests need)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-test}
+
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+{ have emcc || [ -n "${EMCC:-}" ]; } || missing+=(emscripten)
+{ have node && [ "$(node_major)" -ge 20 ]; } || missing+=(nodejs)
+have npm || missing+=(npm)
+if [ "$purpose" = test ]; then
+  have cc || missing+=(gcc)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && have apt-get; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing ${missing[*]}." >&2
+    echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+    echo "setup: (emscripten may also come from emsdk: set EMCC=/path/to/emcc; Node must be 20 or newer)" >&2
+    exit 1
+  fi
+fi
+
+# npm dev dependencies, exactly as locked; reinstalled when the lock changes.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

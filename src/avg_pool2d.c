@@ -1,0 +1,43 @@
+/* avg_pool2d.c — average pooling, forward and backward.
+   https://pytorch.org/docs/stable/generated/torch.nn.AvgPool2d.html
+
+   Shapes: in [N, C, H, W], out [N, C, OH, OW]. For output (oh, ow) the window is
+     rows [oh·stride_h − pad_top, min(oh·stride_h − pad_top + KH, H + pad_bottom))
+   (columns alike), and
+     out = Σ window ∩ input / divisor,
+     divisor = the window's size including padding when count_include_pad,
+               else the number of input cells in it.
+   (A ceil_mode window that hangs past the right padding counts only up to it.)
+   Backward: each input cell of the window receives grad_out / divisor. */
+#include "internal.h"
+#include "kernels/pool.h"
+
+cnn_status cnn_avg_pool2d_forward(float *out, const float *in, const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_avg_pool2d_geometry(&g);
+    if (status) return status;
+    const long planes = (long)g.batch * g.in_channels;
+    const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
+    for (long p = 0; p < planes; p++)
+        CNN_AVG_POOL_PLANE(out + p * out_plane, in + p * in_plane, &g);
+    return CNN_OK;
+}
+
+cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out,
+                                   const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_avg_pool2d_geometry(&g);
+    if (status) return status;
+    const long planes = (long)g.batch * g.in_channels;
+    const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
+    for (long p = 0; p < planes; p++)
+        for (int oh = 0; oh < g.out_height; oh++)
+            for (int ow = 0; ow < g.out_width; ow++) {
+                const cnn_avg_window w = cnn_avg_pool_window(&g, oh, ow);
+                const float share = grad_out[p * out_plane + (long)oh * g.out_width + ow] / w.divisor;
+                float *plane = grad_in + p * in_plane;
+                for (int h = w.row_begin; h < w.row_end; h++)
+                    for (int x = w.col_begin; x < w.col_end; x++) plane[(long)h * g.in_width + x] += share;
+            }
+    return CNN_OK;
+}

@@ -1,0 +1,109 @@
+/* conv2d.c — 2-D convolution, forward and backward, as im2col + GEMM.
+   https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html
+
+   Shapes: in [N, C, H, W], weight [OC, C/G, KH, KW], bias [OC], out [N, OC, OH, OW].
+   For each batch n and group g (C/G input and OC/G output channels):
+     col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
+     out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
+   Backward (accumulating):
+     grad_in[n, g] += col2im(weight[g]ᵀ · grad_out[n, g])
+     grad_weight[g] += grad_out[n, g] · colᵀ
+     grad_bias      += Σ_{n,oh,ow} grad_out */
+#include <stdlib.h>
+#include "internal.h"
+
+/* The input of a conv read through its windows. */
+static cnn_window_view input_view(const cnn_geometry *g) {
+    cnn_window_view v = {g->in_channels / g->groups, g->in_height, g->in_width, g->out_height,
+                         g->out_width, g->kernel_h, g->kernel_w, g->stride_h, g->stride_w,
+                         g->pad_top, g->pad_left, g->dilation_h, g->dilation_w};
+    return v;
+}
+
+/* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
+static int is_pointwise(const cnn_window_view *v) {
+    return v->kernel_h == 1 && v->kernel_w == 1 && v->stride_h == 1 && v->stride_w == 1 &&
+           v->pad_top == 0 && v->pad_left == 0 && v->image_h == v->cols_h && v->image_w == v->cols_w;
+}
+
+void cnn_fill_bias(float *out, const float *bias, int channels, long plane) {
+    for (int c = 0; c < channels; c++)
+        for (long i = 0; i < plane; i++) out[c * plane + i] = bias ? bias[c] : 0.0f;
+}
+
+void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels,
+                              long plane) {
+    for (int c = 0; c < channels; c++) {
+        double sum = 0.0;
+        for (int n = 0; n < batch; n++) {
+            const float *p = grad_out + ((long)n * channels + c) * plane;
+            for (long i = 0; i < plane; i++) sum += p[i];
+        }
+        grad_bias[c] += (float)sum;
+    }
+}
+
+cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
+                              const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_conv2d_geometry(&g);
+    if (status) return status;
+    const cnn_window_view v = input_view(&g);
+    const int group_out = g.out_channels / g.groups;
+    const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
+    const long in_plane = (long)g.in_height * g.in_width;
+    float *col = is_pointwise(&v) ? NULL : cnn_alloc_floats("conv2d", (long long)rows * cols);
+    if (!is_pointwise(&v) && !col) return CNN_OUT_OF_MEMORY;
+    for (int n = 0; n < g.batch && !status; n++) {
+        float *out_n = out + (long)n * g.out_channels * cols;
+        cnn_fill_bias(out_n, bias, g.out_channels, cols);
+        for (int group = 0; group < g.groups && !status; group++) {
+            const float *image = in + ((long)n * g.in_channels + (long)group * v.channels) * in_plane;
+            if (col) cnn_im2col(col, image, &v);
+            status = cnn_gemm(out_n + (long)group * group_out * cols, cols,
+                              weight + (long)group * group_out * rows, rows, 1, col ? col : image,
+                              cols, 1, group_out, cols, rows, 1);
+        }
+    }
+    free(col);
+    return status;
+}
+
+cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
+                               const float *grad_out, const float *in, const float *weight,
+                               const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_conv2d_geometry(&g);
+    if (status) return status;
+    const cnn_window_view v = input_view(&g);
+    const int group_out = g.out_channels / g.groups;
+    const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
+    const long in_plane = (long)g.in_height * g.in_width;
+    if (grad_bias) cnn_accumulate_bias_grad(grad_bias, grad_out, g.batch, g.out_channels, cols);
+    if (!grad_in && !grad_weight) return CNN_OK;
+    const int pointwise = is_pointwise(&v);
+    float *col = pointwise && !grad_in ? NULL : cnn_alloc_floats("conv2d backward", (long long)rows * cols);
+    if (!col && !(pointwise && !grad_in)) return CNN_OUT_OF_MEMORY;
+    for (int n = 0; n < g.batch && !status; n++)
+        for (int group = 0; group < g.groups && !status; group++) {
+            const long in_offset = ((long)n * g.in_channels + (long)group * v.channels) * in_plane;
+            const float *grad_out_ng = grad_out + ((long)n * g.out_channels + (long)group * group_out) * cols;
+            const float *weight_g = weight + (long)group * group_out * rows;
+            if (grad_weight) {
+                const float *unfolded = in + in_offset;
+                if (!pointwise) {
+                    cnn_im2col(col, in + in_offset, &v);
+                    unfolded = col;
+                }
+                status = cnn_gemm(grad_weight + (long)group * group_out * rows, rows, grad_out_ng, cols,
+                                  1, unfolded, 1, cols, group_out, rows, cols, 1);
+            }
+            if (grad_in && !status) {
+                status = cnn_gemm(col, cols, weight_g, 1, rows, grad_out_ng, cols, 1, rows, cols,
+                                  group_out, 0);
+                cnn_col2im(grad_in + in_offset, col, &v);
+            }
+        }
+    free(col);
+    return status;
+}

@@ -1,0 +1,49 @@
+/* internal.h — helpers shared by the op files; not part of the public API. */
+#ifndef CNN_INTERNAL_H
+#define CNN_INTERNAL_H
+
+#include <stddef.h>
+#include "cnn.h"
+
+/* Largest element count of one tensor: every index fits an int32. */
+#define CNN_MAX_ELEMENTS 0x7fffffffLL
+
+/* Records "op: message" as the last error and returns status. */
+cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* malloc of count floats (or ints); NULL with CNN_OUT_OF_MEMORY recorded on failure. */
+float *cnn_alloc_floats(const char *op, long long count);
+
+/* Checks that a count is a positive size and that a product of sizes stays
+   within CNN_MAX_ELEMENTS; "name" is the argument the caller reports. */
+cnn_status cnn_check_positive(const char *op, const char *name, long long value);
+cnn_status cnn_check_elements(const char *op, const char *name, long long count);
+
+/* C[m×n] (+)= A[m×k] · B[k×n], with A(i,p) = a[i·a_row + p·a_col] and
+   B(p,j) = b[p·b_row + j·b_col], so transposes are only strides; C row-major
+   with leading dimension ldc. accumulate = 0 overwrites C. */
+cnn_status cnn_gemm(float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+                    int b_row, int b_col, int m, int n, int k, int accumulate);
+
+/* The window arithmetic of one convolution seen from its large image side:
+   the image [channels, image_h, image_w] is read (im2col) or written (col2im)
+   through windows of kernel_h × kernel_w taps, giving a column matrix
+   [channels·kernel_h·kernel_w, cols_h·cols_w]. conv2d forward reads its input
+   this way; conv_transpose2d forward writes its output this way. */
+typedef struct {
+    int channels, image_h, image_w, cols_h, cols_w;
+    int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+} cnn_window_view;
+
+void cnn_im2col(float *col, const float *image, const cnn_window_view *v);
+/* image += col2im(col): the adjoint of im2col. */
+void cnn_col2im(float *image, const float *col, const cnn_window_view *v);
+
+/* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
+void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
+/* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */
+void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels,
+                              long plane);
+
+#endif

@@ -1,0 +1,34 @@
+/* f32-maxpool-scalar.c — max pooling of one plane, the scalar twin (see max_pool2d.c). */
+#include <math.h>
+#include "pool.h"
+
+void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g,
+                       int out_row, int out_col) {
+    const int row0 = out_row * g->stride_h - g->pad_top, col0 = out_col * g->stride_w - g->pad_left;
+    float best = -INFINITY;
+    int32_t best_index = -1;
+    for (int kh = 0; kh < g->kernel_h; kh++) {
+        const int h = row0 + kh * g->dilation_h;
+        if (h < 0 || h >= g->in_height) continue;
+        for (int kw = 0; kw < g->kernel_w; kw++) {
+            const int w = col0 + kw * g->dilation_w;
+            if (w < 0 || w >= g->in_width) continue;
+            const int32_t index = h * g->in_width + w;
+            const float value = in[index];
+            if (best_index < 0 || value > best || isnan(value)) {
+                best = value;
+                best_index = index;
+            }
+        }
+    }
+    *out = best;
+    *argmax = best_index;
+}
+
+void cnn_f32_maxpool__scalar(float *out, int32_t *argmax, const float *in, const cnn_geometry *g) {
+    for (int oh = 0; oh < g->out_height; oh++)
+        for (int ow = 0; ow < g->out_width; ow++) {
+            const int i = oh * g->out_width + ow;
+            cnn_max_pool_cell(out + i, argmax + i, in, g, oh, ow);
+        }
+}

@@ -1,0 +1,41 @@
+/* pool.h — pooling kernels over one [H, W] plane, and the window arithmetic
+   they share with backward and the traces. Each SIMD plane kernel has a scalar
+   twin with the same signature; the cell functions are the scalar reference
+   the SIMD kernels use at the borders. Geometry is already validated. */
+#ifndef CNN_KERNELS_POOL_H
+#define CNN_KERNELS_POOL_H
+
+#include <stdint.h>
+#include "../cnn.h"
+
+/* Input rows [row_begin, row_end) and columns [col_begin, col_end) an average
+   window covers, and its divisor (see avg_pool2d.c). */
+typedef struct {
+    int row_begin, row_end, col_begin, col_end;
+    float divisor;
+} cnn_avg_window;
+
+cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_col);
+
+/* Columns ow in [*begin, *end) whose whole window lies inside the input width:
+   ow·stride_w − pad_left ≥ 0 and ow·stride_w − pad_left + dilation_w·(KW − 1) < W. */
+void cnn_pool_interior_cols(const cnn_geometry *g, int *begin, int *end);
+
+/* One output cell, scalar: max (value and argmax) and average. */
+void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g,
+                       int out_row, int out_col);
+float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int out_col);
+
+void cnn_f32_maxpool__scalar(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
+void cnn_f32_avgpool__scalar(float *out, const float *in, const cnn_geometry *g);
+#ifdef __wasm_simd128__
+void cnn_f32_maxpool__wasmsimd(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
+void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g);
+#define CNN_MAX_POOL_PLANE cnn_f32_maxpool__wasmsimd
+#define CNN_AVG_POOL_PLANE cnn_f32_avgpool__wasmsimd
+#else
+#define CNN_MAX_POOL_PLANE cnn_f32_maxpool__scalar
+#define CNN_AVG_POOL_PLANE cnn_f32_avgpool__scalar
+#endif
+
+#endif

@@ -1,0 +1,43 @@
+/* max_pool2d.c — max pooling, forward and backward.
+   https://pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html
+
+   Shapes: in [N, C, H, W], out and argmax [N, C, OH, OW] (OH from cnn_pool_out_size).
+     out[n, c, oh, ow] = max over kh, kw of in[n, c, oh·stride_h − pad_top + kh·dilation_h,
+                                                  ow·stride_w − pad_left + kw·dilation_w]
+   taken over the taps inside the input (padding never wins). NaN wins, as in
+   PyTorch. argmax holds the winner's flat index h·W + w in its plane; ties
+   keep the first tap in row-major order. Backward routes each upstream
+   gradient to its winner: grad_in[argmax] += grad_out. */
+#include "internal.h"
+#include "kernels/pool.h"
+
+cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
+                                  const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_max_pool2d_geometry(&g);
+    if (status) return status;
+    const long planes = (long)g.batch * g.in_channels;
+    const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
+    for (long p = 0; p < planes; p++)
+        CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
+    return CNN_OK;
+}
+
+cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out, const int32_t *argmax,
+                                   const cnn_geometry *geometry) {
+    cnn_geometry g = *geometry;
+    cnn_status status = cnn_max_pool2d_geometry(&g);
+    if (status) return status;
+    const long planes = (long)g.batch * g.in_channels;
+    const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
+    for (long p = 0; p < planes; p++)
+        for (long i = 0; i < out_plane; i++) {
+            const int32_t winner = argmax[p * out_plane + i];
+            if (winner < 0 || winner >= in_plane)
+                return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
+                                "argmax[%ld] = %d is outside the input plane of %ld elements",
+                                p * out_plane + i, winner, in_plane);
+            grad_in[p * in_plane + winner] += grad_out[p * out_plane + i];
+        }
+    return CNN_OK;
+}

@@ -1,0 +1,175 @@
+// Types for web/cnn.js, the JS binding of the C CNN core (WebAssembly).
+// Names and argument orders follow torch.nn.functional and torch.nn.
+
+export type Pair = number | [number, number];
+
+/** A float32 NCHW tensor owned by JS. `data` is a copy, never a view of WASM memory. */
+export class Tensor {
+  constructor(data: Float32Array | ArrayLike<number>, shape: number[]);
+  readonly shape: number[];
+  readonly data: Float32Array;
+  get size(): number;
+  static zeros(shape: number[]): Tensor;
+  /** Deterministic N(0, 1) values from a seed (xorshift + Box–Muller). */
+  static randn(shape: number[], seed?: number): Tensor;
+  /** Nested arrays, like torch's tolist(). */
+  toArray(): any;
+  /** Printed like PyTorch: tensor([[ 6.,  8.], [14., 16.]]). */
+  toString(): string;
+  item(): number;
+  /** Element (0-based indices, negative counts from the end). */
+  at(...index: number[]): number;
+  /** Sub-tensor along the leading dimensions, like x[0, 0]. */
+  index(...index: number[]): Tensor;
+  reshape(shape: number[]): Tensor;
+}
+
+export type TensorLike = Tensor | { shape: number[]; data: Float32Array };
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  /** ints, or 'same' (stride 1 only; even kernels pad more at the bottom/right) or 'valid'. */
+  padding?: Pair | 'same' | 'valid';
+  dilation?: Pair;
+  groups?: number;
+}
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  output_padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+export interface MaxPool2dOptions {
+  stride?: Pair; // default: kernel_size
+  padding?: Pair;
+  dilation?: Pair;
+  ceil_mode?: boolean;
+}
+export interface AvgPool2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  ceil_mode?: boolean;
+  count_include_pad?: boolean;
+}
+export interface BatchNormOptions {
+  weight?: TensorLike | null;
+  bias?: TensorLike | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+export interface Functional {
+  conv2d(input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2dOptions): Tensor;
+  conv_transpose2d(input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2dOptions): Tensor;
+  max_pool2d(input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): Tensor;
+  /** Output and the flat h·W+w index of each winner in its input plane. */
+  max_pool2d_with_indices(input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): { output: Tensor; indices: Int32Array };
+  avg_pool2d(input: TensorLike, kernel_size: Pair, options?: AvgPool2dOptions): Tensor;
+  adaptive_avg_pool2d(input: TensorLike, output_size: Pair): Tensor;
+  /** Updates running_mean / running_var in place when training (like PyTorch). */
+  batch_norm(input: TensorLike, running_mean: TensorLike, running_var: TensorLike, options?: BatchNormOptions): Tensor;
+  relu(input: TensorLike): Tensor;
+  linear(input: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor;
+  flatten(input: TensorLike, start_dim?: number): Tensor;
+  /** Mean cross entropy of logits [N, K] against integer class targets. Returns a 0-d tensor. */
+  cross_entropy(input: TensorLike, target: ArrayLike<number>): Tensor;
+}
+
+/** Gradients: same arguments as the forward op, the upstream gradient first. */
+export interface Gradients {
+  conv2d(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2dOptions): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  conv_transpose2d(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2dOptions): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  max_pool2d(grad_output: TensorLike, input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): { input: Tensor };
+  avg_pool2d(grad_output: TensorLike, input: TensorLike, kernel_size: Pair, options?: AvgPool2dOptions): { input: Tensor };
+  adaptive_avg_pool2d(grad_output: TensorLike, input: TensorLike, output_size: Pair): { input: Tensor };
+  /** Training mode uses the batch statistics of `input`; running stats are not touched. */
+  batch_norm(grad_output: TensorLike, input: TensorLike, running_mean: TensorLike, running_var: TensorLike, options?: BatchNormOptions): { input: Tensor; weight: Tensor | null; bias: Tensor | null };
+  relu(grad_output: TensorLike, input: TensorLike): { input: Tensor };
+  linear(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  /** grad_output is the scalar upstream gradient of the loss (1 for loss.backward()). */
+  cross_entropy(grad_output: number, input: TensorLike, target: ArrayLike<number>): { input: Tensor };
+}
+
+export interface ReceptiveFieldLayer { kernel: number; stride?: number; padding?: number; dilation?: number }
+export interface ReceptiveFieldRow { rf: number; jump: number; start: number; center: number }
+
+export interface Arithmetic {
+  conv_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number): number;
+  conv_transpose_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number, output_padding?: number): number;
+  pool_out_size(size: number, kernel: number, stride?: number, pad?: number, dilation?: number, ceil_mode?: boolean): number;
+  conv2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
+  linear_params(in_features: number, out_features: number, bias?: boolean): number;
+  batch_norm2d_params(channels: number, affine?: boolean): number;
+  /** Shapes and MACs without running anything. */
+  conv2d_shape(input_shape: number[], weight_shape: number[], options?: Conv2dOptions): { shape: number[]; macs: number; padding: [number, number, number, number] };
+  conv_transpose2d_shape(input_shape: number[], weight_shape: number[], options?: ConvTranspose2dOptions): { shape: number[]; macs: number };
+  max_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: MaxPool2dOptions): { shape: number[] };
+  avg_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: AvgPool2dOptions): { shape: number[] };
+  /** One axis; per layer the RF size, cumulative stride (jump), first input pixel seen by output 0, and its centre. */
+  receptive_field(layers: ReceptiveFieldLayer[]): ReceptiveFieldRow[];
+}
+
+export interface TraceTerm {
+  channel: number; row: number; col: number; padded_row: number; padded_col: number;
+  kernel_row: number; kernel_col: number; in_bounds: boolean;
+  value: number; weight: number; product: number;
+}
+export interface Tracing {
+  /** The window, products and sum of one output cell of conv2d (batch n, channel, row, col). */
+  conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | null, options: Conv2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; bias: number };
+  max_pool2d(input: TensorLike, kernel_size: Pair, options: MaxPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; winner: number };
+  avg_pool2d(input: TensorLike, kernel_size: Pair, options: AvgPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; divisor: number };
+}
+
+/** Layers, like torch.nn. forward() caches what backward() needs; backward() accumulates parameter gradients. */
+export interface Module {
+  forward(input: Tensor): Tensor;
+  backward(grad_output: Tensor): Tensor;
+  parameters(): { name: string; value: Tensor; grad: Tensor }[];
+  numParameters(): number;
+  train(mode?: boolean): this;
+  eval(): this;
+  zeroGrad(): void;
+  /** Output shape, MACs and receptive-field step for an input shape. */
+  describe(input_shape: number[]): { shape: number[]; macs: number; kernel: number; stride: number; padding: number; dilation: number } | { shape: number[]; macs: number };
+}
+
+export interface Layers {
+  Conv2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: Conv2dOptions & { bias?: boolean; seed?: number }) => Module;
+  ConvTranspose2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: ConvTranspose2dOptions & { bias?: boolean; seed?: number }) => Module;
+  MaxPool2d: new (kernel_size: Pair, options?: MaxPool2dOptions) => Module;
+  AvgPool2d: new (kernel_size: Pair, options?: AvgPool2dOptions) => Module;
+  AdaptiveAvgPool2d: new (output_size: Pair) => Module;
+  BatchNorm2d: new (num_features: number, options?: { eps?: number; momentum?: number; affine?: boolean }) => Module;
+  ReLU: new (options?: { inplace?: boolean }) => Module;
+  Linear: new (in_features: number, out_features: number, options?: { bias?: boolean; seed?: number }) => Module;
+  Flatten: new (start_dim?: number) => Module;
+  Identity: new () => Module;
+  Sequential: new (...layers: Module[]) => Module & {
+    layers: Module[];
+    /** Per layer: name, output shape, params, MACs, receptive field and jump (of the conv/pool stack so far). */
+    summary(input_shape: number[]): { rows: { name: string; shape: number[]; params: number; macs: number; rf: number; jump: number }[]; params: number; macs: number; text: string };
+  };
+}
+
+export interface CNN {
+  /** true when the SIMD128 build is loaded. */
+  readonly simd: boolean;
+  readonly F: Functional;
+  readonly grad: Gradients;
+  readonly arithmetic: Arithmetic;
+  readonly trace: Tracing;
+  readonly nn: Layers;
+  readonly Tensor: typeof Tensor;
+  /** Blocks the binding has allocated in WASM memory and not freed (0 between calls). */
+  liveAllocations(): number;
+  /** Current size of WASM memory in bytes. */
+  memoryBytes(): number;
+}
+
+/** Loads (once per variant) and returns the core. simd: default = feature-detected. */
+export function load(options?: { simd?: boolean }): Promise<CNN>;
+/** true when this engine validates the tiny SIMD128 probe module. */
+export function simdSupported(): boolean;

@@ -1,0 +1,61 @@
+// cnn.js — the JS binding of the C CNN core (see cnn.d.ts for every signature).
+//
+//   import { load } from './cnn.js';
+//   const cnn = await load();                    // SIMD build when the engine has SIMD128
+//   const y = cnn.F.conv2d(x, w, null, { stride: 2, padding: 1 });
+//
+// The same module serves Node and the browser: it instantiates the standalone
+// WebAssembly build itself (no Emscripten glue). One instance per variant is
+// shared by every caller on the page.
+import { createArithmetic } from './core/arithmetic.js';
+import { createFunctional } from './core/functional.js';
+import { createLayers } from './core/nn.js';
+import { Tensor } from './core/tensor.js';
+import { createTracing } from './core/trace.js';
+import { instantiateCore, simdSupported } from './core/wasm.js';
+
+export { simdSupported, Tensor };
+
+const instances = new Map();
+
+/** Loads (once per variant) and returns the core; simd defaults to what the engine supports. */
+export function load({ simd = simdSupported() } = {}) {
+  const variant = simd ? 'simd' : 'scalar';
+  if (!instances.has(variant)) {
+    const url = new URL(`./build/cnn-${variant}.wasm`, import.meta.url);
+    const pending = instantiateCore(url).then((core) => createApi(core, simd));
+    pending.catch(() => instances.delete(variant));
+    instances.set(variant, pending);
+  }
+  return instances.get(variant);
+}
+
+function createApi(core, simd) {
+  const { F, grad, backward } = createFunctional(core);
+  const arithmetic = createArithmetic(core);
+
+  // A tensor of seeded random values, filled by the core.
+  const random = (exportName, a, b) => (shape, seed = 0) => {
+    const tensor = Tensor.zeros(shape);
+    core.scoped((scope) => {
+      const pointer = scope.floats(tensor.size);
+      core.call(exportName, pointer, tensor.size, a, b, seed >>> 0);
+      tensor.data.set(scope.readFloats(pointer, tensor.size));
+    });
+    return tensor;
+  };
+
+  return Object.freeze({
+    simd,
+    F,
+    grad,
+    arithmetic,
+    trace: createTracing(core),
+    nn: createLayers(core, { F, backward }, arithmetic),
+    Tensor,
+    randn: random('cnn_random_normal', 0, 1),
+    rand: random('cnn_random_uniform', 0, 1),
+    liveAllocations: () => core.liveAllocations,
+    memoryBytes: () => core.memoryBytes,
+  });
+}

@@ -1,0 +1,97 @@
+// Argument checking and the geometry record the core reads. Types are checked
+// here (TypeError); every rule about sizes is the core's, which answers with a
+// RangeError naming the argument and the rule.
+import { Tensor } from './tensor.js';
+
+// The int32 fields of cnn_geometry (src/cnn.h), in order.
+export const GEOMETRY_FIELDS = [
+  'batch', 'in_channels', 'in_height', 'in_width', 'out_channels', 'out_height', 'out_width',
+  'kernel_h', 'kernel_w', 'stride_h', 'stride_w', 'pad_top', 'pad_left', 'pad_bottom', 'pad_right',
+  'dilation_h', 'dilation_w', 'groups', 'output_padding_h', 'output_padding_w', 'ceil_mode',
+  'count_include_pad',
+];
+
+const INT32_MAX = 0x7fffffff;
+
+/** A whole number the core can take as int32 (sign rules are the core's). */
+export function integer(value, op, name) {
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new TypeError(`${op}: ${name} must be an integer, got ${describe(value)}`);
+  const number = Number(value);
+  if (!Number.isInteger(number) || Math.abs(number) > INT32_MAX)
+    throw new RangeError(`${op}: ${name} must be an integer between -2^31 and 2^31 - 1, got ${number}`);
+  return number;
+}
+
+/** An int or a pair [h, w] of ints, like PyTorch's _pair. */
+export function pair(value, op, name) {
+  if (Array.isArray(value)) {
+    if (value.length !== 2) throw new TypeError(`${op}: ${name} must be an int or a pair [h, w], got ${value.length} values`);
+    return [integer(value[0], op, `${name}[0]`), integer(value[1], op, `${name}[1]`)];
+  }
+  const size = integer(value, op, name);
+  return [size, size];
+}
+
+export function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `'${value}'`;
+  return typeof value === 'object' ? value.constructor?.name ?? 'an object' : String(value);
+}
+
+/** A tensor argument of the given rank: {shape, data: Float32Array} with matching length. */
+export function tensorArg(value, op, name, rank) {
+  if (value === null || typeof value !== 'object' || !Array.isArray(value.shape) || !(value.data instanceof Float32Array))
+    throw new TypeError(`${op}: ${name} must be a Tensor ({shape, data: Float32Array}), got ${describe(value)}`);
+  if (rank !== undefined && value.shape.length !== rank)
+    throw new RangeError(`${op}: ${name} must be ${rank}-D, got shape [${value.shape.join(', ')}]`);
+  const tensor = value instanceof Tensor ? value : new Tensor(value.data, value.shape);
+  tensor.shape.forEach((size, axis) => {
+    if (size < 1) throw new RangeError(`${op}: ${name}.shape[${axis}] must be at least 1, got ${size}`);
+  });
+  return tensor;
+}
+
+export function optionalTensor(value, op, name, rank) {
+  return value === null || value === undefined ? null : tensorArg(value, op, name, rank);
+}
+
+export function options(value, op) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(`${op}: options must be an object, got ${describe(value)}`);
+  return value;
+}
+
+export function bool(value, op, name, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${op}: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function number(value, op, name, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value))
+    throw new TypeError(`${op}: ${name} must be a number, got ${describe(value)}`);
+  return value;
+}
+
+/** The geometry record as an Int32Array, defaults as cnn_geometry_default(). */
+export function geometry(fields) {
+  const record = { stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1, groups: 1, count_include_pad: 1, ...fields };
+  return Int32Array.from(GEOMETRY_FIELDS, (field) => record[field] ?? 0);
+}
+
+export function geometryObject(values) {
+  return Object.fromEntries(GEOMETRY_FIELDS.map((field, i) => [field, values[i]]));
+}
+
+/** Class targets for cross_entropy: integers, one per batch row. */
+export function targets(value, op, batch) {
+  if (value === null || typeof value !== 'object' || typeof value.length !== 'number')
+    throw new TypeError(`${op}: target must be an array of class indices, got ${describe(value)}`);
+  if (value.length !== batch)
+    throw new RangeError(`${op}: target has ${value.length} entries but input has batch ${batch}`);
+  return Int32Array.from(value, (t, i) => integer(t, op, `target[${i}]`));
+}

@@ -1,0 +1,332 @@
+// torch.nn.functional over the core: each op copies its tensors into WASM
+// memory, calls one exported function, and copies the result out. Backward
+// functions accumulate into `into` (the layers' gradient buffers) or into zeros.
+import { bool, number, optionalTensor, options, pair, targets, tensorArg } from './args.js';
+import { convSpec, outputShape, poolSpec, solve } from './specs.js';
+import { elementCount, Tensor } from './tensor.js';
+
+export function createFunctional(core) {
+  const NULL = 0;
+  const read = (scope, pointer, shape) => new Tensor(scope.readFloats(pointer, elementCount(shape)), shape);
+  // A gradient buffer: a copy of into[name] to accumulate into, zeros, or NULL when not wanted.
+  const gradBuffer = (scope, into, name, size, wanted = true) =>
+    !wanted ? NULL : scope.floats(into?.[name] ?? size, `the ${name} gradient`);
+
+  function checkBias(bias, outChannels, op) {
+    if (bias && bias.size !== outChannels)
+      throw new RangeError(`${op}: bias must have ${outChannels} elements (one per output channel), got ${bias.size}`);
+  }
+
+  function convolution(op, transposed) {
+    const forwardName = transposed ? 'cnn_conv_transpose2d_forward' : 'cnn_conv2d_forward';
+    const backwardName = transposed ? 'cnn_conv_transpose2d_backward' : 'cnn_conv2d_backward';
+    const prepare = (input, weight, bias, opts) => {
+      const x = tensorArg(input, op, 'input', 4), w = tensorArg(weight, op, 'weight', 4);
+      const b = optionalTensor(bias, op, 'bias', 1);
+      const spec = convSpec(op, x.shape, w.shape, opts, transposed);
+      return { x, w, b, spec };
+    };
+    const forward = (input, weight, bias = null, opts = {}) => {
+      const { x, w, b, spec } = prepare(input, weight, bias, opts);
+      return core.scoped((scope) => {
+        const { pointer, g } = solve(core, scope, spec);
+        checkBias(b, g.out_channels, op);
+        const shape = outputShape(g);
+        const out = scope.floats(elementCount(shape), 'the output');
+        core.call(forwardName, out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL, pointer);
+        return read(scope, out, shape);
+      });
+    };
+    const backward = (gradOutput, input, weight, bias = null, opts = {}, into = null, needInput = true) => {
+      const { x, w, b, spec } = prepare(input, weight, bias, opts);
+      const gy = tensorArg(gradOutput, op, 'grad_output', 4);
+      return core.scoped((scope) => {
+        const { pointer, g } = solve(core, scope, spec);
+        checkBias(b, g.out_channels, op);
+        const shape = outputShape(g);
+        if (gy.shape.join() !== shape.join())
+          throw new RangeError(`${op}: grad_output shape [${gy.shape}] must equal the output shape [${shape}]`);
+        const gx = gradBuffer(scope, into, 'input', x.size, needInput);
+        const gw = gradBuffer(scope, into, 'weight', w.size);
+        const gb = gradBuffer(scope, into, 'bias', b?.size ?? 0, b !== null);
+        core.call(backwardName, gx, gw, gb, scope.floats(gy.data), scope.floats(x.data), scope.floats(w.data), pointer);
+        return {
+          input: needInput ? read(scope, gx, x.shape) : null,
+          weight: read(scope, gw, w.shape),
+          bias: b ? read(scope, gb, b.shape) : null,
+        };
+      });
+    };
+    return { forward, backward };
+  }
+
+  const conv2d = convolution('conv2d', false);
+  const convTranspose2d = convolution('conv_transpose2d', true);
+
+  function maxPoolForward(scope, x, kernelSize, opts) {
+    const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
+    const shape = outputShape(g);
+    const out = scope.floats(elementCount(shape), 'the output');
+    const argmax = scope.ints(elementCount(shape), 'the argmax indices');
+    core.call('cnn_max_pool2d_forward', out, argmax, scope.floats(x.data), pointer);
+    return { pointer, shape, out, argmax };
+  }
+
+  function checkGradShape(op, gy, shape) {
+    if (gy.shape.join() !== shape.join())
+      throw new RangeError(`${op}: grad_output shape [${gy.shape}] must equal the output shape [${shape}]`);
+  }
+
+  function adaptiveSizes(x, outputSize, op) {
+    const [outH, outW] = pair(outputSize, op, 'output_size');
+    const [batch, channels, height, width] = x.shape;
+    return [batch, channels, height, width, outH, outW];
+  }
+
+  function batchNormArgs(input, runningMean, runningVar, opts, op) {
+    const x = tensorArg(input, op, 'input', 4);
+    const o = options(opts, op);
+    const channels = x.shape[1];
+    const mean = tensorArg(runningMean, op, 'running_mean', 1), variance = tensorArg(runningVar, op, 'running_var', 1);
+    const weight = optionalTensor(o.weight, op, 'weight', 1), bias = optionalTensor(o.bias, op, 'bias', 1);
+    for (const [name, t] of [['running_mean', mean], ['running_var', variance], ['weight', weight], ['bias', bias]])
+      if (t && t.size !== channels)
+        throw new RangeError(`${op}: ${name} must have ${channels} elements (one per channel), got ${t.size}`);
+    return {
+      x, mean, variance, weight, bias,
+      training: bool(o.training, op, 'training', false),
+      momentum: number(o.momentum, op, 'momentum', 0.1),
+      eps: number(o.eps, op, 'eps', 1e-5),
+    };
+  }
+
+  // Runs the batch-norm forward in a scope; returns pointers to what backward needs.
+  function batchNormForward(scope, a, runningMean, runningVar) {
+    const [batch, channels, height, width] = a.x.shape;
+    const out = scope.floats(a.x.size, 'the output');
+    const saveMean = scope.floats(channels), saveInvstd = scope.floats(channels);
+    const weight = a.weight ? scope.floats(a.weight.data) : NULL, bias = a.bias ? scope.floats(a.bias.data) : NULL;
+    const input = scope.floats(a.x.data);
+    core.call('cnn_batch_norm2d_forward', out, saveMean, saveInvstd, runningMean, runningVar, input, weight, bias,
+      a.training ? 1 : 0, a.momentum, a.eps, batch, channels, height, width);
+    return { out, saveMean, saveInvstd, weight, input };
+  }
+
+  function crossEntropyArgs(input, target, op) {
+    const x = tensorArg(input, op, 'input', 2);
+    return { x, t: targets(target, op, x.shape[0]) };
+  }
+
+  function crossEntropyForward(scope, x, t) {
+    const loss = scope.floats(1), probs = scope.floats(x.size, 'the probabilities');
+    const targetPointer = scope.ints(t);
+    core.call('cnn_cross_entropy_forward', loss, probs, scope.floats(x.data), targetPointer, x.shape[0], x.shape[1]);
+    return { loss, probs, targetPointer };
+  }
+
+  function linearArgs(input, weight, bias, op) {
+    const x = tensorArg(input, op, 'input', 2), w = tensorArg(weight, op, 'weight', 2);
+    const b = optionalTensor(bias, op, 'bias', 1);
+    if (w.shape[1] !== x.shape[1])
+      throw new RangeError(`${op}: weight.shape[1] = ${w.shape[1]} must equal in_features ${x.shape[1]} (input.shape[1])`);
+    checkBias(b, w.shape[0], op);
+    return { x, w, b };
+  }
+
+  const F = {
+    conv2d: conv2d.forward,
+    conv_transpose2d: convTranspose2d.forward,
+
+    max_pool2d_with_indices(input, kernelSize, opts = {}) {
+      const x = tensorArg(input, 'max_pool2d', 'input', 4);
+      return core.scoped((scope) => {
+        const { shape, out, argmax } = maxPoolForward(scope, x, kernelSize, opts);
+        return { output: read(scope, out, shape), indices: scope.readInts(argmax, elementCount(shape)) };
+      });
+    },
+    max_pool2d(input, kernelSize, opts = {}) {
+      return F.max_pool2d_with_indices(input, kernelSize, opts).output;
+    },
+
+    avg_pool2d(input, kernelSize, opts = {}) {
+      const x = tensorArg(input, 'avg_pool2d', 'input', 4);
+      return core.scoped((scope) => {
+        const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
+        const shape = outputShape(g);
+        const out = scope.floats(elementCount(shape), 'the output');
+        core.call('cnn_avg_pool2d_forward', out, scope.floats(x.data), pointer);
+        return read(scope, out, shape);
+      });
+    },
+
+    adaptive_avg_pool2d(input, outputSize) {
+      const x = tensorArg(input, 'adaptive_avg_pool2d', 'input', 4);
+      const sizes = adaptiveSizes(x, outputSize, 'adaptive_avg_pool2d');
+      const shape = [sizes[0], sizes[1], sizes[4], sizes[5]];
+      return core.scoped((scope) => {
+        const out = scope.floats(Math.max(0, elementCount(shape)), 'the output');
+        core.call('cnn_adaptive_avg_pool2d_forward', out, scope.floats(x.data), ...sizes);
+        return read(scope, out, shape);
+      });
+    },
+
+    batch_norm(input, runningMean, runningVar, opts = {}) {
+      const a = batchNormArgs(input, runningMean, runningVar, opts, 'batch_norm');
+      return core.scoped((scope) => {
+        const meanPointer = scope.floats(a.mean.data), varPointer = scope.floats(a.variance.data);
+        const { out } = batchNormForward(scope, a, meanPointer, varPointer);
+        if (a.training) {
+          a.mean.data.set(scope.readFloats(meanPointer, a.mean.size));
+          a.variance.data.set(scope.readFloats(varPointer, a.variance.size));
+        }
+        return read(scope, out, a.x.shape);
+      });
+    },
+
+    relu(input) {
+      const x = tensorArg(input, 'relu', 'input');
+      return core.scoped((scope) => {
+        const out = scope.floats(x.size, 'the output');
+        core.call('cnn_relu_forward', out, scope.floats(x.data), x.size);
+        return read(scope, out, x.shape);
+      });
+    },
+
+    linear(input, weight, bias = null) {
+      const { x, w, b } = linearArgs(input, weight, bias, 'linear');
+      const shape = [x.shape[0], w.shape[0]];
+      return core.scoped((scope) => {
+        const out = scope.floats(elementCount(shape), 'the output');
+        core.call('cnn_linear_forward', out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL,
+          x.shape[0], x.shape[1], w.shape[0]);
+        return read(scope, out, shape);
+      });
+    },
+
+    flatten(input, startDim = 1) {
+      const x = tensorArg(input, 'flatten', 'input');
+      if (!Number.isInteger(startDim) || startDim < 0 || startDim >= Math.max(1, x.shape.length))
+        throw new RangeError(`flatten: start_dim must be an integer in [0, ${x.shape.length}), got ${startDim}`);
+      return x.reshape([...x.shape.slice(0, startDim), elementCount(x.shape.slice(startDim))]);
+    },
+
+    cross_entropy(input, target) {
+      const { x, t } = crossEntropyArgs(input, target, 'cross_entropy');
+      return core.scoped((scope) => read(scope, crossEntropyForward(scope, x, t).loss, []));
+    },
+  };
+
+  const backward = {
+    conv2d: conv2d.backward,
+    conv_transpose2d: convTranspose2d.backward,
+
+    max_pool2d(gradOutput, input, kernelSize, opts = {}, into = null) {
+      const x = tensorArg(input, 'max_pool2d', 'input', 4), gy = tensorArg(gradOutput, 'max_pool2d', 'grad_output', 4);
+      return core.scoped((scope) => {
+        const { pointer, shape, argmax } = maxPoolForward(scope, x, kernelSize, opts);
+        checkGradShape('max_pool2d', gy, shape);
+        const gx = gradBuffer(scope, into, 'input', x.size);
+        core.call('cnn_max_pool2d_backward', gx, scope.floats(gy.data), argmax, pointer);
+        return { input: read(scope, gx, x.shape) };
+      });
+    },
+
+    avg_pool2d(gradOutput, input, kernelSize, opts = {}, into = null) {
+      const x = tensorArg(input, 'avg_pool2d', 'input', 4), gy = tensorArg(gradOutput, 'avg_pool2d', 'grad_output', 4);
+      return core.scoped((scope) => {
+        const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
+        checkGradShape('avg_pool2d', gy, outputShape(g));
+        const gx = gradBuffer(scope, into, 'input', x.size);
+        core.call('cnn_avg_pool2d_backward', gx, scope.floats(gy.data), pointer);
+        return { input: read(scope, gx, x.shape) };
+      });
+    },
+
+    adaptive_avg_pool2d(gradOutput, input, outputSize, into = null) {
+      const op = 'adaptive_avg_pool2d';
+      const x = tensorArg(input, op, 'input', 4), gy = tensorArg(gradOutput, op, 'grad_output', 4);
+      const sizes = adaptiveSizes(x, outputSize, op);
+      checkGradShape(op, gy, [sizes[0], sizes[1], sizes[4], sizes[5]]);
+      return core.scoped((scope) => {
+        const gx = gradBuffer(scope, into, 'input', x.size);
+        core.call('cnn_adaptive_avg_pool2d_backward', gx, scope.floats(gy.data), ...sizes);
+        return { input: read(scope, gx, x.shape) };
+      });
+    },
+
+    batch_norm(gradOutput, input, runningMean, runningVar, opts = {}, into = null) {
+      const a = batchNormArgs(input, runningMean, runningVar, opts, 'batch_norm');
+      const gy = tensorArg(gradOutput, 'batch_norm', 'grad_output', 4);
+      checkGradShape('batch_norm', gy, a.x.shape);
+      const [batch, channels, height, width] = a.x.shape;
+      return core.scoped((scope) => {
+        // Running statistics are copies here: a gradient never moves them.
+        const saved = batchNormForward(scope, a, scope.floats(a.mean.data), scope.floats(a.variance.data));
+        const gx = gradBuffer(scope, into, 'input', a.x.size);
+        const gw = gradBuffer(scope, into, 'weight', channels, a.weight !== null);
+        const gb = gradBuffer(scope, into, 'bias', channels, a.bias !== null);
+        core.call('cnn_batch_norm2d_backward', gx, gw, gb, scope.floats(gy.data), saved.input, saved.weight,
+          saved.saveMean, saved.saveInvstd, a.training ? 1 : 0, batch, channels, height, width);
+        return {
+          input: read(scope, gx, a.x.shape),
+          weight: a.weight ? read(scope, gw, [channels]) : null,
+          bias: a.bias ? read(scope, gb, [channels]) : null,
+        };
+      });
+    },
+
+    relu(gradOutput, input, into = null) {
+      const x = tensorArg(input, 'relu', 'input'), gy = tensorArg(gradOutput, 'relu', 'grad_output');
+      checkGradShape('relu', gy, x.shape);
+      return core.scoped((scope) => {
+        const gx = gradBuffer(scope, into, 'input', x.size);
+        core.call('cnn_relu_backward', gx, scope.floats(gy.data), scope.floats(x.data), x.size);
+        return { input: read(scope, gx, x.shape) };
+      });
+    },
+
+    linear(gradOutput, input, weight, bias = null, into = null, needInput = true) {
+      const { x, w, b } = linearArgs(input, weight, bias, 'linear');
+      const gy = tensorArg(gradOutput, 'linear', 'grad_output', 2);
+      checkGradShape('linear', gy, [x.shape[0], w.shape[0]]);
+      return core.scoped((scope) => {
+        const gx = gradBuffer(scope, into, 'input', x.size, needInput);
+        const gw = gradBuffer(scope, into, 'weight', w.size);
+        const gb = gradBuffer(scope, into, 'bias', b?.size ?? 0, b !== null);
+        core.call('cnn_linear_backward', gx, gw, gb, scope.floats(gy.data), scope.floats(x.data), scope.floats(w.data),
+          x.shape[0], x.shape[1], w.shape[0]);
+        return {
+          input: needInput ? read(scope, gx, x.shape) : null,
+          weight: read(scope, gw, w.shape),
+          bias: b ? read(scope, gb, b.shape) : null,
+        };
+      });
+    },
+
+    cross_entropy(gradOutput, input, target, into = null) {
+      const { x, t } = crossEntropyArgs(input, target, 'cross_entropy');
+      const gradLoss = number(gradOutput, 'cross_entropy', 'grad_output', 1);
+      return core.scoped((scope) => {
+        const { probs, targetPointer } = crossEntropyForward(scope, x, t);
+        const gx = gradBuffer(scope, into, 'input', x.size);
+        core.call('cnn_cross_entropy_backward', gx, gradLoss, probs, targetPointer, x.shape[0], x.shape[1]);
+        return { input: read(scope, gx, x.shape) };
+      });
+    },
+  };
+
+  // The public gradient API: same arguments as forward, upstream gradient first, fresh zeros.
+  const grad = {
+    conv2d: (gy, x, w, b = null, o = {}) => backward.conv2d(gy, x, w, b, o),
+    conv_transpose2d: (gy, x, w, b = null, o = {}) => backward.conv_transpose2d(gy, x, w, b, o),
+    max_pool2d: (gy, x, k, o = {}) => backward.max_pool2d(gy, x, k, o),
+    avg_pool2d: (gy, x, k, o = {}) => backward.avg_pool2d(gy, x, k, o),
+    adaptive_avg_pool2d: (gy, x, size) => backward.adaptive_avg_pool2d(gy, x, size),
+    batch_norm: (gy, x, mean, variance, o = {}) => backward.batch_norm(gy, x, mean, variance, o),
+    relu: (gy, x) => backward.relu(gy, x),
+    linear: (gy, x, w, b = null) => backward.linear(gy, x, w, b),
+    cross_entropy: (gy, x, t) => backward.cross_entropy(gy, x, t),
+  };
+
+  return { F, grad, backward };
+}

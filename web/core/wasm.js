@@ -1,0 +1,160 @@
+// Loads a standalone core module and owns its memory: every block the binding
+// allocates is tracked, scopes free them even when a call throws, and each
+// export is declared once here with how its result reports failure.
+
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, // code: v128.const
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b,
+]);
+
+/** true when this engine validates a function that returns a v128. */
+export function simdSupported() {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+// How each export reports failure: 'status' returns non-zero, 'index' returns a
+// negative number (−1), 'count' returns a negative double; 'void' cannot fail.
+const EXPORTS = {
+  cnn_last_error: 'void',
+  cnn_conv2d_geometry: 'status',
+  cnn_conv_transpose2d_geometry: 'status',
+  cnn_max_pool2d_geometry: 'status',
+  cnn_avg_pool2d_geometry: 'status',
+  cnn_conv2d_pad_same: 'status',
+  cnn_conv_transpose2d_equivalent: 'status',
+  cnn_conv_out_size: 'index',
+  cnn_conv_transpose_out_size: 'index',
+  cnn_pool_out_size: 'index',
+  cnn_conv2d_params: 'count',
+  cnn_conv2d_macs: 'count',
+  cnn_conv_transpose2d_macs: 'count',
+  cnn_linear_params: 'count',
+  cnn_linear_macs: 'count',
+  cnn_batch_norm2d_params: 'count',
+  cnn_macs_to_flops: 'void',
+  cnn_receptive_field: 'status',
+  cnn_receptive_field_span: 'status',
+  cnn_conv2d_forward: 'status',
+  cnn_conv2d_backward: 'status',
+  cnn_conv_transpose2d_forward: 'status',
+  cnn_conv_transpose2d_backward: 'status',
+  cnn_max_pool2d_forward: 'status',
+  cnn_max_pool2d_backward: 'status',
+  cnn_avg_pool2d_forward: 'status',
+  cnn_avg_pool2d_backward: 'status',
+  cnn_adaptive_avg_pool2d_forward: 'status',
+  cnn_adaptive_avg_pool2d_backward: 'status',
+  cnn_batch_norm2d_forward: 'status',
+  cnn_batch_norm2d_backward: 'status',
+  cnn_relu_forward: 'status',
+  cnn_relu_backward: 'status',
+  cnn_linear_forward: 'status',
+  cnn_linear_backward: 'status',
+  cnn_cross_entropy_forward: 'status',
+  cnn_cross_entropy_backward: 'status',
+  cnn_random_uniform: 'status',
+  cnn_random_normal: 'status',
+  cnn_init_default: 'status',
+  cnn_conv2d_trace: 'index',
+  cnn_conv_transpose2d_trace: 'index',
+  cnn_pool2d_trace: 'index',
+};
+
+async function fetchModuleBytes(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cnn: could not fetch ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+export async function instantiateCore(url) {
+  const bytes = await fetchModuleBytes(url);
+  const imports = { env: { emscripten_notify_memory_growth() {} } };
+  const { instance } = await WebAssembly.instantiate(bytes, imports);
+  instance.exports._initialize();
+  return new Core(instance.exports);
+}
+
+export class Core {
+  #exports;
+  #live = new Set();
+  #decoder = new TextDecoder();
+
+  constructor(exports) {
+    this.#exports = exports;
+    for (const name of Object.keys(EXPORTS)) {
+      if (typeof exports[name] !== 'function') throw new Error(`cnn: the core module lacks ${name}`);
+    }
+  }
+
+  get liveAllocations() {
+    return this.#live.size;
+  }
+
+  get memoryBytes() {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
+  /** Calls an export; on failure throws a RangeError with the core's reason
+   *  (an invalid argument or exhausted memory, both named by the core). */
+  call(name, ...args) {
+    const result = this.#exports[name](...args);
+    const kind = EXPORTS[name];
+    if ((kind === 'status' && result !== 0) || ((kind === 'index' || kind === 'count') && result < 0)) {
+      throw new RangeError(this.lastError());
+    }
+    return result;
+  }
+
+  lastError() {
+    const pointer = this.#exports.cnn_last_error();
+    const bytes = new Uint8Array(this.#exports.memory.buffer, pointer, 512);
+    return this.#decoder.decode(bytes.subarray(0, bytes.indexOf(0)));
+  }
+
+  /**
+   * Runs fn(scope) and frees every block the scope allocated, even on throw.
+   * scope.floats(data | length), scope.ints(data | length), scope.doubles(length)
+   * return pointers; scope.readFloats/readInts/readDoubles copy out.
+   */
+  scoped(fn) {
+    const blocks = [];
+    const allocate = (bytes, what) => {
+      const pointer = this.#exports.malloc(Math.max(bytes, 4));
+      if (!pointer) throw new RangeError(`cnn: out of memory: could not allocate ${bytes} bytes for ${what}`);
+      blocks.push(pointer);
+      this.#live.add(pointer);
+      return pointer;
+    };
+    const heap = (Type, pointer, length) => new Type(this.#exports.memory.buffer, pointer, length);
+    const fill = (Type, source, what) => {
+      const length = typeof source === 'number' ? source : source.length;
+      const pointer = allocate(length * Type.BYTES_PER_ELEMENT, what);
+      if (typeof source === 'number') heap(Type, pointer, length).fill(0);
+      else heap(Type, pointer, length).set(source);
+      return pointer;
+    };
+    const scope = {
+      floats: (source, what = 'a tensor') => fill(Float32Array, source, what),
+      ints: (source, what = 'an index array') => fill(Int32Array, source, what),
+      doubles: (length, what = 'results') => fill(Float64Array, length, what),
+      readFloats: (pointer, length) => heap(Float32Array, pointer, length).slice(),
+      readInts: (pointer, length) => heap(Int32Array, pointer, length).slice(),
+      readDoubles: (pointer, length) => heap(Float64Array, pointer, length).slice(),
+    };
+    try {
+      return fn(scope);
+    } finally {
+      for (const pointer of blocks) {
+        this.#exports.free(pointer);
+        this.#live.delete(pointer);
+      }
+    }
+  }
+}
