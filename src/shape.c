@@ -52,10 +52,26 @@ static cnn_status conv_transpose_out(const char *op, const char *axis, long long
     return CNN_OK;
 }
 
+/* Floor division for a possibly negative numerator (PyTorch's div_rtn). */
+static long long floor_div(long long numerator, long long denominator) {
+    long long q = numerator / denominator;
+    return q * denominator > numerator ? q - 1 : q;
+}
+
+/* Does a window of taps first + t·dilation (t < kernel) hold an input cell in [0, in)?
+   The first tap at or past 0 is t = ceil(−first / dilation). */
+static int window_hits_input(long long first, long long kernel, long long dilation, long long in) {
+    const long long tap = first < 0 ? (-first + dilation - 1) / dilation : 0;
+    return tap < kernel && first + tap * dilation < in;
+}
+
 /* Pooling (PyTorch's pooling_output_shape):
      out = floor_or_ceil((in + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1,
    and with ceil_mode the last window is dropped when it would start in the
-   right padding: if (out − 1)·stride ≥ in + pad then out −= 1. */
+   right padding: if (out − 1)·stride ≥ in + pad then out −= 1.
+   Every window must also hold at least one input cell: with dilation a
+   window's taps can step over the whole input, and such a window has no
+   maximum (PyTorch then reads outside the input). */
 static cnn_status pool_out(const char *op, const char *axis, long long in, long long kernel,
                            long long stride, long long pad, long long dilation, int ceil_mode,
                            int32_t *out) {
@@ -63,14 +79,29 @@ static cnn_status pool_out(const char *op, const char *axis, long long in, long 
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "padding_%s = %lld must be at most half the kernel size %lld / 2 = %lld",
                         axis, pad, kernel, kernel / 2);
-    long long numerator = in + 2 * pad - effective_kernel(kernel, dilation);
-    if (numerator < 0)
+    const long long span = effective_kernel(kernel, dilation);
+    long long size = floor_div(in + 2 * pad - span + (ceil_mode ? stride - 1 : 0), stride) + 1;
+    if (ceil_mode && size > 0 && (size - 1) * stride >= in + pad) size -= 1;
+    if (size < 1)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "kernel_%s: the effective kernel dilation·(kernel−1)+1 = %lld is larger than "
-                        "the padded input %lld + 2·%lld = %lld",
-                        axis, effective_kernel(kernel, dilation), in, pad, in + 2 * pad);
-    long long size = (numerator + (ceil_mode ? stride - 1 : 0)) / stride + 1;
-    if (ceil_mode && (size - 1) * stride >= in + pad) size -= 1;
+                        "kernel_%s: the effective kernel dilation·(kernel−1)+1 = %lld·(%lld−1)+1 = %lld "
+                        "is larger than the padded input %lld + 2·%lld = %lld",
+                        axis, dilation, kernel, span, in, pad, in + 2 * pad);
+    /* Only windows that overhang a border can miss the input: check those. */
+    for (long long o = 0; o < size; o++) {
+        const long long first = o * stride - pad;
+        if (first >= 0 && first + span <= in) { /* skip to the first window past the right border */
+            const long long next = floor_div(in - span + pad, stride) + 1;
+            if (next >= size) break;
+            o = next > o ? next - 1 : o;
+            continue;
+        }
+        if (!window_hits_input(first, kernel, dilation, in))
+            return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                            "output %s %lld: its window (input %lld to %lld, every %lld) holds no input "
+                            "cell, only padding; reduce dilation_%s or padding_%s",
+                            axis, o, first, first + span - 1, dilation, axis, axis);
+    }
     *out = (int32_t)size;
     return CNN_OK;
 }

@@ -57,10 +57,14 @@ export function optionalTensor(value, op, name, rank) {
   return value === null || value === undefined ? null : tensorArg(value, op, name, rank);
 }
 
-export function options(value, op) {
+/** An options object whose keys are all in `allowed` (PyTorch refuses unknown keywords too). */
+export function options(value, op, allowed) {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new TypeError(`${op}: options must be an object, got ${describe(value)}`);
+  for (const key of Object.keys(value))
+    if (!allowed.includes(key))
+      throw new TypeError(`${op}: unknown option '${key}' (expected ${allowed.join(', ')})`);
   return value;
 }
 

@@ -10,7 +10,7 @@ export function createArithmetic(core) {
   function layerRecords(layers, op) {
     if (!Array.isArray(layers)) throw new TypeError(`${op}: layers must be an array of {kernel, stride, padding, dilation}`);
     return Int32Array.from(layers.flatMap((layer, i) => {
-      const l = options(layer, op);
+      const l = options(layer, op, ['kernel', 'stride', 'padding', 'dilation']);
       return [int(l.kernel, op, `layers[${i}].kernel`), int(l.stride, op, `layers[${i}].stride`, 1),
         int(l.padding, op, `layers[${i}].padding`, 0), int(l.dilation, op, `layers[${i}].dilation`, 1)];
     }));
@@ -29,7 +29,7 @@ export function createArithmetic(core) {
       bool(ceilMode, 'pool_out_size', 'ceil_mode', false) ? 1 : 0),
 
     conv2d_params(inChannels, outChannels, kernel, opts = {}) {
-      const op = 'conv2d_params', o = options(opts, op);
+      const op = 'conv2d_params', o = options(opts, op, ['groups', 'bias']);
       const [kh, kw] = pair(kernel, op, 'kernel_size');
       return core.call('cnn_conv2d_params', int(inChannels, op, 'in_channels'), int(outChannels, op, 'out_channels'),
         kh, kw, int(o.groups, op, 'groups', 1), bool(o.bias, op, 'bias', true) ? 1 : 0);

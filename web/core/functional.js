@@ -85,7 +85,7 @@ export function createFunctional(core) {
 
   function batchNormArgs(input, runningMean, runningVar, opts, op) {
     const x = tensorArg(input, op, 'input', 4);
-    const o = options(opts, op);
+    const o = options(opts, op, ['weight', 'bias', 'training', 'momentum', 'eps']);
     const channels = x.shape[1];
     const mean = tensorArg(runningMean, op, 'running_mean', 1), variance = tensorArg(runningVar, op, 'running_var', 1);
     const weight = optionalTensor(o.weight, op, 'weight', 1), bias = optionalTensor(o.bias, op, 'bias', 1);

@@ -2,6 +2,7 @@
 // backward() needs; backward() accumulates parameter gradients (the core adds
 // into the buffers it is given) and returns the gradient of the input.
 import { bool, integer, options, pair } from './args.js';
+import { AVG_POOL_OPTIONS, CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS, MAX_POOL_OPTIONS } from './specs.js';
 import { elementCount, Tensor } from './tensor.js';
 
 // window() of a layer after which the receptive field is no longer one window
@@ -84,7 +85,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       static layerName = op;
       constructor(inChannels, outChannels, kernelSize, opts = {}) {
         super();
-        const o = options(opts, op);
+        const o = options(opts, op, [...(transposed ? CONV_TRANSPOSE_OPTIONS : CONV_OPTIONS), 'bias', 'seed']);
         this.inChannels = integer(inChannels, op, 'in_channels');
         this.outChannels = integer(outChannels, op, 'out_channels');
         this.kernelSize = pair(kernelSize, op, 'kernel_size');
@@ -142,7 +143,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       constructor(kernelSize, opts = {}) {
         super();
         this.kernelSize = kernelSize;
-        this.options = { ...options(opts, op) };
+        this.options = { ...options(opts, op, average ? AVG_POOL_OPTIONS : MAX_POOL_OPTIONS) };
       }
       apply(input) {
         return (average ? F.avg_pool2d : F.max_pool2d)(input, this.kernelSize, this.options);
@@ -184,7 +185,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
   class BatchNorm2d extends Module {
     constructor(numFeatures, opts = {}) {
       super();
-      const o = options(opts, 'BatchNorm2d');
+      const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine']);
       this.numFeatures = integer(numFeatures, 'BatchNorm2d', 'num_features');
       this.eps = o.eps ?? 1e-5;
       this.momentum = o.momentum ?? 0.1;
@@ -216,6 +217,11 @@ export function createLayers(core, { F, backward }, arithmetic) {
   }
 
   class ReLU extends Module {
+    // inplace is accepted for PyTorch parity; tensors here are never shared with the core.
+    constructor(opts = {}) {
+      super();
+      options(opts, 'ReLU', ['inplace']);
+    }
     apply(input) {
       return F.relu(input);
     }
@@ -261,7 +267,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
   class Linear extends Module {
     constructor(inFeatures, outFeatures, opts = {}) {
       super();
-      const o = options(opts, 'Linear');
+      const o = options(opts, 'Linear', ['bias', 'seed']);
       this.inFeatures = integer(inFeatures, 'Linear', 'in_features');
       this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
       const hasBias = bool(o.bias, 'Linear', 'bias', true);

@@ -10,8 +10,13 @@ function checkShapeLength(shape, op, name) {
 }
 
 /** conv2d / conv_transpose2d: fields from input [N, C, H, W] and the weight shape. */
+export const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups'];
+export const CONV_TRANSPOSE_OPTIONS = ['stride', 'padding', 'output_padding', 'dilation', 'groups'];
+export const MAX_POOL_OPTIONS = ['stride', 'padding', 'dilation', 'ceil_mode'];
+export const AVG_POOL_OPTIONS = ['stride', 'padding', 'ceil_mode', 'count_include_pad'];
+
 export function convSpec(op, inputShape, weightShape, rawOptions, transposed) {
-  const o = options(rawOptions, op);
+  const o = options(rawOptions, op, transposed ? CONV_TRANSPOSE_OPTIONS : CONV_OPTIONS);
   const [batch, channels, height, width] = checkShapeLength(inputShape, op, 'input');
   const [w0, w1, kernel_h, kernel_w] = checkShapeLength(weightShape, op, 'weight');
   const groups = integer(o.groups ?? 1, op, 'groups');
@@ -47,7 +52,7 @@ export function convSpec(op, inputShape, weightShape, rawOptions, transposed) {
 
 /** max_pool2d / avg_pool2d: stride defaults to the kernel size, as in PyTorch. */
 export function poolSpec(op, inputShape, kernelSize, rawOptions, average) {
-  const o = options(rawOptions, op);
+  const o = options(rawOptions, op, average ? AVG_POOL_OPTIONS : MAX_POOL_OPTIONS);
   const [batch, channels, height, width] = checkShapeLength(inputShape, op, 'input');
   const [kernel_h, kernel_w] = pair(kernelSize, op, 'kernel_size');
   const [stride_h, stride_w] = o.stride === undefined || o.stride === null ? [kernel_h, kernel_w] : pair(o.stride, op, 'stride');

@@ -7,7 +7,7 @@ const TERM_INTS = 8, TERM_FLOATS = 3, TERM_WORDS = TERM_INTS + TERM_FLOATS;
 
 export function createTracing(core) {
   function position(at, op) {
-    const a = options(at, op);
+    const a = options(at, op, ['n', 'channel', 'row', 'col']);
     return ['n', 'channel', 'row', 'col'].map((name) => integer(a[name] ?? 0, op, `at.${name}`));
   }
 
