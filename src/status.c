@@ -1,5 +1,6 @@
 /* status.c — the last error, as readable text (stb style: a status and a reason). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "internal.h"
@@ -31,7 +32,7 @@ cnn_status cnn_check_elements(const char *op, const char *name, long long count)
 
 float *cnn_alloc_floats(const char *op, long long count) {
     if (count < 1) count = 1;
-    if (count > CNN_MAX_ELEMENTS) {
+    if (count > CNN_MAX_ELEMENTS || (unsigned long long)count > SIZE_MAX / sizeof(float)) {
         cnn_fail(CNN_OUT_OF_MEMORY, op, "out of memory: scratch of %lld floats is over the limit", count);
         return NULL;
     }

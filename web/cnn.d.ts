@@ -100,13 +100,22 @@ export interface Arithmetic {
   conv2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
   linear_params(in_features: number, out_features: number, bias?: boolean): number;
   batch_norm2d_params(channels: number, affine?: boolean): number;
-  /** Shapes and MACs without running anything. */
-  conv2d_shape(input_shape: number[], weight_shape: number[], options?: Conv2dOptions): { shape: number[]; macs: number; padding: [number, number, number, number] };
-  conv_transpose2d_shape(input_shape: number[], weight_shape: number[], options?: ConvTranspose2dOptions): { shape: number[]; macs: number };
+  linear_macs(batch: number, in_features: number, out_features: number): number;
+  /** FLOPs = 2 · MACs (one multiply and one add per multiply-accumulate). */
+  flops(macs: number): number;
+  /** padding='same' along one axis: [begin, end]; an odd total puts the extra pixel at the end. */
+  same_padding(kernel: number, dilation?: number): [number, number];
+  /** Shapes, MACs and FLOPs without running anything; padding is [top, left, bottom, right] as applied. */
+  conv2d_shape(input_shape: number[], weight_shape: number[], options?: Conv2dOptions): { shape: number[]; macs: number; flops: number; padding: [number, number, number, number] };
+  /** equivalent: the stride-1 convolution over the zero-inserted input ((in − 1)·stride + 1 per axis)
+   *  padded by [top, left, bottom, right] (negative = cropped), with the kernel flipped. */
+  conv_transpose2d_shape(input_shape: number[], weight_shape: number[], options?: ConvTranspose2dOptions): { shape: number[]; macs: number; flops: number; equivalent: { size: [number, number]; padding: [number, number, number, number] } };
   max_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: MaxPool2dOptions): { shape: number[] };
   avg_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: AvgPool2dOptions): { shape: number[] };
   /** One axis; per layer the RF size, cumulative stride (jump), first input pixel seen by output 0, and its centre. */
   receptive_field(layers: ReceptiveFieldLayer[]): ReceptiveFieldRow[];
+  /** Input coordinates [first, last] seen by output pixel `index` of the last layer (may reach into padding). */
+  receptive_field_span(layers: ReceptiveFieldLayer[], index: number): [number, number];
 }
 
 export interface TraceTerm {
@@ -117,6 +126,9 @@ export interface TraceTerm {
 export interface Tracing {
   /** The window, products and sum of one output cell of conv2d (batch n, channel, row, col). */
   conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | null, options: Conv2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; bias: number };
+  /** Gather view: one term per (input cell, kernel tap) landing on the output cell; padded_row/col place
+   *  the input cell in the zero-inserted padded input of the equivalent stride-1 convolution. */
+  conv_transpose2d(input: TensorLike, weight: TensorLike, bias: TensorLike | null, options: ConvTranspose2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; bias: number };
   max_pool2d(input: TensorLike, kernel_size: Pair, options: MaxPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; winner: number };
   avg_pool2d(input: TensorLike, kernel_size: Pair, options: AvgPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; divisor: number };
 }

@@ -63,6 +63,8 @@ const EXPORTS = {
   cnn_pool2d_trace: 'index',
 };
 
+const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
+
 async function fetchModuleBytes(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
@@ -126,6 +128,10 @@ export class Core {
   scoped(fn) {
     const blocks = [];
     const allocate = (bytes, what) => {
+      // wasm32 addresses 4 GiB and this module's memory stops at 2 GiB; a larger
+      // request would also wrap around in malloc's 32-bit size argument.
+      if (bytes > MAX_ALLOCATION_BYTES)
+        throw new RangeError(`cnn: out of memory: ${what} needs ${bytes} bytes, more than the 2 GiB the module can hold`);
       const pointer = this.#exports.malloc(Math.max(bytes, 4));
       if (!pointer) throw new RangeError(`cnn: out of memory: could not allocate ${bytes} bytes for ${what}`);
       blocks.push(pointer);
