@@ -5,12 +5,14 @@
    For each batch n and group g (C/G input and OC/G output channels):
      col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
+   Depthwise (groups = C = OC) forward skips the GEMM: a direct plane kernel.
    Backward (accumulating):
      grad_in[n, g] += col2im(weight[g]ᵀ · grad_out[n, g])
      grad_weight[g] += grad_out[n, g] · colᵀ
      grad_bias      += Σ_{n,oh,ow} grad_out */
 #include <stdlib.h>
 #include "internal.h"
+#include "kernels/dwconv.h"
 
 /* The input of a conv read through its windows. */
 static cnn_window_view input_view(const cnn_geometry *g) {
@@ -48,10 +50,18 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
+    const long in_plane = (long)g.in_height * g.in_width;
+    if (g.groups == g.in_channels && g.out_channels == g.in_channels) {
+        const long out_plane = (long)g.out_height * g.out_width, taps = (long)g.kernel_h * g.kernel_w;
+        for (long p = 0; p < (long)g.batch * g.in_channels; p++) {
+            const int c = (int)(p % g.in_channels);
+            CNN_DWCONV_PLANE(out + p * out_plane, in + p * in_plane, weight + c * taps, bias ? bias[c] : 0.0f, &g);
+        }
+        return CNN_OK;
+    }
     const cnn_window_view v = input_view(&g);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
-    const long in_plane = (long)g.in_height * g.in_width;
     float *col = is_pointwise(&v) ? NULL : cnn_alloc_floats("conv2d", (long long)rows * cols);
     if (!is_pointwise(&v) && !col) return CNN_OUT_OF_MEMORY;
     for (int n = 0; n < g.batch && !status; n++) {

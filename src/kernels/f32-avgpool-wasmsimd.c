@@ -8,7 +8,7 @@
 
 void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g) {
     int interior_begin, interior_end;
-    cnn_pool_interior_cols(g, &interior_begin, &interior_end);
+    cnn_window_interior_cols(g, &interior_begin, &interior_end);
     for (int oh = 0; oh < g->out_height; oh++) {
         float *out_row = out + oh * g->out_width;
         int ow = 0;

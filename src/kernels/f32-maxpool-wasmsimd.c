@@ -8,7 +8,7 @@
 
 void cnn_f32_maxpool__wasmsimd(float *out, int32_t *argmax, const float *in, const cnn_geometry *g) {
     int interior_begin, interior_end;
-    cnn_pool_interior_cols(g, &interior_begin, &interior_end);
+    cnn_window_interior_cols(g, &interior_begin, &interior_end);
     const v128_t vlane_offsets = wasm_i32x4_make(0, g->stride_w, 2 * g->stride_w, 3 * g->stride_w);
     for (int oh = 0; oh < g->out_height; oh++) {
         const int row0 = oh * g->stride_h - g->pad_top;

@@ -21,11 +21,3 @@ cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_c
                                              : (w.row_end - w.row_begin) * (w.col_end - w.col_begin));
     return w;
 }
-
-void cnn_pool_interior_cols(const cnn_geometry *g, int *begin, int *end) {
-    const int span = g->dilation_w * (g->kernel_w - 1);
-    *begin = min_int((g->pad_left + g->stride_w - 1) / g->stride_w, g->out_width);
-    const int last = g->in_width - 1 - span + g->pad_left; /* ow·stride_w ≤ last */
-    *end = last < 0 ? 0 : min_int(last / g->stride_w + 1, g->out_width);
-    if (*end < *begin) *end = *begin;
-}

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "../cnn.h"
+#include "window.h"
 
 /* Input rows [row_begin, row_end) and columns [col_begin, col_end) an average
    window covers, and its divisor (see avg_pool2d.c). */
@@ -16,10 +17,6 @@ typedef struct {
 } cnn_avg_window;
 
 cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_col);
-
-/* Columns ow in [*begin, *end) whose whole window lies inside the input width:
-   ow·stride_w − pad_left ≥ 0 and ow·stride_w − pad_left + dilation_w·(KW − 1) < W. */
-void cnn_pool_interior_cols(const cnn_geometry *g, int *begin, int *end);
 
 /* One output cell, scalar: max (value and argmax) and average. */
 void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g,

@@ -32,7 +32,7 @@ export function createFunctional(core) {
         const { pointer, g } = solve(core, scope, spec);
         checkBias(b, g.out_channels, op);
         const shape = outputShape(g);
-        const out = scope.floats(elementCount(shape), 'the output');
+        const out = scope.output(elementCount(shape));
         core.call(forwardName, out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL, pointer);
         return read(scope, out, shape);
       });
@@ -66,7 +66,7 @@ export function createFunctional(core) {
   function maxPoolForward(scope, x, kernelSize, opts) {
     const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
     const shape = outputShape(g);
-    const out = scope.floats(elementCount(shape), 'the output');
+    const out = scope.output(elementCount(shape));
     const argmax = scope.ints(elementCount(shape), 'the argmax indices');
     core.call('cnn_max_pool2d_forward', out, argmax, scope.floats(x.data), pointer);
     return { pointer, shape, out, argmax };
@@ -103,7 +103,7 @@ export function createFunctional(core) {
   // Runs the batch-norm forward in a scope; returns pointers to what backward needs.
   function batchNormForward(scope, a, runningMean, runningVar) {
     const [batch, channels, height, width] = a.x.shape;
-    const out = scope.floats(a.x.size, 'the output');
+    const out = scope.output(a.x.size);
     const saveMean = scope.floats(channels), saveInvstd = scope.floats(channels);
     const weight = a.weight ? scope.floats(a.weight.data) : NULL, bias = a.bias ? scope.floats(a.bias.data) : NULL;
     const input = scope.floats(a.x.data);
@@ -153,7 +153,7 @@ export function createFunctional(core) {
       return core.scoped((scope) => {
         const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
         const shape = outputShape(g);
-        const out = scope.floats(elementCount(shape), 'the output');
+        const out = scope.output(elementCount(shape));
         core.call('cnn_avg_pool2d_forward', out, scope.floats(x.data), pointer);
         return read(scope, out, shape);
       });
@@ -164,7 +164,7 @@ export function createFunctional(core) {
       const sizes = adaptiveSizes(x, outputSize, 'adaptive_avg_pool2d');
       const shape = [sizes[0], sizes[1], sizes[4], sizes[5]];
       return core.scoped((scope) => {
-        const out = scope.floats(Math.max(0, elementCount(shape)), 'the output');
+        const out = scope.output(Math.max(0, elementCount(shape)));
         core.call('cnn_adaptive_avg_pool2d_forward', out, scope.floats(x.data), ...sizes);
         return read(scope, out, shape);
       });
@@ -186,7 +186,7 @@ export function createFunctional(core) {
     relu(input) {
       const x = tensorArg(input, 'relu', 'input');
       return core.scoped((scope) => {
-        const out = scope.floats(x.size, 'the output');
+        const out = scope.output(x.size);
         core.call('cnn_relu_forward', out, scope.floats(x.data), x.size);
         return read(scope, out, x.shape);
       });
@@ -196,7 +196,7 @@ export function createFunctional(core) {
       const { x, w, b } = linearArgs(input, weight, bias, 'linear');
       const shape = [x.shape[0], w.shape[0]];
       return core.scoped((scope) => {
-        const out = scope.floats(elementCount(shape), 'the output');
+        const out = scope.output(elementCount(shape));
         core.call('cnn_linear_forward', out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL,
           x.shape[0], x.shape[1], w.shape[0]);
         return read(scope, out, shape);

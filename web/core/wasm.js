@@ -123,7 +123,7 @@ export class Core {
   /**
    * Runs fn(scope) and frees every block the scope allocated, even on throw.
    * scope.floats(data | length), scope.ints(data | length), scope.doubles(length)
-   * return pointers; scope.readFloats/readInts/readDoubles copy out.
+   * return pointers (a length gives zeros), scope.output(length) uninitialised room; scope.readFloats/readInts/readDoubles copy out.
    */
   scoped(fn) {
     const blocks = [];
@@ -139,6 +139,12 @@ export class Core {
       return pointer;
     };
     const heap = (Type, pointer, length) => new Type(this.#exports.memory.buffer, pointer, length);
+    // set() is a block copy; slice() on a view of WASM memory copies element by element in V8.
+    const copyOut = (Type, pointer, length) => {
+      const copy = new Type(length);
+      copy.set(heap(Type, pointer, length));
+      return copy;
+    };
     const fill = (Type, source, what) => {
       const length = typeof source === 'number' ? source : source.length;
       const pointer = allocate(length * Type.BYTES_PER_ELEMENT, what);
@@ -148,11 +154,13 @@ export class Core {
     };
     const scope = {
       floats: (source, what = 'a tensor') => fill(Float32Array, source, what),
+      // Room for an op's output, which the op writes whole: no zeroing.
+      output: (length) => allocate(length * Float32Array.BYTES_PER_ELEMENT, 'the output'),
       ints: (source, what = 'an index array') => fill(Int32Array, source, what),
       doubles: (length, what = 'results') => fill(Float64Array, length, what),
-      readFloats: (pointer, length) => heap(Float32Array, pointer, length).slice(),
-      readInts: (pointer, length) => heap(Int32Array, pointer, length).slice(),
-      readDoubles: (pointer, length) => heap(Float64Array, pointer, length).slice(),
+      readFloats: (pointer, length) => copyOut(Float32Array, pointer, length),
+      readInts: (pointer, length) => copyOut(Int32Array, pointer, length),
+      readDoubles: (pointer, length) => copyOut(Float64Array, pointer, length),
     };
     try {
       return fn(scope);
