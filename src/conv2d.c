@@ -5,13 +5,15 @@
    For each batch n and group g (C/G input and OC/G output channels):
      col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
-   Depthwise (groups = C = OC) forward skips the GEMM: a direct plane kernel.
+   Two forward cases skip the GEMM for direct kernels: depthwise (groups = C = OC)
+   and few input channels (groups = 1, C ≤ CNN_CONV_DIRECT_MAX_CHANNELS).
    Backward (accumulating):
      grad_in[n, g] += col2im(weight[g]ᵀ · grad_out[n, g])
      grad_weight[g] += grad_out[n, g] · colᵀ
      grad_bias      += Σ_{n,oh,ow} grad_out */
 #include <stdlib.h>
 #include "internal.h"
+#include "kernels/conv-direct.h"
 #include "kernels/dwconv.h"
 
 /* The input of a conv read through its windows. */
@@ -45,6 +47,34 @@ void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch
     }
 }
 
+/* Few input channels: copy each image into a zero-padded buffer wide enough
+   for whole column tiles, then run the direct kernel (see kernels/conv-direct.h). */
+static cnn_status conv2d_direct(float *out, const float *in, const float *weight, const float *bias,
+                                const cnn_geometry *g) {
+    const int tile = CNN_CONV_DIRECT_TILE_COLS;
+    const int padded_h = g->in_height + g->pad_top + g->pad_bottom;
+    const int tiled_w = ((g->out_width + tile - 1) / tile * tile - 1) * g->stride_w +
+                        g->dilation_w * (g->kernel_w - 1) + 1;
+    const int full_w = g->in_width + g->pad_left + g->pad_right;
+    const int padded_w = tiled_w > full_w ? tiled_w : full_w;
+    const long padded_plane = (long)padded_h * padded_w, in_plane = (long)g->in_height * g->in_width;
+    float *padded = cnn_alloc_floats("conv2d", padded_plane * g->in_channels);
+    if (!padded) return CNN_OUT_OF_MEMORY;
+    for (long i = 0; i < padded_plane * g->in_channels; i++) padded[i] = 0.0f;
+    const long out_image = (long)g->out_channels * g->out_height * g->out_width;
+    for (int n = 0; n < g->batch; n++) {
+        for (int c = 0; c < g->in_channels; c++)
+            for (int h = 0; h < g->in_height; h++) {
+                const float *src = in + ((long)n * g->in_channels + c) * in_plane + (long)h * g->in_width;
+                float *dst = padded + c * padded_plane + (long)(h + g->pad_top) * padded_w + g->pad_left;
+                for (int w = 0; w < g->in_width; w++) dst[w] = src[w];
+            }
+        CNN_CONV_DIRECT_IMAGE(out + n * out_image, padded, weight, bias, g, padded_h, padded_w);
+    }
+    free(padded);
+    return CNN_OK;
+}
+
 cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
                               const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
@@ -59,6 +89,7 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         }
         return CNN_OK;
     }
+    if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS) return conv2d_direct(out, in, weight, bias, &g);
     const cnn_window_view v = input_view(&g);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
