@@ -16,14 +16,6 @@
 #include "kernels/conv-direct.h"
 #include "kernels/dwconv.h"
 
-/* The input of a conv read through its windows. */
-static cnn_window_view input_view(const cnn_geometry *g) {
-    cnn_window_view v = {g->in_channels / g->groups, g->in_height, g->in_width, g->out_height,
-                         g->out_width, g->kernel_h, g->kernel_w, g->stride_h, g->stride_w,
-                         g->pad_top, g->pad_left, g->dilation_h, g->dilation_w};
-    return v;
-}
-
 /* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
 static int is_pointwise(const cnn_window_view *v) {
     return v->kernel_h == 1 && v->kernel_w == 1 && v->stride_h == 1 && v->stride_w == 1 &&
@@ -90,7 +82,7 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         return CNN_OK;
     }
     if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS) return conv2d_direct(out, in, weight, bias, &g);
-    const cnn_window_view v = input_view(&g);
+    const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
     float *col = is_pointwise(&v) ? NULL : cnn_alloc_floats("conv2d", (long long)rows * cols);
@@ -116,7 +108,7 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
-    const cnn_window_view v = input_view(&g);
+    const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
     const long in_plane = (long)g.in_height * g.in_width;

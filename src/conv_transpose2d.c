@@ -16,19 +16,12 @@
 #include <stdlib.h>
 #include "internal.h"
 
-static cnn_window_view output_view(const cnn_geometry *g) {
-    cnn_window_view v = {g->out_channels / g->groups, g->out_height, g->out_width, g->in_height,
-                         g->in_width, g->kernel_h, g->kernel_w, g->stride_h, g->stride_w,
-                         g->pad_top, g->pad_left, g->dilation_h, g->dilation_w};
-    return v;
-}
-
 cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float *weight,
                                         const float *bias, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv_transpose2d_geometry(&g);
     if (status) return status;
-    const cnn_window_view v = output_view(&g);
+    const cnn_window_view v = cnn_conv_window_view(&g, 1);
     const int group_in = g.in_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.in_height * g.in_width;
     const long out_plane = (long)g.out_height * g.out_width;
@@ -54,7 +47,7 @@ cnn_status cnn_conv_transpose2d_backward(float *grad_in, float *grad_weight, flo
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv_transpose2d_geometry(&g);
     if (status) return status;
-    const cnn_window_view v = output_view(&g);
+    const cnn_window_view v = cnn_conv_window_view(&g, 1);
     const int group_in = g.in_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.in_height * g.in_width;
     const long out_plane = (long)g.out_height * g.out_width;

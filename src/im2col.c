@@ -15,6 +15,17 @@ static void valid_range(int offset, int stride, int limit, int count, int *begin
     if (*end < *begin) *end = *begin;
 }
 
+cnn_window_view cnn_conv_window_view(const cnn_geometry *g, int transposed) {
+    cnn_window_view v = {transposed ? g->out_channels / g->groups : g->in_channels / g->groups,
+                         transposed ? g->out_height : g->in_height,
+                         transposed ? g->out_width : g->in_width,
+                         transposed ? g->in_height : g->out_height,
+                         transposed ? g->in_width : g->out_width,
+                         g->kernel_h, g->kernel_w, g->stride_h, g->stride_w,
+                         g->pad_top, g->pad_left, g->dilation_h, g->dilation_w};
+    return v;
+}
+
 void cnn_im2col(float *col, const float *image, const cnn_window_view *v) {
     const int cols = v->cols_h * v->cols_w;
     for (int c = 0; c < v->channels; c++)

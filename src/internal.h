@@ -36,6 +36,12 @@ typedef struct {
     int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
 } cnn_window_view;
 
+/* The view of a (transposed) convolution, one group: conv2d reads its input
+   [C/G, H, W] through windows giving columns [OH, OW]; conv_transpose2d
+   writes its output [OC/G, OH, OW] through windows whose columns are its
+   input cells [H, W]. */
+cnn_window_view cnn_conv_window_view(const cnn_geometry *g, int transposed);
+
 void cnn_im2col(float *col, const float *image, const cnn_window_view *v);
 /* image += col2im(col): the adjoint of im2col. */
 void cnn_col2im(float *image, const float *col, const cnn_window_view *v);
