@@ -5,8 +5,9 @@
    For each batch n and group g (C/G input and OC/G output channels):
      col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
-   Two forward cases skip the GEMM for direct kernels: depthwise (groups = C = OC)
-   and few input channels (groups = 1, C ≤ CNN_CONV_DIRECT_MAX_CHANNELS).
+   Forward takes faster routes where they apply: direct kernels for depthwise
+   (groups = C = OC) and for few input channels (C ≤ CNN_CONV_DIRECT_MAX_CHANNELS),
+   and Winograd F(2×2, 3×3) for 3×3 stride-1 layers with enough channels.
    Backward (accumulating):
      grad_in[n, g] += col2im(weight[g]ᵀ · grad_out[n, g])
      grad_weight[g] += grad_out[n, g] · colᵀ
@@ -82,6 +83,7 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         return CNN_OK;
     }
     if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS) return conv2d_direct(out, in, weight, bias, &g);
+    if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;

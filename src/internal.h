@@ -46,6 +46,14 @@ void cnn_im2col(float *col, const float *image, const cnn_window_view *v);
 /* image += col2im(col): the adjoint of im2col. */
 void cnn_col2im(float *image, const float *col, const cnn_window_view *v);
 
+/* 3×3 stride-1 convolution by Winograd F(2×2, 3×3) (winograd.c), used when
+   cnn_winograd_applies(): groups 1, undilated, and enough channels on both
+   sides that the 16 GEMMs it turns into are not tiny. */
+#define CNN_WINOGRAD_MIN_CHANNELS 8
+int cnn_winograd_applies(const cnn_geometry *g);
+cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
+                               const cnn_geometry *g);
+
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */

@@ -1,0 +1,138 @@
+/* winograd.c — 3×3 stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3)
+   (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
+
+   Each 2×2 output tile comes from a 4×4 input tile d (tiles overlap by 2):
+     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+   with
+     Bᵀ = | 1  0 −1  0 |     G = | 1    0    0  |     Aᵀ = | 1  1  1  0 |
+          | 0  1  1  0 |         | 1/2  1/2  1/2 |          | 0  1 −1 −1 |
+          | 0 −1  1  0 |         | 1/2 −1/2  1/2 |
+          | 0  1  0 −1 |         | 0    0    1  |
+   so a tile costs 16 multiplies per (input, output) channel pair instead of 36.
+   Summed over input channels, the element-wise products become 16 GEMMs, one
+   per position ξ of the 4×4 transformed tile:
+     U[ξ] [OC, C]   transformed weights
+     V[ξ] [C, T]    transformed input tiles, T = N · tiles_h · tiles_w
+     M[ξ] = U[ξ] · V[ξ]   [OC, T], then Y = Aᵀ M A per tile, plus the bias.
+   Shapes: in [N, C, H, W], weight [OC, C, 3, 3], out [N, OC, OH, OW]; groups 1. */
+#include <stdlib.h>
+#include "internal.h"
+
+enum { TILE_IN = 4, TILE_OUT = 2, POSITIONS = TILE_IN * TILE_IN };
+
+int cnn_winograd_applies(const cnn_geometry *g) {
+    return g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1 &&
+           g->dilation_h == 1 && g->dilation_w == 1 && g->groups == 1 &&
+           g->in_channels >= CNN_WINOGRAD_MIN_CHANNELS && g->out_channels >= CNN_WINOGRAD_MIN_CHANNELS;
+}
+
+/* U = G g Gᵀ for one 3×3 filter, written with stride between positions. */
+static void transform_filter(float *u, long stride, const float *g) {
+    float gg[TILE_IN][3]; /* G g */
+    for (int j = 0; j < 3; j++) {
+        gg[0][j] = g[j];
+        gg[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        gg[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        gg[3][j] = g[6 + j];
+    }
+    for (int i = 0; i < TILE_IN; i++) { /* (G g) Gᵀ */
+        u[(i * TILE_IN + 0) * stride] = gg[i][0];
+        u[(i * TILE_IN + 1) * stride] = 0.5f * (gg[i][0] + gg[i][1] + gg[i][2]);
+        u[(i * TILE_IN + 2) * stride] = 0.5f * (gg[i][0] - gg[i][1] + gg[i][2]);
+        u[(i * TILE_IN + 3) * stride] = gg[i][2];
+    }
+}
+
+/* V = Bᵀ d B for one 4×4 input tile, written with stride between positions. */
+static void transform_input(float *v, long stride, const float d[TILE_IN][TILE_IN]) {
+    float bd[TILE_IN][TILE_IN]; /* Bᵀ d */
+    for (int j = 0; j < TILE_IN; j++) {
+        bd[0][j] = d[0][j] - d[2][j];
+        bd[1][j] = d[1][j] + d[2][j];
+        bd[2][j] = d[2][j] - d[1][j];
+        bd[3][j] = d[1][j] - d[3][j];
+    }
+    for (int i = 0; i < TILE_IN; i++) { /* (Bᵀ d) B */
+        v[(i * TILE_IN + 0) * stride] = bd[i][0] - bd[i][2];
+        v[(i * TILE_IN + 1) * stride] = bd[i][1] + bd[i][2];
+        v[(i * TILE_IN + 2) * stride] = bd[i][2] - bd[i][1];
+        v[(i * TILE_IN + 3) * stride] = bd[i][1] - bd[i][3];
+    }
+}
+
+/* Y = Aᵀ m A for one tile, m read with stride between positions. */
+static void transform_output(float y[TILE_OUT][TILE_OUT], const float *m, long stride) {
+    float am[TILE_OUT][TILE_IN]; /* Aᵀ m */
+    for (int j = 0; j < TILE_IN; j++) {
+        const float m0 = m[j * stride], m1 = m[(TILE_IN + j) * stride];
+        const float m2 = m[(2 * TILE_IN + j) * stride], m3 = m[(3 * TILE_IN + j) * stride];
+        am[0][j] = m0 + m1 + m2;
+        am[1][j] = m1 - m2 - m3;
+    }
+    for (int i = 0; i < TILE_OUT; i++) { /* (Aᵀ m) A */
+        y[i][0] = am[i][0] + am[i][1] + am[i][2];
+        y[i][1] = am[i][1] - am[i][2] - am[i][3];
+    }
+}
+
+cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
+                               const cnn_geometry *g) {
+    const int channels = g->in_channels, out_channels = g->out_channels;
+    const int tiles_h = (g->out_height + 1) / 2, tiles_w = (g->out_width + 1) / 2;
+    const long tiles = (long)g->batch * tiles_h * tiles_w;
+    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * channels);
+    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * channels * tiles);
+    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * tiles);
+    cnn_status status = u && v && m ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (status) goto done;
+
+    /* U[ξ][oc][c] */
+    for (int oc = 0; oc < out_channels; oc++)
+        for (int c = 0; c < channels; c++)
+            transform_filter(u + (long)oc * channels + c, (long)out_channels * channels,
+                             weight + ((long)oc * channels + c) * 9);
+    /* V[ξ][c][t], t = (n · tiles_h + th) · tiles_w + tw; the tile starts at (2·th − pad_top, 2·tw − pad_left). */
+    for (int n = 0; n < g->batch; n++)
+        for (int c = 0; c < channels; c++) {
+            const float *plane = in + ((long)n * channels + c) * g->in_height * g->in_width;
+            for (int th = 0; th < tiles_h; th++)
+                for (int tw = 0; tw < tiles_w; tw++) {
+                    float d[TILE_IN][TILE_IN];
+                    for (int i = 0; i < TILE_IN; i++)
+                        for (int j = 0; j < TILE_IN; j++) {
+                            const int h = 2 * th - g->pad_top + i, w = 2 * tw - g->pad_left + j;
+                            d[i][j] = h >= 0 && h < g->in_height && w >= 0 && w < g->in_width
+                                          ? plane[(long)h * g->in_width + w] : 0.0f;
+                        }
+                    const long t = ((long)n * tiles_h + th) * tiles_w + tw;
+                    transform_input(v + (long)c * tiles + t, (long)channels * tiles, d);
+                }
+        }
+    /* M[ξ] = U[ξ] · V[ξ] */
+    for (int xi = 0; xi < POSITIONS && !status; xi++)
+        status = cnn_gemm(m + (long)xi * out_channels * tiles, (int)tiles,
+                          u + (long)xi * out_channels * channels, channels, 1,
+                          v + (long)xi * channels * tiles, (int)tiles, 1, out_channels, (int)tiles,
+                          channels, 0);
+    if (status) goto done;
+    /* Y = Aᵀ M A + bias, cropped at the right and bottom edges. */
+    for (int n = 0; n < g->batch; n++)
+        for (int oc = 0; oc < out_channels; oc++) {
+            float *plane = out + ((long)n * out_channels + oc) * g->out_height * g->out_width;
+            const float b = bias ? bias[oc] : 0.0f;
+            for (int th = 0; th < tiles_h; th++)
+                for (int tw = 0; tw < tiles_w; tw++) {
+                    const long t = ((long)n * tiles_h + th) * tiles_w + tw;
+                    float y[TILE_OUT][TILE_OUT];
+                    transform_output(y, m + (long)oc * tiles + t, (long)out_channels * tiles);
+                    for (int i = 0; i < TILE_OUT && 2 * th + i < g->out_height; i++)
+                        for (int j = 0; j < TILE_OUT && 2 * tw + j < g->out_width; j++)
+                            plane[(long)(2 * th + i) * g->out_width + 2 * tw + j] = y[i][j] + b;
+                }
+        }
+done:
+    free(u);
+    free(v);
+    free(m);
+    return status;
+}
