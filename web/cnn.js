@@ -9,6 +9,7 @@
 // shared by every caller on the page.
 import { createArithmetic } from './core/arithmetic.js';
 import { createFunctional } from './core/functional.js';
+import { createNetworkClass } from './core/network.js';
 import { createLayers } from './core/nn.js';
 import { Tensor } from './core/tensor.js';
 import { createTracing } from './core/trace.js';
@@ -33,6 +34,7 @@ export function load({ simd = simdSupported() } = {}) {
 function createApi(core, simd) {
   const { F, grad, backward } = createFunctional(core);
   const arithmetic = createArithmetic(core);
+  const nn = createLayers(core, { F, backward }, arithmetic);
 
   // A tensor of seeded random values, filled by the core.
   const random = (exportName, a, b) => (shape, seed = 0) => {
@@ -51,7 +53,8 @@ function createApi(core, simd) {
     grad,
     arithmetic,
     trace: createTracing(core),
-    nn: createLayers(core, { F, backward }, arithmetic),
+    nn,
+    Network: createNetworkClass(core, nn),
     Tensor,
     randn: random('cnn_random_normal', 0, 1),
     rand: random('cnn_random_uniform', 0, 1),

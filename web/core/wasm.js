@@ -16,7 +16,8 @@ export function simdSupported() {
 }
 
 // How each export reports failure: 'status' returns non-zero, 'index' returns a
-// negative number (−1), 'count' returns a negative double; 'void' cannot fail.
+// negative number (−1), 'count' returns a negative double, 'pointer' returns
+// NULL (0); 'void' cannot fail.
 const EXPORTS = {
   cnn_last_error: 'void',
   cnn_conv2d_geometry: 'status',
@@ -61,6 +62,18 @@ const EXPORTS = {
   cnn_conv2d_trace: 'index',
   cnn_conv_transpose2d_trace: 'index',
   cnn_pool2d_trace: 'index',
+  cnn_network_create: 'pointer',
+  cnn_network_destroy: 'void',
+  cnn_network_parameters: 'void',
+  cnn_network_gradients: 'void',
+  cnn_network_parameter_count: 'void',
+  cnn_network_input: 'void',
+  cnn_network_input_gradient: 'void',
+  cnn_network_activation: 'pointer',
+  cnn_network_forward: 'status',
+  cnn_network_backward: 'status',
+  cnn_network_zero_grad: 'void',
+  cnn_network_train_step: 'status',
 };
 
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
@@ -108,10 +121,33 @@ export class Core {
   call(name, ...args) {
     const result = this.#exports[name](...args);
     const kind = EXPORTS[name];
-    if ((kind === 'status' && result !== 0) || ((kind === 'index' || kind === 'count') && result < 0)) {
+    if ((kind === 'status' && result !== 0) || ((kind === 'index' || kind === 'count') && result < 0) ||
+      (kind === 'pointer' && result === 0)) {
       throw new RangeError(this.lastError());
     }
     return result;
+  }
+
+  /** Copies typed data into WASM memory at pointer (a buffer the core owns). */
+  write(pointer, data) {
+    new data.constructor(this.#exports.memory.buffer, pointer, data.length).set(data);
+  }
+
+  /** A copy of length elements of Type at pointer; never a view (views go stale when memory
+   *  grows). set() is a block copy, where slice() of a WASM memory view goes element by element. */
+  read(Type, pointer, length) {
+    const copy = new Type(length);
+    copy.set(new Type(this.#exports.memory.buffer, pointer, length));
+    return copy;
+  }
+
+  /** Counts an object the core allocated for the binding (a network) until release(). */
+  retain(pointer) {
+    this.#live.add(pointer);
+  }
+
+  release(pointer) {
+    this.#live.delete(pointer);
   }
 
   lastError() {
@@ -139,12 +175,6 @@ export class Core {
       return pointer;
     };
     const heap = (Type, pointer, length) => new Type(this.#exports.memory.buffer, pointer, length);
-    // set() is a block copy; slice() on a view of WASM memory copies element by element in V8.
-    const copyOut = (Type, pointer, length) => {
-      const copy = new Type(length);
-      copy.set(heap(Type, pointer, length));
-      return copy;
-    };
     const fill = (Type, source, what) => {
       const length = typeof source === 'number' ? source : source.length;
       const pointer = allocate(length * Type.BYTES_PER_ELEMENT, what);
@@ -158,9 +188,9 @@ export class Core {
       output: (length) => allocate(length * Float32Array.BYTES_PER_ELEMENT, 'the output'),
       ints: (source, what = 'an index array') => fill(Int32Array, source, what),
       doubles: (length, what = 'results') => fill(Float64Array, length, what),
-      readFloats: (pointer, length) => copyOut(Float32Array, pointer, length),
-      readInts: (pointer, length) => copyOut(Int32Array, pointer, length),
-      readDoubles: (pointer, length) => copyOut(Float64Array, pointer, length),
+      readFloats: (pointer, length) => this.read(Float32Array, pointer, length),
+      readInts: (pointer, length) => this.read(Int32Array, pointer, length),
+      readDoubles: (pointer, length) => this.read(Float64Array, pointer, length),
     };
     try {
       return fn(scope);
