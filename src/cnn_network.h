@@ -51,6 +51,8 @@ CNN_API float *cnn_network_input_gradient(cnn_network *net);
 /* Layer l's output [batch, C, H, W] (l = count − 1 is the network's output),
    its shape per sample into shape[3] (C, H, W). */
 CNN_API float *cnn_network_activation(cnn_network *net, int32_t layer, int32_t *shape);
+/* Batch-norm layer l's running statistics: [C] means then [C] variances. */
+CNN_API float *cnn_network_running_stats(cnn_network *net, int32_t layer);
 
 /* Forward pass over the first batch samples of the input; training selects
    batch statistics in batch norm. */

@@ -85,7 +85,7 @@ void cnn_network_destroy(cnn_network *net) {
     for (int l = 0; l < net->count && net->layers; l++) {
         layer *L = net->layers + l;
         free(L->out), free(L->argmax), free(L->save_mean), free(L->save_invstd);
-        free(L->running_mean), free(L->running_var);
+        free(L->running_mean); /* running_var shares its block */
     }
     free(net->layers), free(net->input), free(net->input_gradient), free(net->parameters);
     free(net->gradients), free(net->grad_a), free(net->grad_b), free(net->probs);
@@ -144,7 +144,11 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
         if (ok && L->kind == CNN_LAYER_BATCH_NORM2D) {
             const int c = L->g.out_channels;
             ok = (L->save_mean = alloc_filled(c, 0.0f)) && (L->save_invstd = alloc_filled(c, 0.0f)) &&
-                 (L->running_mean = alloc_filled(c, 0.0f)) && (L->running_var = alloc_filled(c, 1.0f));
+                 (L->running_mean = alloc_filled(2 * c, 1.0f));
+            if (ok) { /* running mean 0 and variance 1, side by side */
+                L->running_var = L->running_mean + c;
+                for (int i = 0; i < c; i++) L->running_mean[i] = 0.0f;
+            }
             /* γ = 1, β = 0, as torch.nn.BatchNorm2d starts. */
             for (int i = 0; ok && L->has_bias && i < c; i++) net->parameters[L->weight_offset + i] = 1.0f;
         }
@@ -170,6 +174,14 @@ float *cnn_network_activation(cnn_network *net, int32_t index, int32_t *shape) {
     const layer *L = net->layers + index;
     shape[0] = L->g.out_channels, shape[1] = L->g.out_height, shape[2] = L->g.out_width;
     return L->out;
+}
+
+float *cnn_network_running_stats(cnn_network *net, int32_t index) {
+    if (index < 0 || index >= net->count || net->layers[index].kind != CNN_LAYER_BATCH_NORM2D) {
+        cnn_fail(CNN_INVALID_ARGUMENT, "network", "layer %d is not a batch-norm layer", index);
+        return NULL;
+    }
+    return net->layers[index].running_mean;
 }
 
 void cnn_network_zero_grad(cnn_network *net) {

@@ -101,6 +101,23 @@ describe('Network', () => {
     net.dispose();
   });
 
+  test('batch-norm running statistics are loaded and stored with the parameters', () => {
+    const model = makeModel();
+    const net = new cnn.Network(model, inputShape, { capacity: 8 });
+    const norm = model.layers[1];
+    net.trainStep(images.data, labels, batch);
+    net.storeParameters();
+    const reference = makeModel();
+    reference.train().forward(images);
+    close(norm.runningMean.data, reference.layers[1].runningMean.data, 'running mean after a step');
+    close(norm.runningVar.data, reference.layers[1].runningVar.data, 'running variance after a step');
+    norm.runningMean.data.fill(0);
+    net.loadParameters();
+    net.storeParameters();
+    assert.deepEqual([...norm.runningMean.data], [0, 0, 0, 0, 0, 0]);
+    net.dispose();
+  });
+
   test('steps allocate nothing: the heap stays the same size', () => {
     const net = new cnn.Network(makeModel(), inputShape, { capacity: 8 });
     net.trainStep(images.data, labels, batch);

@@ -42,6 +42,7 @@ export function createNetworkClass(core, nn) {
     #model;
     #lastBatch = 0;
     #flatOutputs;
+    #layers;
 
     /**
      * Compiles a Sequential (its layers minus Identity) for inputs [C, H, W] and up to
@@ -67,6 +68,7 @@ export function createNetworkClass(core, nn) {
         layers.length, this.#capacity, ...this.#inputShape));
       core.retain(this.#pointer);
       this.layerCount = layers.length;
+      this.#layers = layers;
       this.loadParameters();
     }
 
@@ -153,7 +155,7 @@ export function createNetworkClass(core, nn) {
       return core.call('cnn_network_gradients', this.#live());
     }
 
-    /** Copies the model's JS parameters into the network. */
+    /** Copies the model's JS parameters and batch-norm running statistics into the network. */
     loadParameters() {
       const flat = new Float32Array(this.parameterCount);
       let offset = 0;
@@ -163,9 +165,13 @@ export function createNetworkClass(core, nn) {
       }
       if (offset !== flat.length) throw new Error(`Network: the model has ${offset} parameters, the network ${flat.length}`);
       core.write(core.call('cnn_network_parameters', this.#live()), flat);
+      this.#batchNorms().forEach(({ layer, pointer }) => {
+        core.write(pointer, layer.runningMean.data);
+        core.write(pointer + layer.numFeatures * Float32Array.BYTES_PER_ELEMENT, layer.runningVar.data);
+      });
     }
 
-    /** Copies the network's parameters back into the model's layers (to save or summarise it). */
+    /** Copies the network's parameters and running statistics back into the model's layers (to save or summarise it). */
     storeParameters() {
       const flat = this.parameters();
       let offset = 0;
@@ -173,6 +179,16 @@ export function createNetworkClass(core, nn) {
         p.value.data.set(flat.subarray(offset, offset + p.value.size));
         offset += p.value.size;
       }
+      this.#batchNorms().forEach(({ layer, pointer }) => {
+        const stats = core.read(Float32Array, pointer, 2 * layer.numFeatures);
+        layer.runningMean.data.set(stats.subarray(0, layer.numFeatures));
+        layer.runningVar.data.set(stats.subarray(layer.numFeatures));
+      });
+    }
+
+    #batchNorms() {
+      return this.#layers.flatMap((layer, index) => (layer instanceof nn.BatchNorm2d
+        ? [{ layer, pointer: core.call('cnn_network_running_stats', this.#live(), index) }] : []));
     }
 
     dispose() {

@@ -70,10 +70,15 @@ const EXPORTS = {
   cnn_network_input: 'void',
   cnn_network_input_gradient: 'void',
   cnn_network_activation: 'pointer',
+  cnn_network_running_stats: 'pointer',
   cnn_network_forward: 'status',
   cnn_network_backward: 'status',
   cnn_network_zero_grad: 'void',
   cnn_network_train_step: 'status',
+  cnn_sgd_step: 'status',
+  cnn_adam_step: 'status',
+  cnn_normalize_pixels: 'status',
+  cnn_random_shift: 'status',
 };
 
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
