@@ -4,6 +4,7 @@
                                                     [x·stride_w − pad_left + kw·dilation_w]
    (0 where the index falls in the padding). col2im adds each column entry back
    to the pixel it came from, so it is the transpose of im2col as a matrix. */
+#include <string.h>
 #include "internal.h"
 
 /* Range of x with 0 ≤ x·stride + offset < limit, clipped to [0, count). */
@@ -45,7 +46,10 @@ void cnn_im2col(float *col, const float *image, const cnn_window_view *v) {
                     }
                     const float *in = plane + (long)(y * v->stride_h + y_offset) * v->image_w + x_offset;
                     for (int x = 0; x < x_begin; x++) out[x] = 0.0f;
-                    for (int x = x_begin; x < x_end; x++) out[x] = in[x * v->stride_w];
+                    if (v->stride_w == 1) /* contiguous: a block copy */
+                        memcpy(out + x_begin, in + x_begin, (size_t)(x_end - x_begin) * sizeof(float));
+                    else
+                        for (int x = x_begin; x < x_end; x++) out[x] = in[x * v->stride_w];
                     for (int x = x_end; x < v->cols_w; x++) out[x] = 0.0f;
                 }
                 col += cols;
