@@ -17,9 +17,9 @@ static cnn_status check(const char *op, int batch, int channels, int in_h, int i
         (s = cnn_check_positive(op, "in_height", in_h)) || (s = cnn_check_positive(op, "in_width", in_w)) ||
         (s = cnn_check_positive(op, "output_size height", out_h)) ||
         (s = cnn_check_positive(op, "output_size width", out_w)) ||
-        (s = cnn_check_elements(op, "input", (long long)batch * channels * in_h * in_w)))
+        (s = cnn_check_elements(op, "input", batch, channels, in_h, in_w)))
         return s;
-    return cnn_check_elements(op, "output", (long long)batch * channels * out_h * out_w);
+    return cnn_check_elements(op, "output", batch, channels, out_h, out_w);
 }
 
 cnn_status cnn_adaptive_avg_pool2d_forward(float *out, const float *in, int32_t batch,

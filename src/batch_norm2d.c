@@ -20,7 +20,7 @@ static cnn_status check(const char *op, int batch, int channels, int height, int
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "channels", channels)) ||
         (s = cnn_check_positive(op, "height", height)) || (s = cnn_check_positive(op, "width", width)))
         return s;
-    return cnn_check_elements(op, "input", (long long)batch * channels * height * width);
+    return cnn_check_elements(op, "input", batch, channels, height, width);
 }
 
 cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_invstd,

@@ -44,13 +44,15 @@ void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch
    for whole column tiles, then run the direct kernel (see kernels/conv-direct.h). */
 static cnn_status conv2d_direct(float *out, const float *in, const float *weight, const float *bias,
                                 const cnn_geometry *g) {
-    const int tile = CNN_CONV_DIRECT_TILE_COLS;
-    const int padded_h = g->in_height + g->pad_top + g->pad_bottom;
-    const int tiled_w = ((g->out_width + tile - 1) / tile * tile - 1) * g->stride_w +
-                        g->dilation_w * (g->kernel_w - 1) + 1;
-    const int full_w = g->in_width + g->pad_left + g->pad_right;
-    const int padded_w = tiled_w > full_w ? tiled_w : full_w;
-    const long padded_plane = (long)padded_h * padded_w, in_plane = (long)g->in_height * g->in_width;
+    const long long tile = CNN_CONV_DIRECT_TILE_COLS;
+    const long long padded_h = (long long)g->in_height + g->pad_top + g->pad_bottom;
+    const long long tiled_w = ((g->out_width + tile - 1) / tile * tile - 1) * g->stride_w +
+                              (long long)g->dilation_w * (g->kernel_w - 1) + 1;
+    const long long full_w = (long long)g->in_width + g->pad_left + g->pad_right;
+    const long long padded_w = tiled_w > full_w ? tiled_w : full_w;
+    cnn_status status = cnn_check_elements("conv2d", "the padded input", g->in_channels, padded_h, padded_w, 1);
+    if (status) return status;
+    const long padded_plane = (long)(padded_h * padded_w), in_plane = (long)g->in_height * g->in_width;
     float *padded = cnn_alloc_floats("conv2d", padded_plane * g->in_channels);
     if (!padded) return CNN_OUT_OF_MEMORY;
     for (long i = 0; i < padded_plane * g->in_channels; i++) padded[i] = 0.0f;
@@ -62,7 +64,7 @@ static cnn_status conv2d_direct(float *out, const float *in, const float *weight
                 float *dst = padded + c * padded_plane + (long)(h + g->pad_top) * padded_w + g->pad_left;
                 for (int w = 0; w < g->in_width; w++) dst[w] = src[w];
             }
-        CNN_CONV_DIRECT_IMAGE(out + n * out_image, padded, weight, bias, g, padded_h, padded_w);
+        CNN_CONV_DIRECT_IMAGE(out + n * out_image, padded, weight, bias, g, (int)padded_h, (int)padded_w);
     }
     free(padded);
     return CNN_OK;
@@ -95,7 +97,7 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         for (int group = 0; group < g.groups && !status; group++) {
             const float *image = in + ((long)n * g.in_channels + (long)group * v.channels) * in_plane;
             if (col) cnn_im2col(col, image, &v);
-            status = cnn_gemm(out_n + (long)group * group_out * cols, cols,
+            status = cnn_gemm("conv2d", out_n + (long)group * group_out * cols, cols,
                               weight + (long)group * group_out * rows, rows, 1, col ? col : image,
                               cols, 1, group_out, cols, rows, 1);
         }
@@ -130,11 +132,11 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
                     cnn_im2col(col, in + in_offset, &v);
                     unfolded = col;
                 }
-                status = cnn_gemm(grad_weight + (long)group * group_out * rows, rows, grad_out_ng, cols,
+                status = cnn_gemm("conv2d", grad_weight + (long)group * group_out * rows, rows, grad_out_ng, cols,
                                   1, unfolded, 1, cols, group_out, rows, cols, 1);
             }
             if (grad_in && !status) {
-                status = cnn_gemm(col, cols, weight_g, 1, rows, grad_out_ng, cols, 1, rows, cols,
+                status = cnn_gemm("conv2d", col, cols, weight_g, 1, rows, grad_out_ng, cols, 1, rows, cols,
                                   group_out, 0);
                 cnn_col2im(grad_in + in_offset, col, &v);
             }

@@ -32,7 +32,7 @@ cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float
         cnn_fill_bias(out_n, bias, g.out_channels, out_plane);
         for (int group = 0; group < g.groups && !status; group++) {
             const float *in_ng = in + ((long)n * g.in_channels + (long)group * group_in) * cols;
-            status = cnn_gemm(col, cols, weight + (long)group * group_in * rows, 1, rows, in_ng, cols,
+            status = cnn_gemm("conv_transpose2d", col, cols, weight + (long)group * group_in * rows, 1, rows, in_ng, cols,
                               1, rows, cols, group_in, 0);
             cnn_col2im(out_n + (long)group * v.channels * out_plane, col, &v);
         }
@@ -61,10 +61,10 @@ cnn_status cnn_conv_transpose2d_backward(float *grad_in, float *grad_weight, flo
             const float *weight_g = weight + (long)group * group_in * rows;
             cnn_im2col(col, grad_out + ((long)n * g.out_channels + (long)group * v.channels) * out_plane, &v);
             if (grad_in)
-                status = cnn_gemm(grad_in + in_offset, cols, weight_g, rows, 1, col, cols, 1,
+                status = cnn_gemm("conv_transpose2d", grad_in + in_offset, cols, weight_g, rows, 1, col, cols, 1,
                                   group_in, cols, rows, 1);
             if (grad_weight && !status)
-                status = cnn_gemm(grad_weight + (long)group * group_in * rows, rows, in + in_offset,
+                status = cnn_gemm("conv_transpose2d", grad_weight + (long)group * group_in * rows, rows, in + in_offset,
                                   cols, 1, col, 1, cols, group_in, rows, cols, 1);
         }
     free(col);

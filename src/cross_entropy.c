@@ -11,7 +11,7 @@
 static cnn_status check(const char *op, const int32_t *targets, int batch, int classes) {
     cnn_status s;
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "classes", classes)) ||
-        (s = cnn_check_elements(op, "input", (long long)batch * classes)))
+        (s = cnn_check_elements(op, "input", batch, classes, 1, 1)))
         return s;
     for (int n = 0; n < batch; n++)
         if (targets[n] < 0 || targets[n] >= classes)

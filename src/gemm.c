@@ -35,7 +35,7 @@ static void pack_b(float *b_packed, const float *b, int b_row, int b_col, int k,
 
 static int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-cnn_status cnn_gemm(float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
                     int b_row, int b_col, int m, int n, int k, int accumulate) {
     if (m <= 0 || n <= 0) return CNN_OK;
     if (k <= 0) {
@@ -46,8 +46,8 @@ cnn_status cnn_gemm(float *c, int ldc, const float *a, int a_row, int a_col, con
     }
     const int nc_max = n < GEMM_NC ? n : GEMM_NC, kc_max = k < GEMM_KC ? k : GEMM_KC;
     const int mc_max = m < GEMM_MC ? m : GEMM_MC;
-    float *b_packed = cnn_alloc_floats("gemm", (long long)kc_max * round_up(nc_max, CNN_GEMM_NR));
-    float *a_packed = cnn_alloc_floats("gemm", (long long)kc_max * round_up(mc_max, CNN_GEMM_MR));
+    float *b_packed = cnn_alloc_floats(op, (long long)kc_max * round_up(nc_max, CNN_GEMM_NR));
+    float *a_packed = cnn_alloc_floats(op, (long long)kc_max * round_up(mc_max, CNN_GEMM_MR));
     if (!a_packed || !b_packed) {
         free(a_packed);
         free(b_packed);

@@ -15,15 +15,18 @@ cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...)
 /* malloc of count floats (or ints); NULL with CNN_OUT_OF_MEMORY recorded on failure. */
 float *cnn_alloc_floats(const char *op, long long count);
 
-/* Checks that a count is a positive size and that a product of sizes stays
-   within CNN_MAX_ELEMENTS; "name" is the argument the caller reports. */
+/* Checks that a count is a positive size, and that the element count a·b·c·d
+   of a tensor stays within CNN_MAX_ELEMENTS (factors already positive; pass 1
+   for unused ones); "name" is the argument the caller reports. */
 cnn_status cnn_check_positive(const char *op, const char *name, long long value);
-cnn_status cnn_check_elements(const char *op, const char *name, long long count);
+cnn_status cnn_check_elements(const char *op, const char *name, long long a, long long b,
+                              long long c, long long d);
 
 /* C[m×n] (+)= A[m×k] · B[k×n], with A(i,p) = a[i·a_row + p·a_col] and
    B(p,j) = b[p·b_row + j·b_col], so transposes are only strides; C row-major
-   with leading dimension ldc. accumulate = 0 overwrites C. */
-cnn_status cnn_gemm(float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+   with leading dimension ldc. accumulate = 0 overwrites C. op names the
+   caller in an out-of-memory error (the packing buffers). */
+cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
                     int b_row, int b_col, int m, int n, int k, int accumulate);
 
 /* The window arithmetic of one convolution seen from its large image side:

@@ -30,14 +30,14 @@ cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out, const 
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
+    /* Check every index before writing anything, so a bad one changes nothing. */
+    for (long i = 0; i < planes * out_plane; i++)
+        if (argmax[i] < 0 || argmax[i] >= in_plane)
+            return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
+                            "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
+                            in_plane);
     for (long p = 0; p < planes; p++)
-        for (long i = 0; i < out_plane; i++) {
-            const int32_t winner = argmax[p * out_plane + i];
-            if (winner < 0 || winner >= in_plane)
-                return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
-                                "argmax[%ld] = %d is outside the input plane of %ld elements",
-                                p * out_plane + i, winner, in_plane);
-            grad_in[p * in_plane + winner] += grad_out[p * out_plane + i];
-        }
+        for (long i = 0; i < out_plane; i++)
+            grad_in[p * in_plane + argmax[p * out_plane + i]] += grad_out[p * out_plane + i];
     return CNN_OK;
 }

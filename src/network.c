@@ -77,7 +77,7 @@ static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int
         snprintf(reason, sizeof reason, "%s", cnn_last_error());
         return cnn_fail(s, op, "layer %d (input %d×%d×%d): %s", index + 1, channels, height, width, reason);
     }
-    return cnn_check_elements(op, "an activation", per_sample(g));
+    return cnn_check_elements(op, "an activation", g->out_channels, g->out_height, g->out_width, 1);
 }
 
 void cnn_network_destroy(cnn_network *net) {
@@ -104,7 +104,7 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
     if (cnn_check_positive(op, "layer count", count) || cnn_check_positive(op, "batch capacity", capacity) ||
         cnn_check_positive(op, "input channels", channels) || cnn_check_positive(op, "input height", height) ||
         cnn_check_positive(op, "input width", width) ||
-        cnn_check_elements(op, "the input batch", (long long)capacity * channels * height * width))
+        cnn_check_elements(op, "the input batch", capacity, channels, height, width))
         return NULL;
     cnn_network *net = calloc(1, sizeof *net);
     if (!net || !(net->layers = calloc((size_t)count, sizeof *net->layers))) {

@@ -22,6 +22,10 @@ static cnn_status conv_out(const char *op, const char *axis, long long in, long 
                            long long stride, long long pad_total, long long dilation,
                            int32_t *out) {
     long long span = effective_kernel(kernel, dilation);
+    if (in + pad_total > CNN_MAX_ELEMENTS)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                        "padding: the padded %s %lld + %lld = %lld must be at most 2^31 - 1", axis, in,
+                        pad_total, in + pad_total);
     if (span > in + pad_total)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "kernel_%s: the effective kernel dilation·(kernel−1)+1 = %lld·(%lld−1)+1 = %lld "
@@ -46,8 +50,9 @@ static cnn_status conv_transpose_out(const char *op, const char *axis, long long
                         "output %s (in−1)·stride − padding + dilation·(kernel−1) + output_padding + 1 = "
                         "(%lld−1)·%lld − %lld + %lld·(%lld−1) + %lld + 1 = %lld is less than 1",
                         axis, in, stride, pad_total, dilation, kernel, output_padding, size);
-    if (size > CNN_MAX_ELEMENTS)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "output %s = %lld is too large", axis, size);
+    if (size + pad_total > CNN_MAX_ELEMENTS)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                        "output %s %lld plus padding %lld must be at most 2^31 - 1", axis, size, pad_total);
     *out = (int32_t)size;
     return CNN_OK;
 }
@@ -80,6 +85,9 @@ static cnn_status pool_out(const char *op, const char *axis, long long in, long 
                         "padding_%s = %lld must be at most half the kernel size %lld / 2 = %lld",
                         axis, pad, kernel, kernel / 2);
     const long long span = effective_kernel(kernel, dilation);
+    if (in + 2 * pad > CNN_MAX_ELEMENTS)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                        "padding_%s: the padded input %lld + 2·%lld must be at most 2^31 - 1", axis, in, pad);
     long long size = floor_div(in + 2 * pad - span + (ceil_mode ? stride - 1 : 0), stride) + 1;
     if (ceil_mode && size > 0 && (size - 1) * stride >= in + pad) size -= 1;
     if (size < 1)
@@ -124,8 +132,7 @@ static cnn_status check_window(const char *op, const cnn_geometry *g) {
     for (int i = 0; i < 4; i++)
         if (pads[i] < 0)
             return cnn_fail(CNN_INVALID_ARGUMENT, op, "%s must be at least 0, got %d", pad_names[i], pads[i]);
-    return cnn_check_elements(op, "input",
-                              (long long)g->batch * g->in_channels * g->in_height * g->in_width);
+    return cnn_check_elements(op, "input", g->batch, g->in_channels, g->in_height, g->in_width);
 }
 
 static cnn_status check_groups(const char *op, const cnn_geometry *g) {
@@ -139,9 +146,8 @@ static cnn_status check_groups(const char *op, const cnn_geometry *g) {
     if (g->out_channels % g->groups)
         return cnn_fail(CNN_INVALID_ARGUMENT, op, "out_channels = %d must be divisible by groups = %d",
                         g->out_channels, g->groups);
-    return cnn_check_elements(op, "weight",
-                              (long long)g->out_channels * (g->in_channels / g->groups) *
-                                  g->kernel_h * g->kernel_w);
+    return cnn_check_elements(op, "weight", g->out_channels, g->in_channels / g->groups, g->kernel_h,
+                              g->kernel_w);
 }
 
 cnn_status cnn_conv2d_geometry(cnn_geometry *g) {
@@ -153,8 +159,7 @@ cnn_status cnn_conv2d_geometry(cnn_geometry *g) {
         (s = conv_out(op, "w", g->in_width, g->kernel_w, g->stride_w, g->pad_left + (long long)g->pad_right,
                       g->dilation_w, &g->out_width)))
         return s;
-    return cnn_check_elements(op, "output",
-                              (long long)g->batch * g->out_channels * g->out_height * g->out_width);
+    return cnn_check_elements(op, "output", g->batch, g->out_channels, g->out_height, g->out_width);
 }
 
 cnn_status cnn_conv_transpose2d_geometry(cnn_geometry *g) {
@@ -171,8 +176,7 @@ cnn_status cnn_conv_transpose2d_geometry(cnn_geometry *g) {
                                 g->pad_left + (long long)g->pad_right, g->dilation_w,
                                 g->output_padding_w, &g->out_width)))
         return s;
-    return cnn_check_elements(op, "output",
-                              (long long)g->batch * g->out_channels * g->out_height * g->out_width);
+    return cnn_check_elements(op, "output", g->batch, g->out_channels, g->out_height, g->out_width);
 }
 
 static cnn_status pool_geometry(const char *op, cnn_geometry *g) {
@@ -187,8 +191,7 @@ static cnn_status pool_geometry(const char *op, cnn_geometry *g) {
         (s = pool_out(op, "w", g->in_width, g->kernel_w, g->stride_w, g->pad_left, g->dilation_w,
                       g->ceil_mode, &g->out_width)))
         return s;
-    return cnn_check_elements(op, "output",
-                              (long long)g->batch * g->in_channels * g->out_height * g->out_width);
+    return cnn_check_elements(op, "output", g->batch, g->in_channels, g->out_height, g->out_width);
 }
 
 cnn_status cnn_max_pool2d_geometry(cnn_geometry *g) { return pool_geometry("max_pool2d", g); }
@@ -280,9 +283,14 @@ cnn_status cnn_conv2d_pad_same(cnn_geometry *g) {
         (s = cnn_check_positive(op, "dilation_h", g->dilation_h)) ||
         (s = cnn_check_positive(op, "dilation_w", g->dilation_w)))
         return s;
-    const int total_h = g->dilation_h * (g->kernel_h - 1), total_w = g->dilation_w * (g->kernel_w - 1);
-    g->pad_top = total_h / 2, g->pad_bottom = total_h - g->pad_top;
-    g->pad_left = total_w / 2, g->pad_right = total_w - g->pad_left;
+    const long long total_h = (long long)g->dilation_h * (g->kernel_h - 1);
+    const long long total_w = (long long)g->dilation_w * (g->kernel_w - 1);
+    if (total_h > CNN_MAX_ELEMENTS || total_w > CNN_MAX_ELEMENTS)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                        "padding='same': dilation·(kernel−1) = (%lld, %lld) must be at most 2^31 - 1",
+                        total_h, total_w);
+    g->pad_top = (int32_t)(total_h / 2), g->pad_bottom = (int32_t)(total_h - g->pad_top);
+    g->pad_left = (int32_t)(total_w / 2), g->pad_right = (int32_t)(total_w - g->pad_left);
     return CNN_OK;
 }
 

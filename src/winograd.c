@@ -110,7 +110,7 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
         }
     /* M[ξ] = U[ξ] · V[ξ] */
     for (int xi = 0; xi < POSITIONS && !status; xi++)
-        status = cnn_gemm(m + (long)xi * out_channels * tiles, (int)tiles,
+        status = cnn_gemm("conv2d", m + (long)xi * out_channels * tiles, (int)tiles,
                           u + (long)xi * out_channels * channels, channels, 1,
                           v + (long)xi * channels * tiles, (int)tiles, 1, out_channels, (int)tiles,
                           channels, 0);
