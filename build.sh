@@ -3,6 +3,7 @@
 # glue; web/cnn.js instantiates them itself):
 #   web/build/cnn-simd.wasm    SIMD128 microkernels (-msimd128)
 #   web/build/cnn-scalar.wasm  their scalar twins
+# and copies uPlot from node_modules into web/vendor/ for the training lab.
 # Usage: ./build.sh            (EMCC=... to use another emcc, e.g. from emsdk)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,4 +25,7 @@ mkdir -p web/build
 "$EMCC" "${flags[@]}" -msimd128 $common_sources $simd_sources -o web/build/cnn-simd.wasm
 # shellcheck disable=SC2086
 "$EMCC" "${flags[@]}" $common_sources -o web/build/cnn-scalar.wasm
+# uPlot (MIT) for the training lab's charts, served from our own origin.
+mkdir -p web/vendor/uplot
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE web/vendor/uplot/
 ls -l web/build/*.wasm | awk '{print $5, $9}'

@@ -27,7 +27,7 @@ cnn_status cnn_random_shift(float *out, int32_t *shifts, const float *in, float 
     cnn_status s;
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "channels", channels)) ||
         (s = cnn_check_positive(op, "height", height)) || (s = cnn_check_positive(op, "width", width)) ||
-        (s = cnn_check_elements(op, "input", (long long)batch * channels * height * width)))
+        (s = cnn_check_elements(op, "input", batch, channels, height, width)))
         return s;
     if (max_shift < 0) return cnn_fail(CNN_INVALID_ARGUMENT, op, "max_shift must be at least 0, got %d", max_shift);
     if (out + (long)batch * channels * height * width > in && in + (long)batch * channels * height * width > out)

@@ -203,6 +203,10 @@ CNN_API cnn_status cnn_linear_backward(float *grad_in, float *grad_weight, float
                                        const float *weight, int32_t batch, int32_t in_features,
                                        int32_t out_features);
 
+/* probs[n] = softmax(logits[n]) = exp(logits[n] − max) / Σ exp(logits[n] − max), rows of K. */
+CNN_API cnn_status cnn_softmax_forward(float *probs, const float *logits, int32_t batch,
+                                       int32_t classes);
+
 /* loss = mean over N of −log softmax(logits)[target]; probs [N, K] saved for backward.
    Targets outside [0, K) are an error. */
 CNN_API cnn_status cnn_cross_entropy_forward(float *loss, float *probs, const float *logits,
@@ -258,5 +262,9 @@ CNN_API int32_t cnn_conv_transpose2d_trace(cnn_trace_term *terms, int32_t max_te
 CNN_API int32_t cnn_pool2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result,
                                  const float *in, const cnn_geometry *g, int32_t kind,
                                  int32_t n, int32_t channel, int32_t out_row, int32_t out_col);
+
+/* Training (optimizers, input preparation) and the compiled sequential network. */
+#include "cnn_train.h"
+#include "cnn_network.h"
 
 #endif

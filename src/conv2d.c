@@ -40,20 +40,31 @@ void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch
     }
 }
 
-/* Few input channels: copy each image into a zero-padded buffer wide enough
-   for whole column tiles, then run the direct kernel (see kernels/conv-direct.h). */
-static cnn_status conv2d_direct(float *out, const float *in, const float *weight, const float *bias,
-                                const cnn_geometry *g) {
+/* The zero-padded copy the direct kernel reads: tall enough for every row, wide
+   enough for whole column tiles (see kernels/conv-direct.h). */
+static void padded_size(const cnn_geometry *g, long long *height, long long *width) {
     const long long tile = CNN_CONV_DIRECT_TILE_COLS;
-    const long long padded_h = (long long)g->in_height + g->pad_top + g->pad_bottom;
     const long long tiled_w = ((g->out_width + tile - 1) / tile * tile - 1) * g->stride_w +
                               (long long)g->dilation_w * (g->kernel_w - 1) + 1;
     const long long full_w = (long long)g->in_width + g->pad_left + g->pad_right;
-    const long long padded_w = tiled_w > full_w ? tiled_w : full_w;
-    cnn_status status = cnn_check_elements("conv2d", "the padded input", g->in_channels, padded_h, padded_w, 1);
-    if (status) return status;
+    *height = (long long)g->in_height + g->pad_top + g->pad_bottom;
+    *width = tiled_w > full_w ? tiled_w : full_w;
+}
+
+/* Extreme strides or padding make that copy too large to hold: the GEMM path needs none. */
+static int direct_fits(const cnn_geometry *g) {
+    long long height, width;
+    padded_size(g, &height, &width);
+    return height * width * g->in_channels <= CNN_MAX_ELEMENTS;
+}
+
+/* Few input channels: copy each image into the zero-padded buffer, then run the direct kernel. */
+static cnn_status conv2d_direct(float *out, const float *in, const float *weight, const float *bias,
+                                const cnn_geometry *g) {
+    long long padded_h, padded_w;
+    padded_size(g, &padded_h, &padded_w);
     const long padded_plane = (long)(padded_h * padded_w), in_plane = (long)g->in_height * g->in_width;
-    float *padded = cnn_alloc_floats("conv2d", padded_plane * g->in_channels);
+    float *padded = cnn_alloc_floats("conv2d", (long long)padded_plane * g->in_channels);
     if (!padded) return CNN_OUT_OF_MEMORY;
     for (long i = 0; i < padded_plane * g->in_channels; i++) padded[i] = 0.0f;
     const long out_image = (long)g->out_channels * g->out_height * g->out_width;
@@ -84,7 +95,8 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         }
         return CNN_OK;
     }
-    if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS) return conv2d_direct(out, in, weight, bias, &g);
+    if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS && direct_fits(&g))
+        return conv2d_direct(out, in, weight, bias, &g);
     if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;

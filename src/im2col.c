@@ -7,10 +7,13 @@
 #include <string.h>
 #include "internal.h"
 
-/* Range of x with 0 ≤ x·stride + offset < limit, clipped to [0, count). */
+/* Range of x with 0 ≤ x·stride + offset < limit, clipped to [0, count):
+   x ≥ ceil(−offset / stride) and x ≤ (limit − offset − 1) / stride, in 64 bits
+   so that a stride near 2^31 cannot overflow the rounding. */
 static void valid_range(int offset, int stride, int limit, int count, int *begin, int *end) {
-    int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    int hi = limit - offset <= 0 ? 0 : (limit - offset + stride - 1) / stride;
+    const long long reach = (long long)limit - offset;
+    const int lo = offset >= 0 ? 0 : (int)((-(long long)offset + stride - 1) / stride);
+    const int hi = reach <= 0 ? 0 : (int)((reach - 1) / stride + 1);
     *begin = lo < count ? lo : count;
     *end = hi < count ? hi : count;
     if (*end < *begin) *end = *begin;

@@ -14,6 +14,8 @@ import { createLayers } from './core/nn.js';
 import { Tensor } from './core/tensor.js';
 import { createTracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
+import { createAugmentation } from './train/augment.js';
+import { createOptimizers } from './train/optim.js';
 
 export { simdSupported, Tensor };
 
@@ -55,6 +57,8 @@ function createApi(core, simd) {
     trace: createTracing(core),
     nn,
     Network: createNetworkClass(core, nn),
+    optim: createOptimizers(core),
+    augment: createAugmentation(core),
     Tensor,
     randn: random('cnn_random_normal', 0, 1),
     rand: random('cnn_random_uniform', 0, 1),

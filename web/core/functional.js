@@ -210,6 +210,17 @@ export function createFunctional(core) {
       return x.reshape([...x.shape.slice(0, startDim), elementCount(x.shape.slice(startDim))]);
     },
 
+    /** Softmax over the classes of [N, K] logits (dim 1). */
+    softmax(input, dim = 1) {
+      const x = tensorArg(input, 'softmax', 'input', 2);
+      if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${dim}`);
+      return core.scoped((scope) => {
+        const out = scope.output(x.size);
+        core.call('cnn_softmax_forward', out, scope.floats(x.data), x.shape[0], x.shape[1]);
+        return read(scope, out, x.shape);
+      });
+    },
+
     cross_entropy(input, target) {
       const { x, t } = crossEntropyArgs(input, target, 'cross_entropy');
       return core.scoped((scope) => read(scope, crossEntropyForward(scope, x, t).loss, []));

@@ -54,6 +54,7 @@ const EXPORTS = {
   cnn_relu_backward: 'status',
   cnn_linear_forward: 'status',
   cnn_linear_backward: 'status',
+  cnn_softmax_forward: 'status',
   cnn_cross_entropy_forward: 'status',
   cnn_cross_entropy_backward: 'status',
   cnn_random_uniform: 'status',

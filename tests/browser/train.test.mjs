@@ -1,0 +1,98 @@
+// <cnn-train> in Chromium: the pre-trained model answers a drawing; one short epoch trains in
+// the Web Worker while the page stays responsive; the plots, the runs table and the analysis
+// update; an impossible model is refused before training.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, watchedPage, whenStarted, setControl } from './harness.mjs';
+
+const LAB = 'cnn-train#lab';
+let session, watched, page;
+
+before(async () => {
+  session = await openBrowser();
+  watched = await watchedPage(session);
+  page = watched.page;
+  await page.goto(`${session.url}web/`);
+  // A lab of its own on the page: small channels so one epoch of 8,000 digits takes seconds.
+  await page.evaluate(async () => {
+    await import('/web/widgets/cnn-train.js');
+    const lab = document.createElement('cnn-train');
+    Object.assign(lab, { id: 'lab' });
+    lab.setAttribute('loading', 'eager');
+    lab.setAttribute('channels', '2,4');
+    lab.setAttribute('epochs', '1');
+    document.body.prepend(lab);
+  });
+  await whenStarted(page, LAB);
+});
+
+after(async () => {
+  await watched?.close();
+  await session?.close();
+});
+
+const inLab = (body, argument = null) => page.evaluate(body, { selector: LAB, argument });
+
+/** Waits until fn(shadowRoot) is truthy in the page. */
+const until = (body, timeout = 60_000) => page.waitForFunction(body, LAB, { timeout });
+
+async function drawOne() {
+  const pad = page.locator(LAB).locator('canvas.pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  // a vertical stroke down the middle: a "1"
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.07 * i));
+  await page.mouse.up();
+}
+
+test('the pre-trained model answers a drawing with ten probabilities', async () => {
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent.startsWith('Ready'));
+  await drawOne();
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[data-predicted]'));
+  const shown = await inLab(({ selector }) => {
+    const root = document.querySelector(selector).shadowRoot;
+    return { predicted: root.querySelector('[data-predicted]').dataset.predicted, bars: root.querySelectorAll('.bar-row').length };
+  });
+  assert.equal(shown.bars, 10);
+  assert.equal(shown.predicted, '1', 'a vertical stroke is a 1');
+});
+
+test('one epoch trains in the worker: progress, plots, runs table and analysis update', async () => {
+  await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('button').click());
+  // The page stays responsive while the worker trains: the main thread answers at once.
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('progress').value > 0);
+  const started = Date.now();
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  assert.ok(Date.now() - started < 500, 'the main thread is free during training');
+
+  // the run's row arrives with 'finished', its analysis right after
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[part="analysis"] h4')?.textContent.startsWith('Run 1'), 120_000);
+  const shown = await inLab(({ selector }) => {
+    const root = document.querySelector(selector).shadowRoot;
+    const row = [...root.querySelectorAll('[part="runs"] tbody tr')].map((tr) => [...tr.cells].map((cell) => cell.textContent));
+    const legends = [...root.querySelectorAll('.u-legend')].map((legend) => legend.textContent);
+    return { row, legends, charts: root.querySelectorAll('.uplot').length, progress: root.querySelector('progress').value,
+      analysis: root.querySelector('[part="analysis"] h4')?.textContent ?? '' };
+  });
+  assert.equal(shown.row.length, 1, 'the runs table gained a row');
+  const accuracy = Number(shown.row[0].at(-1));
+  assert.ok(accuracy > 50 && accuracy <= 100, `test accuracy ${accuracy}%`);
+  assert.equal(shown.charts, 2, 'a loss chart and an accuracy chart');
+  assert.ok(shown.legends.some((text) => /loss/.test(text)) && shown.legends.some((text) => /test/.test(text)));
+  assert.equal(shown.progress, 1);
+  assert.match(shown.analysis, /^Run 1: test accuracy \d+\.\d\d%$/);
+  assert.deepEqual(watched.problems(), []);
+});
+
+test('a model that cannot be built is refused before training, naming the layer', async () => {
+  for (const [control, value] of [['kernel', 9], ['stride', 4], ['padding', 'valid']]) await setControl(page, LAB, control, value);
+  const shown = await inLab(({ selector }) => {
+    const root = document.querySelector(selector).shadowRoot;
+    return { error: root.querySelector('[part="summary"] .error').textContent, disabled: root.querySelector('button').disabled };
+  });
+  // 28 → (28 − 9)/4 + 1 = 5 → pooled 2: the second 9×9 kernel cannot fit
+  assert.match(shown.error, /^This model cannot be built: layer 5 \(Conv2d\) gets a 2×2×2 input: conv2d: kernel_h: /);
+  assert.ok(shown.disabled, 'Start is disabled');
+});

@@ -1,0 +1,147 @@
+// The training lab's DOM-free parts, in Node: the worker's session protocol, the drawing pad's
+// preparation of a digit, the effective receptive field, the runs table's CSV and the
+// widget's attributes. The widget itself: tests/browser/train.test.mjs.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { load } from '../web/cnn.js';
+import { loadMnist, readBytes } from '../web/train/dataset.js';
+import { drawingToDigit } from '../web/train/drawing.js';
+import { effectiveReceptiveField } from '../web/train/inspect.js';
+import { checkKnobs, KNOBS } from '../web/train/knobs.js';
+import { buildModel } from '../web/train/model.js';
+import { runsCsv } from '../web/train/runs.js';
+import { DEFAULT_MODEL_URL, TrainingSession } from '../web/train/session.js';
+import { knobsOf, TRAIN_SCHEMA, TrainingCurves } from '../web/widgets/cnn-train-model.js';
+import { parseAll } from '../web/widgets/attributes.js';
+
+const cnn = await load();
+const data = await loadMnist();
+
+/** A session whose posts are collected; `next(type)` resolves with the next message of a type. */
+function openSession() {
+  const messages = [], waiting = [];
+  const session = new TrainingSession(cnn, data, (message) => {
+    messages.push(message);
+    waiting.filter((w) => w.type === message.type).forEach((w) => { waiting.splice(waiting.indexOf(w), 1); w.resolve(message); });
+  });
+  const next = (type) => new Promise((resolve) => waiting.push({ type, resolve }));
+  return { session, messages, next };
+}
+
+describe('the worker session', () => {
+  test('the pre-trained model loads, reports its analysis and answers a drawing', async () => {
+    const { session, messages } = openSession();
+    session.useDefaultModel(await readBytes(DEFAULT_MODEL_URL));
+    const [ready, analysis] = messages;
+    assert.equal(ready.type, 'ready');
+    assert.deepEqual(ready.knobs.channels, [16, 32]);
+    assert.equal(analysis.type, 'analysis');
+    assert.equal(analysis.run, 0);
+    // examples/train_mnist.mjs --augment yes --epochs 6 printed 98.30% when it wrote the file
+    assert.equal(analysis.model.testAccuracy, 0.983);
+    assert.equal(analysis.model.confusion.reduce((a, b) => a + b), 2000);
+    assert.equal(analysis.model.misclassified.length, 34);
+
+    // a vertical bar, drawn thick on a 280 × 280 pad: a "1"
+    const ink = new Uint8Array(280 * 280);
+    for (let y = 50; y < 230; y++) for (let x = 128; x < 152; x++) ink[y * 280 + x] = 255;
+    await session.handle({ type: 'predict', ink, width: 280, height: 280 });
+    const prediction = messages.at(-1);
+    assert.equal(prediction.predicted, 1);
+    assert.ok(Math.abs(prediction.probabilities.reduce((a, b) => a + b) - 1) < 1e-6, 'probabilities sum to 1');
+    await session.handle({ type: 'predict', ink: new Uint8Array(280 * 280), width: 280, height: 280 });
+    assert.equal(messages.at(-1).digit, null, 'an empty pad predicts nothing');
+
+    await session.handle({ type: 'inspect', digit: 0 });
+    const features = messages.at(-1);
+    assert.deepEqual(features.maps.map((map) => `${map.name} ${map.shape.join('×')}`),
+      ['Conv2d-1 16×28×28', 'MaxPool2d-4 16×14×14', 'Conv2d-5 32×14×14', 'MaxPool2d-8 32×7×7']);
+    assert.equal(features.label, data.image(data.test, 0).label);
+    await session.handle({ type: 'inspect', digit: 2000 });
+    assert.match(messages.at(-1).message, /inspect: digit must be a test digit index in \[0, 2000\), got 2000/);
+    session.current.network.dispose();
+  });
+
+  test('a run starts, pauses, resumes, stops on request and joins the runs table', async () => {
+    const { session, messages, next } = openSession();
+    const run = session.handle({ type: 'start', knobs: { channels: [2, 4], epochs: 2 } });
+    await next('progress');
+    await session.handle({ type: 'pause' });
+    assert.equal(messages.at(-1).type, 'paused');
+    await session.handle({ type: 'start', knobs: {} });
+    assert.match(messages.at(-1).message, /a run is in progress: stop it first/);
+    await session.handle({ type: 'resume' });
+    await next('progress');
+    await session.handle({ type: 'stop' });
+    await run;
+    const finished = messages.find((message) => message.type === 'finished');
+    assert.ok(finished.stopped);
+    assert.ok(finished.record.epochs < 2, `stopped after ${finished.record.epochs} epochs`);
+    assert.deepEqual(messages.filter((m) => !['progress', 'epoch'].includes(m.type)).map((m) => m.type),
+      ['started', 'paused', 'error', 'resumed', 'finished', 'analysis']);
+    assert.match(runsCsv([finished.record]), /^run,kernel,stride,padding,pool,channels,.*\r\n1,5,1,same,max,2 4,yes,adam,0\.003,64,/);
+    session.current.network.dispose();
+    assert.equal(cnn.liveAllocations(), 0);
+  });
+
+  test('impossible knobs are refused before anything trains', async () => {
+    const { session, messages } = openSession();
+    await session.handle({ type: 'start', knobs: { kernel: 9, stride: 4, padding: 'valid' } });
+    assert.equal(messages.length, 1);
+    assert.match(messages[0].message, /^layer 5 \(Conv2d\) gets a 16×2×2 input: conv2d: kernel_h: /);
+  });
+});
+
+describe('the drawing pad', () => {
+  test('a drawing becomes a 28×28 digit in a 20×20 box, centred by its centre of mass', () => {
+    // a small filled square in a corner of a 100 × 60 pad
+    const [width, height] = [100, 60];
+    const ink = new Uint8Array(width * height);
+    for (let y = 2; y < 12; y++) for (let x = 80; x < 90; x++) ink[y * width + x] = 200;
+    const digit = drawingToDigit(cnn, ink, width, height);
+    const inked = [...digit.keys()].filter((i) => digit[i] > 0);
+    const rows = inked.map((i) => Math.floor(i / 28)), cols = inked.map((i) => i % 28);
+    assert.deepEqual([Math.min(...rows), Math.max(...rows), Math.min(...cols), Math.max(...cols)], [4, 23, 4, 23], 'scaled to 20×20, centred');
+    assert.ok(inked.every((i) => Math.abs(digit[i] - 200) < 1e-3), 'area averaging keeps a uniform grey');
+    assert.equal(drawingToDigit(cnn, new Uint8Array(16), 4, 4), null);
+  });
+});
+
+describe('the effective receptive field', () => {
+  test('lies inside the theoretical receptive field: every pixel outside it has zero gradient', () => {
+    const model = buildModel(cnn.nn, checkKnobs({ channels: [4, 8], kernel: 3 }));
+    const images = cnn.augment.normalizePixels(data.gather(data.test, [0, 1, 2, 3]).pixels);
+    const field = effectiveReceptiveField(cnn, model, images, 4);
+    // conv 3 (pad 1) → pool 2 → conv 3 (pad 1): rf 3 + 1 + 2·2 = 8, jump 2, and output pixel 0
+    // starts at −1 − 1·2 = −3; the centre of the 14×14 map, pixel 7, sees 7·2 − 3 … + 7 = 11 … 18
+    assert.equal(field.rf, 8);
+    assert.deepEqual([field.rows, field.cols], [[11, 18], [11, 18]]);
+    let inside = 0;
+    field.data.forEach((value, p) => {
+      const [row, col] = [Math.floor(p / 28), p % 28];
+      const within = row >= 11 && row <= 18 && col >= 11 && col <= 18;
+      if (!within) assert.equal(value, 0, `pixel (${row}, ${col}) outside the field`);
+      else if (value > 0) inside++;
+    });
+    assert.ok(inside > 32, `${inside} of 64 pixels inside the field move the output`);
+    assert.equal(Math.max(...field.data), 1, 'scaled to a maximum of 1');
+  });
+});
+
+describe('the widget\'s attributes', () => {
+  test('one attribute per knob; the state gives checked knobs', () => {
+    assert.deepEqual(Object.keys(TRAIN_SCHEMA), KNOBS.map((knob) => knob.flag));
+    const { state } = parseAll(TRAIN_SCHEMA, (name) => ({ kernel: '3', channels: '8,16', 'batch-norm': 'false', lr: '0.01' })[name] ?? null);
+    assert.deepEqual(knobsOf(state), checkKnobs({ kernel: 3, channels: [8, 16], batchNorm: false, lr: 0.01 }));
+    const bad = parseAll(TRAIN_SCHEMA, (name) => (name === 'lr' ? 'fast' : null)).state;
+    assert.throws(() => knobsOf(bad), /--lr: must be a number, got 'fast'/);
+  });
+
+  test('the charts\' series grow with the worker\'s messages', () => {
+    const curves = new TrainingCurves(4);
+    curves.addProgress({ epoch: 1, step: 2, loss: 1.5 });
+    curves.addEpoch({ epoch: 1, trainAccuracy: 0.5, testAccuracy: 0.75 });
+    assert.deepEqual(curves.loss, [[0.5], [1.5]]);
+    assert.deepEqual(curves.accuracy, [[0, 1], [null, 50], [null, 75]]);
+  });
+});

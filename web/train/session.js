@@ -1,0 +1,186 @@
+// The training lab's engine behind a message protocol: web/train/worker.js runs it in a Web
+// Worker (so the page stays responsive), tests run it in Node. DOM-free.
+//
+// In (handle(message)):
+//   { type: 'start', knobs }              train a new model; refused (error) while one trains
+//   { type: 'pause' } { type: 'resume' } { type: 'stop' }
+//   { type: 'predict', ink, width, height } a canvas drawing (ink 0–255 per pixel)
+//   { type: 'inspect', digit }            feature maps of test digit `digit`
+// Out (post(message)):
+//   { type: 'ready', simd, knobs, summary }               the pre-trained default model predicts
+//   { type: 'started', run, knobs, summary, totalSteps, stepsPerEpoch }
+//   { type: 'progress', run, epoch, step, stepsPerEpoch, loss, imagesPerSecond, seconds, done }
+//   { type: 'epoch', run, epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, imagesPerSecond }
+//   { type: 'paused' | 'resumed', run }
+//   { type: 'finished', run, stopped, record }            record: a row of the runs table (runs.js)
+//   { type: 'analysis', run, model }                      after ready (run 0) and after finished
+//   { type: 'prediction', digit, probabilities, predicted }  digit: the 28×28 image the model saw
+//   { type: 'features', digit, label, predicted, image, maps }
+//   { type: 'error', message }
+// `model` describes the model predictions now use: { knobs, summary, kernels, erf, confusion,
+// misclassified: [{ digit, label, predicted, image }], testAccuracy, testLoss }.
+import { loadModel } from './checkpoint.js';
+import { drawingToDigit } from './drawing.js';
+import { effectiveReceptiveField, featureMaps, firstKernels } from './inspect.js';
+import { checkKnobs } from './knobs.js';
+import { argmaxRows, confusionMatrix, misclassified } from './metrics.js';
+import { buildModel, describeModel, MNIST_INPUT } from './model.js';
+import { evaluate, Trainer } from './trainer.js';
+
+/** The pre-trained model shipped with the page (examples/train_mnist.mjs --save wrote it). */
+export const DEFAULT_MODEL_URL = new URL('../data/mnist-cnn.safetensors', import.meta.url);
+
+const SLICE_MS = 100;          // train this long between looks at the message queue
+const EVAL_BATCH = 100;        // digits per forward pass of the current model
+const ERF_DIGITS = 64;         // test digits the effective receptive field averages over
+const MISCLASSIFIED_SHOWN = 48;
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export class TrainingSession {
+  /** cnn: the loaded core; data: loadMnist(); post: sends a message out. */
+  constructor(cnn, data, post) {
+    this.cnn = cnn;
+    this.data = data;
+    this.post = post;
+    this.trainer = null;
+    this.paused = false;
+    this.stopRequested = false;
+    this.wake = null;
+    this.runs = 0;
+    this.current = null; // { model, knobs, network } used by predict and inspect
+  }
+
+  /** Loads the default model (bytes of a safetensors file): ready at once, its analysis next. */
+  useDefaultModel(bytes) {
+    const { model, knobs } = loadModel(this.cnn.nn, bytes);
+    this.adopt(model, knobs);
+    this.post({ type: 'ready', simd: this.cnn.simd, knobs, summary: describeModel(model) });
+    this.post({ type: 'analysis', run: 0, model: this.analysis() });
+  }
+
+  /** Acts on one message; a failure becomes an 'error' message. Resolves when it is done (a run: when it ends). */
+  async handle(message) {
+    try {
+      switch (message.type) {
+        case 'start': return await this.start(message.knobs);
+        case 'pause': return this.setPaused(true);
+        case 'resume': return this.setPaused(false);
+        case 'stop':
+          this.stopRequested = true;
+          return this.setPaused(false);
+        case 'predict': return this.predict(message);
+        case 'inspect': return this.inspect(message.digit);
+        default: throw new TypeError(`unknown message type '${message.type}'`);
+      }
+    } catch (error) {
+      return this.post({ type: 'error', message: error.message });
+    }
+  }
+
+  setPaused(paused) {
+    if (!this.trainer || this.paused === paused) return;
+    this.paused = paused;
+    this.post({ type: paused ? 'paused' : 'resumed', run: this.runs });
+    if (!paused) this.wake?.();
+  }
+
+  /** Trains a run to the end (or to a stop), yielding to incoming messages every SLICE_MS. */
+  async start(values) {
+    if (this.trainer) throw new Error('a run is in progress: stop it first');
+    const knobs = checkKnobs(values);
+    const model = buildModel(this.cnn.nn, knobs); // refuses impossible knobs, naming the layer
+    const trainer = this.trainer = new Trainer(this.cnn, this.data, knobs, { model });
+    const run = ++this.runs;
+    this.paused = this.stopRequested = false;
+    const summary = describeModel(model);
+    this.post({ type: 'started', run, knobs, summary, totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch });
+    let trainingMs = 0, images = 0, epochLoss = 0, epochCorrect = 0, epochSeen = 0, test = null;
+    try {
+      while (!trainer.done && !this.stopRequested) {
+        if (this.paused) {
+          await new Promise((resolve) => { this.wake = resolve; });
+          continue;
+        }
+        const sliceStart = performance.now();
+        let step;
+        do {
+          step = trainer.trainStep();
+          images += step.count, epochSeen += step.count, epochLoss += step.loss * step.count, epochCorrect += step.correct;
+        } while (!step.lastOfEpoch && performance.now() - sliceStart < SLICE_MS);
+        trainingMs += performance.now() - sliceStart;
+        const rate = images / (trainingMs / 1000);
+        this.post({ type: 'progress', run, epoch: step.epoch + 1, step: step.step, stepsPerEpoch: trainer.stepsPerEpoch,
+          loss: step.loss, imagesPerSecond: rate, seconds: trainingMs / 1000, done: trainer.steps / trainer.totalSteps });
+        if (step.lastOfEpoch) {
+          test = trainer.evaluate(this.data.test);
+          this.post({ type: 'epoch', run, epoch: step.epoch + 1, trainLoss: epochLoss / epochSeen, trainAccuracy: epochCorrect / epochSeen,
+            testLoss: test.loss, testAccuracy: test.accuracy, seconds: trainingMs / 1000, imagesPerSecond: rate });
+          epochLoss = epochCorrect = epochSeen = 0;
+        }
+        await nextTask();
+      }
+      test ??= trainer.evaluate(this.data.test);
+      const seconds = trainingMs / 1000;
+      const record = { run, knobs, epochs: trainer.steps / trainer.stepsPerEpoch, params: summary.params,
+        receptiveField: summary.receptiveField, seconds, imagesPerSecond: seconds ? images / seconds : 0, testAccuracy: test.accuracy };
+      this.adopt(trainer.syncModel(), knobs);
+      this.post({ type: 'finished', run, stopped: this.stopRequested, record });
+      this.post({ type: 'analysis', run, model: this.analysis() });
+    } finally {
+      trainer.dispose();
+      this.trainer = null;
+    }
+  }
+
+  /** Makes `model` the one predictions and inspection use. */
+  adopt(model, knobs) {
+    this.current?.network.dispose();
+    this.current = { model, knobs, network: new this.cnn.Network(model, MNIST_INPUT, { capacity: EVAL_BATCH }) };
+  }
+
+  /** The current model's summary, kernels, effective receptive field and test results. */
+  analysis() {
+    const { model, knobs, network } = this.current;
+    const test = evaluate(this.cnn, network, EVAL_BATCH, this.data, this.data.test);
+    const { predictions, labels } = test;
+    const wrong = misclassified(predictions, labels);
+    const erfImages = this.normalized(this.data.gather(this.data.test, Int32Array.from({ length: ERF_DIGITS }, (_, i) => i)).pixels);
+    return {
+      knobs,
+      summary: describeModel(model),
+      kernels: firstKernels(model),
+      erf: effectiveReceptiveField(this.cnn, model, erfImages, ERF_DIGITS),
+      confusion: confusionMatrix(predictions, labels),
+      misclassified: wrong.slice(0, MISCLASSIFIED_SHOWN).map((digit) => ({ digit, label: labels[digit], predicted: predictions[digit],
+        image: this.data.image(this.data.test, digit).pixels.slice() })),
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+    };
+  }
+
+  normalized(pixels) {
+    return this.cnn.augment.normalizePixels(pixels);
+  }
+
+  predict({ ink, width, height }) {
+    const digit = drawingToDigit(this.cnn, ink, width, height);
+    if (!digit) {
+      this.post({ type: 'prediction', digit: null, probabilities: null, predicted: null });
+      return;
+    }
+    const logits = this.current.network.forward(this.normalized(digit), 1);
+    const probabilities = this.cnn.F.softmax(logits).data;
+    this.post({ type: 'prediction', digit, probabilities, predicted: argmaxRows(logits)[0] });
+  }
+
+  inspect(index) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.data.test.count)
+      throw new RangeError(`inspect: digit must be a test digit index in [0, ${this.data.test.count}), got ${index}`);
+    const { pixels, label } = this.data.image(this.data.test, index);
+    const { network, model } = this.current;
+    const maps = featureMaps(network, model, this.normalized(pixels));
+    const predicted = argmaxRows(network.activation(network.layerCount - 1))[0];
+    this.post({ type: 'features', digit: index, label, predicted, image: pixels.slice(), maps });
+  }
+}

@@ -1,0 +1,293 @@
+// CnnElement: what every widget shares. A subclass declares
+//   static schema      its attributes (attributes.js specs); each reflects to a camelCase property
+//   static css         its own styles (the shared sheet comes from styles.js)
+//   static exercises   { kind: question } for exercise="<kind>"
+// and implements
+//   build()                      creates its shadow DOM once the core is loaded
+//   update(state, changed)       redraws; `changed` names the attributes changed since last time
+//   exerciseAnswer(kind)         { expected: number[], text } computed by the core
+//   resize(widthPx)              fits its grids and canvases
+//
+// Shared behaviour (documented for teachers in web/widgets/README.md):
+//   url-state="<prefix>"  mirrors the state into the page URL under "<prefix>." (empty: no prefix)
+//   hide="a b"            hides the controls or panels named a and b (data-control names)
+//   lock="a b"            shows them but disables them; the URL cannot change a locked value
+//   exercise="<kind>"     predict-then-reveal
+//   loading="eager"       starts at once instead of when scrolled near the viewport
+// Events: `cnn-change` (detail: { changed, state }) after a user action, never after a
+// programmatic change; `cnn-ready` once the core is loaded and the widget drawn.
+import { load } from '../cnn.js';
+import { parseAll, propertyName, formatAttribute, parseNameList } from './attributes.js';
+import { readUrlState, writeUrlState } from './url-state.js';
+import { keyAction } from './keyboard.js';
+import { checkAnswer } from './exercise.js';
+import { sharedStyleSheet, styleSheet } from './styles.js';
+import { button, h } from './controls.js';
+
+const COMMON_ATTRIBUTES = ['url-state', 'hide', 'lock', 'exercise', 'loading'];
+const URL_WRITE_DELAY_MS = 250; // browsers throttle history.replaceState bursts
+
+export class CnnElement extends HTMLElement {
+  static schema = {};
+  static css = '';
+  static exercises = {};
+
+  static get observedAttributes() {
+    return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES];
+  }
+
+  /** Defines the reflecting properties and registers the tag (once). */
+  static define(tag) {
+    if (customElements.get(tag)) return;
+    for (const [name, spec] of Object.entries(this.schema)) {
+      Object.defineProperty(this.prototype, propertyName(name), {
+        get() {
+          return this.state[propertyName(name)];
+        },
+        set(value) {
+          const text = formatAttribute(spec, value);
+          if (text === null) this.removeAttribute(name);
+          else this.setAttribute(name, text);
+        },
+        configurable: true,
+      });
+    }
+    this.ownSheet = this.css ? styleSheet(this.css) : null;
+    customElements.define(tag, this);
+  }
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.shadowRoot.adoptedStyleSheets = [sharedStyleSheet(), ...(this.constructor.ownSheet ? [this.constructor.ownSheet] : [])];
+    this.started = false;
+    this.changedSinceUpdate = new Set();
+    this.refreshQueued = false;
+    this.committing = false;
+    this.revealed = false;
+    this.urlTimer = null;
+    this.width = null; // content width, from the ResizeObserver
+    this.handleHostKey = this.handleHostKey.bind(this);
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+  }
+
+  connectedCallback() {
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    this.addEventListener('keydown', this.handleHostKey);
+    if (this.started || this.starting) {
+      this.observeSize();
+      return;
+    }
+    this.shadowRoot.replaceChildren(h('p', 'loading', 'Loading the CNN core…'));
+    if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver === 'undefined') {
+      this.start();
+      return;
+    }
+    this.visibility = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        this.visibility.disconnect();
+        this.start();
+      }
+    }, { rootMargin: '300px' });
+    this.visibility.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.removeEventListener('keydown', this.handleHostKey);
+    this.visibility?.disconnect();
+    this.sizeObserver?.disconnect();
+    this.stepper?.pause();
+  }
+
+  attributeChangedCallback(name) {
+    if (name === 'hide' || name === 'lock') {
+      if (this.started) this.applyTeacherControls();
+      return;
+    }
+    this.changedSinceUpdate.add(name);
+    if (!this.started || this.committing || this.refreshQueued) return;
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      if (this.changedSinceUpdate.size) this.refresh();
+    });
+  }
+
+  async start() {
+    this.starting = true;
+    this.applyUrlState();
+    try {
+      this.cnn = await load();
+    } catch (error) {
+      this.shadowRoot.replaceChildren(h('p', 'error', `The CNN core failed to load: ${error.message}`));
+      throw error;
+    }
+    this.problemsNote = h('p', 'error');
+    this.problemsNote.hidden = true;
+    this.liveRegion = h('p', 'visually-hidden');
+    this.liveRegion.setAttribute('role', 'status');
+    this.liveRegion.setAttribute('aria-live', 'polite');
+    this.shadowRoot.replaceChildren(this.problemsNote);
+    this.build();
+    this.buildExercise();
+    this.shadowRoot.append(this.liveRegion);
+    this.started = true;
+    this.starting = false;
+    this.applyTeacherControls();
+    this.observeSize();
+    this.refresh();
+    this.resolveReady();
+    this.dispatchEvent(new CustomEvent('cnn-ready', { bubbles: true, composed: true }));
+  }
+
+  /** Typed values of every schema attribute. */
+  get state() {
+    return parseAll(this.constructor.schema, (name) => this.getAttribute(name)).state;
+  }
+
+  refresh() {
+    const { state, problems } = parseAll(this.constructor.schema, (name) => this.getAttribute(name));
+    const changed = this.changedSinceUpdate;
+    this.changedSinceUpdate = new Set();
+    this.problemsNote.textContent = problems.join(' ');
+    this.problemsNote.hidden = problems.length === 0;
+    this.update(state, changed);
+    if ([...changed].some((name) => name !== 'step')) this.revealed = false;
+    this.refreshExercise();
+  }
+
+  /** A user action: set attributes (locked ones excepted), redraw now, update the URL, tell listeners. */
+  commit(changes) {
+    const schema = this.constructor.schema;
+    const locked = parseNameList(this.getAttribute('lock'));
+    const applied = [];
+    this.committing = true;
+    for (const [property, value] of Object.entries(changes)) {
+      const name = Object.keys(schema).find((attribute) => propertyName(attribute) === property);
+      if (!name || locked.has(name)) continue;
+      const text = formatAttribute(schema[name], value);
+      if (text === this.getAttribute(name)) continue;
+      if (text === null) this.removeAttribute(name);
+      else this.setAttribute(name, text);
+      applied.push(property);
+    }
+    this.committing = false;
+    if (!applied.length) return;
+    this.refresh();
+    this.scheduleUrlWrite();
+    this.dispatchEvent(new CustomEvent('cnn-change', { detail: { changed: applied, state: this.state }, bubbles: true, composed: true }));
+  }
+
+  urlPrefix() {
+    const prefix = this.getAttribute('url-state');
+    return prefix ? `${prefix}.` : '';
+  }
+
+  applyUrlState() {
+    if (!this.hasAttribute('url-state')) return;
+    const locked = parseNameList(this.getAttribute('lock'));
+    const found = readUrlState(this.constructor.schema, new URLSearchParams(location.search), this.urlPrefix());
+    for (const [name, text] of Object.entries(found)) {
+      if (!locked.has(name)) this.setAttribute(name, this.constructor.schema[name].type === 'bool' && text === '1' ? '' : text);
+    }
+  }
+
+  scheduleUrlWrite() {
+    if (!this.hasAttribute('url-state') || this.urlTimer !== null) return;
+    this.urlTimer = setTimeout(() => {
+      this.urlTimer = null;
+      this.writeUrl();
+    }, URL_WRITE_DELAY_MS);
+  }
+
+  writeUrl() {
+    const schema = this.constructor.schema;
+    const attributes = Object.fromEntries(Object.keys(schema).map((name) => [name, this.getAttribute(name)]));
+    const params = writeUrlState(schema, attributes, new URLSearchParams(location.search), this.urlPrefix());
+    const query = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+  }
+
+  applyTeacherControls() {
+    const hidden = parseNameList(this.getAttribute('hide'));
+    const locked = parseNameList(this.getAttribute('lock'));
+    for (const element of this.shadowRoot.querySelectorAll('[data-control]')) {
+      const name = element.dataset.control;
+      element.hidden = hidden.has(name);
+      const isLocked = locked.has(name);
+      element.setAttribute('aria-disabled', String(isLocked));
+      for (const field of element.querySelectorAll('input, select, button')) field.disabled = isLocked;
+      if (element.matches('input, select, button')) element.disabled = isLocked;
+    }
+  }
+
+  observeSize() {
+    if (typeof ResizeObserver === 'undefined' || !this.started) return;
+    // The observer reports the width after layout; reading clientWidth during an update would
+    // force a synchronous layout of thousands of grid cells.
+    this.sizeObserver ??= new ResizeObserver(([entry]) => {
+      this.width = entry.contentRect.width;
+      this.resize(this.width);
+    });
+    this.sizeObserver.observe(this);
+  }
+
+  handleHostKey(event) {
+    if (!this.stepper) return;
+    const focused = this.shadowRoot.activeElement ?? this;
+    const action = keyAction(event, focused.tagName);
+    if (action && this.stepper.perform(action)) event.preventDefault();
+  }
+
+  /** Hook: fit grids and canvases to a new width (widgets without any keep this no-op). */
+  resize() {}
+
+  /** Sets the text of the aria-live summary. */
+  announce(text) {
+    if (this.liveRegion.textContent !== text) this.liveRegion.textContent = text;
+  }
+
+  // ---- predict-then-reveal ------------------------------------------------------------
+
+  buildExercise() {
+    const kind = this.getAttribute('exercise');
+    const question = this.constructor.exercises[kind];
+    if (!question) return;
+    const input = h('input');
+    input.setAttribute('aria-label', question);
+    const feedback = h('span', 'note');
+    feedback.setAttribute('aria-live', 'polite');
+    const check = button('Check', `Check: ${question}`, () => {
+      const answer = this.exerciseAnswer(kind);
+      const result = checkAnswer(input.value, answer.expected);
+      feedback.textContent = result.message;
+      if (result.correct) this.reveal();
+    });
+    const reveal = button('Reveal', 'Reveal the answer', () => {
+      feedback.textContent = `Answer: ${this.exerciseAnswer(kind).text}`;
+      this.reveal();
+    });
+    this.exercise = { kind, input, feedback };
+    const form = h('div', 'code-row', h('strong', '', 'Predict: '), h('span', '', question), input, check, reveal, feedback);
+    form.setAttribute('part', 'exercise');
+    form.dataset.control = 'exercise';
+    this.shadowRoot.insertBefore(form, this.shadowRoot.firstChild.nextSibling);
+  }
+
+  reveal() {
+    this.revealed = true;
+    this.refreshExercise();
+  }
+
+  refreshExercise() {
+    if (!this.exercise) return;
+    for (const element of this.shadowRoot.querySelectorAll(`[data-reveal~="${this.exercise.kind}"]`)) {
+      element.classList.toggle('concealed', !this.revealed);
+    }
+    if (!this.revealed && this.exercise.answeredFor !== this.exerciseAnswer(this.exercise.kind).text) {
+      this.exercise.answeredFor = this.exerciseAnswer(this.exercise.kind).text;
+      this.exercise.feedback.textContent = '';
+      this.exercise.input.value = '';
+    }
+  }
+}

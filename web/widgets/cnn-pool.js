@@ -1,0 +1,217 @@
+// <cnn-pool>: the pooling stepper. Max, average or global average pooling on a small feature
+// map, one output cell per step, the winner of each max window starred, and a translation
+// demo (the input moved by one pixel, pooled again, side by side).
+//
+// Attributes (all reflect to properties; see pool-model.js POOL_SCHEMA and the README table):
+//   mode="max|avg|global" kernel stride padding ceil-mode size input="counting|integers|spike|edges"
+//   values="1,2,…" (edited input) shift="none|right|down" step
+//   plus the shared url-state, hide, lock, exercise="output-size", loading (base-element.js).
+// Events: cnn-change, cnn-ready.  Parts: input, output, code, exercise.
+import { CnnElement } from './base-element.js';
+import { Stepper } from './stepper.js';
+import { GridView } from './grid.js';
+import { PLAY_SPEEDS } from './palette.js';
+import { formatValue } from './format.js';
+import { paddedInputView, outputView, windowMarks, cellMarks, stepMarks } from './grid-views.js';
+import { unreadCells } from './reach.js';
+import { INPUT_PRESETS } from './presets.js';
+import {
+  POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
+  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode,
+} from './pool-model.js';
+import { rangeControl, selectControl, checkboxControl, transport, codeRow, legend, panel, h } from './controls.js';
+
+export class CnnPool extends CnnElement {
+  static schema = POOL_SCHEMA;
+  static exercises = { 'output-size': 'the output size (height × width)' };
+
+  build() {
+    this.stepper = new Stepper({
+      onStep: (index) => this.commit({ step: index }),
+      onPlayChange: () => this.transport.sync(),
+    });
+    // A new size or preset replaces edited values; other settings keep them.
+    const set = (property) => (value) => this.commit(property === 'size' || property === 'input' ? { [property]: value, values: null, selected: -1 } : { [property]: value });
+    this.controls = {
+      mode: selectControl({ name: 'mode', label: 'Pooling', options: Object.entries(POOL_MODES), onInput: set('mode') }),
+      kernel: rangeControl({ name: 'kernel', label: 'Window', min: 1, max: 6, onInput: set('kernel') }),
+      stride: rangeControl({ name: 'stride', label: 'Stride', min: 1, max: 6, onInput: set('stride') }),
+      padding: rangeControl({ name: 'padding', label: 'Padding', min: 0, max: 3, onInput: set('padding') }),
+      ceilMode: checkboxControl({ name: 'ceil-mode', label: 'ceil_mode', onInput: set('ceilMode') }),
+      size: rangeControl({ name: 'size', label: 'Input size', min: 2, max: 12, onInput: set('size') }),
+      input: selectControl({ name: 'input', label: 'Input', options: POOL_INPUTS.map((name) => [name, INPUT_PRESETS[name]]), onInput: set('input') }),
+      shift: selectControl({ name: 'shift', label: 'Translation demo', options: [['none', 'off'], ['right', 'shift right by 1'], ['down', 'shift down by 1']], onInput: set('shift') }),
+    };
+    this.transport = transport(this.stepper, PLAY_SPEEDS, 'Pooling steps');
+
+    this.inputGrid = new GridView({
+      label: 'Input feature map with padding',
+      onActivate: (index) => this.selectInput(index),
+      onEdit: (index, value) => this.editInput(index, value),
+    });
+    this.outputGrid = new GridView({ label: 'Pooled output', onActivate: (index) => this.stepper.goTo(index) });
+    this.shiftedGrid = new GridView({ label: 'Shifted input' });
+    this.shiftedOutputGrid = new GridView({ label: 'Pooled output of the shifted input' });
+
+    this.inputPanel = panel('Input (padded)', this.inputGrid.element, 'input');
+    this.outputPanel = panel('Output', this.outputGrid.element, 'output');
+    this.outputPanel.element.dataset.reveal = 'output-size';
+    this.printed = h('pre', 'code');
+    this.outputPanel.element.append(this.printed);
+    this.stepText = h('p', 'math');
+    this.stepText.setAttribute('part', 'step');
+    const shiftedInput = panel('Input shifted by one pixel', this.shiftedGrid.element);
+    const shiftedOutput = panel('Its pooled output', this.shiftedOutputGrid.element);
+    this.shiftCaption = shiftedOutput.caption;
+    this.shiftPanels = h('div', 'panels', shiftedInput.element, shiftedOutput.element);
+    this.shiftPanels.dataset.control = 'shift-demo';
+    this.formula = h('p', 'math');
+    this.formula.dataset.control = 'formula';
+    this.formula.dataset.reveal = 'output-size';
+    this.error = h('p', 'error');
+    this.code = codeRow();
+
+    this.shadowRoot.append(
+      h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
+      this.transport.element,
+      h('div', 'panels', this.inputPanel.element, this.outputPanel.element),
+      this.stepText,
+      this.error,
+      this.shiftPanels,
+      this.formula,
+      this.code.element,
+      legend([
+        ['win', 'in the current window'],
+        ['winner', 'max of the window (★)'],
+        ['pad', 'padding (−∞ for max, 0 for average)'],
+        ['unseen', 'never read (floor dropped it)'],
+        ['cur', 'current output'],
+        ['sel', 'selected input cell'],
+        ['fed', 'outputs the selected input cell reaches'],
+      ]),
+    );
+  }
+
+  update(state, changed) {
+    for (const [property, control] of Object.entries(this.controls)) control.write(state[property]);
+    const viewOnly = [...changed].every((name) => name === 'step' || name === 'selected');
+    if (!(viewOnly && this.model)) this.compute(state);
+    this.drawStep(state);
+    this.code.set(poolPytorchCode(state));
+    for (const name of ['kernel', 'stride', 'padding', 'ceilMode']) {
+      this.controls[name].element.classList.toggle('not-applicable', state.mode === 'global');
+    }
+  }
+
+  compute(state) {
+    const values = poolInputValues(state, this.cnn);
+    const result = runPool(this.cnn, state, values);
+    const formula = poolFormula(this.cnn, state);
+    this.formula.textContent = `${formula.general}\n${formula.filled}`;
+    this.error.hidden = !result.error;
+    this.error.textContent = result.error ?? '';
+    if (result.error) {
+      this.model = null;
+      this.outputGrid.setShape(0, 0);
+      this.stepText.textContent = '';
+      this.printed.textContent = '';
+      this.announce(`Invalid setting: ${result.error}`);
+      return;
+    }
+    const extent = paddedExtent(this.cnn, state, values, result.height, result.width);
+    this.model = { values, result, extent };
+    this.stepper.resize(result.height * result.width, result.width);
+    this.inputGrid.setShape(extent.rows, extent.cols);
+    this.inputGrid.draw(paddedInputView({
+      values, height: state.size, width: state.size, padTop: extent.padding, padLeft: extent.padding,
+      rows: extent.rows, cols: extent.cols, padText: state.mode === 'max' ? '−∞' : '0', unseen: unreadCells(windowReads(this.cnn, state, result.height, result.width), state.size),
+    }));
+    this.outputGrid.setShape(result.height, result.width);
+    this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
+    this.printed.textContent = result.printed;
+    this.outputPanel.caption.textContent = `${result.height}×${result.width}`;
+    this.inputPanel.caption.textContent = `${state.size}×${state.size}, padding ${extent.padding}`;
+    this.computeShift(state, values, result);
+  }
+
+  computeShift(state, values, result) {
+    this.shiftPanels.classList.toggle('not-applicable', state.shift === 'none');
+    if (state.shift === 'none') return;
+    const shifted = shiftedValues(values, state.size, state.shift);
+    const shiftedResult = runPool(this.cnn, state, shifted);
+    this.shiftedGrid.setShape(state.size, state.size);
+    this.shiftedGrid.draw(paddedInputView({ values: shifted, height: state.size, width: state.size, padTop: 0, padLeft: 0, rows: state.size, cols: state.size, padText: '' }));
+    this.shiftedOutputGrid.setShape(result.height, result.width);
+    const changedCells = new Set();
+    result.output.forEach((value, index) => {
+      if (value !== shiftedResult.output[index]) changedCells.add(index);
+    });
+    this.shiftedOutputGrid.draw(outputView({ values: shiftedResult.output, width: result.width }));
+    this.shiftedOutputGrid.mark(stepMarks({ count: result.output.length, fed: changedCells, fadeLater: false }));
+    const same = result.output.length - changedCells.size;
+    this.shiftCaption.textContent = `${same} of ${result.output.length} outputs unchanged (changed ones outlined).`;
+  }
+
+  drawStep(state) {
+    if (!this.model) return;
+    this.stepper.index = Math.min(state.step, this.stepper.count - 1);
+    const { values, result, extent } = this.model;
+    const index = this.stepper.index;
+    const row = Math.floor(index / result.width);
+    const col = index % result.width;
+    const traced = traceCell(this.cnn, state, values, row, col);
+    const winnerIndex = state.mode === 'max' ? traced.winner : -1;
+    const window = windowMarks(traced.terms, winnerIndex);
+    const selected = state.selected >= 0 && state.selected < state.size * state.size;
+    const selectedRow = Math.floor(state.selected / state.size);
+    const selectedCol = state.selected % state.size;
+    if (selected) {
+      const key = `${selectedRow + extent.padding},${selectedCol + extent.padding}`;
+      window.set(key, `${window.get(key) ?? ''} sel`.trim());
+    }
+    this.inputGrid.mark(cellMarks(window, extent.cols));
+    const fed = selected ? outputsReading(this.cnn, state, selectedRow, selectedCol) : new Set();
+    this.outputGrid.setActive(index);
+    this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
+    const shown = traced.terms.map((term) => (term.in_bounds ? formatValue(term.value) : (state.mode === 'max' ? '−∞' : '0')));
+    const value = formatValue(result.output[index]);
+    this.stepText.textContent = state.mode === 'max'
+      ? `output[${row}, ${col}] = max(${shown.join(', ')}) = ${value}`
+      : `output[${row}, ${col}] = (${shown.join(' + ')}) / ${traced.divisor} = ${value}`;
+    this.transport.sync();
+    this.announce(this.stepText.textContent);
+  }
+
+  selectInput(paddedIndex) {
+    const { extent } = this.model;
+    const row = Math.floor(paddedIndex / extent.cols) - extent.padding;
+    const col = (paddedIndex % extent.cols) - extent.padding;
+    const size = this.state.size;
+    const selected = row >= 0 && row < size && col >= 0 && col < size ? row * size + col : -1;
+    this.inputGrid.setActive(paddedIndex);
+    this.commit({ selected: selected === this.state.selected ? -1 : selected });
+  }
+
+  editInput(index, value) {
+    const { extent, values } = this.model;
+    const row = Math.floor(index / extent.cols) - extent.padding;
+    const col = (index % extent.cols) - extent.padding;
+    const size = this.state.size;
+    if (row < 0 || row >= size || col < 0 || col >= size) return; // padding is not editable
+    const edited = Array.from(values);
+    edited[row * size + col] = value;
+    this.commit({ values: edited });
+  }
+
+  resize(width) {
+    if (!this.inputGrid) return;
+    for (const grid of [this.inputGrid, this.outputGrid, this.shiftedGrid, this.shiftedOutputGrid]) grid.fit(width);
+  }
+
+  exerciseAnswer() {
+    const size = this.model?.result;
+    return size ? { expected: [size.height, size.width], text: `${size.height}×${size.width}` } : { expected: [], text: 'no valid output' };
+  }
+}
+
+CnnPool.define('cnn-pool');

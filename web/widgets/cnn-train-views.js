@@ -1,0 +1,98 @@
+// <cnn-train>'s pictures: digits, kernels and feature maps as heat maps, the effective
+// receptive field with the theoretical one outlined, probability bars and the confusion
+// matrix. Each returns an element; values arrive computed (by the core, in the worker).
+import { COLORS } from './palette.js';
+import { h } from './controls.js';
+
+const SCALE = { digit: 3, kernel: 8, map: 3, field: 8 };
+
+function canvasOf(rows, cols, scale, paint) {
+  const canvas = h('canvas');
+  canvas.width = cols;
+  canvas.height = rows;
+  canvas.style.width = `${cols * scale}px`;
+  canvas.style.height = `${rows * scale}px`;
+  canvas.style.imageRendering = 'pixelated';
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(cols, rows);
+  for (let i = 0; i < rows * cols; i++) image.data.set([...paint(i), 255], 4 * i);
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+const rgb = (hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+const mix = (from, to, t) => from.map((value, i) => Math.round(value + (to[i] - value) * t));
+const PAPER = rgb(COLORS.paper), INK = rgb(COLORS.ink), POSITIVE = rgb(COLORS.winner), NEGATIVE = rgb(COLORS.negative);
+
+/** A digit's grey levels (0–255, ink high) as dark ink on paper. */
+export function digitCanvas(pixels, label, scale = SCALE.digit) {
+  const canvas = canvasOf(28, 28, scale, (i) => mix(PAPER, INK, pixels[i] / 255));
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  return canvas;
+}
+
+/** Signed values as a heat map: vermillion positive, blue negative, paper at 0 (scaled by max |v|). */
+export function signedCanvas(values, rows, cols, scale) {
+  const largest = values.reduce((a, b) => Math.max(a, Math.abs(b)), 0) || 1;
+  return canvasOf(rows, cols, scale, (i) => mix(PAPER, values[i] >= 0 ? POSITIVE : NEGATIVE, Math.abs(values[i]) / largest));
+}
+
+/** One small heat map per channel of [C, H, W] values, with a caption. */
+export function channelGrid(title, { shape: [channels, rows, cols], data }, scale) {
+  const cells = Array.from({ length: channels }, (_, c) =>
+    signedCanvas(data.subarray(c * rows * cols, (c + 1) * rows * cols), rows, cols, scale));
+  return h('figure', 'maps', h('figcaption', 'caption', `${title}: ${channels} × ${rows}×${cols}`), h('div', 'map-grid', ...cells));
+}
+
+/** The first convolution's kernels [OC, IC, k, k], one heat map per output channel (first input channel). */
+export function kernelGrid({ shape: [outChannels, inChannels, rows, cols], data }) {
+  const size = rows * cols;
+  const first = new Float32Array(outChannels * size);
+  for (let o = 0; o < outChannels; o++) first.set(data.subarray(o * inChannels * size, o * inChannels * size + size), o * size);
+  return channelGrid('First-layer kernels', { shape: [outChannels, rows, cols], data: first }, SCALE.kernel);
+}
+
+/** The effective receptive field (0–1 over 28×28), the theoretical field of the same pixel outlined (dashed). */
+export function fieldCanvas({ shape: [rows, cols], data, rows: [top, bottom], cols: [left, right] }) {
+  const canvas = canvasOf(rows, cols, SCALE.field, (i) => mix(PAPER, POSITIVE, data[i]));
+  const outline = h('canvas');
+  outline.width = cols * SCALE.field;
+  outline.height = rows * SCALE.field;
+  const context = outline.getContext('2d');
+  context.strokeStyle = COLORS.accent;
+  context.lineWidth = 2;
+  context.setLineDash([6, 4]);
+  const clamp = (value, limit) => Math.min(limit, Math.max(0, value));
+  const [x0, x1] = [clamp(left, cols), clamp(right + 1, cols)].map((v) => v * SCALE.field);
+  const [y0, y1] = [clamp(top, rows), clamp(bottom + 1, rows)].map((v) => v * SCALE.field);
+  context.strokeRect(x0 + 1, y0 + 1, x1 - x0 - 2, y1 - y0 - 2);
+  const stack = h('div', 'field-stack', canvas, outline);
+  stack.setAttribute('role', 'img');
+  stack.setAttribute('aria-label', `Effective receptive field; the theoretical one spans rows ${top}–${bottom}, columns ${left}–${right}`);
+  return stack;
+}
+
+/** Ten labelled bars, the predicted class marked (▶) and emphasised. */
+export function probabilityBars(probabilities, predicted) {
+  return h('div', 'bars', ...Array.from(probabilities, (p, digit) => {
+    const bar = h('span', 'bar');
+    bar.style.width = `${(100 * p).toFixed(1)}%`;
+    const row = h('div', digit === predicted ? 'bar-row predicted' : 'bar-row',
+      h('span', 'bar-label', `${digit === predicted ? '▶ ' : ''}${digit}`), h('span', 'bar-track', bar), h('span', 'bar-value', `${(100 * p).toFixed(1)}%`));
+    return row;
+  }));
+}
+
+/** The confusion matrix: rows true digits, columns predictions, shaded by count; the diagonal bold. */
+export function confusionTable(counts, classes = 10) {
+  const largest = Math.max(...counts);
+  const header = h('tr', '', h('th', '', 'true \\ predicted'), ...Array.from({ length: classes }, (_, k) => h('th', '', String(k))));
+  const rows = Array.from({ length: classes }, (_, truth) => h('tr', '', h('th', '', String(truth)), ...Array.from({ length: classes }, (_, guess) => {
+    const count = counts[truth * classes + guess];
+    const cell = h('td', truth === guess ? 'diagonal' : '', String(count));
+    if (count) cell.style.background = `rgb(${mix(PAPER, truth === guess ? rgb(COLORS.reached) : POSITIVE, 0.15 + 0.85 * count / largest)})`;
+    return cell;
+  })));
+  return h('div', 'scroll', h('table', 'confusion', h('thead', '', header), h('tbody', '', ...rows)));
+}

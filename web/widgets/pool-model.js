@@ -1,0 +1,143 @@
+// <cnn-pool>'s logic, DOM-free: the attribute schema, the input, and everything shown, each
+// number asked of the core (F.max_pool2d_with_indices, F.avg_pool2d, F.adaptive_avg_pool2d,
+// trace.*, arithmetic.pool_out_size). Defaults reproduce the seed article's 4×4 example.
+import { inputPlane } from './presets.js';
+import { nonzeroCells, oneHot } from './reach.js';
+import { poolCode } from './pytorch-code.js';
+
+export const POOL_MODES = {
+  max: 'Max pooling',
+  avg: 'Average pooling',
+  global: 'Global average pooling',
+};
+
+export const POOL_INPUTS = ['counting', 'integers', 'spike', 'edges'];
+
+export const POOL_SCHEMA = {
+  mode: { type: 'enum', values: Object.keys(POOL_MODES), default: 'max' },
+  kernel: { type: 'int', min: 1, max: 6, default: 2 },
+  stride: { type: 'int', min: 1, max: 6, default: 2 },
+  padding: { type: 'int', min: 0, max: 3, default: 0 },
+  'ceil-mode': { type: 'bool', default: false },
+  size: { type: 'int', min: 2, max: 12, default: 4 },
+  input: { type: 'enum', values: POOL_INPUTS, default: 'counting' },
+  values: { type: 'numbers', default: null },
+  shift: { type: 'enum', values: ['none', 'right', 'down'], default: 'none' },
+  step: { type: 'int', min: 0, max: 1023, default: 0 },
+  selected: { type: 'int', min: -1, max: 143, default: -1 }, // row · size + col of the selected input cell
+};
+
+/** The input plane: edited values when they fit the size, else the preset. */
+export function poolInputValues(state, cnn) {
+  const cells = state.size * state.size;
+  if (state.values && state.values.length === cells) return Float32Array.from(state.values);
+  return inputPlane(state.input, state.size, 0, cnn);
+}
+
+/** The input moved one pixel right or down; the pixel entering at the edge is 0. */
+export function shiftedValues(values, size, direction) {
+  return Float32Array.from({ length: size * size }, (_, index) => {
+    const row = Math.floor(index / size);
+    const col = index % size;
+    if (direction === 'right') return col === 0 ? 0 : values[index - 1];
+    if (direction === 'down') return row === 0 ? 0 : values[index - size];
+    return values[index];
+  });
+}
+
+/** Pooling arguments as the binding takes them; global pooling is one window over the map. */
+function poolArguments(state) {
+  if (state.mode === 'global') return { kernel: state.size, options: { stride: state.size } };
+  return { kernel: state.kernel, options: { stride: state.stride, padding: state.padding, ceil_mode: state.ceilMode } };
+}
+
+/**
+ * Runs the pooling on one input plane.
+ * @returns {{ output: Float32Array, height: number, width: number, printed: string, winners: Int32Array | null } | { error: string }}
+ */
+export function runPool(cnn, state, values) {
+  const input = new cnn.Tensor(values, [1, 1, state.size, state.size]);
+  try {
+    if (state.mode === 'global') {
+      const output = cnn.F.adaptive_avg_pool2d(input, [1, 1]);
+      return { output: output.data, height: 1, width: 1, printed: output.index(0, 0).toString(), winners: null };
+    }
+    const { kernel, options } = poolArguments(state);
+    if (state.mode === 'max') {
+      const { output, indices } = cnn.F.max_pool2d_with_indices(input, kernel, options);
+      return { output: output.data, height: output.shape[2], width: output.shape[3], printed: output.index(0, 0).toString(), winners: indices };
+    }
+    const output = cnn.F.avg_pool2d(input, kernel, options);
+    return { output: output.data, height: output.shape[2], width: output.shape[3], printed: output.index(0, 0).toString(), winners: null };
+  } catch (error) {
+    if (error instanceof RangeError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** The window of output cell (row, col): terms, value, and the winner (max) or divisor (avg). */
+export function traceCell(cnn, state, values, row, col) {
+  const input = new cnn.Tensor(values, [1, 1, state.size, state.size]);
+  const { kernel, options } = poolArguments(state);
+  const at = { channel: 0, row, col };
+  if (state.mode === 'max') return cnn.trace.max_pool2d(input, kernel, options, at);
+  return cnn.trace.avg_pool2d(input, kernel, options, at);
+}
+
+/**
+ * Where the padded grid's rows and columns end: the padding the geometry adds, extended when
+ * a ceil-mode window hangs past it (the last window, as the core traces it, reaches furthest).
+ */
+export function paddedExtent(cnn, state, values, outHeight, outWidth) {
+  const padding = state.mode === 'global' ? 0 : state.padding;
+  let rows = state.size + 2 * padding;
+  let cols = rows;
+  for (const term of traceCell(cnn, state, values, outHeight - 1, outWidth - 1).terms) {
+    rows = Math.max(rows, term.padded_row + 1);
+    cols = Math.max(cols, term.padded_col + 1);
+  }
+  return { rows, cols, padding };
+}
+
+/**
+ * How many windows read each input cell (0 = never read), and the outputs one cell feeds:
+ * the windows are the same for max and average pooling, so the core's average pooling (and its
+ * gradient) answers for both (see reach.js).
+ */
+export function windowReads(cnn, state, outHeight, outWidth) {
+  const { kernel, options } = poolArguments(state);
+  const input = cnn.Tensor.zeros([1, 1, state.size, state.size]);
+  const upstream = new cnn.Tensor(new Float32Array(outHeight * outWidth).fill(1), [1, 1, outHeight, outWidth]);
+  return cnn.grad.avg_pool2d(upstream, input, kernel, options).input.data;
+}
+
+export function outputsReading(cnn, state, row, col) {
+  const { kernel, options } = poolArguments(state);
+  const input = new cnn.Tensor(oneHot(state.size, state.size, row, col), [1, 1, state.size, state.size]);
+  return nonzeroCells(cnn.F.avg_pool2d(input, kernel, options).data);
+}
+
+/** The output-size formula with the current numbers, and the core's answer. */
+export function poolFormula(cnn, state) {
+  if (state.mode === 'global') {
+    return {
+      general: 'H_out = W_out = 1   (adaptive: one window covers the whole map)',
+      filled: `window = ${state.size}×${state.size}, stride = ${state.size}  →  1×1`,
+      size: 1,
+    };
+  }
+  const rounding = state.ceilMode ? 'ceil' : 'floor';
+  const general = `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1`;
+  const filled = `${rounding}((${state.size} + 2·${state.padding} − ${state.kernel}) / ${state.stride}) + 1`;
+  try {
+    const size = cnn.arithmetic.pool_out_size(state.size, state.kernel, state.stride, state.padding, 1, state.ceilMode);
+    return { general, filled: `${filled} = ${size}`, size };
+  } catch (error) {
+    if (error instanceof RangeError) return { general, filled, size: null, error: error.message };
+    throw error;
+  }
+}
+
+export function poolPytorchCode(state) {
+  return poolCode({ mode: state.mode, kernel: state.kernel, stride: state.stride, padding: state.padding, ceilMode: state.ceilMode });
+}

@@ -1,0 +1,136 @@
+// <cnn-receptive-field>'s logic, DOM-free: the layer stack (its text form for attributes and
+// URLs), presets, and every number shown, each from the core: output sizes
+// (arithmetic.conv2d_shape / max_pool2d_shape), RF, jump and start (arithmetic.receptive_field),
+// the span of one pixel (arithmetic.receptive_field_span), parameters (arithmetic.conv2d_params)
+// and the input pixels that actually reach an output pixel (grad.conv2d through the stack).
+
+/**
+ * A layer: { kind: 'conv' | 'pool', kernel, stride, padding, dilation, channels } where
+ * channels is a conv's output channels. Text form, one token per layer, comma separated:
+ * "c7s2p3o64" (conv 7×7, stride 2, padding 3, 64 out channels), "p3s2p1" (pool), "d2" = dilation.
+ */
+const TOKEN = /^([cp])(\d+)(?:s(\d+))?(?:p(\d+))?(?:d(\d+))?(?:o(\d+))?$/;
+
+export const LAYER_LIMITS = { kernel: [1, 11], stride: [1, 4], padding: [0, 8], dilation: [1, 8], channels: [1, 2048] };
+export const MAX_LAYERS = 12;
+
+export function parseLayers(text) {
+  const tokens = String(text).split(',').map((token) => token.trim()).filter(Boolean);
+  if (!tokens.length) return { error: 'layers: the stack needs at least one layer.' };
+  if (tokens.length > MAX_LAYERS) return { error: `layers: at most ${MAX_LAYERS} layers here, got ${tokens.length}.` };
+  const layers = [];
+  for (const [index, token] of tokens.entries()) {
+    const match = TOKEN.exec(token);
+    if (!match) return { error: `layers: item ${index + 1} "${token}" is not like c3s1p1 (conv) or p2s2 (pool).` };
+    const [, kind, kernel, stride, padding, dilation, channels] = match;
+    const layer = {
+      kind: kind === 'c' ? 'conv' : 'pool',
+      kernel: Number(kernel),
+      stride: Number(stride ?? (kind === 'p' ? kernel : 1)),
+      padding: Number(padding ?? 0),
+      dilation: Number(dilation ?? 1),
+      channels: kind === 'c' ? Number(channels ?? 64) : null,
+    };
+    for (const [name, [low, high]] of Object.entries(LAYER_LIMITS)) {
+      if (layer[name] !== null && (layer[name] < low || layer[name] > high)) {
+        return { error: `layers: item ${index + 1} ${name} = ${layer[name]} is outside ${low}–${high} here.` };
+      }
+    }
+    layers.push(layer);
+  }
+  return { layers };
+}
+
+export function formatLayers(layers) {
+  return layers.map((layer) => `${layer.kind === 'conv' ? 'c' : 'p'}${layer.kernel}s${layer.stride}p${layer.padding}`
+    + `${layer.dilation !== 1 ? `d${layer.dilation}` : ''}${layer.kind === 'conv' ? `o${layer.channels}` : ''}`).join(',');
+}
+
+export const RF_PRESETS = {
+  resnet18: { label: 'ResNet-18, first four layers (seed article)', layers: 'c7s2p3o64,p3s2p1,c3s1p1o64,c3s1p1o64', compare: '' },
+  'five-vs-three': { label: 'One 5×5 vs two 3×3', layers: 'c5s1p2o64', compare: 'c3s1p1o64,c3s1p1o64' },
+  vgg: { label: 'VGG-style 3×3 stack', layers: 'c3s1p1o64,c3s1p1o64,p2s2,c3s1p1o128,c3s1p1o128,p2s2,c3s1p1o256,c3s1p1o256,c3s1p1o256,p2s2', compare: '' },
+  dilated: { label: 'Dilated 3×3 stack (1, 2, 4, 8)', layers: 'c3s1p1o64,c3s1p2d2o64,c3s1p4d4o64,c3s1p8d8o64', compare: 'c3s1p1o64,c3s1p1o64,c3s1p1o64,c3s1p1o64' },
+  holes: { label: 'Stride larger than kernel (holes)', layers: 'c2s3o16,c2s3o16', compare: '' },
+};
+
+export const RF_SCHEMA = {
+  preset: { type: 'enum', values: [...Object.keys(RF_PRESETS), 'custom'], default: 'resnet18' },
+  layers: { type: 'string', default: '' },
+  compare: { type: 'string', default: '' },
+  size: { type: 'int', min: 8, max: 256, default: 64 },
+  'in-channels': { type: 'int', min: 1, max: 512, default: 3 },
+  step: { type: 'int', min: 1, max: MAX_LAYERS, default: MAX_LAYERS }, // layers applied; clamped to the stack
+  pixel: { type: 'numbers', default: null },
+};
+
+/** The stack and the comparison stack the state describes (edited text, else the preset). */
+export function stacksOf(state) {
+  const preset = RF_PRESETS[state.preset] ?? RF_PRESETS.resnet18;
+  const main = parseLayers(state.layers || preset.layers);
+  const compareText = state.compare || (state.layers ? '' : preset.compare);
+  const compare = compareText ? parseLayers(compareText) : { layers: [] };
+  return { main, compare };
+}
+
+const coreLayer = (layer) => ({ kernel: layer.kernel, stride: layer.stride, padding: layer.padding, dilation: layer.dilation });
+
+function layerName(layer) {
+  const dilation = layer.dilation !== 1 ? `, dilation ${layer.dilation}` : '';
+  return `${layer.kind === 'conv' ? 'conv' : 'max pool'} ${layer.kernel}×${layer.kernel}, stride ${layer.stride}, padding ${layer.padding}${dilation}`;
+}
+
+/**
+ * One row per layer: output size, RF, jump, start and parameters (weights only, as in the
+ * seed's table), all from the core. Stops at the first invalid layer with the core's reason.
+ * @returns {{ rows: object[], error: string | null }}
+ */
+export function layerTable(cnn, layers, size, inChannels) {
+  const rows = [];
+  let shape = [1, inChannels, size, size];
+  const fields = cnn.arithmetic.receptive_field(layers.map(coreLayer));
+  for (const [index, layer] of layers.entries()) {
+    const options = { stride: layer.stride, padding: layer.padding, dilation: layer.dilation };
+    try {
+      const channels = shape[1];
+      const output = layer.kind === 'conv'
+        ? cnn.arithmetic.conv2d_shape(shape, [layer.channels, channels, layer.kernel, layer.kernel], options)
+        : cnn.arithmetic.max_pool2d_shape(shape, layer.kernel, options);
+      const params = layer.kind === 'conv' ? cnn.arithmetic.conv2d_params(channels, layer.channels, layer.kernel, { bias: false }) : 0;
+      shape = output.shape;
+      rows.push({ name: layerName(layer), layer, outSize: shape[2], channels: shape[1], params, ...fields[index] });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return { rows, error: `Layer ${index + 1} (${layerName(layer)}): ${error.message}` };
+    }
+  }
+  return { rows, error: null };
+}
+
+/** [first, last] input coordinates of output pixel `index` after `layers` (may reach into padding). */
+export function pixelSpan(cnn, layers, index) {
+  return cnn.arithmetic.receptive_field_span(layers.map(coreLayer), index);
+}
+
+/**
+ * How many paths lead from each input pixel to output pixel (row, col) of the last layer:
+ * the gradient of that pixel with respect to the input, with every weight 1, computed by the
+ * core's conv2d forward (shapes) and backward. Zero = the pixel does not reach it, which shows
+ * the holes of a stride larger than the kernel; the largest counts sit in the middle.
+ * @returns {Float32Array} size × size
+ */
+export function pathCounts(cnn, layers, size, row, col) {
+  const activations = [new cnn.Tensor(new Float32Array(size * size).fill(1), [1, 1, size, size])];
+  const weights = layers.map((layer) => new cnn.Tensor(new Float32Array(layer.kernel * layer.kernel).fill(1), [1, 1, layer.kernel, layer.kernel]));
+  const options = layers.map((layer) => ({ stride: layer.stride, padding: layer.padding, dilation: layer.dilation }));
+  for (const [index] of layers.entries()) {
+    activations.push(cnn.F.conv2d(activations[index], weights[index], null, options[index]));
+  }
+  const last = activations[layers.length];
+  let upstream = cnn.Tensor.zeros(last.shape);
+  upstream.data[row * last.shape[3] + col] = 1;
+  for (let index = layers.length - 1; index >= 0; index--) {
+    upstream = cnn.grad.conv2d(upstream, activations[index], weights[index], null, options[index]).input;
+  }
+  return upstream.data;
+}
