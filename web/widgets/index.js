@@ -6,6 +6,7 @@ import './cnn-conv.js';
 import './cnn-params.js';
 import './cnn-pool.js';
 import './cnn-receptive-field.js';
+import './cnn-train.js';
 
 /** Short names used by the iframe route (embed.html?widget=…) → element tags. */
 export const WIDGET_TAGS = {
@@ -13,4 +14,5 @@ export const WIDGET_TAGS = {
   params: 'cnn-params',
   pool: 'cnn-pool',
   'receptive-field': 'cnn-receptive-field',
+  train: 'cnn-train',
 };
