@@ -8,6 +8,7 @@ import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane } from './preset
 import { conv2dCode, convTranspose2dCode } from './pytorch-code.js';
 import { formatValue } from './format.js';
 import { nonzeroCells, oneHot } from './reach.js';
+import { explained } from './explained.js';
 
 export const CONV_SCHEMA = {
   mode: { type: 'enum', values: ['standard', 'transposed'], default: 'standard' },
@@ -68,15 +69,6 @@ function convOptions(state) {
   return { stride: state.stride, padding: state.padding, dilation: state.dilation };
 }
 
-/** A RangeError from the core becomes { error: message }; anything else is a bug and is thrown. */
-function explained(compute) {
-  try {
-    return compute();
-  } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) return { error: error.message };
-    throw error;
-  }
-}
 
 /**
  * Runs the layer: output plane, its shape, padding per side, MACs and FLOPs, all from the core.

@@ -4,6 +4,7 @@
 // nn.Sequential.summary does. Defaults reproduce the seed article's figures: 192, 1,728,
 // 4,800 and 9,408 for 3 → 64; 102,400 against 73,728 for 64 → 64; the bottleneck block.
 import { conv2dCode } from './pytorch-code.js';
+import { explained } from './explained.js';
 
 export const PARAMS_VIEWS = {
   kernels: '1×1, 3×3, 5×5, 7×7',
@@ -73,15 +74,6 @@ function totals(cnn, rows) {
   };
 }
 
-/** Wraps the core's RangeError (e.g. groups not dividing the channels) as { error }. */
-function explained(compute) {
-  try {
-    return compute();
-  } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) return { error: error.message };
-    throw error;
-  }
-}
 
 /** The seed's table: the same in → out layer with 1×1, 3×3, 5×5 and 7×7 kernels. */
 export function kernelTable(cnn, state) {
