@@ -135,7 +135,7 @@ export async function trainStepEngines({ simd, scalar }, { activateTfjs, slow = 
       const net = new cnn.Network(source.build(cnn), INPUT, { capacity: batch });
       const optimizer = update ? new cnn.optim.Adam(net, { lr: LR }) : null;
       return { ...recordingStep(() => { const { loss } = net.trainStep(images, labels, batch); optimizer?.step(); return loss; }),
-        dispose: () => net.dispose?.(), note };
+        dispose: () => net.dispose?.() };
     },
   });
 
