@@ -154,7 +154,8 @@ CNN_API cnn_status cnn_conv_transpose2d_backward(float *grad_in, float *grad_wei
                                                  const float *in, const float *weight,
                                                  const cnn_geometry *g);
 
-/* argmax: [N, C, OH, OW] flat index h·W + w of the winner in its input plane. */
+/* argmax: [N, C, OH, OW] flat index h·W + w of the winner in its input plane;
+   NULL when not needed (inference), which takes a faster path. */
 CNN_API cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
                                           const cnn_geometry *g);
 CNN_API cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out,

@@ -7,7 +7,9 @@
    taken over the taps inside the input (padding never wins). NaN wins, as in
    PyTorch. argmax holds the winner's flat index h·W + w in its plane; ties
    keep the first tap in row-major order. Backward routes each upstream
-   gradient to its winner: grad_in[argmax] += grad_out. */
+   gradient to its winner: grad_in[argmax] += grad_out. Without argmax (NULL,
+   inference) forward only takes the max, by f32.max's rules (+0 over −0). */
+#include <stdlib.h>
 #include "internal.h"
 #include "kernels/pool.h"
 
@@ -18,8 +20,15 @@ cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    for (long p = 0; p < planes; p++)
-        CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
+    if (argmax) {
+        for (long p = 0; p < planes; p++)
+            CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
+        return CNN_OK;
+    }
+    float *scratch = cnn_alloc_floats("max_pool2d", cnn_max_pool_scratch(&g));
+    if (!scratch) return CNN_OUT_OF_MEMORY;
+    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g, scratch);
+    free(scratch);
     return CNN_OK;
 }
 

@@ -145,7 +145,14 @@ export function createFunctional(core) {
       });
     },
     max_pool2d(input, kernelSize, opts = {}) {
-      return F.max_pool2d_with_indices(input, kernelSize, opts).output;
+      const x = tensorArg(input, 'max_pool2d', 'input', 4);
+      return core.scoped((scope) => {
+        const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
+        const shape = outputShape(g);
+        const out = scope.output(elementCount(shape));
+        core.call('cnn_max_pool2d_forward', out, NULL, scope.floats(x.data), pointer);
+        return read(scope, out, shape);
+      });
     },
 
     avg_pool2d(input, kernelSize, opts = {}) {
