@@ -12,7 +12,7 @@ import { instantiateCore } from '../web/core/wasm.js';
 import { stateDict } from '../web/train/checkpoint.js';
 import { checkKnobs } from '../web/train/knobs.js';
 import { buildModel } from '../web/train/model.js';
-import { createOptimizers } from '../web/train/optim.js';
+import { createOptimizers } from '../web/core/optim.js';
 import { assertClose, maxAbs } from './lib/close.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('./golden/train_step.json', import.meta.url), 'utf8'));

@@ -14,8 +14,8 @@ import { createLayers } from './core/nn.js';
 import { Tensor } from './core/tensor.js';
 import { createTracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
-import { createAugmentation } from './train/augment.js';
-import { createOptimizers } from './train/optim.js';
+import { createAugmentation } from './core/augment.js';
+import { createOptimizers } from './core/optim.js';
 
 export { simdSupported, Tensor };
 

@@ -14,7 +14,7 @@
 // entropy, backward (cnn_network_train_step) → the optimizer's update (cnn_sgd_step /
 // cnn_adam_step) at this step's learning rate. Every random draw is the core's, seeded from
 // knobs.seed, so a run repeats bit for bit in the same build.
-import { MNIST_NORMALIZATION } from './augment.js';
+import { MNIST_NORMALIZATION } from '../core/augment.js';
 import { argmaxRows } from './metrics.js';
 import { buildModel, CLASSES, MNIST_INPUT } from './model.js';
 

@@ -3,8 +3,8 @@
 //
 //   const x = cnn.augment.normalizePixels(bytes, MNIST_NORMALIZATION);   // Float32Array
 //   const { images, shifts } = cnn.augment.randomShift(x, [64, 1, 28, 28], { maxShift: 2, fill, seed });
-import { integer, number, options } from '../core/args.js';
-import { elementCount } from '../core/tensor.js';
+import { integer, number, options } from './args.js';
+import { elementCount } from './tensor.js';
 
 /** MNIST's usual normalisation (torchvision's MNIST example): mean and std of its pixels in [0, 1]. */
 export const MNIST_NORMALIZATION = Object.freeze({ mean: 0.1307, std: 0.3081 });

@@ -9,7 +9,7 @@
 // The optimizer state (momentum buffer; Adam's averages) is kept here, as PyTorch keeps
 // optimizer.state, and visits WASM memory for the step. Rules on hyper-parameters are the
 // core's: the constructor asks it with an empty update, so a bad value fails at once.
-import { bool, number, options } from '../core/args.js';
+import { bool, number, options } from './args.js';
 
 const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'];
 const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad'];
