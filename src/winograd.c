@@ -16,7 +16,9 @@
      M[ξ] = U[ξ] · V[ξ]   [OC, T], then Y = Aᵀ M A per tile, plus the bias.
    Shapes: in [N, C, H, W], weight [OC, C, 3, 3], out [N, OC, OH, OW]; groups 1. */
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
+#include "kernels/winograd.h"
 
 enum { TILE_IN = 4, TILE_OUT = 2, POSITIONS = TILE_IN * TILE_IN };
 
@@ -43,23 +45,6 @@ static void transform_filter(float *u, long stride, const float *g) {
     }
 }
 
-/* V = Bᵀ d B for one 4×4 input tile, written with stride between positions. */
-static void transform_input(float *v, long stride, const float d[TILE_IN][TILE_IN]) {
-    float bd[TILE_IN][TILE_IN]; /* Bᵀ d */
-    for (int j = 0; j < TILE_IN; j++) {
-        bd[0][j] = d[0][j] - d[2][j];
-        bd[1][j] = d[1][j] + d[2][j];
-        bd[2][j] = d[2][j] - d[1][j];
-        bd[3][j] = d[1][j] - d[3][j];
-    }
-    for (int i = 0; i < TILE_IN; i++) { /* (Bᵀ d) B */
-        v[(i * TILE_IN + 0) * stride] = bd[i][0] - bd[i][2];
-        v[(i * TILE_IN + 1) * stride] = bd[i][1] + bd[i][2];
-        v[(i * TILE_IN + 2) * stride] = bd[i][2] - bd[i][1];
-        v[(i * TILE_IN + 3) * stride] = bd[i][1] - bd[i][3];
-    }
-}
-
 /* Y = Aᵀ m A for one tile, m read with stride between positions. */
 static void transform_output(float y[TILE_OUT][TILE_OUT], const float *m, long stride) {
     float am[TILE_OUT][TILE_IN]; /* Aᵀ m */
@@ -83,7 +68,10 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
     float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * channels);
     float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * channels * tiles);
     float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * tiles);
-    cnn_status status = u && v && m ? CNN_OK : CNN_OUT_OF_MEMORY;
+    const int padded_w = 2 * ((tiles_w + 3) / 4 * 4) + 4;
+    const long padded_plane = (2L * tiles_h + 2) * padded_w;
+    float *padded = cnn_alloc_floats("conv2d", padded_plane);
+    cnn_status status = u && v && m && padded ? CNN_OK : CNN_OUT_OF_MEMORY;
     if (status) goto done;
 
     /* U[ξ][oc][c] */
@@ -91,22 +79,18 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
         for (int c = 0; c < channels; c++)
             transform_filter(u + (long)oc * channels + c, (long)out_channels * channels,
                              weight + ((long)oc * channels + c) * 9);
-    /* V[ξ][c][t], t = (n · tiles_h + th) · tiles_w + tw; the tile starts at (2·th − pad_top, 2·tw − pad_left). */
+    /* V[ξ][c][t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into a
+       zero-padded buffer so that every tile (starting at 2·th − pad_top, 2·tw − pad_left
+       of the input) lies inside it, then transformed (kernels/winograd.h). */
     for (int n = 0; n < g->batch; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = in + ((long)n * channels + c) * g->in_height * g->in_width;
-            for (int th = 0; th < tiles_h; th++)
-                for (int tw = 0; tw < tiles_w; tw++) {
-                    float d[TILE_IN][TILE_IN];
-                    for (int i = 0; i < TILE_IN; i++)
-                        for (int j = 0; j < TILE_IN; j++) {
-                            const int h = 2 * th - g->pad_top + i, w = 2 * tw - g->pad_left + j;
-                            d[i][j] = h >= 0 && h < g->in_height && w >= 0 && w < g->in_width
-                                          ? plane[(long)h * g->in_width + w] : 0.0f;
-                        }
-                    const long t = ((long)n * tiles_h + th) * tiles_w + tw;
-                    transform_input(v + (long)c * tiles + t, (long)channels * tiles, d);
-                }
+            for (long i = 0; i < padded_plane; i++) padded[i] = 0.0f;
+            for (int h = 0; h < g->in_height; h++)
+                memcpy(padded + (long)(h + g->pad_top) * padded_w + g->pad_left,
+                       plane + (long)h * g->in_width, (size_t)g->in_width * sizeof(float));
+            CNN_WINOGRAD_INPUT(v + (long)c * tiles + (long)n * tiles_h * tiles_w, (long)channels * tiles,
+                               padded, padded_w, tiles_h, tiles_w);
         }
     /* M[ξ] = U[ξ] · V[ξ] */
     for (int xi = 0; xi < POSITIONS && !status; xi++)
@@ -131,6 +115,7 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
                 }
         }
 done:
+    free(padded);
     free(u);
     free(v);
     free(m);
