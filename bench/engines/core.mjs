@@ -125,8 +125,9 @@ function harness(name, problem, core) {
     run = () => e.cnn_conv2d_backward(dx[0], dw[0], db[0], dy, x, w, g);
   } else if (kind === 'max_pool2d') {
     const [y] = outputs = [out(outCount)];
-    const argmax = alloc(Int32Array, outCount);
-    run = () => e.cnn_max_pool2d_forward(y[0], argmax, x, g);
+    // No indices, like XNNPACK and ORT's MaxPool: the inference path (F.max_pool2d).
+    // Training takes the argmax path; its cost is inside the training-step row.
+    run = () => e.cnn_max_pool2d_forward(y[0], NULL, x, g);
   } else if (kind === 'avg_pool2d') {
     const [y] = outputs = [out(outCount)];
     run = () => e.cnn_avg_pool2d_forward(y[0], x, g);
