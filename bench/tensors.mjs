@@ -2,23 +2,12 @@
 // and TensorFlow's NHWC/HWIO, and the closeness check every engine must pass
 // before it is timed.
 
+import { makeRandom } from '../tests/lib/random.mjs';
+
 export const sizeOf = (shape) => shape.reduce((a, b) => a * b, 1);
 
-/** {shape, data} of N(0, 1) values from a seed (mulberry32 + Box–Muller). */
-export function randn(shape, seed) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++)
-    data[i] = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { shape, data };
-}
+/** {shape, data} of N(0, 1) values from a seed (the tests' mulberry32 + Box–Muller). */
+export const randn = (shape, seed) => makeRandom(seed).randn(shape);
 
 /** A 4-D array with its axes reordered: out axis i is input axis perm[i] (like torch.permute). */
 export function permute(data, shape, perm) {
