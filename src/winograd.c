@@ -20,7 +20,7 @@
 #include "internal.h"
 #include "kernels/winograd.h"
 
-enum { TILE_IN = 4, TILE_OUT = 2, POSITIONS = TILE_IN * TILE_IN };
+enum { TILE_IN = 4, POSITIONS = TILE_IN * TILE_IN };
 
 int cnn_winograd_applies(const cnn_geometry *g) {
     return g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1 &&
@@ -42,21 +42,6 @@ static void transform_filter(float *u, long stride, const float *g) {
         u[(i * TILE_IN + 1) * stride] = 0.5f * (gg[i][0] + gg[i][1] + gg[i][2]);
         u[(i * TILE_IN + 2) * stride] = 0.5f * (gg[i][0] - gg[i][1] + gg[i][2]);
         u[(i * TILE_IN + 3) * stride] = gg[i][2];
-    }
-}
-
-/* Y = Aᵀ m A for one tile, m read with stride between positions. */
-static void transform_output(float y[TILE_OUT][TILE_OUT], const float *m, long stride) {
-    float am[TILE_OUT][TILE_IN]; /* Aᵀ m */
-    for (int j = 0; j < TILE_IN; j++) {
-        const float m0 = m[j * stride], m1 = m[(TILE_IN + j) * stride];
-        const float m2 = m[(2 * TILE_IN + j) * stride], m3 = m[(3 * TILE_IN + j) * stride];
-        am[0][j] = m0 + m1 + m2;
-        am[1][j] = m1 - m2 - m3;
-    }
-    for (int i = 0; i < TILE_OUT; i++) { /* (Aᵀ m) A */
-        y[i][0] = am[i][0] + am[i][1] + am[i][2];
-        y[i][1] = am[i][1] - am[i][2] - am[i][3];
     }
 }
 
@@ -99,21 +84,12 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
                           v + (long)xi * channels * tiles, (int)tiles, 1, out_channels, (int)tiles,
                           channels, 0);
     if (status) goto done;
-    /* Y = Aᵀ M A + bias, cropped at the right and bottom edges. */
+    /* Y = Aᵀ M A + bias per output plane, cropped at the right and bottom edges. */
     for (int n = 0; n < g->batch; n++)
-        for (int oc = 0; oc < out_channels; oc++) {
-            float *plane = out + ((long)n * out_channels + oc) * g->out_height * g->out_width;
-            const float b = bias ? bias[oc] : 0.0f;
-            for (int th = 0; th < tiles_h; th++)
-                for (int tw = 0; tw < tiles_w; tw++) {
-                    const long t = ((long)n * tiles_h + th) * tiles_w + tw;
-                    float y[TILE_OUT][TILE_OUT];
-                    transform_output(y, m + (long)oc * tiles + t, (long)out_channels * tiles);
-                    for (int i = 0; i < TILE_OUT && 2 * th + i < g->out_height; i++)
-                        for (int j = 0; j < TILE_OUT && 2 * tw + j < g->out_width; j++)
-                            plane[(long)(2 * th + i) * g->out_width + 2 * tw + j] = y[i][j] + b;
-                }
-        }
+        for (int oc = 0; oc < out_channels; oc++)
+            CNN_WINOGRAD_OUTPUT(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
+                                m + (long)oc * tiles + (long)n * tiles_h * tiles_w, (long)out_channels * tiles,
+                                tiles_h, tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
 done:
     free(padded);
     free(u);

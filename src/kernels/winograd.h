@@ -1,4 +1,6 @@
-/* winograd.h — the input transform of Winograd F(2×2, 3×3) (see winograd.c): for every
+/* winograd.h — the input and output transforms of Winograd F(2×2, 3×3) (see winograd.c).
+
+   Input: for every
    4×4 tile d of a zero-padded plane, V = Bᵀ d B, written as V[ξ][t] for the 16 positions
    ξ (stride between positions) and the tile's index t = th · tiles_w + tw. The tile
    (th, tw) starts at row 2·th, column 2·tw of the padded plane, which holds at least
@@ -11,11 +13,22 @@ void cnn_winograd_input_tile(float *v, long stride, const float *tile, int padde
 
 void cnn_f32_winograd_input__scalar(float *v, long stride, const float *padded, int padded_w,
                                     int tiles_h, int tiles_w);
+/* Output: for every tile t of one output plane [out_h, out_w], Y = Aᵀ m A + bias with
+   m[ξ] = m[ξ · stride + t], written at rows 2·th, 2·th + 1 and columns 2·tw, 2·tw + 1,
+   cropped at the bottom and right edges. */
+void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw, const float *m,
+                              long stride, float bias);
+void cnn_f32_winograd_output__scalar(float *plane, const float *m, long stride, int tiles_h,
+                                     int tiles_w, int out_h, int out_w, float bias);
 #ifdef __wasm_simd128__
+void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long stride, int tiles_h,
+                                          int tiles_w, int out_h, int out_w, float bias);
+#define CNN_WINOGRAD_OUTPUT cnn_f32_winograd_output_4x__wasmsimd
 void cnn_f32_winograd_input_4x__wasmsimd(float *v, long stride, const float *padded, int padded_w,
                                          int tiles_h, int tiles_w);
 #define CNN_WINOGRAD_INPUT cnn_f32_winograd_input_4x__wasmsimd
 #else
+#define CNN_WINOGRAD_OUTPUT cnn_f32_winograd_output__scalar
 #define CNN_WINOGRAD_INPUT cnn_f32_winograd_input__scalar
 #endif
 
