@@ -99,6 +99,9 @@ CNN_API int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride,
 /* conv params = out_channels · (in_channels / groups) · kernel_h · kernel_w (+ out_channels if bias) */
 CNN_API double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,
                                  int32_t kernel_w, int32_t groups, int32_t bias);
+/* transposed params = in_channels · (out_channels / groups) · kernel_h · kernel_w (+ out_channels if bias) */
+CNN_API double cnn_conv_transpose2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,
+                                           int32_t kernel_w, int32_t groups, int32_t bias);
 /* conv MACs = batch · out_channels · out_h · out_w · (in_channels / groups) · kernel_h · kernel_w */
 CNN_API double cnn_conv2d_macs(const cnn_geometry *g);
 /* transposed conv MACs = batch · in_channels · in_h · in_w · (out_channels / groups) · kernel_h · kernel_w */

@@ -242,6 +242,14 @@ double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kern
     return (double)out_channels * (in_channels / groups) * kernel_h * kernel_w + (bias ? out_channels : 0);
 }
 
+/* transposed params = in_channels · (out_channels / groups) · kernel_h · kernel_w (+ out_channels if bias):
+   the weight [C, OC/G, KH, KW] holds as many numbers as a conv from OC to C, the bias one per output. */
+double cnn_conv_transpose2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,
+                                   int32_t kernel_w, int32_t groups, int32_t bias) {
+    const double weights = cnn_conv2d_params(out_channels, in_channels, kernel_h, kernel_w, groups, 0);
+    return weights < 0 ? -1 : weights + (bias ? out_channels : 0);
+}
+
 /* conv MACs = batch · out_channels · out_h · out_w · (in_channels / groups) · kernel_h · kernel_w */
 double cnn_conv2d_macs(const cnn_geometry *g) {
     cnn_geometry checked = *g;

@@ -144,3 +144,20 @@ describe('Network', () => {
     assert.throws(() => net.forward(images.data, 1), /used after dispose/);
   });
 });
+
+test("summary's parameter counts are the core's formulas and agree with the tensors", () => {
+  const model = new nn.Sequential(
+    new nn.Conv2d(4, 6, 3, { groups: 2, bias: false }),
+    new nn.BatchNorm2d(6, { affine: false }),
+    new nn.ConvTranspose2d(6, 4, [3, 2], { stride: 2, groups: 2 }),
+    new nn.BatchNorm2d(4),
+    new nn.Flatten(),
+    new nn.Linear(4 * 15 * 14, 3),
+  );
+  const { rows, params } = model.summary([1, 4, 9, 9]);
+  // 6·(4/2)·9 = 108; 0; 6·(4/2)·3·2 + 4 = 76; 2·4 = 8; 0; 840·3 + 3 = 2,523
+  assert.deepEqual(rows.map((row) => row.params), [108, 0, 76, 8, 0, 2523]);
+  assert.deepEqual(rows.at(-2).shape, [1, 840]);
+  assert.equal(params, model.numParameters());
+  assert.equal(model.countParameters(), model.numParameters());
+});

@@ -100,6 +100,8 @@ export interface Arithmetic {
   conv_transpose_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number, output_padding?: number): number;
   pool_out_size(size: number, kernel: number, stride?: number, pad?: number, dilation?: number, ceil_mode?: boolean): number;
   conv2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
+  /** Transposed conv: in_channels · (out_channels / groups) · KH · KW (+ out_channels). */
+  conv_transpose2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
   linear_params(in_features: number, out_features: number, bias?: boolean): number;
   batch_norm2d_params(channels: number, affine?: boolean): number;
   linear_macs(batch: number, in_features: number, out_features: number): number;
@@ -140,7 +142,10 @@ export interface Module {
   forward(input: Tensor): Tensor;
   backward(grad_output: Tensor): Tensor;
   parameters(): { name: string; value: Tensor; grad: Tensor }[];
+  /** Σ numel of parameters(), like PyTorch. */
   numParameters(): number;
+  /** The same count by the core's formulas (what summary() shows). */
+  countParameters(): number;
   train(mode?: boolean): this;
   eval(): this;
   zeroGrad(): void;

@@ -34,6 +34,12 @@ export function createArithmetic(core) {
       return core.call('cnn_conv2d_params', int(inChannels, op, 'in_channels'), int(outChannels, op, 'out_channels'),
         kh, kw, int(o.groups, op, 'groups', 1), bool(o.bias, op, 'bias', true) ? 1 : 0);
     },
+    conv_transpose2d_params(inChannels, outChannels, kernel, opts = {}) {
+      const op = 'conv_transpose2d_params', o = options(opts, op, ['groups', 'bias']);
+      const [kh, kw] = pair(kernel, op, 'kernel_size');
+      return core.call('cnn_conv_transpose2d_params', int(inChannels, op, 'in_channels'), int(outChannels, op, 'out_channels'),
+        kh, kw, int(o.groups, op, 'groups', 1), bool(o.bias, op, 'bias', true) ? 1 : 0);
+    },
     linear_params: (inFeatures, outFeatures, bias = true) =>
       core.call('cnn_linear_params', int(inFeatures, 'linear_params', 'in_features'),
         int(outFeatures, 'linear_params', 'out_features'), bool(bias, 'linear_params', 'bias', true) ? 1 : 0),

@@ -33,6 +33,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
   class Module {
     training = true;
     params = [];
+    /** This layer's parameter count by the core's formula, set by layers with weights. */
+    formulaParameters = 0;
     input = null;
 
     train(mode = true) {
@@ -47,6 +49,10 @@ export function createLayers(core, { F, backward }, arithmetic) {
     }
     numParameters() {
       return this.parameters().reduce((total, p) => total + p.value.size, 0);
+    }
+    /** The parameter count the core's formulas give (what summary() shows). */
+    countParameters() {
+      return this.formulaParameters;
     }
     zeroGrad() {
       for (const p of this.parameters()) p.grad.data.fill(0);
@@ -94,8 +100,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
         if (transposed) this.options.output_padding = o.output_padding ?? 0;
         const hasBias = bool(o.bias, op, 'bias', true);
         // Parameter count and shape rules are the core's: it refuses bad channel/group combinations here.
-        arithmetic.conv2d_params(transposed ? this.outChannels : this.inChannels,
-          transposed ? this.inChannels : this.outChannels, this.kernelSize, { groups: this.groups });
+        this.formulaParameters = arithmetic[transposed ? 'conv_transpose2d_params' : 'conv2d_params'](
+          this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias: hasBias });
         const [kh, kw] = this.kernelSize;
         const weightShape = transposed
           ? [this.inChannels, this.outChannels / this.groups, kh, kw]
@@ -190,7 +196,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.eps = o.eps ?? 1e-5;
       this.momentum = o.momentum ?? 0.1;
       const affine = bool(o.affine, 'BatchNorm2d', 'affine', true);
-      arithmetic.batch_norm2d_params(this.numFeatures, affine);
+      this.formulaParameters = arithmetic.batch_norm2d_params(this.numFeatures, affine);
       this.params = affine
         ? [new Parameter('weight', new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures])),
           new Parameter('bias', Tensor.zeros([this.numFeatures]))]
@@ -271,7 +277,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.inFeatures = integer(inFeatures, 'Linear', 'in_features');
       this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
       const hasBias = bool(o.bias, 'Linear', 'bias', true);
-      arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias);
+      this.formulaParameters = arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias);
       const weight = Tensor.zeros([this.outFeatures, this.inFeatures]), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
       initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++);
       this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
@@ -307,6 +313,9 @@ export function createLayers(core, { F, backward }, arithmetic) {
     parameters() {
       return this.layers.flatMap((layer) => layer.parameters());
     }
+    countParameters() {
+      return this.layers.reduce((total, layer) => total + layer.countParameters(), 0);
+    }
     train(mode = true) {
       this.training = mode;
       for (const layer of this.layers) layer.train(mode);
@@ -340,7 +349,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
         else if (window) windows.push(resolveSame(window));
         const field = rfDefined && windows.length ? arithmetic.receptive_field(windows).at(-1) : rfDefined ? { rf: 1, jump: 1 } : null;
         shape = described.shape;
-        rows.push({ name: `${layer.name}-${i + 1}`, shape, params: layer.numParameters(), macs: described.macs,
+        rows.push({ name: `${layer.name}-${i + 1}`, shape, params: layer.countParameters(), macs: described.macs,
           rf: field?.rf ?? null, jump: field?.jump ?? null });
       });
       const params = rows.reduce((total, row) => total + row.params, 0);

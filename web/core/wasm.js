@@ -30,6 +30,7 @@ const EXPORTS = {
   cnn_conv_transpose_out_size: 'index',
   cnn_pool_out_size: 'index',
   cnn_conv2d_params: 'count',
+  cnn_conv_transpose2d_params: 'count',
   cnn_conv2d_macs: 'count',
   cnn_conv_transpose2d_macs: 'count',
   cnn_linear_params: 'count',
