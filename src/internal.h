@@ -57,6 +57,20 @@ int cnn_winograd_applies(const cnn_geometry *g);
 cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
                                const cnn_geometry *g);
 
+/* Convolution as an implicit GEMM over a padded copy of each image (conv_implicit.c):
+   forward (accumulate = 0: out = conv + bias; 1: out += conv, bias ignored) and
+   grad_weight (accumulating). Call only where cnn_conv_implicit_applies(). */
+int cnn_conv_implicit_applies(const cnn_geometry *g);
+cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias,
+                               const cnn_geometry *g, int accumulate);
+cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                           const cnn_geometry *g);
+/* grad_in += conv2d's grad_input computed as a forward convolution (conv2d_grad_input.c);
+   call only where the _applies() holds (stride 1, padding within the kernel's reach). */
+int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g);
+cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight,
+                                            const cnn_geometry *g);
+
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */

@@ -1,8 +1,8 @@
 // The SIMD128 and scalar builds agree, forward and gradients, at sizes around the GEMM
 // tiles and blocks (src/kernels/gemm.h: 4 × 8 register tile; src/gemm.c: 64-row,
 // 256-deep and 2048-column blocks): sizes equal to a tile, smaller, larger, odd, prime.
-// Both builds run the same packed loops and only the microkernel differs, so they should
-// agree to float32 rounding at most.
+// Both builds run the same loops and only the microkernels differ, so they should agree
+// to float32 rounding at most.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../web/cnn.js';
@@ -22,6 +22,8 @@ const casesForSize = (s) => [
   { op: 'conv2d', options: { dilation: 2, padding: [1, 0] }, tensors: { input: randn([1, 2, s + 2, s + 4]), weight: randn([5, 2, 3, 3]), bias: randn([5]) } },
   { op: 'conv2d', options: { padding: [0, 1], groups: s }, tensors: { input: randn([2, s, s + 2, s]), weight: randn([s, 1, 3, 3]), bias: randn([s]) } }, // depthwise
   { op: 'conv2d', options: { groups: 2 }, tensors: { input: randn([1, 4, 3, s + 1]), weight: randn([2 * s, 2, 2, 2]) } },
+  // grad_input as a stride-1 forward pass with 9 output channels (src/conv2d_grad_input.c)
+  { op: 'conv2d', options: { padding: [2, 1], dilation: [1, 2] }, tensors: { input: randn([2, 9, 5, s + 2]), weight: randn([s, 9, 5, 3]), bias: randn([s]) } },
   { op: 'conv_transpose2d', options: { stride: 2, padding: 1, output_padding: 1 },
     tensors: { input: randn([1, s, 2, s]), weight: randn([s, 3, 3, 3]), bias: randn([3]) } },
   { op: 'conv_transpose2d', options: { groups: 2, dilation: 2 }, tensors: { input: randn([2, 4, s, 2]), weight: randn([4, s, 2, 2]) } },

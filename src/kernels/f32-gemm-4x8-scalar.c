@@ -1,14 +1,28 @@
-/* f32-gemm-4x8-scalar.c — the scalar twin of the 4×8 GEMM microkernel (see gemm.h). */
+/* f32-gemm-4x8-scalar.c — the scalar twins of the 4×8 GEMM microkernels (see gemm.h). */
+#include <stddef.h>
 #include "gemm.h"
 
-void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c,
-                              int ldc, int m, int n, int accumulate) {
+/* b_offsets NULL: packed panel. */
+static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a_packed, const float *b,
+                                                           const int32_t *b_offsets, float *c, int ldc,
+                                                           int m, int n, int accumulate) {
     float acc[CNN_GEMM_MR][CNN_GEMM_NR] = {{0}};
     for (int p = 0; p < k; p++) {
-        const float *a = a_packed + p * CNN_GEMM_MR, *b = b_packed + p * CNN_GEMM_NR;
+        const float *a = a_packed + p * CNN_GEMM_MR;
+        const float *b_row = b_offsets ? b + b_offsets[p] : b + p * CNN_GEMM_NR;
         for (int i = 0; i < CNN_GEMM_MR; i++)
-            for (int j = 0; j < CNN_GEMM_NR; j++) acc[i][j] += a[i] * b[j];
+            for (int j = 0; j < CNN_GEMM_NR; j++) acc[i][j] += a[i] * b_row[j];
     }
     for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
+}
+
+void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
+                              int m, int n, int accumulate) {
+    gemm_4x8(k, a_packed, b_packed, NULL, c, ldc, m, n, accumulate);
+}
+
+void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
+                               float *c, int ldc, int m, int n, int accumulate) {
+    gemm_4x8(k, a_packed, b, b_offsets, c, ldc, m, n, accumulate);
 }

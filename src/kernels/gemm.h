@@ -1,27 +1,36 @@
 /* gemm.h — the GEMM microkernels and the one list that drives dispatch and tests.
 
-   A microkernel computes one MR × NR tile of C from packed panels:
-     C[0:m, 0:n] (+)= Σ_p a[p·MR + i] · b[p·NR + j]   for p < k,
-   a packed as k columns of MR rows, b as k rows of NR columns, both zero-padded
-   past the valid m × n, so the register tile is always full and only the
-   store handles the tail (m ≤ MR, n ≤ NR). Kernels never allocate. */
+   A microkernel computes one MR × NR tile of C:
+     C[0:m, 0:n] (+)= Σ_p a[p·MR + i] · B_p[j]   for p < k,
+   a packed as k columns of MR rows (zero-padded past the valid m). Row p of B is
+     gemm:  B_p = b + p·NR            a packed panel (zero-padded past the valid n)
+     igemm: B_p = b + b_offsets[p]    rows read in place, e.g. from a padded image
+                                      (the implicit-GEMM convolution, conv_implicit.c)
+   and must have NR readable floats. The register tile is always full and only the
+   store handles the tail (m ≤ MR, n ≤ NR). Both come from one body per twin, the
+   row address its only difference. Kernels never allocate. */
 #ifndef CNN_KERNELS_GEMM_H
 #define CNN_KERNELS_GEMM_H
+
+#include <stdint.h>
 
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NR 8
 
-typedef void (*cnn_gemm_microkernel)(int k, const float *a_packed, const float *b_packed,
-                                     float *c, int ldc, int m, int n, int accumulate);
-
-void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c,
-                              int ldc, int m, int n, int accumulate);
+void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
+                              int m, int n, int accumulate);
+void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
+                               float *c, int ldc, int m, int n, int accumulate);
 #ifdef __wasm_simd128__
-void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c,
-                                int ldc, int m, int n, int accumulate);
+void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
+                                int m, int n, int accumulate);
+void cnn_f32_igemm_4x8__wasmsimd(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
+                                 float *c, int ldc, int m, int n, int accumulate);
 #define CNN_GEMM_MICROKERNEL cnn_f32_gemm_4x8__wasmsimd
+#define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__wasmsimd
 #else
 #define CNN_GEMM_MICROKERNEL cnn_f32_gemm_4x8__scalar
+#define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__scalar
 #endif
 
 #endif

@@ -82,12 +82,22 @@ static void conv2d_cases(void) {
     g = window(2, 3, 7, 17, 3, 3, 3); /* wide enough for the SIMD kernel's 4-column groups */
     g.groups = 3, g.stride_h = 2, g.dilation_w = 2;
     set_pads(&g, 1, 2, 0, 1);
-    check_case("conv2d depthwise groups = C = OC (the direct kernel), stride (2,1), dilation (1,2)", g, 0, 1);
+    check_case("conv2d depthwise groups = C = OC (the depthwise kernel), stride (2,1), dilation (1,2)", g, 0, 1);
 
     g = window(2, 1, 6, 19, 9, 3, 2); /* 9 output channels and 9 columns: past the 8 × 4 SIMD tile */
     g.stride_w = 2, g.dilation_h = 2;
     set_pads(&g, 2, 0, 1, 1);
-    check_case("conv2d 1 → 9 channels (the direct kernel), stride (1,2), dilation (2,1)", g, 0, 1);
+    check_case("conv2d 1 → 9 channels, stride (1,2) (implicit GEMM, two column phases), dilation (2,1)", g, 0, 1);
+
+    g = window(2, 9, 6, 11, 5, 5, 3); /* grad_in as a forward pass: 9 output channels there */
+    g.dilation_w = 2;
+    set_pads(&g, 2, 1, 1, 3);
+    check_case("conv2d 9 → 5 channels 5×3 stride 1, dilation (1,2), pads (2,1,1,3) (grad_in as a forward pass)", g, 0, 1);
+
+    g = window(1, 16, 5, 9, 6, 3, 2);
+    g.groups = 2;
+    set_pads(&g, 0, 1, 2, 0);
+    check_case("conv2d 16 → 6 channels groups 2, kernel 3×2 (grad_in as a grouped forward pass)", g, 0, 1);
 
     g = window(2, 8, 5, 7, 9, 3, 3);
     set_pads(&g, 1, 0, 2, 1);

@@ -1,0 +1,166 @@
+/* conv_implicit.c — convolution as an implicit GEMM: the GEMM microkernel reads its
+   B rows straight from a zero-padded copy of each image, so nothing is unfolded
+   (no im2col matrix, no packed B panel).
+
+   The padded image keeps each column phase apart, so that a strided row of taps is
+   contiguous: padded column u (= w + pad_left) of padded row r (= h + pad_top) of
+   channel c, with s = stride_w, lives at
+     image[((c·s + u mod s)·rows + r)·row_len + ⌊u / s⌋].
+   Output row oh, columns ow0 + j, tap p = (c, kh, kw) reads padded row oh·sh + kh·dh and
+   column (ow0 + j)·s + kw·dw: phase kw·dw mod s, index ow0 + j + ⌊kw·dw / s⌋. So with
+     tap_offset[p] = ((c·s + kw·dw mod s)·rows + kh·dh)·row_len + ⌊kw·dw / s⌋
+   the tile's B row p is the 8 floats at image + oh·sh·row_len + ow0 + tap_offset[p] and
+     out[oc][oh][ow0 + j] = bias[oc] + Σ_p weight[oc][p] · B[p][j]         (kernels/gemm.h, igemm)
+   row_len holds whole 8-column tiles: the last tile of a row reads past OW, and
+   the microkernel stores only the valid columns.
+
+   Backward (grad_in is a forward pass too: conv2d_grad_input.c):
+     grad_weight[oc][p] += Σ_{oh, ow} grad_out[oc][oh][ow] · image[tap_offset[p] + oh·sh·row_len + ow]
+       (kernels/wgrad.h), per image, into grad_weightᵀ, added to grad_weight at the end. */
+#include <stdlib.h>
+#include "internal.h"
+#include "kernels/gemm.h"
+#include "kernels/wgrad.h"
+
+typedef struct {
+    int channels, phases, rows, row_len;
+    long plane; /* rows · row_len: one phase of one channel */
+} padded_layout;
+
+static long long round_up(long long value, long long multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+/* The padded image of g's input; 0 when it would not fit an int32 index. */
+static int padded_layout_of(const cnn_geometry *g, padded_layout *L) {
+    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
+    const long long row_len = round_up(g->out_width, CNN_GEMM_NR) + (long long)(g->kernel_w - 1) * g->dilation_w / g->stride_w;
+    if (rows * row_len * g->stride_w * g->in_channels > CNN_MAX_ELEMENTS) return 0;
+    L->channels = g->in_channels, L->phases = g->stride_w, L->rows = (int)rows, L->row_len = (int)row_len;
+    L->plane = (long)(rows * row_len);
+    return 1;
+}
+
+int cnn_conv_implicit_applies(const cnn_geometry *g) {
+    padded_layout L;
+    return padded_layout_of(g, &L);
+}
+
+/* Copies image [channels, H, W] into the inside of a zeroed padded image. */
+static void pad_image(float *padded, const float *in, const cnn_geometry *g, const padded_layout *L) {
+    const int s = L->phases;
+    for (int c = 0; c < L->channels; c++)
+        for (int h = 0; h < g->in_height; h++) {
+            const float *src = in + ((long)c * g->in_height + h) * g->in_width;
+            float *row = padded + (long)c * s * L->plane + (long)(h + g->pad_top) * L->row_len;
+            for (int w = 0; w < g->in_width; w++) {
+                const int u = w + g->pad_left;
+                if (u / s < L->row_len) row[(long)(u % s) * L->plane + u / s] = src[w];
+            }
+        }
+}
+
+static void fill_tap_offsets(int32_t *tap_offset, const cnn_geometry *g, const padded_layout *L, int channels) {
+    const int s = L->phases;
+    for (int c = 0, p = 0; c < channels; c++)
+        for (int kh = 0; kh < g->kernel_h; kh++)
+            for (int kw = 0; kw < g->kernel_w; kw++, p++) {
+                const int column = kw * g->dilation_w;
+                tap_offset[p] = (int32_t)(((long)c * s + column % s) * L->plane + (long)kh * g->dilation_h * L->row_len + column / s);
+            }
+}
+
+/* a_packed: for each group, panels of MR output channels by taps (see kernels/gemm.h). */
+static void pack_weight(float *a_packed, const float *weight, int out_channels, int taps) {
+    for (int r = 0; r < out_channels; r += CNN_GEMM_MR)
+        for (int p = 0; p < taps; p++)
+            for (int i = 0; i < CNN_GEMM_MR; i++)
+                *a_packed++ = r + i < out_channels ? weight[(long)(r + i) * taps + p] : 0.0f;
+}
+
+cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias,
+                               const cnn_geometry *g, int accumulate) {
+    padded_layout L;
+    if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
+    const int taps = channels * g->kernel_h * g->kernel_w;
+    const long group_panels = round_up(group_out, CNN_GEMM_MR) * taps;
+    const long out_plane = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
+    float *padded = cnn_alloc_floats("conv2d", (long long)L.channels * L.phases * L.plane);
+    float *a_packed = cnn_alloc_floats("conv2d", (long long)g->groups * group_panels);
+    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", taps);
+    cnn_status status = padded && a_packed && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) {
+        for (long i = 0; i < (long)L.channels * L.phases * L.plane; i++) padded[i] = 0.0f;
+        for (int group = 0; group < g->groups; group++)
+            pack_weight(a_packed + group * group_panels, weight + (long)group * group_out * taps, group_out, taps);
+        fill_tap_offsets(tap_offset, g, &L, channels);
+    }
+    for (int n = 0; n < g->batch && !status; n++) {
+        float *out_n = out + (long)n * g->out_channels * out_plane;
+        pad_image(padded, in + n * in_image, g, &L);
+        if (!accumulate) cnn_fill_bias(out_n, bias, g->out_channels, out_plane);
+        for (int group = 0; group < g->groups; group++) {
+            const float *image = padded + (long)group * channels * L.phases * L.plane;
+            for (int oh = 0; oh < g->out_height; oh++)
+                for (int ow = 0; ow < g->out_width; ow += CNN_GEMM_NR) {
+                    const float *b = image + (long)oh * g->stride_h * L.row_len + ow;
+                    const int n_valid = g->out_width - ow < CNN_GEMM_NR ? g->out_width - ow : CNN_GEMM_NR;
+                    for (int oc = 0; oc < group_out; oc += CNN_GEMM_MR)
+                        CNN_IGEMM_MICROKERNEL(taps, a_packed + group * group_panels + (long)oc * taps, b, tap_offset,
+                                             out_n + (group * group_out + oc) * out_plane + (long)oh * g->out_width + ow,
+                                             (int)out_plane, group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR,
+                                             n_valid, 1);
+                }
+        }
+    }
+    free(padded), free(a_packed), free(tap_offset);
+    return status;
+}
+
+/* b_packed: grad_out [group_out, pixels] as panels of NR channels by pixel (0 past group_out). */
+static void pack_grad_out(float *b_packed, const float *grad_out, int group_out, long pixels) {
+    for (int r = 0; r < group_out; r += CNN_GEMM_NR)
+        for (long p = 0; p < pixels; p++)
+            for (int j = 0; j < CNN_GEMM_NR; j++)
+                *b_packed++ = r + j < group_out ? grad_out[(long)(r + j) * pixels + p] : 0.0f;
+}
+
+cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                           const cnn_geometry *g) {
+    padded_layout L;
+    if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
+    const int taps = channels * g->kernel_h * g->kernel_w, ldc = (int)round_up(group_out, CNN_GEMM_NR);
+    const long pixels = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
+    const long transposed_size = (long)g->groups * round_up(taps, CNN_GEMM_MR) * ldc;
+    float *padded = cnn_alloc_floats("conv2d backward", (long long)L.channels * L.phases * L.plane);
+    float *b_packed = cnn_alloc_floats("conv2d backward", (long long)ldc * pixels);
+    float *transposed = cnn_alloc_floats("conv2d backward", transposed_size); /* grad_weightᵀ [taps, ldc] per group */
+    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", round_up(taps, CNN_GEMM_MR));
+    cnn_status status = padded && b_packed && transposed && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) {
+        for (long i = 0; i < (long)L.channels * L.phases * L.plane; i++) padded[i] = 0.0f;
+        for (long i = 0; i < transposed_size; i++) transposed[i] = 0.0f;
+        fill_tap_offsets(tap_offset, g, &L, channels);
+        for (int p = taps; p < round_up(taps, CNN_GEMM_MR); p++) tap_offset[p] = tap_offset[0];
+    }
+    for (int n = 0; n < g->batch && !status; n++) {
+        pad_image(padded, in + n * in_image, g, &L);
+        for (int group = 0; group < g->groups; group++) {
+            const float *image = padded + (long)group * channels * L.phases * L.plane;
+            pack_grad_out(b_packed, grad_out + ((long)n * g->out_channels + (long)group * group_out) * pixels, group_out, pixels);
+            float *transposed_g = transposed + (long)group * round_up(taps, CNN_GEMM_MR) * ldc;
+            for (int p = 0; p < taps; p += CNN_GEMM_MR)
+                for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
+                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, g->stride_h * L.row_len,
+                                          b_packed + oc * pixels, transposed_g + (long)p * ldc + oc, ldc,
+                                          taps - p < CNN_GEMM_MR ? taps - p : CNN_GEMM_MR);
+        }
+    }
+    for (int group = 0; !status && group < g->groups; group++)
+        for (int oc = 0; oc < group_out; oc++)
+            for (int p = 0; p < taps; p++)
+                grad_weight[((long)group * group_out + oc) * taps + p] +=
+                    transposed[((long)group * round_up(taps, CNN_GEMM_MR) + p) * ldc + oc];
+    free(padded), free(b_packed), free(transposed), free(tap_offset);
+    return status;
+}
