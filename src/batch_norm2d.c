@@ -11,9 +11,36 @@
    Backward, with x̂ = (x − μ)·invstd and g = grad_out·γ:
      training: grad_in += invstd·(g − mean(g) − x̂·mean(g·x̂))
      eval:     grad_in += g·invstd
-     grad_weight += Σ grad_out·x̂,  grad_bias += Σ grad_out */
+     grad_weight += Σ grad_out·x̂,  grad_bias += Σ grad_out
+   Sums run in float over one plane (eight lanes) and in double across planes; the
+   element-wise steps run in float, four lanes at a time. */
 #include <math.h>
 #include "internal.h"
+#include "vec4.h"
+
+/* Σ x over one plane, in float: eight lanes, then the tail. */
+static float plane_sum(const float *x, long plane) {
+    cnn_f32x4 vsum0 = cnn_splat4(0.0f), vsum1 = vsum0;
+    long i = 0;
+    for (; i + 8 <= plane; i += 8) vsum0 += cnn_load4(x + i), vsum1 += cnn_load4(x + i + 4);
+    float sum = cnn_lane_sum4(vsum0 + vsum1);
+    for (; i < plane; i++) sum += x[i];
+    return sum;
+}
+
+/* Σ (x − x_shift)·(y − y_shift) over one plane, in float, as plane_sum. */
+static float plane_sum_products(const float *x, float x_shift, const float *y, float y_shift, long plane) {
+    const cnn_f32x4 vx_shift = cnn_splat4(x_shift), vy_shift = cnn_splat4(y_shift);
+    cnn_f32x4 vsum0 = cnn_splat4(0.0f), vsum1 = vsum0;
+    long i = 0;
+    for (; i + 8 <= plane; i += 8) {
+        vsum0 += (cnn_load4(x + i) - vx_shift) * (cnn_load4(y + i) - vy_shift);
+        vsum1 += (cnn_load4(x + i + 4) - vx_shift) * (cnn_load4(y + i + 4) - vy_shift);
+    }
+    float sum = cnn_lane_sum4(vsum0 + vsum1);
+    for (; i < plane; i++) sum += (x[i] - x_shift) * (y[i] - y_shift);
+    return sum;
+}
 
 static cnn_status check(const char *op, int batch, int channels, int height, int width) {
     cnn_status s;
@@ -39,18 +66,15 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "training needs more than 1 value per channel (N·H·W = %ld)", count);
     for (int c = 0; c < channels; c++) {
+        const float *x_c = in + (long)c * plane; /* image n at x_c + n·channels·plane */
+        const long image = (long)channels * plane;
         double mean, invstd;
         if (training) {
             double sum = 0.0, squares = 0.0;
-            for (int n = 0; n < batch; n++) {
-                const float *x = in + ((long)n * channels + c) * plane;
-                for (long i = 0; i < plane; i++) sum += x[i];
-            }
+            for (int n = 0; n < batch; n++) sum += plane_sum(x_c + n * image, plane);
             mean = sum / count;
-            for (int n = 0; n < batch; n++) {
-                const float *x = in + ((long)n * channels + c) * plane;
-                for (long i = 0; i < plane; i++) squares += (x[i] - mean) * (x[i] - mean);
-            }
+            for (int n = 0; n < batch; n++)
+                squares += plane_sum_products(x_c + n * image, (float)mean, x_c + n * image, (float)mean, plane);
             const double variance = squares / count;
             invstd = 1.0 / sqrt(variance + eps);
             running_mean[c] = (float)((1.0 - momentum) * running_mean[c] + momentum * mean);
@@ -62,10 +86,15 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
         }
         save_mean[c] = (float)mean;
         save_invstd[c] = (float)invstd;
-        const double scale = invstd * (weight ? weight[c] : 1.0f), shift = bias ? bias[c] : 0.0f;
+        /* out = (x − μ)·scale + β */
+        const float scale = (float)(invstd * (weight ? weight[c] : 1.0f)), shift = bias ? bias[c] : 0.0f;
+        const cnn_f32x4 vmean = cnn_splat4((float)mean), vscale = cnn_splat4(scale), vshift = cnn_splat4(shift);
         for (int n = 0; n < batch; n++) {
-            const long offset = ((long)n * channels + c) * plane;
-            for (long i = 0; i < plane; i++) out[offset + i] = (float)((in[offset + i] - mean) * scale + shift);
+            const float *x = x_c + n * image;
+            float *y = out + (long)c * plane + n * image;
+            long i = 0;
+            for (; i + 4 <= plane; i += 4) cnn_store4(y + i, (cnn_load4(x + i) - vmean) * vscale + vshift);
+            for (; i < plane; i++) y[i] = (x[i] - (float)mean) * scale + shift;
         }
     }
     return CNN_OK;
@@ -80,28 +109,31 @@ cnn_status cnn_batch_norm2d_backward(float *grad_in, float *grad_weight, float *
     if (s) return s;
     const long plane = (long)height * width, count = batch * plane;
     for (int c = 0; c < channels; c++) {
-        const double mean = save_mean[c], invstd = save_invstd[c];
-        double sum_grad = 0.0, sum_grad_xhat = 0.0;
+        const long image = (long)channels * plane, first = (long)c * plane; /* image n at first + n·image */
+        const float mean = save_mean[c], invstd = save_invstd[c];
+        double sum_grad = 0.0, sum_grad_centred = 0.0;
         for (int n = 0; n < batch; n++) {
-            const long offset = ((long)n * channels + c) * plane;
-            for (long i = 0; i < plane; i++) {
-                sum_grad += grad_out[offset + i];
-                sum_grad_xhat += grad_out[offset + i] * (in[offset + i] - mean) * invstd;
-            }
+            sum_grad += plane_sum(grad_out + first + n * image, plane);
+            sum_grad_centred += plane_sum_products(grad_out + first + n * image, 0.0f, in + first + n * image, mean, plane);
         }
+        const double sum_grad_xhat = sum_grad_centred * invstd;
         if (grad_weight) grad_weight[c] += (float)sum_grad_xhat;
         if (grad_bias) grad_bias[c] += (float)sum_grad;
         if (!grad_in) continue;
-        const double gamma = weight ? weight[c] : 1.0;
-        const double mean_grad = training ? sum_grad / count : 0.0;
-        const double mean_grad_xhat = training ? sum_grad_xhat / count : 0.0;
+        /* grad_in += k·(g − mean(g) − (x − μ)·slope), k = invstd·γ, slope = invstd·mean(g·x̂) */
+        const float k = (float)(invstd * (weight ? weight[c] : 1.0f));
+        const float mean_grad = training ? (float)(sum_grad / count) : 0.0f;
+        const float slope = training ? (float)(invstd * sum_grad_xhat / count) : 0.0f;
+        const cnn_f32x4 vk = cnn_splat4(k), vmean_grad = cnn_splat4(mean_grad), vslope = cnn_splat4(slope);
+        const cnn_f32x4 vmean = cnn_splat4(mean);
         for (int n = 0; n < batch; n++) {
-            const long offset = ((long)n * channels + c) * plane;
-            for (long i = 0; i < plane; i++) {
-                const double xhat = (in[offset + i] - mean) * invstd;
-                grad_in[offset + i] +=
-                    (float)(gamma * invstd * (grad_out[offset + i] - mean_grad - xhat * mean_grad_xhat));
-            }
+            const float *g = grad_out + first + n * image, *x = in + first + n * image;
+            float *dx = grad_in + first + n * image;
+            long i = 0;
+            for (; i + 4 <= plane; i += 4)
+                cnn_store4(dx + i, cnn_load4(dx + i) +
+                                       vk * (cnn_load4(g + i) - vmean_grad - (cnn_load4(x + i) - vmean) * vslope));
+            for (; i < plane; i++) dx[i] += k * (g[i] - mean_grad - (x[i] - mean) * slope);
         }
     }
     return CNN_OK;
