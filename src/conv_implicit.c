@@ -18,6 +18,7 @@
      grad_weight[oc][p] += Σ_{oh, ow} grad_out[oc][oh][ow] · image[tap_offset[p] + oh·sh·row_len + ow]
        (kernels/wgrad.h), per image, into grad_weightᵀ, added to grad_weight at the end. */
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 #include "kernels/gemm.h"
 #include "kernels/wgrad.h"
@@ -44,16 +45,22 @@ int cnn_conv_implicit_applies(const cnn_geometry *g) {
     return padded_layout_of(g, &L);
 }
 
-/* Copies image [channels, H, W] into the inside of a zeroed padded image. */
+/* Copies image [channels, H, W] into the inside of a zeroed padded image. Stride 1 copies
+   whole rows; otherwise column u = w + pad_left goes to phase u mod s, index ⌊u / s⌋,
+   both stepped along the row. */
 static void pad_image(float *padded, const float *in, const cnn_geometry *g, const padded_layout *L) {
-    const int s = L->phases;
+    const int s = L->phases, width = g->in_width < L->row_len * s - g->pad_left ? g->in_width : L->row_len * s - g->pad_left;
     for (int c = 0; c < L->channels; c++)
         for (int h = 0; h < g->in_height; h++) {
             const float *src = in + ((long)c * g->in_height + h) * g->in_width;
             float *row = padded + (long)c * s * L->plane + (long)(h + g->pad_top) * L->row_len;
-            for (int w = 0; w < g->in_width; w++) {
-                const int u = w + g->pad_left;
-                if (u / s < L->row_len) row[(long)(u % s) * L->plane + u / s] = src[w];
+            if (s == 1) {
+                memcpy(row + g->pad_left, src, (size_t)width * sizeof(float));
+                continue;
+            }
+            for (int w = 0, phase = g->pad_left % s, index = g->pad_left / s; w < width; w++) {
+                row[(long)phase * L->plane + index] = src[w];
+                if (++phase == s) phase = 0, index++;
             }
         }
 }
@@ -86,10 +93,16 @@ cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight,
     const long out_plane = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
     float *padded = cnn_alloc_floats("conv2d", (long long)L.channels * L.phases * L.plane);
     float *a_packed = cnn_alloc_floats("conv2d", (long long)g->groups * group_panels);
+    /* each group's bias, padded to whole MR panels; zeros when accumulating */
+    const long group_init = round_up(group_out, CNN_GEMM_MR);
+    float *init = cnn_alloc_floats("conv2d", g->groups * group_init);
     int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", taps);
-    cnn_status status = padded && a_packed && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
+    cnn_status status = padded && a_packed && init && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
     if (!status) {
         for (long i = 0; i < (long)L.channels * L.phases * L.plane; i++) padded[i] = 0.0f;
+        for (int group = 0; group < g->groups; group++)
+            for (int oc = 0; oc < group_init; oc++)
+                init[group * group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
         for (int group = 0; group < g->groups; group++)
             pack_weight(a_packed + group * group_panels, weight + (long)group * group_out * taps, group_out, taps);
         fill_tap_offsets(tap_offset, g, &L, channels);
@@ -97,7 +110,6 @@ cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight,
     for (int n = 0; n < g->batch && !status; n++) {
         float *out_n = out + (long)n * g->out_channels * out_plane;
         pad_image(padded, in + n * in_image, g, &L);
-        if (!accumulate) cnn_fill_bias(out_n, bias, g->out_channels, out_plane);
         for (int group = 0; group < g->groups; group++) {
             const float *image = padded + (long)group * channels * L.phases * L.plane;
             for (int oh = 0; oh < g->out_height; oh++)
@@ -106,13 +118,13 @@ cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight,
                     const int n_valid = g->out_width - ow < CNN_GEMM_NR ? g->out_width - ow : CNN_GEMM_NR;
                     for (int oc = 0; oc < group_out; oc += CNN_GEMM_MR)
                         CNN_IGEMM_MICROKERNEL(taps, a_packed + group * group_panels + (long)oc * taps, b, tap_offset,
-                                             out_n + (group * group_out + oc) * out_plane + (long)oh * g->out_width + ow,
-                                             (int)out_plane, group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR,
-                                             n_valid, 1);
+                                              init + group * group_init + oc, out_n + (group * group_out + oc) * out_plane + (long)oh * g->out_width + ow,
+                                              (int)out_plane, group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR,
+                                              n_valid, accumulate);
                 }
         }
     }
-    free(padded), free(a_packed), free(tap_offset);
+    free(padded), free(a_packed), free(init), free(tap_offset);
     return status;
 }
 

@@ -6,14 +6,15 @@
 #include <stddef.h>
 #include "gemm.h"
 
-/* b_offsets NULL: packed panel. Inlined into both entry points, so the test folds away. */
+/* b_offsets NULL: packed panel; init NULL: sums start from 0. Inlined into both entry
+   points, so the tests fold away. */
 static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a_packed, const float *b,
-                                                           const int32_t *b_offsets, float *c, int ldc,
-                                                           int m, int n, int accumulate) {
-    v128_t vacc0x0123 = wasm_f32x4_splat(0.0f), vacc0x4567 = vacc0x0123;
-    v128_t vacc1x0123 = vacc0x0123, vacc1x4567 = vacc0x0123;
-    v128_t vacc2x0123 = vacc0x0123, vacc2x4567 = vacc0x0123;
-    v128_t vacc3x0123 = vacc0x0123, vacc3x4567 = vacc0x0123;
+                                                           const int32_t *b_offsets, const float *init,
+                                                           float *c, int ldc, int m, int n, int accumulate) {
+    v128_t vacc0x0123 = init ? wasm_v128_load32_splat(init) : wasm_f32x4_splat(0.0f), vacc0x4567 = vacc0x0123;
+    v128_t vacc1x0123 = init ? wasm_v128_load32_splat(init + 1) : vacc0x0123, vacc1x4567 = vacc1x0123;
+    v128_t vacc2x0123 = init ? wasm_v128_load32_splat(init + 2) : vacc0x0123, vacc2x4567 = vacc2x0123;
+    v128_t vacc3x0123 = init ? wasm_v128_load32_splat(init + 3) : vacc0x0123, vacc3x4567 = vacc3x0123;
     for (int p = 0; p < k; p++) {
         const float *b_row = b_offsets ? b + b_offsets[p] : b + p * CNN_GEMM_NR;
         const v128_t vb0123 = wasm_v128_load(b_row), vb4567 = wasm_v128_load(b_row + 4);
@@ -58,10 +59,10 @@ static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a
 
 void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
                                 int m, int n, int accumulate) {
-    gemm_4x8(k, a_packed, b_packed, NULL, c, ldc, m, n, accumulate);
+    gemm_4x8(k, a_packed, b_packed, NULL, NULL, c, ldc, m, n, accumulate);
 }
 
 void cnn_f32_igemm_4x8__wasmsimd(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
-                                 float *c, int ldc, int m, int n, int accumulate) {
-    gemm_4x8(k, a_packed, b, b_offsets, c, ldc, m, n, accumulate);
+                                 const float *init, float *c, int ldc, int m, int n, int accumulate) {
+    gemm_4x8(k, a_packed, b, b_offsets, init, c, ldc, m, n, accumulate);
 }

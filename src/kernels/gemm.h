@@ -6,7 +6,9 @@
      gemm:  B_p = b + p·NR            a packed panel (zero-padded past the valid n)
      igemm: B_p = b + b_offsets[p]    rows read in place, e.g. from a padded image
                                       (the implicit-GEMM convolution, conv_implicit.c)
-   and must have NR readable floats. The register tile is always full and only the
+   and must have NR readable floats. igemm's sums start from init[i] (MR floats, e.g. a
+   convolution's bias; zeros to add to C), gemm's from 0:
+     igemm: C[i][j] (+)= init[i] + Σ_p … The register tile is always full and only the
    store handles the tail (m ≤ MR, n ≤ NR). Both come from one body per twin, the
    row address its only difference. Kernels never allocate. */
 #ifndef CNN_KERNELS_GEMM_H
@@ -20,12 +22,12 @@
 void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
                               int m, int n, int accumulate);
 void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
-                               float *c, int ldc, int m, int n, int accumulate);
+                               const float *init, float *c, int ldc, int m, int n, int accumulate);
 #ifdef __wasm_simd128__
 void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
                                 int m, int n, int accumulate);
 void cnn_f32_igemm_4x8__wasmsimd(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
-                                 float *c, int ldc, int m, int n, int accumulate);
+                                 const float *init, float *c, int ldc, int m, int n, int accumulate);
 #define CNN_GEMM_MICROKERNEL cnn_f32_gemm_4x8__wasmsimd
 #define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__wasmsimd
 #else
