@@ -155,6 +155,8 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
         fill_tap_offsets(tap_offset, g, &L, channels);
         for (int p = taps; p < round_up(taps, CNN_GEMM_MR); p++) tap_offset[p] = tap_offset[0];
     }
+    /* The step between output rows' windows; it stays within the image unless there is one row. */
+    const int row_step = g->out_height > 1 ? g->stride_h * L.row_len : 0;
     for (int n = 0; n < g->batch && !status; n++) {
         pad_image(padded, in + n * in_image, g, &L);
         for (int group = 0; group < g->groups; group++) {
@@ -163,7 +165,7 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
             float *transposed_g = transposed + (long)group * round_up(taps, CNN_GEMM_MR) * ldc;
             for (int p = 0; p < taps; p += CNN_GEMM_MR)
                 for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
-                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, g->stride_h * L.row_len,
+                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, row_step,
                                           b_packed + oc * pixels, transposed_g + (long)p * ldc + oc, ldc,
                                           taps - p < CNN_GEMM_MR ? taps - p : CNN_GEMM_MR);
         }

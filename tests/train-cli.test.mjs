@@ -35,7 +35,7 @@ test('bad flags and impossible models exit with code 2 and say why', async () =>
     [['--epochs'], /train_mnist: --epochs needs a value/],
     [['--lr', 'fast'], /train_mnist: --lr: must be a number, got 'fast'/],
     [['--kernel', '7', '--stride', '4', '--padding', 'valid'],
-      /train_mnist: these knobs make no model: layer 5 \(Conv2d\) gets a 16×3×3 input: conv2d: kernel_h: /],
+      /train_mnist: these knobs make no model: layer 5 \(Conv2d\) gets a 8×3×3 input: conv2d: kernel_h: /],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await train(...args);

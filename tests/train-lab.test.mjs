@@ -88,7 +88,7 @@ describe('the worker session', () => {
     const { session, messages } = openSession();
     await session.handle({ type: 'start', knobs: { kernel: 9, stride: 4, padding: 'valid' } });
     assert.equal(messages.length, 1);
-    assert.match(messages[0].message, /^layer 5 \(Conv2d\) gets a 16×2×2 input: conv2d: kernel_h: /);
+    assert.match(messages[0].message, /^layer 5 \(Conv2d\) gets a 8×2×2 input: conv2d: kernel_h: /);
   });
 });
 

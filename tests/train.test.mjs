@@ -94,9 +94,9 @@ describe('knobs and the models they build', () => {
     // conv 5×5 (rf 5) → pool 2 (6, jump 2) → conv 5×5: 6 + 4·2 = 14
     assert.equal(description.receptiveField, 14);
     assert.equal(description.jump, 2);
-    // 16·25 + 2·16 + 32·16·25 + 2·32 + (32·7·7)·10 + 10
-    assert.equal(description.params, 28986);
-    assert.match(description.text, /Total params: 28,986/);
+    // 8·25 + 2·8 + 16·8·25 + 2·16 + (16·7·7)·10 + 10
+    assert.equal(description.params, 11298);
+    assert.match(description.text, /Total params: 11,298/);
   });
 
   test('a combination that shrinks the map below 1×1 is refused before training, naming the layer', () => {

@@ -14,7 +14,7 @@ export const KNOBS = [
   { name: 'pool', flag: 'pool', kind: 'choice', choices: ['max', 'avg', 'none', 'gap'], default: 'max',
     help: '2×2 max or average pooling after each block; none: stride-2 convolutions instead; ' +
       'gap: max pooling and a global-average-pooling head instead of the dense head' },
-  { name: 'channels', flag: 'channels', kind: 'list', min: 1, max: 128, maxLength: 4, default: [16, 32],
+  { name: 'channels', flag: 'channels', kind: 'list', min: 1, max: 128, maxLength: 4, default: [8, 16],
     help: 'output channels of each convolution block, comma-separated' },
   { name: 'batchNorm', flag: 'batch-norm', kind: 'bool', default: true,
     help: 'batch normalisation after each convolution (then the convolution has no bias)' },
