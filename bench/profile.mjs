@@ -1,7 +1,8 @@
 // Where our convolution time goes: the rows of run.mjs that matter most, taken
 // apart with the exports of bench/build/profile-simd.wasm (bench/profile/,
-// built by bench/profile/build.sh): im2col, packing of A and B, the
-// microkernels, Winograd's 16 GEMMs, col2im. Not part of `make bench`.
+// built by bench/profile/build.sh): Winograd's 16 GEMMs, and the im2col route
+// the MNIST rows took before the implicit GEMM (im2col, packing of A and B,
+// the microkernels, col2im), for comparison. Not part of `make bench`.
 //
 //   bench/profile/build.sh && node bench/profile.mjs
 //
@@ -119,20 +120,20 @@ function mnistConv2() {
   const rows = channels * kh * kw, cols = oh * ow, inPlane = channels * h * w;
   log(`\n${p.row.label}: ${(p.macs / 1e6).toFixed(1)} M MACs; per image a GEMM M=${oc} N=${cols} K=${rows}`);
   const flops = 2 * p.macs;
-  const total = report('cnn_conv2d_forward (im2col + GEMM per image)', time(() => check('conv', e.cnn_conv2d_forward(y, x, weight, 0, g))), { flops });
+  const total = report('cnn_conv2d_forward (implicit GEMM now)', time(() => check('conv', e.cnn_conv2d_forward(y, x, weight, 0, g))), { flops });
   const col = zeros(rows * cols);
-  report(`im2col ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_im2col(col, x + 4 * n * inPlane, g); }), { total });
-  gemmParts('per image', { c: y, ldc: cols, a: weight, aRow: rows, aCol: 1, b: col, bRow: cols, bCol: 1, m: oc, n: cols, k: rows, times: batch, total });
+  report(`im2col route: im2col ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_im2col(col, x + 4 * n * inPlane, g); }), { total });
+  gemmParts('im2col route, per image', { c: y, ldc: cols, a: weight, aRow: rows, aCol: 1, b: col, bRow: cols, bCol: 1, m: oc, n: cols, k: rows, times: batch, total });
   // The batch folded into one GEMM: col for all images side by side [rows, N·cols].
   const bigCol = zeros(rows * cols * batch), bigOut = zeros(oc * cols * batch);
   const gBatch = core.alloc(Int32Array, geometryRecord({ ...p, x: { shape: [1, channels, h, w] } }));
   check('geometry', e.cnn_conv2d_geometry(gBatch));
-  report(`batch folded: im2col ×${batch} into one [${rows}, ${batch}·${cols}]`, time(() => {
+  report(`im2col route, batch folded: im2col ×${batch} into one [${rows}, ${batch}·${cols}]`, time(() => {
     for (let n = 0; n < batch; n++) e.prof_im2col(bigCol + 4 * n * cols, x + 4 * n * inPlane, gBatch);
   }), { total });
   // (strided im2col writes are modelled by writing image n's columns at offset n·cols with row stride N·cols:
   //  prof_im2col writes rows of `cols` contiguous; this measures the same bytes moved.)
-  gemmParts('batch folded', { c: bigOut, ldc: cols * batch, a: weight, aRow: rows, aCol: 1, b: bigCol, bRow: cols * batch, bCol: 1, m: oc, n: cols * batch, k: rows, total });
+  gemmParts('im2col route, batch folded', { c: bigOut, ldc: cols * batch, a: weight, aRow: rows, aCol: 1, b: bigCol, bRow: cols * batch, bCol: 1, m: oc, n: cols * batch, k: rows, total });
 }
 
 function mnistBackward(id) {
@@ -145,17 +146,17 @@ function mnistBackward(id) {
   const rows = channels * kh * kw, cols = oh * ow, inPlane = channels * h * w, outPlane = oc * cols;
   const wantInput = p.row.input_grad;
   log(`\n${p.row.label}: ${(p.macs / 1e6).toFixed(1)} M MACs`);
-  const total = report(`cnn_conv2d_backward (${wantInput ? 'dX, ' : ''}dW, db)`,
+  const total = report(`cnn_conv2d_backward (${wantInput ? 'dX as a forward pass, ' : ''}dW by implicit GEMM, db)`,
     time(() => check('backward', e.cnn_conv2d_backward(wantInput ? dx : 0, dw, db, dy, x, weight, g))), { flops: 2 * p.macs });
   report('db alone', time(() => check('backward', e.cnn_conv2d_backward(0, 0, db, dy, x, weight, g))), { total });
   const col = zeros(rows * cols);
-  report(`im2col ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_im2col(col, x + 4 * n * inPlane, g); }), { total });
+  report(`im2col route: im2col ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_im2col(col, x + 4 * n * inPlane, g); }), { total });
   // dW[OC, rows] += dy_n [OC, cols] · col_nᵀ [cols, rows]: B is col read across its rows.
-  gemmParts('dW', { c: dw, ldc: rows, a: dy, aRow: cols, aCol: 1, b: col, bRow: 1, bCol: cols, m: oc, n: rows, k: cols, times: batch, total });
+  gemmParts('im2col route, dW', { c: dw, ldc: rows, a: dy, aRow: cols, aCol: 1, b: col, bRow: 1, bCol: cols, m: oc, n: rows, k: cols, times: batch, total });
   if (wantInput) {
     // col = Wᵀ [rows, OC] · dy_n [OC, cols]; then dx_n += col2im(col).
-    gemmParts('dX', { c: col, ldc: cols, a: weight, aRow: 1, aCol: rows, b: dy, bRow: cols, bCol: 1, m: rows, n: cols, k: oc, accumulate: 0, times: batch, total });
-    report(`col2im ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_col2im(dx + 4 * n * inPlane, col, g); }), { total });
+    gemmParts('im2col route, dX', { c: col, ldc: cols, a: weight, aRow: 1, aCol: rows, b: dy, bRow: cols, bCol: 1, m: rows, n: cols, k: oc, accumulate: 0, times: batch, total });
+    report(`im2col route: col2im ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_col2im(dx + 4 * n * inPlane, col, g); }), { total });
   }
   void outPlane;
 }

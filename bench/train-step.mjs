@@ -19,7 +19,7 @@ import { registerTfjsGradients } from './tfjs-gradients.mjs';
 
 const INPUT = [1, 28, 28], CLASSES = 10, LR = 0.003;
 // tfjs-cpu's Conv2DBackpropFilter runs at 4–8 MFLOP/s (see engines/tfjs.mjs).
-const CPU_FILTER_GRAD_FLOPS = 4e6, SLOW_STEP_S = 30; // 4e6: the lab default measured 107 s per step
+const CPU_FILTER_GRAD_FLOPS = 4e6, SLOW_STEP_S = 30; // 4e6: a 16/32-channel model measured 107 s per step
 
 async function labModel() {
   try {
