@@ -18,30 +18,6 @@
 #include "internal.h"
 #include "vec4.h"
 
-/* Σ x over one plane, in float: eight lanes, then the tail. */
-static float plane_sum(const float *x, long plane) {
-    cnn_f32x4 vsum0 = cnn_splat4(0.0f), vsum1 = vsum0;
-    long i = 0;
-    for (; i + 8 <= plane; i += 8) vsum0 += cnn_load4(x + i), vsum1 += cnn_load4(x + i + 4);
-    float sum = cnn_lane_sum4(vsum0 + vsum1);
-    for (; i < plane; i++) sum += x[i];
-    return sum;
-}
-
-/* Σ (x − x_shift)·(y − y_shift) over one plane, in float, as plane_sum. */
-static float plane_sum_products(const float *x, float x_shift, const float *y, float y_shift, long plane) {
-    const cnn_f32x4 vx_shift = cnn_splat4(x_shift), vy_shift = cnn_splat4(y_shift);
-    cnn_f32x4 vsum0 = cnn_splat4(0.0f), vsum1 = vsum0;
-    long i = 0;
-    for (; i + 8 <= plane; i += 8) {
-        vsum0 += (cnn_load4(x + i) - vx_shift) * (cnn_load4(y + i) - vy_shift);
-        vsum1 += (cnn_load4(x + i + 4) - vx_shift) * (cnn_load4(y + i + 4) - vy_shift);
-    }
-    float sum = cnn_lane_sum4(vsum0 + vsum1);
-    for (; i < plane; i++) sum += (x[i] - x_shift) * (y[i] - y_shift);
-    return sum;
-}
-
 static cnn_status check(const char *op, int batch, int channels, int height, int width) {
     cnn_status s;
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "channels", channels)) ||
@@ -71,10 +47,10 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
         double mean, invstd;
         if (training) {
             double sum = 0.0, squares = 0.0;
-            for (int n = 0; n < batch; n++) sum += plane_sum(x_c + n * image, plane);
+            for (int n = 0; n < batch; n++) sum += cnn_plane_sum(x_c + n * image, plane);
             mean = sum / count;
             for (int n = 0; n < batch; n++)
-                squares += plane_sum_products(x_c + n * image, (float)mean, x_c + n * image, (float)mean, plane);
+                squares += cnn_plane_sum_products(x_c + n * image, (float)mean, x_c + n * image, (float)mean, plane);
             const double variance = squares / count;
             invstd = 1.0 / sqrt(variance + eps);
             running_mean[c] = (float)((1.0 - momentum) * running_mean[c] + momentum * mean);
@@ -113,8 +89,8 @@ cnn_status cnn_batch_norm2d_backward(float *grad_in, float *grad_weight, float *
         const float mean = save_mean[c], invstd = save_invstd[c];
         double sum_grad = 0.0, sum_grad_centred = 0.0;
         for (int n = 0; n < batch; n++) {
-            sum_grad += plane_sum(grad_out + first + n * image, plane);
-            sum_grad_centred += plane_sum_products(grad_out + first + n * image, 0.0f, in + first + n * image, mean, plane);
+            sum_grad += cnn_plane_sum(grad_out + first + n * image, plane);
+            sum_grad_centred += cnn_plane_sum_products(grad_out + first + n * image, 0.0f, in + first + n * image, mean, plane);
         }
         const double sum_grad_xhat = sum_grad_centred * invstd;
         if (grad_weight) grad_weight[c] += (float)sum_grad_xhat;

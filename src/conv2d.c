@@ -32,10 +32,7 @@ void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch
                               long plane) {
     for (int c = 0; c < channels; c++) {
         double sum = 0.0;
-        for (int n = 0; n < batch; n++) {
-            const float *p = grad_out + ((long)n * channels + c) * plane;
-            for (long i = 0; i < plane; i++) sum += p[i];
-        }
+        for (int n = 0; n < batch; n++) sum += cnn_plane_sum(grad_out + ((long)n * channels + c) * plane, plane);
         grad_bias[c] += (float)sum;
     }
 }

@@ -71,6 +71,11 @@ int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g);
 cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight,
                                             const cnn_geometry *g);
 
+/* Σ x, and Σ (x − x_shift)·(y − y_shift), over one plane of plane elements, in float
+   (plane_sum.c); add planes together in double. */
+float cnn_plane_sum(const float *x, long plane);
+float cnn_plane_sum_products(const float *x, float x_shift, const float *y, float y_shift, long plane);
+
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */
