@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include "internal.h"
 #include "kernels/conv-direct.h"
-#include "kernels/dwconv.h"
 
 /* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
 static int is_pointwise(const cnn_window_view *v) {
@@ -87,14 +86,8 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
     const long in_plane = (long)g.in_height * g.in_width;
-    if (g.groups == g.in_channels && g.out_channels == g.in_channels) {
-        const long out_plane = (long)g.out_height * g.out_width, taps = (long)g.kernel_h * g.kernel_w;
-        for (long p = 0; p < (long)g.batch * g.in_channels; p++) {
-            const int c = (int)(p % g.in_channels);
-            CNN_DWCONV_PLANE(out + p * out_plane, in + p * in_plane, weight + c * taps, bias ? bias[c] : 0.0f, &g);
-        }
-        return CNN_OK;
-    }
+    if (g.groups == g.in_channels && g.out_channels == g.in_channels)
+        return cnn_depthwise_conv2d_forward(out, in, weight, bias, &g);
     if (g.groups == 1 && g.in_channels <= CNN_CONV_DIRECT_MAX_CHANNELS && direct_fits(&g))
         return conv2d_direct(out, in, weight, bias, &g);
     if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
@@ -124,6 +117,8 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
+    if (g.groups == g.in_channels && g.out_channels == g.in_channels)
+        return cnn_depthwise_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
