@@ -11,10 +11,12 @@
      grad_in[n][c][h][w]    += Σ_kh Σ_kw weight[c][kh][kw] · grad_out[n][c][oh][ow]
                                over the taps with oh·stride_h = h + pad_top − kh·dilation_h, ow alike
      grad_bias[c]           += Σ_n Σ_oh Σ_ow grad_out[n][c][oh][ow]
-   At stride 1, grad_in is itself a depthwise convolution: of grad_out, with the
-   kernel flipped and padding (K − 1)·dilation − pad on the top and left,
-     grad_in[h][w] += Σ_a Σ_b weight[KH−1−a][KW−1−b] · grad_out(h + pad_top − (KH−1)·dilation_h + a·dilation_h, …)
-   and runs through the forward kernels.
+   grad_in is itself a depthwise convolution, stride 1, of grad_out with zeros
+   inserted between its cells (stride − 1 of them, as conv_transpose2d sees it)
+   and the kernel flipped, grad_out[oh][ow] sitting at
+   (oh·stride_h + (KH − 1)·dilation_h − pad_top, …) of the padded plane:
+     grad_in[h][w] += Σ_a Σ_b weight[KH−1−a][KW−1−b] · padded[h + a·dilation_h][w + b·dilation_w]
+   so it runs through the forward kernels.
 
    Each plane is copied into a zero-padded buffer, so the kernels
    (kernels/dwconv.h) read every tap without a bounds check. When that buffer
@@ -53,17 +55,35 @@ static int padding_pays(long long height, long long width, long long plane, cons
     return padded <= CNN_MAX_ELEMENTS && (double)padded <= (double)plane + multiplications;
 }
 
-/* padded[r][c] = plane[r − top][c − left] for the cells inside the plane; the
-   rest of the buffer (the padding) is left as it is, zero. */
-static void copy_into_padded(float *padded, long long padded_h, long long padded_w, const float *plane,
-                             int plane_h, int plane_w, long long top, long long left) {
-    const long long row_begin = top > 0 ? top : 0, col_begin = left > 0 ? left : 0;
-    const long long row_end = top + plane_h < padded_h ? top + plane_h : padded_h;
-    const long long col_end = left + plane_w < padded_w ? left + plane_w : padded_w;
-    for (long long r = row_begin; r < row_end; r++) {
-        const float *src = plane + (r - top) * plane_w;
-        float *dst = padded + r * padded_w;
-        for (long long c = col_begin; c < col_end; c++) dst[c] = src[c - left];
+/* A plane's place in a zero buffer [height, width]:
+     plane[i][j] → buffer[top + i·step_h][left + j·step_w]   where that lies inside the buffer.
+   The input sits at (pad_top, pad_left), step 1; grad_out, for grad_input, at
+   ((KH − 1)·dilation_h − pad_top, …), step = stride, zeros between. */
+typedef struct {
+    long long height, width, top, left;
+    int step_h, step_w;
+} placement;
+
+/* The indices i in [begin, end) of count items at offset + i·step inside [0, limit). */
+static void inside_range(long long offset, int step, long long limit, int count, long long *begin, long long *end) {
+    *begin = offset >= 0 ? 0 : (-offset + step - 1) / step;
+    const long long last = offset >= limit ? -1 : (limit - 1 - offset) / step;
+    *end = last + 1 < count ? last + 1 : count;
+}
+
+/* Writes the plane's cells into the buffer; the rest of it (the padding, and
+   the gaps of a step past 1) is left as it is: zero. */
+static void copy_into_padded(float *padded, const placement *at, const float *plane, int plane_h, int plane_w) {
+    long long row_begin, row_end, col_begin, col_end;
+    inside_range(at->top, at->step_h, at->height, plane_h, &row_begin, &row_end);
+    inside_range(at->left, at->step_w, at->width, plane_w, &col_begin, &col_end);
+    for (long long i = row_begin; i < row_end; i++) {
+        const float *src = plane + i * plane_w;
+        float *dst = padded + (at->top + i * at->step_h) * at->width + at->left;
+        if (at->step_w == 1)
+            for (long long j = col_begin; j < col_end; j++) dst[j] = src[j];
+        else
+            for (long long j = col_begin; j < col_end; j++) dst[j * at->step_w] = src[j];
     }
 }
 
@@ -90,13 +110,20 @@ static float forward_cell(const float *plane, const float *weight, float bias, c
     return sum;
 }
 
+/* Where the input plane goes for g's forward and weight-gradient kernels: at
+   the padding, step 1, in a buffer of padded_size(g); 0 when the copy does not pay. */
+static int input_placement(const cnn_geometry *g, placement *at) {
+    padded_size(g, &at->height, &at->width);
+    at->top = g->pad_top, at->left = g->pad_left, at->step_h = at->step_w = 1;
+    return padding_pays(at->height, at->width, (long long)g->in_height * g->in_width, g);
+}
+
 cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
                                         const cnn_geometry *g) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
-    long long padded_h, padded_w;
-    padded_size(g, &padded_h, &padded_w);
-    if (!padding_pays(padded_h, padded_w, in_plane, g)) {
+    placement at;
+    if (!input_placement(g, &at)) {
         for (long p = 0; p < planes; p++) {
             const int c = (int)(p % g->in_channels);
             for (int oh = 0; oh < g->out_height; oh++)
@@ -106,14 +133,13 @@ cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float
         }
         return CNN_OK;
     }
-    float *padded = alloc_zeros("conv2d", padded_h * padded_w);
+    float *padded = alloc_zeros("conv2d", at.height * at.width);
     if (!padded) return CNN_OUT_OF_MEMORY;
     const plane_kernel kernel = forward_kernel(g);
     for (long p = 0; p < planes; p++) {
         const int c = (int)(p % g->in_channels);
-        copy_into_padded(padded, padded_h, padded_w, in + p * in_plane, g->in_height, g->in_width, g->pad_top,
-                         g->pad_left);
-        kernel(out + p * out_plane, padded, weight + c * taps, bias ? bias[c] : 0.0f, g, (int)padded_w);
+        copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
+        kernel(out + p * out_plane, padded, weight + c * taps, bias ? bias[c] : 0.0f, g, (int)at.width);
     }
     free(padded);
     return CNN_OK;
@@ -123,9 +149,8 @@ static cnn_status accumulate_grad_weight(float *grad_weight, const float *grad_o
                                          const cnn_geometry *g) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
-    long long padded_h, padded_w;
-    padded_size(g, &padded_h, &padded_w);
-    if (!padding_pays(padded_h, padded_w, in_plane, g)) {
+    placement at;
+    if (!input_placement(g, &at)) {
         for (long p = 0; p < planes; p++) {
             const float *plane = in + p * in_plane, *grad_plane = grad_out + p * out_plane;
             for (int kh = 0; kh < g->kernel_h; kh++)
@@ -141,45 +166,44 @@ static cnn_status accumulate_grad_weight(float *grad_weight, const float *grad_o
         }
         return CNN_OK;
     }
-    float *padded = alloc_zeros("conv2d", padded_h * padded_w);
+    float *padded = alloc_zeros("conv2d", at.height * at.width);
     if (!padded) return CNN_OUT_OF_MEMORY;
     for (long p = 0; p < planes; p++) {
-        copy_into_padded(padded, padded_h, padded_w, in + p * in_plane, g->in_height, g->in_width, g->pad_top,
-                         g->pad_left);
+        copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
         CNN_DWCONV_GRAD_WEIGHT_PLANE(grad_weight + p % g->in_channels * taps, grad_out + p * out_plane, padded, g,
-                                     (int)padded_w);
+                                     (int)at.width);
     }
     free(padded);
     return CNN_OK;
 }
 
-/* grad_in of one cell, gathered: the taps in reverse order, as the flipped
-   kernel of the stride-1 route sums them, an aligned tap that lands outside
-   grad_out adding weight · 0 as there. */
+/* grad_out(row, col) of the zero-inserted plane: grad_out[row / stride_h][col / stride_w]
+   on the stride grid inside grad_out, 0 elsewhere; 64-bit coordinates. */
+static float zero_inserted_at(const float *grad_plane, const cnn_geometry *g, long long row, long long col) {
+    if (row < 0 || col < 0 || row % g->stride_h || col % g->stride_w) return 0.0f;
+    const long long oh = row / g->stride_h, ow = col / g->stride_w;
+    return oh < g->out_height && ow < g->out_width ? grad_plane[oh * g->out_width + ow] : 0.0f;
+}
+
+/* grad_in of one cell, gathered in the flipped kernel's order (the taps in reverse). */
 static float grad_input_cell(const float *grad_plane, const float *weight, const cnn_geometry *g, int h, int w) {
     float sum = 0.0f;
-    for (int kh = g->kernel_h - 1; kh >= 0; kh--) {
-        const long long row = (long long)h + g->pad_top - (long long)kh * g->dilation_h;
-        if (row % g->stride_h) continue;
-        const long long oh = row / g->stride_h;
-        for (int kw = g->kernel_w - 1; kw >= 0; kw--) {
-            const long long col = (long long)w + g->pad_left - (long long)kw * g->dilation_w;
-            if (col % g->stride_w) continue;
-            const long long ow = col / g->stride_w;
-            const int inside = oh >= 0 && oh < g->out_height && ow >= 0 && ow < g->out_width;
-            sum += weight[kh * g->kernel_w + kw] * (inside ? grad_plane[oh * g->out_width + ow] : 0.0f);
-        }
-    }
+    for (int kh = g->kernel_h - 1; kh >= 0; kh--)
+        for (int kw = g->kernel_w - 1; kw >= 0; kw--)
+            sum += weight[kh * g->kernel_w + kw] *
+                   zero_inserted_at(grad_plane, g, (long long)h + g->pad_top - (long long)kh * g->dilation_h,
+                                    (long long)w + g->pad_left - (long long)kw * g->dilation_w);
     return sum;
 }
 
-/* Stride 1: the flipped-kernel convolution of grad_out into a scratch plane, added to grad_in. */
-static cnn_status accumulate_grad_input_stride1(float *grad_in, const float *grad_out, const float *weight,
+/* The convolution of the zero-inserted grad_out with the flipped kernel, plane
+   by plane into a scratch plane that is then added to grad_in. */
+static cnn_status accumulate_grad_input_flipped(float *grad_in, const float *grad_out, const float *weight,
                                                 const cnn_geometry *g, const cnn_geometry *flipped,
-                                                long long padded_h, long long padded_w) {
+                                                const placement *at) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
-    float *padded = alloc_zeros("conv2d", padded_h * padded_w);
+    float *padded = alloc_zeros("conv2d", at->height * at->width);
     float *result = cnn_alloc_floats("conv2d", in_plane);
     float *flipped_weight = padded && result ? cnn_alloc_floats("conv2d", (long long)taps * g->in_channels) : NULL;
     if (!flipped_weight) {
@@ -188,12 +212,10 @@ static cnn_status accumulate_grad_input_stride1(float *grad_in, const float *gra
     }
     for (long c = 0; c < g->in_channels; c++)
         for (long t = 0; t < taps; t++) flipped_weight[c * taps + t] = weight[c * taps + taps - 1 - t];
-    const long long top = (long long)(g->kernel_h - 1) * g->dilation_h - g->pad_top;
-    const long long left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left;
     const plane_kernel kernel = forward_kernel(flipped);
     for (long p = 0; p < planes; p++) {
-        copy_into_padded(padded, padded_h, padded_w, grad_out + p * out_plane, g->out_height, g->out_width, top, left);
-        kernel(result, padded, flipped_weight + p % g->in_channels * taps, 0.0f, flipped, (int)padded_w);
+        copy_into_padded(padded, at, grad_out + p * out_plane, g->out_height, g->out_width);
+        kernel(result, padded, flipped_weight + p % g->in_channels * taps, 0.0f, flipped, (int)at->width);
         float *grad_plane = grad_in + p * in_plane;
         for (long i = 0; i < in_plane; i++) grad_plane[i] += result[i];
     }
@@ -203,15 +225,18 @@ static cnn_status accumulate_grad_input_stride1(float *grad_in, const float *gra
 
 static cnn_status accumulate_grad_input(float *grad_in, const float *grad_out, const float *weight,
                                         const cnn_geometry *g) {
-    /* The stride-1 route's convolution: grad_out in, grad_in [H, W] out, same kernel and dilation. */
+    /* The flipped convolution: stride 1, same kernel size and dilation, grad_in [H, W] out. */
     cnn_geometry flipped = *g;
-    flipped.out_height = g->in_height, flipped.out_width = g->in_width;
-    long long padded_h, padded_w;
-    padded_size(&flipped, &padded_h, &padded_w);
-    const long out_plane = (long)g->out_height * g->out_width;
-    if (g->stride_h == 1 && g->stride_w == 1 && padding_pays(padded_h, padded_w, out_plane, &flipped))
-        return accumulate_grad_input_stride1(grad_in, grad_out, weight, g, &flipped, padded_h, padded_w);
-    const long in_plane = (long)g->in_height * g->in_width, taps = (long)g->kernel_h * g->kernel_w;
+    flipped.out_height = g->in_height, flipped.out_width = g->in_width, flipped.stride_h = flipped.stride_w = 1;
+    placement at = {.top = (long long)(g->kernel_h - 1) * g->dilation_h - g->pad_top,
+                    .left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left,
+                    .step_h = g->stride_h, .step_w = g->stride_w};
+    padded_size(&flipped, &at.height, &at.width);
+    const long long zero_inserted = ((long long)g->out_height - 1) * g->stride_h + 1;
+    if (padding_pays(at.height, at.width, zero_inserted * ((long long)(g->out_width - 1) * g->stride_w + 1), &flipped))
+        return accumulate_grad_input_flipped(grad_in, grad_out, weight, g, &flipped, &at);
+    const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
+    const long taps = (long)g->kernel_h * g->kernel_w;
     for (long p = 0; p < (long)g->batch * g->in_channels; p++)
         for (int h = 0; h < g->in_height; h++)
             for (int w = 0; w < g->in_width; w++)
