@@ -36,6 +36,14 @@ static plane_kernel forward_kernel(const cnn_geometry *g) {
     return is_3x3s1 ? CNN_DWCONV_3X3S1_PLANE : CNN_DWCONV_PLANE;
 }
 
+typedef void (*grad_weight_plane_kernel)(float *grad_weight, const float *grad_out, const float *padded,
+                                         const cnn_geometry *g, int padded_w);
+
+/* The 3×3 kernel where it applies, the general one elsewhere. */
+static grad_weight_plane_kernel grad_weight_kernel(const cnn_geometry *g) {
+    return g->kernel_h == 3 && g->kernel_w == 3 ? CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE : CNN_DWCONV_GRAD_WEIGHT_PLANE;
+}
+
 /* The zero-padded buffer the kernels read for g's output, window and stride:
    every row of every window, and whole groups of CNN_DWCONV_TILE_COLS columns:
      height = (OH − 1)·stride_h + (KH − 1)·dilation_h + 1
@@ -170,8 +178,8 @@ static cnn_status accumulate_grad_weight(float *grad_weight, const float *grad_o
     if (!padded) return CNN_OUT_OF_MEMORY;
     for (long p = 0; p < planes; p++) {
         copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
-        CNN_DWCONV_GRAD_WEIGHT_PLANE(grad_weight + p % g->in_channels * taps, grad_out + p * out_plane, padded, g,
-                                     (int)at.width);
+        grad_weight_kernel(g)(grad_weight + p % g->in_channels * taps, grad_out + p * out_plane, padded, g,
+                              (int)at.width);
     }
     free(padded);
     return CNN_OK;

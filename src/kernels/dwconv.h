@@ -16,9 +16,12 @@
    Weight gradient of one plane (accumulating):
      grad_weight[kh][kw] += Σ_oh Σ_ow grad_out[oh][ow] · padded[oh·stride_h + kh·dilation_h]
                                                                [ow·stride_w + kw·dilation_w]
-   summed in 16 lanes: lane j takes the columns ow ≡ j (mod 16) of every row,
-   rows in order, starting from +0; then m_j = (lane_j + lane_4+j) + (lane_8+j +
-   lane_12+j) for j < 4, and the tap gets (m_0 + m_1) + (m_2 + m_3). */
+   summed in lanes: lane j takes the columns ow ≡ j (mod lanes) of every row,
+   rows in order, starting from +0. The general kernels use 16 lanes (four
+   accumulators per tap, one tap at a time): m_j = (lane_j + lane_4+j) +
+   (lane_8+j + lane_12+j) for j < 4, and the tap gets (m_0 + m_1) + (m_2 + m_3).
+   The 3×3 kernels use 4 lanes (one accumulator per tap, all nine taps at once):
+   the tap gets (lane_0 + lane_1) + (lane_2 + lane_3). */
 #ifndef CNN_KERNELS_DWCONV_H
 #define CNN_KERNELS_DWCONV_H
 
@@ -35,6 +38,9 @@ void cnn_f32_dwconv_3x3s1__scalar(float *out, const float *padded, const float *
                                   const cnn_geometry *g, int padded_w);
 void cnn_f32_dwconv_grad_weight__scalar(float *grad_weight, const float *grad_out, const float *padded,
                                         const cnn_geometry *g, int padded_w);
+/* 3×3, any stride and dilation: all nine taps at once, in 4 lanes. */
+void cnn_f32_dwconv_grad_weight_3x3__scalar(float *grad_weight, const float *grad_out, const float *padded,
+                                            const cnn_geometry *g, int padded_w);
 #ifdef __wasm_simd128__
 void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias,
                               const cnn_geometry *g, int padded_w);
@@ -42,9 +48,12 @@ void cnn_f32_dwconv_3x3s1__wasmsimd(float *out, const float *padded, const float
                                     const cnn_geometry *g, int padded_w);
 void cnn_f32_dwconv_grad_weight__wasmsimd(float *grad_weight, const float *grad_out, const float *padded,
                                           const cnn_geometry *g, int padded_w);
+void cnn_f32_dwconv_grad_weight_3x3__wasmsimd(float *grad_weight, const float *grad_out, const float *padded,
+                                              const cnn_geometry *g, int padded_w);
 #define CNN_DWCONV_PLANE cnn_f32_dwconv__wasmsimd
 #define CNN_DWCONV_3X3S1_PLANE cnn_f32_dwconv_3x3s1__wasmsimd
 #define CNN_DWCONV_GRAD_WEIGHT_PLANE cnn_f32_dwconv_grad_weight__wasmsimd
+#define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__wasmsimd
 
 #include <wasm_simd128.h>
 /* The last group of an output row may be shorter than four columns: stores
@@ -63,6 +72,7 @@ static inline void cnn_dwconv_store_first_lanes(float *p, v128_t v, int count) {
 #define CNN_DWCONV_PLANE cnn_f32_dwconv__scalar
 #define CNN_DWCONV_3X3S1_PLANE cnn_f32_dwconv_3x3s1__scalar
 #define CNN_DWCONV_GRAD_WEIGHT_PLANE cnn_f32_dwconv_grad_weight__scalar
+#define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__scalar
 #endif
 
 #endif
