@@ -30,10 +30,13 @@
 typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias,
                              const cnn_geometry *g, int padded_w);
 
-/* The 3×3 stride-1 kernel where it applies, the general one elsewhere. */
+/* The 3×3 stride-1 and undilated stride-2 kernels where they apply, the general one elsewhere. */
 static plane_kernel forward_kernel(const cnn_geometry *g) {
-    const int is_3x3s1 = g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1;
-    return is_3x3s1 ? CNN_DWCONV_3X3S1_PLANE : CNN_DWCONV_PLANE;
+    const int is_3x3 = g->kernel_h == 3 && g->kernel_w == 3;
+    if (is_3x3 && g->stride_h == 1 && g->stride_w == 1) return CNN_DWCONV_3X3S1_PLANE;
+    if (is_3x3 && g->stride_h == 2 && g->stride_w == 2 && g->dilation_h == 1 && g->dilation_w == 1)
+        return CNN_DWCONV_3X3S2_PLANE;
+    return CNN_DWCONV_PLANE;
 }
 
 typedef void (*grad_weight_plane_kernel)(float *grad_weight, const float *grad_out, const float *padded,

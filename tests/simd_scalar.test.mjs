@@ -63,10 +63,10 @@ const poolCasesForSize = (s) => POOL_WINDOWS.flatMap((window) => [
 ]);
 
 // Depthwise windows (groups = channels; src/depthwise_conv2d.c, src/kernels/dwconv.h), run
-// at output width s: the 3×3 stride-1 kernel, the general kernel (kernel 1 and 5, stride 2
-// and 3, dilation), the flipped-kernel grad_input at stride 1 and the gathered one past it.
-// The SIMD kernels do eight, then four output columns at a time and store a short last
-// group in part; grad_weight sums in 16 lanes. Both twins sum in the same order.
+// at output width s: the 3×3 stride-1 and stride-2 kernels, the general kernel (kernels 1, 5
+// and 3×5, stride 3, dilation), grad_input through the zero-inserted flipped-kernel
+// convolution. The SIMD kernels do four or eight output columns at a time and store a short
+// last group in part; grad_weight sums in 4 lanes (3×3) or 16. Both twins sum in the same order.
 const DEPTHWISE_WINDOWS = [
   { kernel: 3, options: { padding: 1 } },
   { kernel: 3, options: {} },
