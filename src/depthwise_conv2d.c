@@ -90,11 +90,11 @@ static void copy_into_padded(float *padded, const placement *at, const float *pl
     inside_range(at->left, at->step_w, at->width, plane_w, &col_begin, &col_end);
     for (long long i = row_begin; i < row_end; i++) {
         const float *src = plane + i * plane_w;
-        float *dst = padded + (at->top + i * at->step_h) * at->width + at->left;
-        if (at->step_w == 1)
-            for (long long j = col_begin; j < col_end; j++) dst[j] = src[j];
+        float *dst = padded + (at->top + i * at->step_h) * at->width;
+        if (at->step_w == 1) /* every forward plane: a plain copy, which the compiler vectorizes */
+            for (long long j = col_begin; j < col_end; j++) dst[at->left + j] = src[j];
         else
-            for (long long j = col_begin; j < col_end; j++) dst[j * at->step_w] = src[j];
+            for (long long j = col_begin; j < col_end; j++) dst[at->left + j * at->step_w] = src[j];
     }
 }
 
