@@ -5,8 +5,8 @@
    For each batch n and group g (C/G input and OC/G output channels):
      col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
-   Faster routes take over where they apply: a direct kernel for depthwise (groups =
-   C = OC); Winograd F(2×2, 3×3) for 3×3 stride-1 layers with enough channels; an
+   Faster routes take over where they apply: direct kernels for depthwise (groups =
+   C = OC), forward and backward (depthwise_conv2d.c); Winograd F(2×2, 3×3) for 3×3 stride-1 layers with enough channels; an
    implicit GEMM that reads the padded image in place of col (conv_implicit.c), also
    for grad_weight, and grad_in as a forward convolution (conv2d_grad_input.c).
    Backward (accumulating):
@@ -15,7 +15,6 @@
      grad_bias      += Σ_{n,oh,ow} grad_out */
 #include <stdlib.h>
 #include "internal.h"
-#include "kernels/dwconv.h"
 
 /* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
 static int is_pointwise(const cnn_window_view *v) {
@@ -53,14 +52,8 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
     const long in_plane = (long)g.in_height * g.in_width;
-    if (g.groups == g.in_channels && g.out_channels == g.in_channels) {
-        const long out_plane = (long)g.out_height * g.out_width, taps = (long)g.kernel_h * g.kernel_w;
-        for (long p = 0; p < (long)g.batch * g.in_channels; p++) {
-            const int c = (int)(p % g.in_channels);
-            CNN_DWCONV_PLANE(out + p * out_plane, in + p * in_plane, weight + c * taps, bias ? bias[c] : 0.0f, &g);
-        }
-        return CNN_OK;
-    }
+    if (g.groups == g.in_channels && g.out_channels == g.in_channels)
+        return cnn_depthwise_conv2d_forward(out, in, weight, bias, &g);
     if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     if (implicit_forward_pays(&g, &v)) return cnn_conv2d_implicit(out, in, weight, bias, &g, 0);
@@ -89,6 +82,8 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv2d_geometry(&g);
     if (status) return status;
+    if (g.groups == g.in_channels && g.out_channels == g.in_channels)
+        return cnn_depthwise_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     const int group_out = g.out_channels / g.groups;
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;

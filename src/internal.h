@@ -76,6 +76,14 @@ cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_ou
 float cnn_plane_sum(const float *x, long plane);
 float cnn_plane_sum_products(const float *x, float x_shift, const float *y, float y_shift, long plane);
 
+/* Convolution with groups = in_channels = out_channels (depthwise_conv2d.c),
+   which conv2d forward and backward hand on; geometry already validated. */
+cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
+                                        const cnn_geometry *g);
+cnn_status cnn_depthwise_conv2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
+                                         const float *grad_out, const float *in, const float *weight,
+                                         const cnn_geometry *g);
+
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */

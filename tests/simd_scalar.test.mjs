@@ -64,6 +64,33 @@ const poolCasesForSize = (s) => POOL_WINDOWS.flatMap((window) => [
   poolCase('avg_pool2d', s, window, { count_include_pad: false }),
 ]);
 
+// Depthwise windows (groups = channels; src/depthwise_conv2d.c, src/kernels/dwconv.h), run
+// at output width s: the 3×3 stride-1 and stride-2 kernels, the general kernel (kernels 1, 5
+// and 3×5, stride 3, dilation), grad_input through the zero-inserted flipped-kernel
+// convolution. The SIMD kernels do four or eight output columns at a time and store a short
+// last group in part; grad_weight sums in 4 lanes (3×3) or 16. Both twins sum in the same order.
+const DEPTHWISE_WINDOWS = [
+  { kernel: 3, options: { padding: 1 } },
+  { kernel: 3, options: {} },
+  { kernel: 3, options: { padding: [2, 0], dilation: [2, 1] } },
+  { kernel: 3, options: { stride: 2, padding: 1 } },
+  { kernel: 1, options: {} },
+  { kernel: 5, options: { padding: 2 } },
+  { kernel: [3, 5], options: { stride: [1, 3], padding: [1, 2], dilation: 2 } },
+];
+
+// Input width giving output width s: (s − 1)·stride + dilation·(kernel − 1) + 1 − 2·padding.
+function depthwiseCase(s, { kernel, options }) {
+  const pick = (value, axis) => (Array.isArray(value) ? value[axis] : value ?? 0);
+  const width = (s - 1) * pick(options.stride ?? 1, 1) + pick(options.dilation ?? 1, 1) * (pick(kernel, 1) - 1) + 1
+    - 2 * pick(options.padding, 1);
+  const [kernelH, kernelW] = [pick(kernel, 0), pick(kernel, 1)];
+  return { op: 'conv2d', options: { ...options, groups: 3 },
+    tensors: { input: randn([2, 3, 9, width]), weight: randn([3, 1, kernelH, kernelW]), bias: randn([3]) } };
+}
+
+const DEPTHWISE_SIZES = [...EDGE_SIZES, 2, 12, 15, 16, 31, 33];
+
 // Past one GEMM block in each direction.
 const blockCases = [
   { op: 'linear', tensors: { input: randn([65, 257]), weight: randn([9, 257]), bias: randn([9]) } },
@@ -96,6 +123,18 @@ function assertIdentical(got, want, label) {
   assert.equal(first, -1, first < 0 ? label : `${label}: element ${first} is ${got.data[first]}, want ${want.data[first]}`);
 }
 
+function checkDepthwiseIdentical(simd, scalar, opCase) {
+  const call = OP_CALLS.conv2d;
+  const name = nameOf(opCase);
+  const output = call.forward(scalar, opCase);
+  assertIdentical(call.forward(simd, opCase), output, `${name}: output`);
+  const grad_output = randn(output.shape);
+  const simdGrads = call.backward(simd, opCase, grad_output), scalarGrads = call.backward(scalar, opCase, grad_output);
+  for (const parameter of call.differentiable) {
+    assertIdentical(simdGrads[parameter], scalarGrads[parameter], `${name}: grad ${parameter}`);
+  }
+}
+
 function checkPoolIdentical(simd, scalar, opCase) {
   const call = OP_CALLS[opCase.op];
   const name = nameOf(opCase);
@@ -121,6 +160,11 @@ describe('SIMD128 and scalar builds agree', () => {
   for (const s of EDGE_SIZES) {
     test(`pooling, output width ${s}: identical output, argmax and gradient`, () => {
       for (const opCase of poolCasesForSize(s)) checkPoolIdentical(simd, scalar, opCase);
+    });
+  }
+  for (const s of DEPTHWISE_SIZES) {
+    test(`depthwise, output width ${s}: identical output and gradients`, () => {
+      for (const window of DEPTHWISE_WINDOWS) checkDepthwiseIdentical(simd, scalar, depthwiseCase(s, window));
     });
   }
   for (const opCase of blockCases) test(`GEMM blocks: ${nameOf(opCase)}`, () => checkAgreement(simd, scalar, opCase));

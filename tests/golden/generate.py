@@ -170,6 +170,36 @@ def conv2d_cases(cases, store):
                options=options)
 
 
+def depthwise_conv2d_cases(cases, store):
+    # groups = in = out channels (src/depthwise_conv2d.c): the 3×3 stride-1 kernel,
+    # the general one, and the stride-1 and gathered grad_input routes.
+    # (input N,C,H,W, kernel, bias, options)
+    specs = [
+        ([2, 3, 9, 13], 3, True, {"padding": 1}),                                     # 3×3 s1, odd width
+        ([1, 8, 12, 12], 3, True, {}),                                                # padding 0
+        ([1, 4, 8, 11], 3, True, {"stride": 2, "padding": 1}),                        # MobileNet downsampling
+        ([2, 2, 9, 10], 3, False, {"padding": 2, "dilation": 2}),
+        ([1, 3, 7, 9], 5, True, {"padding": 2}),
+        ([1, 2, 5, 17], 1, True, {}),                                                 # 1×1, 17 columns
+        ([2, 2, 8, 9], [3, 5], True, {"stride": [2, 1], "padding": [0, 2], "dilation": [1, 2]}),
+        ([1, 3, 10, 7], 3, True, {"stride": 3, "padding": 2}),                        # stride = kernel
+        ([1, 2, 6, 5], 4, True, {"padding": "same"}),                                 # even: more bottom/right
+        ([1, 2, 20, 21], 3, True, {"padding": 1}),                                    # past 16 lanes of grad_weight
+    ]
+    for shape, kernel, bias, options in specs:
+        kernel_h, kernel_w = pair(kernel)
+        channels = shape[1]
+        inputs = {
+            "input": randn(shape),
+            "weight": randn([channels, 1, kernel_h, kernel_w]),
+            "bias": randn([channels]) if bias else None,
+        }
+        options = {**options, "groups": channels}
+        record(cases, store, "conv2d", inputs, ["input", "weight", "bias"],
+               lambda t, options=options: (F.conv2d(t["input"], t["weight"], t["bias"], **options), {}),
+               options=options, note="depthwise")
+
+
 def conv_transpose2d_cases(cases, store):
     # (input N,C,H,W, out_channels, kernel, bias, options); weight [C, OC/groups, KH, KW]
     specs = [
@@ -340,7 +370,8 @@ def main():
     warnings.filterwarnings("ignore", message="Using padding='same' with even kernel")
     cases, store = [], TensorStore()
     for make in (conv2d_cases, conv_transpose2d_cases, max_pool2d_cases, avg_pool2d_cases,
-                 adaptive_avg_pool2d_cases, batch_norm_cases, relu_cases, linear_cases, cross_entropy_cases):
+                 adaptive_avg_pool2d_cases, batch_norm_cases, relu_cases, linear_cases, cross_entropy_cases,
+                 depthwise_conv2d_cases):
         make(cases, store)
     names = [case["name"] for case in cases]
     duplicates = {name for name in names if names.count(name) > 1}

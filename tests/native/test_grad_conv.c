@@ -84,6 +84,26 @@ static void conv2d_cases(void) {
     set_pads(&g, 1, 2, 0, 1);
     check_case("conv2d depthwise groups = C = OC (the depthwise kernel), stride (2,1), dilation (1,2)", g, 0, 1);
 
+    g = window(2, 3, 6, 13, 3, 3, 3); /* 13 columns: two SIMD groups and a short one */
+    g.groups = 3;
+    set_pads(&g, 1, 1, 1, 1);
+    check_case("conv2d depthwise 3×3 stride 1 (grad_input by the flipped kernel), 13 columns", g, 0, 1);
+
+    g = window(1, 2, 9, 18, 2, 5, 3); /* 18 output columns: past grad_weight's 16 lanes */
+    g.groups = 2, g.dilation_w = 2, g.stride_h = 2;
+    set_pads(&g, 2, 1, 0, 3);
+    check_case("conv2d depthwise 5×3, stride (2,1), dilation (1,2), pads (2,1,0,3)", g, 0, 0);
+
+    g = window(2, 2, 7, 11, 2, 3, 3);
+    g.groups = 2, g.stride_h = g.stride_w = 3;
+    set_pads(&g, 2, 0, 0, 2);
+    check_case("conv2d depthwise stride 3 (gathered grad_input), pads (2,0,0,2)", g, 0, 1);
+
+    g = window(2, 2, 2, 1, 2, 3, 3); /* a padded copy 82 × 84 for 18 multiplications: the per-cell loops */
+    g.groups = 2, g.dilation_h = g.dilation_w = 40;
+    set_pads(&g, 40, 40, 40, 40);
+    check_case("conv2d depthwise dilation 40, padding 40 (no padded copy)", g, 0, 1);
+
     g = window(2, 1, 6, 19, 9, 3, 2); /* 9 output channels and 9 columns: past the 8 × 4 SIMD tile */
     g.stride_w = 2, g.dilation_h = 2;
     set_pads(&g, 2, 0, 1, 1);

@@ -17,6 +17,8 @@ typedef enum {
     CONV2D_WINOGRAD, /* 3×3 stride 1, 8+ channels */
     CONV2D_POINTWISE,
     CONV2D_BACKWARD,
+    CONV2D_DEPTHWISE,          /* groups = C = OC: the padded plane */
+    CONV2D_DEPTHWISE_BACKWARD, /* stride 1: padded input, padded grad_out, flipped kernel */
     CONV_TRANSPOSE2D_FORWARD,
     CONV_TRANSPOSE2D_BACKWARD,
     LINEAR_FORWARD,
@@ -34,6 +36,8 @@ static const struct {
     {"conv2d forward, Winograd", "conv2d"},
     {"conv2d forward, pointwise", "conv2d"},
     {"conv2d backward", "conv2d"},
+    {"conv2d forward, depthwise", "conv2d"},
+    {"conv2d backward, depthwise", "conv2d"},
     {"conv_transpose2d forward", "conv_transpose2d"},
     {"conv_transpose2d backward", "conv_transpose2d"},
     {"linear forward", "linear"},
@@ -75,6 +79,16 @@ static cnn_status run(call c, float *const outputs[3], const float *in, const fl
     }
     case CONV2D_BACKWARD: {
         const cnn_geometry g = conv(3, 4, 3);
+        return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
+    }
+    case CONV2D_DEPTHWISE: {
+        cnn_geometry g = conv(3, 3, 3);
+        g.groups = 3;
+        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+    }
+    case CONV2D_DEPTHWISE_BACKWARD: {
+        cnn_geometry g = conv(3, 3, 3);
+        g.groups = 3, g.stride_h = 1;
         return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case CONV_TRANSPOSE2D_FORWARD: {
