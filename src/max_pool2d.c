@@ -4,12 +4,11 @@
    Shapes: in [N, C, H, W], out and argmax [N, C, OH, OW] (OH from cnn_pool_out_size).
      out[n, c, oh, ow] = max over kh, kw of in[n, c, oh·stride_h − pad_top + kh·dilation_h,
                                                   ow·stride_w − pad_left + kw·dilation_w]
-   taken over the taps inside the input (padding never wins). NaN wins, as in
-   PyTorch. argmax holds the winner's flat index h·W + w in its plane; ties
-   keep the first tap in row-major order. Backward routes each upstream
-   gradient to its winner: grad_in[argmax] += grad_out. Without argmax (NULL,
-   inference) forward only takes the max, by f32.max's rules (+0 over −0). */
-#include <stdlib.h>
+   taken over the taps inside the input (padding never wins), by PyTorch's
+   rule (kernels/pool.h): NaN wins, ties keep the first tap in row-major
+   order. argmax holds the winner's flat index h·W + w in its plane. Backward
+   routes each upstream gradient to its winner: grad_in[argmax] += grad_out.
+   Without argmax (NULL, inference) forward takes the same values only. */
 #include "internal.h"
 #include "kernels/pool.h"
 
@@ -25,10 +24,7 @@ cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
             CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
         return CNN_OK;
     }
-    float *scratch = cnn_alloc_floats("max_pool2d", cnn_max_pool_scratch(&g));
-    if (!scratch) return CNN_OUT_OF_MEMORY;
-    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g, scratch);
-    free(scratch);
+    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g);
     return CNN_OK;
 }
 
