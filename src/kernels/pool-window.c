@@ -1,16 +1,12 @@
 /* pool-window.c — window arithmetic shared by the pooling kernels, backward and traces. */
 #include "pool.h"
 
-/* The divisor is the window's size including padding when count_include_pad,
-   else the number of input cells in it (see cnn_avg_pool_span). */
 cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_col) {
     const cnn_avg_span rows =
         cnn_avg_pool_span(out_row, g->stride_h, g->pad_top, g->kernel_h, g->in_height, g->pad_bottom);
     const cnn_avg_span cols =
         cnn_avg_pool_span(out_col, g->stride_w, g->pad_left, g->kernel_w, g->in_width, g->pad_right);
-    cnn_avg_window w = {rows.begin, rows.end, cols.begin, cols.end, 0.0f};
-    w.divisor = (float)(g->count_include_pad ? rows.padded_size * cols.padded_size
-                                             : (rows.end - rows.begin) * (cols.end - cols.begin));
+    cnn_avg_window w = {rows.begin, rows.end, cols.begin, cols.end, cnn_avg_pool_divisor(g, rows, cols)};
     return w;
 }
 

@@ -27,6 +27,13 @@ static inline cnn_avg_span cnn_avg_pool_span(int out_index, int stride, int pad_
     return span;
 }
 
+/* The divisor of a window: its size including padding when count_include_pad,
+   else the number of input cells in it. */
+static inline float cnn_avg_pool_divisor(const cnn_geometry *g, cnn_avg_span rows, cnn_avg_span cols) {
+    return (float)(g->count_include_pad ? rows.padded_size * cols.padded_size
+                                        : (rows.end - rows.begin) * (cols.end - cols.begin));
+}
+
 /* Input rows [row_begin, row_end) and columns [col_begin, col_end) an average
    window covers, and its divisor (see avg_pool2d.c). */
 typedef struct {
@@ -131,11 +138,11 @@ static inline v128_t cnn_pool_lanes_inside(int col, int stride, int width) {
     return wasm_u32x4_lt(vcol, wasm_i32x4_splat(width));
 }
 
-/* Stores the first count (1 … 4) lanes. */
+/* Stores the first count (1 … 3) lanes. */
 static inline void cnn_pool_store_lanes(float *out, v128_t v, int count) {
-    float lanes[4];
-    wasm_v128_store(lanes, v);
-    for (int j = 0; j < count; j++) out[j] = lanes[j];
+    out[0] = wasm_f32x4_extract_lane(v, 0);
+    if (count > 1) out[1] = wasm_f32x4_extract_lane(v, 1);
+    if (count > 2) out[2] = wasm_f32x4_extract_lane(v, 2);
 }
 #else
 #define CNN_MAX_POOL_PLANE cnn_f32_maxpool__scalar
