@@ -8,7 +8,9 @@
    rule (kernels/pool.h): NaN wins, ties keep the first tap in row-major
    order. argmax holds the winner's flat index h·W + w in its plane. Backward
    routes each upstream gradient to its winner: grad_in[argmax] += grad_out.
-   Without argmax (NULL, inference) forward takes the same values only. */
+   Without argmax (NULL, inference) forward takes the values only, the taps in
+   column-major order: the same values, but for the sign of a zero max when a
+   window holds both −0 and +0. */
 #include "internal.h"
 #include "kernels/pool.h"
 

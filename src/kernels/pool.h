@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdint.h>
 #include "../cnn.h"
-#include "window.h"
 
 /* One axis of an average window (PyTorch's avg_pool2d): the window is clipped
    to the padded input first, then to the input. [begin, end) is what lies in
@@ -46,10 +45,12 @@ cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_c
 /* Kernel rows kh in [*begin, *end) whose input row row0 + kh·dilation_h is inside the input. */
 void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end);
 
-/* PyTorch's max pooling rule, tap by tap in row-major order from −∞: a tap
-   replaces the running max when `value > max || isnan(value)`. So the first
-   of equal taps stays (−0 and +0 are equal: whichever comes first), any NaN
-   makes the result NaN, and a window of −∞ gives −∞. */
+/* PyTorch's max pooling rule, tap by tap from −∞: a tap replaces the running
+   max when `value > max || isnan(value)`. So the first of equal taps stays
+   (−0 and +0 are equal: whichever comes first), any NaN makes the result NaN,
+   and a window of −∞ gives −∞. PyTorch and the argmax kernels take the taps in
+   row-major order, the values kernels in column-major order (see
+   f32-maxpool-values-scalar.c): only the sign of a zero max can differ. */
 static inline int cnn_max_pool_takes(float value, float max) { return value > max || isnan(value); }
 
 /* One output cell, scalar: max (value and argmax) and average. */
@@ -60,7 +61,7 @@ float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int
 
 void cnn_f32_maxpool__scalar(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
 void cnn_f32_avgpool__scalar(float *out, const float *in, const cnn_geometry *g);
-/* Max pooling without the argmax (inference, F.max_pool2d): the same values. */
+/* Max pooling without the argmax (inference, F.max_pool2d). */
 void cnn_f32_maxpool_values__scalar(float *out, const float *in, const cnn_geometry *g);
 
 #ifdef __wasm_simd128__
