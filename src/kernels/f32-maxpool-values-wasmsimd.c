@@ -75,13 +75,13 @@ static void blocks_with_nan(float *out_row, const float *in, const cnn_geometry 
 
 /* ---- Separable, without NaN ------------------------------------------------ */
 
-/* The max over the window's `kernel` rows of row[x … x + 3] (row_step apart); the rows
+/* The max over the window's `kernel` rows of top[0 … 3] (row_step apart); the rows
    from `checked` on are also added to *vsum, in one add (the adds of one accumulator wait
    for each other: each call site of a block has its own). */
-INLINE v128_t column_max(const float *row, long row_step, int kernel, int checked, int x, v128_t *vsum) {
-    v128_t vmax = wasm_v128_load(row + x), vchecked = vmax;
+INLINE v128_t column_max(const float *top, long row_step, int kernel, int checked, v128_t *vsum) {
+    v128_t vmax = wasm_v128_load(top), vchecked = vmax;
     for (int r = 1; r < kernel; r++) {
-        const v128_t vrow = wasm_v128_load(row + r * row_step + x);
+        const v128_t vrow = wasm_v128_load(top + r * row_step);
         vmax = wasm_f32x4_pmax(vmax, vrow);
         if (r == checked) vchecked = vrow;
         else if (r > checked) vchecked = wasm_f32x4_add(vchecked, vrow);
@@ -91,15 +91,15 @@ INLINE v128_t column_max(const float *row, long row_step, int kernel, int checke
 }
 
 /* One block of the separable path, from the column maxima *vleft of its columns
-   col0 … col0 + 3 (kernel rows from window_rows, row_step apart): the next four column
-   maxima vright (the last block of stride 1 takes col0 + 2 … col0 + 5 instead, so as not to
+   column[0 … 3] (kernel rows, row_step apart): the next four column
+   maxima vright (the last block of stride 1 takes column[2 … 5] instead, so as not to
    read past its taps), and for 3×3 stride 2 vnext, the next four (the last block:
-   col0 + 5 … col0 + 8). *vleft becomes the next block's. kernel, stride, checked and last
+   column[5 … 8]). *vleft becomes the next block's. kernel, stride, checked and last
    are constants in each copy. */
-INLINE v128_t separable_block(const float *window_rows, long row_step, int col0, v128_t *vleft, int kernel,
+INLINE v128_t separable_block(const float *column, long row_step, v128_t *vleft, int kernel,
                               int stride, int checked, int last, v128_t *vsum_right, v128_t *vsum_next) {
     if (stride == 1) { /* 3×3: columns j, j + 1, j + 2 */
-        const v128_t vright = column_max(window_rows, row_step, kernel, checked, last ? col0 + 2 : col0 + 4, vsum_right);
+        const v128_t vright = column_max(column + (last ? 2 : 4), row_step, kernel, checked, vsum_right);
         const v128_t vtap1 = last ? wasm_i32x4_shuffle(*vleft, vright, 1, 2, 3, 6)
                                   : wasm_i32x4_shuffle(*vleft, vright, 1, 2, 3, 4);
         const v128_t vtap2 = last ? vright : wasm_i32x4_shuffle(*vleft, vright, 2, 3, 4, 5);
@@ -108,14 +108,14 @@ INLINE v128_t separable_block(const float *window_rows, long row_step, int col0,
         return vout;
     }
     /* stride 2: columns 2j, 2j + 1 (and 2j + 2) */
-    const v128_t vright = column_max(window_rows, row_step, kernel, checked, col0 + 4, vsum_right);
+    const v128_t vright = column_max(column + 4, row_step, kernel, checked, vsum_right);
     const v128_t veven = wasm_i32x4_shuffle(*vleft, vright, 0, 2, 4, 6);
     const v128_t vout = wasm_f32x4_pmax(veven, wasm_i32x4_shuffle(*vleft, vright, 1, 3, 5, 7));
     if (kernel == 2) {
-        if (!last) *vleft = column_max(window_rows, row_step, kernel, checked, col0 + 8, vsum_next);
+        if (!last) *vleft = column_max(column + 8, row_step, kernel, checked, vsum_next);
         return vout;
     }
-    const v128_t vnext = column_max(window_rows, row_step, kernel, checked, last ? col0 + 5 : col0 + 8, vsum_next);
+    const v128_t vnext = column_max(column + (last ? 5 : 8), row_step, kernel, checked, vsum_next);
     *vleft = vnext;
     return wasm_f32x4_pmax(vout, last ? wasm_i32x4_shuffle(veven, vnext, 1, 2, 3, 7)
                                       : wasm_i32x4_shuffle(veven, vnext, 1, 2, 3, 4));
@@ -129,14 +129,16 @@ INLINE v128_t separable_block(const float *window_rows, long row_step, int col0,
 INLINE int separable_blocks(float *out_row, const float *window_rows, long row_step, int ow_begin, int ow_end,
                             int pad_left, int kernel, int stride, int checked) {
     v128_t vsum = wasm_f32x4_splat(0.0f), vsum_right = vsum, vsum_next = vsum;
-    int col0 = ow_begin * stride - pad_left, ow = ow_begin;
-    v128_t vleft = column_max(window_rows, row_step, kernel, checked, col0, &vsum);
+    const int col0 = ow_begin * stride - pad_left;
+    int ow = ow_begin;
+    v128_t vleft = column_max(window_rows + col0, row_step, kernel, checked, &vsum);
     if (col0 < 0) vleft = wasm_v128_bitselect(vleft, wasm_f32x4_splat(-INFINITY), cnn_pool_lanes_inside(col0, 1, 4));
-    for (; ow + 4 < ow_end; ow += 4, col0 += 4 * stride)
-        wasm_v128_store(out_row + ow, separable_block(window_rows, row_step, col0, &vleft, kernel, stride, checked, 0,
-                                                      &vsum_right, &vsum_next));
-    wasm_v128_store(out_row + ow, separable_block(window_rows, row_step, col0, &vleft, kernel, stride, checked, 1,
-                                                  &vsum_right, &vsum_next));
+    const float *column = window_rows + col0;
+    for (; ow + 4 < ow_end; ow += 4, column += 4 * stride)
+        wasm_v128_store(out_row + ow, separable_block(column, row_step, &vleft, kernel, stride, checked, 0, &vsum_right,
+                                                      &vsum_next));
+    wasm_v128_store(out_row + ow, separable_block(column, row_step, &vleft, kernel, stride, checked, 1, &vsum_right,
+                                                  &vsum_next));
     vsum = wasm_f32x4_add(vsum, wasm_f32x4_add(vsum_right, vsum_next));
     vsum = wasm_f32x4_sub(vsum, vsum); /* 0 where finite, NaN where ±∞ or NaN */
     return wasm_i32x4_all_true(wasm_f32x4_eq(vsum, vsum));

@@ -13,10 +13,15 @@ cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_c
 /* 0 ≤ row0 + kh·dilation_h < H, i.e. ceil(−row0 / dilation_h) ≤ kh ≤ floor((H − 1 − row0) / dilation_h),
    within [0, KH) (64-bit: padding and dilation reach 2^31). */
 void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end) {
-    const long long dilation = g->dilation_h;
-    long long first = row0 >= 0 ? 0 : (-(long long)row0 + dilation - 1) / dilation;
-    long long last = (long long)g->in_height - 1 - row0; /* kh·dilation_h ≤ last */
-    long long stop = last < 0 ? 0 : last / dilation + 1;
+    const long long dilation = g->dilation_h, last = (long long)g->in_height - 1 - row0; /* kh·dilation_h ≤ last */
+    long long first, stop;
+    if (dilation == 1) { /* most windows: no division, once per output row */
+        first = row0 >= 0 ? 0 : -(long long)row0;
+        stop = last < 0 ? 0 : last + 1;
+    } else {
+        first = row0 >= 0 ? 0 : (-(long long)row0 + dilation - 1) / dilation;
+        stop = last < 0 ? 0 : last / dilation + 1;
+    }
     if (stop > g->kernel_h) stop = g->kernel_h;
     if (first > stop) first = stop;
     *begin = (int)first;
