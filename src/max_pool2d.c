@@ -37,12 +37,17 @@ cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out, const 
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    /* Check every index before writing anything, so a bad one changes nothing. */
-    for (long i = 0; i < planes * out_plane; i++)
-        if (argmax[i] < 0 || argmax[i] >= in_plane)
-            return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
-                            "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
-                            in_plane);
+    /* Check every index before writing anything, so a bad one changes nothing
+       (without an early exit, so that the check vectorises; then find the first). */
+    const long count = planes * out_plane;
+    int outside = 0;
+    for (long i = 0; i < count; i++) outside |= (uint32_t)argmax[i] >= (uint32_t)in_plane;
+    if (outside)
+        for (long i = 0; i < count; i++)
+            if (argmax[i] < 0 || argmax[i] >= in_plane)
+                return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
+                                "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
+                                in_plane);
     for (long p = 0; p < planes; p++)
         for (long i = 0; i < out_plane; i++)
             grad_in[p * in_plane + argmax[p * out_plane + i]] += grad_out[p * out_plane + i];
