@@ -30,14 +30,19 @@ cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out,
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    for (long p = 0; p < planes; p++)
-        for (int oh = 0; oh < g.out_height; oh++)
+    for (long p = 0; p < planes; p++) {
+        float *plane = grad_in + p * in_plane;
+        const float *grad_plane = grad_out + p * out_plane;
+        for (int oh = 0; oh < g.out_height; oh++) {
+            const cnn_avg_span rows = cnn_avg_pool_span(oh, g.stride_h, g.pad_top, g.kernel_h, g.in_height, g.pad_bottom);
             for (int ow = 0; ow < g.out_width; ow++) {
-                const cnn_avg_window w = cnn_avg_pool_window(&g, oh, ow);
-                const float share = grad_out[p * out_plane + (long)oh * g.out_width + ow] / w.divisor;
-                float *plane = grad_in + p * in_plane;
-                for (int h = w.row_begin; h < w.row_end; h++)
-                    for (int x = w.col_begin; x < w.col_end; x++) plane[(long)h * g.in_width + x] += share;
+                const cnn_avg_span cols =
+                    cnn_avg_pool_span(ow, g.stride_w, g.pad_left, g.kernel_w, g.in_width, g.pad_right);
+                const float share = grad_plane[(long)oh * g.out_width + ow] / cnn_avg_pool_divisor(&g, rows, cols);
+                for (int h = rows.begin; h < rows.end; h++)
+                    for (int x = cols.begin; x < cols.end; x++) plane[(long)h * g.in_width + x] += share;
             }
+        }
+    }
     return CNN_OK;
 }

@@ -4,12 +4,13 @@
    Shapes: in [N, C, H, W], out and argmax [N, C, OH, OW] (OH from cnn_pool_out_size).
      out[n, c, oh, ow] = max over kh, kw of in[n, c, oh·stride_h − pad_top + kh·dilation_h,
                                                   ow·stride_w − pad_left + kw·dilation_w]
-   taken over the taps inside the input (padding never wins). NaN wins, as in
-   PyTorch. argmax holds the winner's flat index h·W + w in its plane; ties
-   keep the first tap in row-major order. Backward routes each upstream
-   gradient to its winner: grad_in[argmax] += grad_out. Without argmax (NULL,
-   inference) forward only takes the max, by f32.max's rules (+0 over −0). */
-#include <stdlib.h>
+   taken over the taps inside the input (padding never wins), by PyTorch's
+   rule (kernels/pool.h): NaN wins, ties keep the first tap in row-major
+   order. argmax holds the winner's flat index h·W + w in its plane. Backward
+   routes each upstream gradient to its winner: grad_in[argmax] += grad_out.
+   Without argmax (NULL, inference) forward takes the values only, the taps in
+   column-major order: the same values, but for the sign of a zero max when a
+   window holds both −0 and +0. */
 #include "internal.h"
 #include "kernels/pool.h"
 
@@ -25,10 +26,7 @@ cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
             CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
         return CNN_OK;
     }
-    float *scratch = cnn_alloc_floats("max_pool2d", cnn_max_pool_scratch(&g));
-    if (!scratch) return CNN_OUT_OF_MEMORY;
-    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g, scratch);
-    free(scratch);
+    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g);
     return CNN_OK;
 }
 
@@ -39,12 +37,17 @@ cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out, const 
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    /* Check every index before writing anything, so a bad one changes nothing. */
-    for (long i = 0; i < planes * out_plane; i++)
-        if (argmax[i] < 0 || argmax[i] >= in_plane)
-            return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
-                            "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
-                            in_plane);
+    /* Check every index before writing anything, so a bad one changes nothing
+       (without an early exit, so that the check vectorises; then find the first). */
+    const long count = planes * out_plane;
+    int outside = 0;
+    for (long i = 0; i < count; i++) outside |= (uint32_t)argmax[i] >= (uint32_t)in_plane;
+    if (outside)
+        for (long i = 0; i < count; i++)
+            if (argmax[i] < 0 || argmax[i] >= in_plane)
+                return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
+                                "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
+                                in_plane);
     for (long p = 0; p < planes; p++)
         for (long i = 0; i < out_plane; i++)
             grad_in[p * in_plane + argmax[p * out_plane + i]] += grad_out[p * out_plane + i];

@@ -35,8 +35,9 @@ const casesForSize = (s) => [
 ];
 
 // Pooling windows (kernel, stride, padding, dilation, ceil_mode), run at output width s.
-// The SIMD kernels do four output columns at a time where the window row is inside the input
-// (src/kernels/f32-{max,avg}pool-wasmsimd.c) and the scalar cell elsewhere.
+// The SIMD kernels do four output columns at a time, masked at the input's edges, with scalar
+// cells only where a block would read outside the plane (src/kernels/f32-*pool*-wasmsimd.c);
+// tests/pool-kernels.test.mjs takes them through NaN, ±∞ and ±0.
 const POOL_WINDOWS = [
   { kernel_size: 2, options: { stride: 1 } },
   { kernel_size: 3, options: { stride: 1, padding: 1 } },

@@ -1,31 +1,94 @@
-/* f32-avgpool-wasmsimd.c — average pooling of one plane in SIMD128, four
-   output columns at a time where the window is inside the input width (there
-   the divisor depends on the row only); border columns use the scalar cell.
-   Sums in the scalar twin's order, so results are identical. */
+/* f32-avgpool-wasmsimd.c — average pooling of one plane in SIMD128: four output cells per
+   f32x4 (a block, see pool.h). Sums in the scalar twin's order (row-major, from +0), so
+   results are identical:
+     sum = ((0 + tap[0][0]) + tap[0][1]) + …,   out = sum / divisor.
+   Taps outside the input row add +0 instead, which changes nothing: a sum started at +0 is
+   never −0. Inside blocks share one divisor per output row; when it is a power of two
+   the kernel multiplies by its reciprocal, which is exact, so the same as dividing. */
 #include <wasm_simd128.h>
 #include "pool.h"
-#include "strided-load-wasmsimd.h"
+
+#define INLINE __attribute__((always_inline)) static inline
+
+/* The block's four sums over `rows` input rows, the first at row (its col0 column), the
+   next `width` floats further. */
+INLINE v128_t block_sum(const float *row, int rows, int col0, int width, int kernel_w, int stride,
+                        cnn_pool_block kind) {
+    v128_t vsum = wasm_f32x4_splat(0.0f);
+    for (int r = 0; r < rows; r++, row += width)
+        for (int kw = 0; kw < kernel_w; kw++) {
+            v128_t vtap = cnn_pool_taps_f32x4(row, kw, stride);
+            if (kind == CNN_POOL_BLOCK_MASKED) vtap = wasm_v128_and(vtap, cnn_pool_lanes_inside(col0 + kw, stride, width));
+            vsum = wasm_f32x4_add(vsum, vtap);
+        }
+    return vsum;
+}
+
+/* Divisors of the block's four windows, lane by lane. (Not a vector loaded from the four
+   cnn_avg_window results: Emscripten 3.1.6's LLVM moves such lane loads past the next
+   call, which reuses the result's stack slot.) */
+static v128_t block_divisors(const cnn_geometry *g, int oh, int ow) {
+    const cnn_avg_span rows = cnn_avg_pool_span(oh, g->stride_h, g->pad_top, g->kernel_h, g->in_height, g->pad_bottom);
+    float divisor[4];
+    for (int j = 0; j < 4; j++)
+        divisor[j] = cnn_avg_pool_divisor(
+            g, rows, cnn_avg_pool_span(ow + j, g->stride_w, g->pad_left, g->kernel_w, g->in_width, g->pad_right));
+    return wasm_f32x4_make(divisor[0], divisor[1], divisor[2], divisor[3]);
+}
+
+/* One output row whose windows cover input rows [first_row, first_row + rows): blocks
+   ow = 0, 4, …, the last one ending at the row's end (it overlaps the one before). rows,
+   kernel_w and stride (= stride_w) are arguments of always inlined functions, so that the
+   common windows get copies with them folded in (the taps of a row then share loads). */
+INLINE void output_row(float *out_row, const float *in, const cnn_geometry *g, const cnn_pool_blocks *blocks, int oh,
+                       int first_row, int rows, int kernel_w, int stride) {
+    const int out_width = g->out_width, width = g->in_width;
+    const float *window_rows = in + (long)first_row * width;
+    /* Inside blocks: the divisor of any inside window of the row. */
+    const float divisor = blocks->first <= blocks->last ? cnn_avg_pool_window(g, oh, blocks->first).divisor : 1.0f;
+    const int power_of_two = divisor >= 1.0f && ((int)divisor & ((int)divisor - 1)) == 0;
+    const v128_t vdivisor = wasm_f32x4_splat(divisor), vreciprocal = wasm_f32x4_splat(1.0f / divisor);
+    int ow = 0;
+    for (ow = (blocks->first + 3) & ~3; ow + 4 <= out_width && ow <= blocks->last; ow += 4) {
+        const int col0 = ow * stride - g->pad_left;
+        const v128_t vsum = block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE);
+        wasm_v128_store(out_row + ow, power_of_two ? wasm_f32x4_mul(vsum, vreciprocal) : wasm_f32x4_div(vsum, vdivisor));
+    }
+    const int inside_begin = (blocks->first + 3) & ~3, inside_end = ow > inside_begin ? ow : inside_begin;
+    for (ow = 0; ow < out_width; ow += 4) {
+        if (ow == inside_begin) ow = inside_end;
+        if (ow >= out_width) break;
+        const int block = ow + 4 > out_width && out_width >= 4 ? out_width - 4 : ow;
+        const int lanes = out_width - block < 4 ? out_width - block : 4;
+        const int col0 = (int)((long long)block * stride - g->pad_left); /* in range unless CELLS */
+        v128_t vout;
+        if (block >= blocks->first && block <= blocks->last)
+            vout = wasm_f32x4_div(block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE),
+                                  vdivisor);
+        else if (rows > 0 && cnn_pool_edge_block(g, blocks, block, first_row, first_row + rows - 1) == CNN_POOL_BLOCK_MASKED)
+            vout = wasm_f32x4_div(block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_MASKED),
+                                  block_divisors(g, oh, block));
+        else {
+            for (int j = 0; j < lanes; j++) out_row[block + j] = cnn_avg_pool_cell(in, g, oh, block + j);
+            continue;
+        }
+        if (lanes == 4) wasm_v128_store(out_row + block, vout);
+        else cnn_pool_store_lanes(out_row + block, vout, lanes);
+    }
+}
 
 void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g) {
-    int interior_begin, interior_end;
-    cnn_window_interior_cols(g, &interior_begin, &interior_end);
+    const int kernel_w = g->kernel_w, stride = g->stride_w;
+    const cnn_pool_blocks blocks = cnn_pool_blocks_of(g, kernel_w, stride, 1);
     for (int oh = 0; oh < g->out_height; oh++) {
-        float *out_row = out + oh * g->out_width;
-        int ow = 0;
-        for (; ow < interior_begin; ow++) out_row[ow] = cnn_avg_pool_cell(in, g, oh, ow);
-        if (ow + 4 <= interior_end) {
-            const cnn_avg_window window = cnn_avg_pool_window(g, oh, ow);
-            const v128_t vdivisor = wasm_f32x4_splat(window.divisor);
-            for (; ow + 4 <= interior_end; ow += 4) {
-                const int col0 = ow * g->stride_w - g->pad_left;
-                v128_t vsum = wasm_f32x4_splat(0.0f);
-                for (int h = window.row_begin; h < window.row_end; h++)
-                    for (int kw = 0; kw < g->kernel_w; kw++)
-                        vsum = wasm_f32x4_add(
-                            vsum, cnn_load_strided_f32x4(in + h * g->in_width + col0 + kw, g->stride_w));
-                wasm_v128_store(out_row + ow, wasm_f32x4_div(vsum, vdivisor));
-            }
-        }
-        for (; ow < g->out_width; ow++) out_row[ow] = cnn_avg_pool_cell(in, g, oh, ow);
+        const cnn_avg_window window = cnn_avg_pool_window(g, oh, 0);
+        const int rows = window.row_end - window.row_begin, first_row = window.row_begin;
+        float *out_row = out + (long)oh * g->out_width;
+        /* The usual square windows get their own copies. */
+        const int square = rows == kernel_w && g->kernel_h == kernel_w;
+        if (square && stride == 2 && kernel_w == 2) output_row(out_row, in, g, &blocks, oh, first_row, 2, 2, 2);
+        else if (square && stride == 2 && kernel_w == 3) output_row(out_row, in, g, &blocks, oh, first_row, 3, 3, 2);
+        else if (square && stride == 1 && kernel_w == 3) output_row(out_row, in, g, &blocks, oh, first_row, 3, 3, 1);
+        else output_row(out_row, in, g, &blocks, oh, first_row, rows, kernel_w, stride);
     }
 }

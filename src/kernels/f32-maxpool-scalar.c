@@ -1,5 +1,5 @@
-/* f32-maxpool-scalar.c — max pooling of one plane, the scalar twin (see max_pool2d.c). */
-#include <math.h>
+/* f32-maxpool-scalar.c — max pooling of one plane with the argmax, the scalar twin
+   (see max_pool2d.c): PyTorch's rule (cnn_max_pool_takes), the first tap always taken. */
 #include "pool.h"
 
 void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g,
@@ -15,7 +15,7 @@ void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_g
             if (w < 0 || w >= g->in_width) continue;
             const int32_t index = h * g->in_width + w;
             const float value = in[index];
-            if (best_index < 0 || value > best || isnan(value)) {
+            if (best_index < 0 || cnn_max_pool_takes(value, best)) {
                 best = value;
                 best_index = index;
             }

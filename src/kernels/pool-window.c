@@ -1,23 +1,29 @@
 /* pool-window.c — window arithmetic shared by the pooling kernels, backward and traces. */
 #include "pool.h"
 
-static int min_int(int a, int b) { return a < b ? a : b; }
-static int max_int(int a, int b) { return a > b ? a : b; }
-
-/* PyTorch's avg_pool2d: the window is clipped to the padded input first (that
-   size is the divisor with count_include_pad), then to the input. */
 cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_col) {
-    int row_begin = out_row * g->stride_h - g->pad_top;
-    int col_begin = out_col * g->stride_w - g->pad_left;
-    int row_end = min_int(row_begin + g->kernel_h, g->in_height + g->pad_bottom);
-    int col_end = min_int(col_begin + g->kernel_w, g->in_width + g->pad_right);
-    const int padded_size = (row_end - row_begin) * (col_end - col_begin);
-    cnn_avg_window w;
-    w.row_begin = max_int(row_begin, 0);
-    w.col_begin = max_int(col_begin, 0);
-    w.row_end = min_int(row_end, g->in_height);
-    w.col_end = min_int(col_end, g->in_width);
-    w.divisor = (float)(g->count_include_pad ? padded_size
-                                             : (w.row_end - w.row_begin) * (w.col_end - w.col_begin));
+    const cnn_avg_span rows =
+        cnn_avg_pool_span(out_row, g->stride_h, g->pad_top, g->kernel_h, g->in_height, g->pad_bottom);
+    const cnn_avg_span cols =
+        cnn_avg_pool_span(out_col, g->stride_w, g->pad_left, g->kernel_w, g->in_width, g->pad_right);
+    cnn_avg_window w = {rows.begin, rows.end, cols.begin, cols.end, cnn_avg_pool_divisor(g, rows, cols)};
     return w;
+}
+
+/* 0 ≤ row0 + kh·dilation_h < H, i.e. ceil(−row0 / dilation_h) ≤ kh ≤ floor((H − 1 − row0) / dilation_h),
+   within [0, KH) (64-bit: padding and dilation reach 2^31). */
+void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end) {
+    const long long dilation = g->dilation_h, last = (long long)g->in_height - 1 - row0; /* kh·dilation_h ≤ last */
+    long long first, stop;
+    if (dilation == 1) { /* most windows: no division, once per output row */
+        first = row0 >= 0 ? 0 : -(long long)row0;
+        stop = last < 0 ? 0 : last + 1;
+    } else {
+        first = row0 >= 0 ? 0 : (-(long long)row0 + dilation - 1) / dilation;
+        stop = last < 0 ? 0 : last / dilation + 1;
+    }
+    if (stop > g->kernel_h) stop = g->kernel_h;
+    if (first > stop) first = stop;
+    *begin = (int)first;
+    *end = (int)stop;
 }
