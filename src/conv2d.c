@@ -93,6 +93,10 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
         if ((status = cnn_conv2d_grad_input_as_forward(grad_in, grad_out, weight, &g))) return status;
         grad_in = NULL;
     }
+    if (grad_weight && cnn_winograd_applies(&g)) {
+        if ((status = cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g))) return status;
+        grad_weight = NULL;
+    }
     if (grad_weight && !is_pointwise(&v) && cnn_conv_implicit_applies(&g)) {
         if ((status = cnn_conv2d_implicit_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;

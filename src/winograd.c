@@ -14,7 +14,13 @@
      U[ξ] [OC, C]   transformed weights
      V[ξ] [C, T]    transformed input tiles, T = N · tiles_h · tiles_w
      M[ξ] = U[ξ] · V[ξ]   [OC, T], then Y = Aᵀ M A per tile, plus the bias.
-   Shapes: in [N, C, H, W], weight [OC, C, 3, 3], out [N, OC, OH, OW]; groups 1. */
+   Shapes: in [N, C, H, W], weight [OC, C, 3, 3], out [N, OC, OH, OW]; groups 1.
+
+   The weight gradient runs the same algorithm transposed. For L = Σ_t ⟨grad_out_t, Y_t⟩,
+     ∂L/∂g = Σ_t Gᵀ [ (A grad_out_t Aᵀ) ⊙ (Bᵀ d_t B) ] G
+   and, summed over tiles and images in the transformed domain, 16 GEMMs again:
+     Ĝ[ξ] [OC, T]    transformed grad_out tiles (zero past the bottom and right edges)
+     Mᵀ[ξ] = V[ξ] · Ĝ[ξ]ᵀ   [C, OC], then grad_weight[oc][c] += Gᵀ M G (4×4 → 3×3). */
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -45,28 +51,33 @@ static void transform_filter(float *u, long stride, const float *g) {
     }
 }
 
-cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
-                               const cnn_geometry *g) {
-    const int channels = g->in_channels, out_channels = g->out_channels;
-    const int tiles_h = (g->out_height + 1) / 2, tiles_w = (g->out_width + 1) / 2;
-    const long tiles = (long)g->batch * tiles_h * tiles_w;
-    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * channels);
-    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * channels * tiles);
-    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * out_channels * tiles);
-    const int padded_w = 2 * ((tiles_w + 3) / 4 * 4) + 4;
-    const long padded_plane = (2L * tiles_h + 2) * padded_w;
-    float *padded = cnn_alloc_floats("conv2d", padded_plane);
-    cnn_status status = u && v && m && padded ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (status) goto done;
+/* Tiles of a layer: T = batch · tiles_h · tiles_w, each covering 2×2 outputs. */
+typedef struct {
+    int tiles_h, tiles_w;
+    long count;
+} tiling;
 
-    /* U[ξ][oc][c] */
-    for (int oc = 0; oc < out_channels; oc++)
-        for (int c = 0; c < channels; c++)
-            transform_filter(u + (long)oc * channels + c, (long)out_channels * channels,
-                             weight + ((long)oc * channels + c) * 9);
-    /* V[ξ][c][t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into a
-       zero-padded buffer so that every tile (starting at 2·th − pad_top, 2·tw − pad_left
-       of the input) lies inside it, then transformed (kernels/winograd.h). */
+static tiling tiling_of(const cnn_geometry *g) {
+    tiling t = {(g->out_height + 1) / 2, (g->out_width + 1) / 2, 0};
+    t.count = (long)g->batch * t.tiles_h * t.tiles_w;
+    return t;
+}
+
+/* Floats between positions ξ of a transformed array of `floats` per position. The
+   transforms stream 16 positions at once; a whole number of 4 KiB pages apart (64·784
+   floats is 49 pages), they would fall into the same L1 sets and evict each other, so
+   each position is padded by 16 floats (measured: the grad_out transform 9× faster). */
+static long position_stride(long floats) { return floats + 16; }
+
+/* V[ξ][c][t] at v[ξ · v_stride + c · T + t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into a
+   zero-padded buffer so that every tile (starting at 2·th − pad_top, 2·tw − pad_left
+   of the input) lies inside it, then transformed (kernels/winograd.h). */
+static cnn_status transform_input(float *v, long v_stride, const float *in, const cnn_geometry *g, const tiling *t) {
+    const int channels = g->in_channels;
+    const int padded_w = 2 * ((t->tiles_w + 3) / 4 * 4) + 4;
+    const long padded_plane = (2L * t->tiles_h + 2) * padded_w;
+    float *padded = cnn_alloc_floats("conv2d", padded_plane);
+    if (!padded) return CNN_OUT_OF_MEMORY;
     for (int n = 0; n < g->batch; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = in + ((long)n * channels + c) * g->in_height * g->in_width;
@@ -74,26 +85,122 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
             for (int h = 0; h < g->in_height; h++)
                 memcpy(padded + (long)(h + g->pad_top) * padded_w + g->pad_left,
                        plane + (long)h * g->in_width, (size_t)g->in_width * sizeof(float));
-            CNN_WINOGRAD_INPUT(v + (long)c * tiles + (long)n * tiles_h * tiles_w, (long)channels * tiles,
-                               padded, padded_w, tiles_h, tiles_w);
+            CNN_WINOGRAD_INPUT(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride,
+                               padded, padded_w, t->tiles_h, t->tiles_w);
         }
+    free(padded);
+    return CNN_OK;
+}
+
+cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
+                               const cnn_geometry *g) {
+    const int channels = g->in_channels, out_channels = g->out_channels;
+    const tiling t = tiling_of(g);
+    const long u_stride = position_stride((long)out_channels * channels);
+    const long v_stride = position_stride(channels * t.count), m_stride = position_stride(out_channels * t.count);
+    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * u_stride);
+    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * v_stride);
+    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * m_stride);
+    cnn_status status = u && v && m ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) status = transform_input(v, v_stride, in, g, &t);
+    if (status) goto done;
+    /* U[ξ][oc][c] */
+    for (int oc = 0; oc < out_channels; oc++)
+        for (int c = 0; c < channels; c++)
+            transform_filter(u + (long)oc * channels + c, u_stride, weight + ((long)oc * channels + c) * 9);
     /* M[ξ] = U[ξ] · V[ξ] */
     for (int xi = 0; xi < POSITIONS && !status; xi++)
-        status = cnn_gemm("conv2d", m + (long)xi * out_channels * tiles, (int)tiles,
-                          u + (long)xi * out_channels * channels, channels, 1,
-                          v + (long)xi * channels * tiles, (int)tiles, 1, out_channels, (int)tiles,
-                          channels, 0);
+        status = cnn_gemm("conv2d", m + xi * m_stride, (int)t.count, u + xi * u_stride, channels, 1,
+                          v + xi * v_stride, (int)t.count, 1, out_channels, (int)t.count, channels, 0);
     if (status) goto done;
     /* Y = Aᵀ M A + bias per output plane, cropped at the right and bottom edges. */
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
             CNN_WINOGRAD_OUTPUT(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
-                                m + (long)oc * tiles + (long)n * tiles_h * tiles_w, (long)out_channels * tiles,
-                                tiles_h, tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
+                                m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, m_stride,
+                                t.tiles_h, t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
 done:
-    free(padded);
     free(u);
     free(v);
+    free(m);
+    return status;
+}
+
+/* Ĝ = A go Aᵀ for every 2×2 tile go of one grad_out plane [out_h, out_w] (0 past its
+   bottom and right edges), written at ĝ[ξ · stride + t], t = th · tiles_w + tw.
+   A = [[1, 0], [1, 1], [1, −1], [0, −1]]. */
+static void transform_grad_out(float *g_hat, long stride, const float *plane, int out_h, int out_w,
+                               int tiles_h, int tiles_w) {
+    for (int th = 0, t = 0; th < tiles_h; th++)
+        for (int tw = 0; tw < tiles_w; tw++, t++) {
+            float go[2][2], a_go[TILE_IN][2]; /* go, then A go */
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) {
+                    const int row = 2 * th + i, col = 2 * tw + j;
+                    go[i][j] = row < out_h && col < out_w ? plane[(long)row * out_w + col] : 0.0f;
+                }
+            for (int j = 0; j < 2; j++) {
+                a_go[0][j] = go[0][j];
+                a_go[1][j] = go[0][j] + go[1][j];
+                a_go[2][j] = go[0][j] - go[1][j];
+                a_go[3][j] = -go[1][j];
+            }
+            for (int i = 0; i < TILE_IN; i++) { /* (A go) Aᵀ */
+                float *row = g_hat + (long)i * TILE_IN * stride + t;
+                row[0] = a_go[i][0];
+                row[stride] = a_go[i][0] + a_go[i][1];
+                row[2 * stride] = a_go[i][0] - a_go[i][1];
+                row[3 * stride] = -a_go[i][1];
+            }
+        }
+}
+
+/* grad_weight (3×3) += Gᵀ M G for M[ξ] = m[ξ · stride]. */
+static void accumulate_filter_grad(float *grad_weight, const float *m, long stride) {
+    float mg[TILE_IN][3]; /* M G */
+    for (int i = 0; i < TILE_IN; i++) {
+        const float *row = m + (long)i * TILE_IN * stride;
+        mg[i][0] = row[0] + 0.5f * (row[stride] + row[2 * stride]);
+        mg[i][1] = 0.5f * (row[stride] - row[2 * stride]);
+        mg[i][2] = 0.5f * (row[stride] + row[2 * stride]) + row[3 * stride];
+    }
+    for (int j = 0; j < 3; j++) { /* Gᵀ (M G) */
+        grad_weight[j] += mg[0][j] + 0.5f * (mg[1][j] + mg[2][j]);
+        grad_weight[3 + j] += 0.5f * (mg[1][j] - mg[2][j]);
+        grad_weight[6 + j] += 0.5f * (mg[1][j] + mg[2][j]) + mg[3][j];
+    }
+}
+
+cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                           const cnn_geometry *g) {
+    const int channels = g->in_channels, out_channels = g->out_channels;
+    const tiling t = tiling_of(g);
+    const long tiles_per_image = (long)t.tiles_h * t.tiles_w;
+    const long v_stride = position_stride(channels * t.count), g_hat_stride = position_stride(out_channels * t.count);
+    const long m_stride = position_stride((long)channels * out_channels);
+    float *v = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * v_stride);
+    float *g_hat = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * g_hat_stride);
+    float *m = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * m_stride);
+    cnn_status status = v && g_hat && m ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) status = transform_input(v, v_stride, in, g, &t);
+    if (status) goto done;
+    /* Ĝ[ξ][oc][t], t as in V */
+    for (int n = 0; n < g->batch; n++)
+        for (int oc = 0; oc < out_channels; oc++)
+            transform_grad_out(g_hat + (long)oc * t.count + n * tiles_per_image, g_hat_stride,
+                               grad_out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
+                               g->out_height, g->out_width, t.tiles_h, t.tiles_w);
+    /* Mᵀ[ξ] [C, OC] = V[ξ] [C, T] · Ĝ[ξ]ᵀ [T, OC] */
+    for (int xi = 0; xi < POSITIONS && !status; xi++)
+        status = cnn_gemm("conv2d backward", m + xi * m_stride, out_channels, v + xi * v_stride, (int)t.count, 1,
+                          g_hat + xi * g_hat_stride, 1, (int)t.count, channels, out_channels, (int)t.count, 0);
+    if (status) goto done;
+    for (int oc = 0; oc < out_channels; oc++)
+        for (int c = 0; c < channels; c++)
+            accumulate_filter_grad(grad_weight + ((long)oc * channels + c) * 9, m + (long)c * out_channels + oc, m_stride);
+done:
+    free(v);
+    free(g_hat);
     free(m);
     return status;
 }
