@@ -33,7 +33,8 @@ static long long round_up(long long value, long long multiple) { return (value +
 /* The padded image of g's input; 0 when it would not fit an int32 index. */
 static int padded_layout_of(const cnn_geometry *g, padded_layout *L) {
     const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
-    const long long row_len = round_up(g->out_width, CNN_GEMM_NR) + (long long)(g->kernel_w - 1) * g->dilation_w / g->stride_w;
+    const long long reach = (long long)(g->kernel_w - 1) * g->dilation_w / g->stride_w;
+    const long long row_len = round_up(g->out_width, CNN_GEMM_NR) + reach;
     if (rows * row_len * g->stride_w * g->in_channels > CNN_MAX_ELEMENTS) return 0;
     L->channels = g->in_channels, L->phases = g->stride_w, L->rows = (int)rows, L->row_len = (int)row_len;
     L->plane = (long)(rows * row_len);
@@ -49,7 +50,8 @@ int cnn_conv_implicit_applies(const cnn_geometry *g) {
    whole rows; otherwise column u = w + pad_left goes to phase u mod s, index ⌊u / s⌋,
    both stepped along the row. */
 static void pad_image(float *padded, const float *in, const cnn_geometry *g, const padded_layout *L) {
-    const int s = L->phases, width = g->in_width < L->row_len * s - g->pad_left ? g->in_width : L->row_len * s - g->pad_left;
+    const int s = L->phases, columns = L->row_len * s - g->pad_left; /* inside the padded row */
+    const int width = g->in_width < columns ? g->in_width : columns;
     for (int c = 0; c < L->channels; c++)
         for (int h = 0; h < g->in_height; h++) {
             const float *src = in + ((long)c * g->in_height + h) * g->in_width;
@@ -71,7 +73,8 @@ static void fill_tap_offsets(int32_t *tap_offset, const cnn_geometry *g, const p
         for (int kh = 0; kh < g->kernel_h; kh++)
             for (int kw = 0; kw < g->kernel_w; kw++, p++) {
                 const int column = kw * g->dilation_w;
-                tap_offset[p] = (int32_t)(((long)c * s + column % s) * L->plane + (long)kh * g->dilation_h * L->row_len + column / s);
+                tap_offset[p] = (int32_t)(((long)c * s + column % s) * L->plane +
+                                          (long)kh * g->dilation_h * L->row_len + column / s);
             }
 }
 
@@ -83,46 +86,52 @@ static void pack_weight(float *a_packed, const float *weight, int out_channels, 
                 *a_packed++ = r + i < out_channels ? weight[(long)(r + i) * taps + p] : 0.0f;
 }
 
+/* One group of one image: out_g [group_out, OH, OW] (+)= its output, tile by tile, each
+   8-column tile's B rows read by every MR-channel panel of a_packed while they are in L1. */
+static void convolve_group(float *out_g, const float *image, const float *a_packed, const float *init,
+                           const int32_t *tap_offset, int taps, int group_out, const cnn_geometry *g,
+                           const padded_layout *L, int accumulate) {
+    const long out_plane = (long)g->out_height * g->out_width;
+    for (int oh = 0; oh < g->out_height; oh++)
+        for (int ow = 0; ow < g->out_width; ow += CNN_GEMM_NR) {
+            const float *b = image + (long)oh * g->stride_h * L->row_len + ow;
+            const int n = g->out_width - ow < CNN_GEMM_NR ? g->out_width - ow : CNN_GEMM_NR;
+            for (int oc = 0; oc < group_out; oc += CNN_GEMM_MR)
+                CNN_IGEMM_MICROKERNEL(taps, a_packed + (long)oc * taps, b, tap_offset, init + oc,
+                                      out_g + oc * out_plane + (long)oh * g->out_width + ow, (int)out_plane,
+                                      group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR, n, accumulate);
+        }
+}
+
 cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias,
                                const cnn_geometry *g, int accumulate) {
     padded_layout L;
     if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const int taps = channels * g->kernel_h * g->kernel_w;
-    const long group_panels = round_up(group_out, CNN_GEMM_MR) * taps;
-    const long out_plane = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
-    float *padded = cnn_alloc_floats("conv2d", (long long)L.channels * L.phases * L.plane);
+    const long group_panels = round_up(group_out, CNN_GEMM_MR) * taps, group_init = round_up(group_out, CNN_GEMM_MR);
+    const long out_plane = (long)g->out_height * g->out_width, out_image = g->out_channels * out_plane;
+    const long in_image = (long)g->in_channels * g->in_height * g->in_width, padded_size = L.channels * L.phases * L.plane;
+    float *padded = cnn_alloc_floats("conv2d", padded_size);
     float *a_packed = cnn_alloc_floats("conv2d", (long long)g->groups * group_panels);
-    /* each group's bias, padded to whole MR panels; zeros when accumulating */
-    const long group_init = round_up(group_out, CNN_GEMM_MR);
-    float *init = cnn_alloc_floats("conv2d", g->groups * group_init);
+    float *init = cnn_alloc_floats("conv2d", g->groups * group_init); /* bias per MR panel; 0 to accumulate */
     int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", taps);
     cnn_status status = padded && a_packed && init && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
     if (!status) {
-        for (long i = 0; i < (long)L.channels * L.phases * L.plane; i++) padded[i] = 0.0f;
-        for (int group = 0; group < g->groups; group++)
+        for (long i = 0; i < padded_size; i++) padded[i] = 0.0f;
+        for (int group = 0; group < g->groups; group++) {
             for (int oc = 0; oc < group_init; oc++)
                 init[group * group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
-        for (int group = 0; group < g->groups; group++)
             pack_weight(a_packed + group * group_panels, weight + (long)group * group_out * taps, group_out, taps);
+        }
         fill_tap_offsets(tap_offset, g, &L, channels);
     }
     for (int n = 0; n < g->batch && !status; n++) {
-        float *out_n = out + (long)n * g->out_channels * out_plane;
         pad_image(padded, in + n * in_image, g, &L);
-        for (int group = 0; group < g->groups; group++) {
-            const float *image = padded + (long)group * channels * L.phases * L.plane;
-            for (int oh = 0; oh < g->out_height; oh++)
-                for (int ow = 0; ow < g->out_width; ow += CNN_GEMM_NR) {
-                    const float *b = image + (long)oh * g->stride_h * L.row_len + ow;
-                    const int n_valid = g->out_width - ow < CNN_GEMM_NR ? g->out_width - ow : CNN_GEMM_NR;
-                    for (int oc = 0; oc < group_out; oc += CNN_GEMM_MR)
-                        CNN_IGEMM_MICROKERNEL(taps, a_packed + group * group_panels + (long)oc * taps, b, tap_offset,
-                                              init + group * group_init + oc, out_n + (group * group_out + oc) * out_plane + (long)oh * g->out_width + ow,
-                                              (int)out_plane, group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR,
-                                              n_valid, accumulate);
-                }
-        }
+        for (int group = 0; group < g->groups; group++)
+            convolve_group(out + n * out_image + group * group_out * out_plane,
+                           padded + (long)group * channels * L.phases * L.plane, a_packed + group * group_panels,
+                           init + group * group_init, tap_offset, taps, group_out, g, &L, accumulate);
     }
     free(padded), free(a_packed), free(init), free(tap_offset);
     return status;
@@ -143,17 +152,18 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const int taps = channels * g->kernel_h * g->kernel_w, ldc = (int)round_up(group_out, CNN_GEMM_NR);
     const long pixels = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
-    const long transposed_size = (long)g->groups * round_up(taps, CNN_GEMM_MR) * ldc;
-    float *padded = cnn_alloc_floats("conv2d backward", (long long)L.channels * L.phases * L.plane);
+    const long group_rows = round_up(taps, CNN_GEMM_MR), transposed_size = g->groups * group_rows * ldc;
+    const long padded_size = L.channels * L.phases * L.plane;
+    float *padded = cnn_alloc_floats("conv2d backward", padded_size);
     float *b_packed = cnn_alloc_floats("conv2d backward", (long long)ldc * pixels);
     float *transposed = cnn_alloc_floats("conv2d backward", transposed_size); /* grad_weightᵀ [taps, ldc] per group */
-    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", round_up(taps, CNN_GEMM_MR));
+    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", group_rows);
     cnn_status status = padded && b_packed && transposed && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
     if (!status) {
-        for (long i = 0; i < (long)L.channels * L.phases * L.plane; i++) padded[i] = 0.0f;
+        for (long i = 0; i < padded_size; i++) padded[i] = 0.0f;
         for (long i = 0; i < transposed_size; i++) transposed[i] = 0.0f;
         fill_tap_offsets(tap_offset, g, &L, channels);
-        for (int p = taps; p < round_up(taps, CNN_GEMM_MR); p++) tap_offset[p] = tap_offset[0];
+        for (int p = taps; p < group_rows; p++) tap_offset[p] = tap_offset[0];
     }
     /* The step between output rows' windows; it stays within the image unless there is one row. */
     const int row_step = g->out_height > 1 ? g->stride_h * L.row_len : 0;
@@ -161,8 +171,9 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
         pad_image(padded, in + n * in_image, g, &L);
         for (int group = 0; group < g->groups; group++) {
             const float *image = padded + (long)group * channels * L.phases * L.plane;
-            pack_grad_out(b_packed, grad_out + ((long)n * g->out_channels + (long)group * group_out) * pixels, group_out, pixels);
-            float *transposed_g = transposed + (long)group * round_up(taps, CNN_GEMM_MR) * ldc;
+            const float *grad_out_g = grad_out + ((long)n * g->out_channels + (long)group * group_out) * pixels;
+            float *transposed_g = transposed + group * group_rows * ldc;
+            pack_grad_out(b_packed, grad_out_g, group_out, pixels);
             for (int p = 0; p < taps; p += CNN_GEMM_MR)
                 for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
                     CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, row_step,
@@ -173,8 +184,7 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
     for (int group = 0; !status && group < g->groups; group++)
         for (int oc = 0; oc < group_out; oc++)
             for (int p = 0; p < taps; p++)
-                grad_weight[((long)group * group_out + oc) * taps + p] +=
-                    transposed[((long)group * round_up(taps, CNN_GEMM_MR) + p) * ldc + oc];
+                grad_weight[((long)group * group_out + oc) * taps + p] += transposed[(group * group_rows + p) * ldc + oc];
     free(padded), free(b_packed), free(transposed), free(tap_offset);
     return status;
 }
