@@ -119,6 +119,11 @@ static void conv2d_cases(void) {
     set_pads(&g, 0, 1, 2, 0);
     check_case("conv2d 16 → 6 channels groups 2, kernel 3×2 (grad_in as a grouped forward pass)", g, 0, 1);
 
+    g = window(2, 6, 7, 13, 4, 3, 3); /* each group's channels at their own offset in the phase-split image */
+    g.groups = 2, g.stride_h = 2, g.stride_w = 3;
+    set_pads(&g, 1, 2, 0, 1);
+    check_case("conv2d groups 2, stride (2,3), pads (1,2,0,1) (implicit GEMM, three column phases)", g, 0, 1);
+
     g = window(2, 8, 5, 7, 9, 3, 3);
     set_pads(&g, 1, 0, 2, 1);
     check_case("conv2d 8 → 9 channels 3×3 stride 1 (Winograd), odd output 6×6 cropped tiles", g, 0, 1);
