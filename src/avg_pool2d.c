@@ -12,6 +12,14 @@
 #include "internal.h"
 #include "kernels/pool.h"
 
+/* Windows that tile the input: kernel = stride, no padding, none past the input's edge.
+   Each cell then belongs to one window whose divisor is KH·KW, padding counted or not. */
+static int windows_tile(const cnn_geometry *g) {
+    return g->kernel_h == g->stride_h && g->kernel_w == g->stride_w && !g->pad_top && !g->pad_left &&
+           !g->pad_bottom && !g->pad_right && (long long)g->out_height * g->kernel_h <= g->in_height &&
+           (long long)g->out_width * g->kernel_w <= g->in_width;
+}
+
 cnn_status cnn_avg_pool2d_forward(float *out, const float *in, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_avg_pool2d_geometry(&g);
@@ -33,6 +41,16 @@ cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out,
     for (long p = 0; p < planes; p++) {
         float *plane = grad_in + p * in_plane;
         const float *grad_plane = grad_out + p * out_plane;
+        if (windows_tile(&g)) {
+            const float divisor = (float)((long long)g.kernel_h * g.kernel_w);
+            for (int h = 0; h < g.out_height * g.kernel_h; h++) {
+                float *row = plane + (long)h * g.in_width;
+                const float *grad_row = grad_plane + (long)(h / g.kernel_h) * g.out_width;
+                for (int ow = 0; ow < g.out_width; ow++)
+                    for (int kw = 0; kw < g.kernel_w; kw++) row[ow * g.kernel_w + kw] += grad_row[ow] / divisor;
+            }
+            continue;
+        }
         for (int oh = 0; oh < g.out_height; oh++) {
             const cnn_avg_span rows = cnn_avg_pool_span(oh, g.stride_h, g.pad_top, g.kernel_h, g.in_height, g.pad_bottom);
             for (int ow = 0; ow < g.out_width; ow++) {

@@ -73,6 +73,10 @@ static void avg_pool_cases(void) {
     g = pool(1, 1, 6, 6, 4, 4, 3, 3, 2, 2);
     g.ceil_mode = 1;
     check_pool("avg_pool2d ceil_mode window past the padding, count_include_pad on", g, 0);
+    /* windows that tile the input (kernel = stride, no padding); row 4 and columns 9
+       and 10 belong to no window */
+    check_pool("avg_pool2d 2×3 stride (2,3), windows tiling a 5×11 input but its edges",
+               pool(2, 2, 5, 11, 2, 3, 2, 3, 0, 0), 0);
 }
 
 typedef struct {
