@@ -13,6 +13,10 @@
      out[oc][oh][ow0 + j] = bias[oc] + Σ_p weight[oc][p] · B[p][j]         (kernels/gemm.h, igemm)
    row_len holds whole 8-column tiles: the last tile of a row reads past OW, and
    the microkernel stores only the valid columns.
+   When rows of OW columns would waste more of those 8-column tiles than the channels
+   waste of 8-channel panels (the MNIST layers: OW 14 or 28), pixel tiles take over:
+   MR consecutive output pixels, wherever their rows break, by NR output channels, each
+   pixel's window read at its own base, the weights packed as the B panel (kernels/gemm.h).
 
    Backward (grad_in is a forward pass too: conv2d_grad_input.c):
      grad_weight[oc][p] += Σ_{oh, ow} grad_out[oc][oh][ow] · image[tap_offset[p] + oh·sh·row_len + ow]
@@ -78,6 +82,15 @@ static void fill_tap_offsets(int32_t *tap_offset, const cnn_geometry *g, const p
             }
 }
 
+/* b_packed: rows [channels, count] as panels of NR channels by column (0 past channels):
+   the weights [OC/G, taps] for pixel tiles, grad_out [OC/G, pixels] for the weight gradient. */
+static void pack_panels(float *b_packed, const float *rows, int channels, long count) {
+    for (int r = 0; r < channels; r += CNN_GEMM_NR)
+        for (long p = 0; p < count; p++)
+            for (int j = 0; j < CNN_GEMM_NR; j++)
+                *b_packed++ = r + j < channels ? rows[(long)(r + j) * count + p] : 0.0f;
+}
+
 /* a_packed: for each group, panels of MR output channels by taps (see kernels/gemm.h). */
 static void pack_weight(float *a_packed, const float *weight, int out_channels, int taps) {
     for (int r = 0; r < out_channels; r += CNN_GEMM_MR)
@@ -103,18 +116,51 @@ static void convolve_group(float *out_g, const float *image, const float *a_pack
         }
 }
 
+/* Pixel tiles when they compute fewer products than row tiles (padding both to whole tiles). */
+static int pixel_tiles_pay(const cnn_geometry *g, int group_out) {
+    const long long row_tiles = (long long)g->out_height * round_up(g->out_width, CNN_GEMM_NR) * round_up(group_out, CNN_GEMM_MR);
+    const long long pixel_tiles = round_up((long long)g->out_height * g->out_width, CNN_GEMM_MR) *
+                                  round_up(group_out, CNN_GEMM_NR);
+    return pixel_tiles < row_tiles;
+}
+
+/* The same as convolve_group, by pixel tiles: b_packed holds the group's weights as NR-channel
+   panels, init its bias padded to whole panels. */
+static void convolve_group_by_pixels(float *out_g, const float *image, const float *b_packed, const float *init,
+                                     const int32_t *tap_offset, int taps, int group_out, const cnn_geometry *g,
+                                     const padded_layout *L, int accumulate) {
+    const long out_plane = (long)g->out_height * g->out_width;
+    for (long first = 0; first < out_plane; first += CNN_GEMM_MR) {
+        const int m = out_plane - first < CNN_GEMM_MR ? (int)(out_plane - first) : CNN_GEMM_MR;
+        const float *pixels[CNN_GEMM_MR];
+        for (int i = 0; i < CNN_GEMM_MR; i++) { /* past the plane's end: the last pixel again */
+            const long pixel = first + (i < m ? i : m - 1);
+            const int oh = (int)(pixel / g->out_width), ow = (int)(pixel % g->out_width);
+            pixels[i] = image + (long)oh * g->stride_h * L->row_len + ow;
+        }
+        for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
+            CNN_IGEMM_PIXELS_MICROKERNEL(taps, pixels, tap_offset, b_packed + (long)oc * taps, init + oc,
+                                         out_g + oc * out_plane + first, out_plane, m,
+                                         group_out - oc < CNN_GEMM_NR ? group_out - oc : CNN_GEMM_NR, accumulate);
+    }
+}
+
 cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias,
                                const cnn_geometry *g, int accumulate) {
     padded_layout L;
     if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const int taps = channels * g->kernel_h * g->kernel_w;
-    const long group_panels = round_up(group_out, CNN_GEMM_MR) * taps, group_init = round_up(group_out, CNN_GEMM_MR);
+    const int by_pixels = pixel_tiles_pay(g, group_out);
+    /* per group: the weights as MR-channel panels (row tiles: A) or NR-channel ones (pixel tiles: B),
+       and the bias padded to whole NR panels, 0 to accumulate */
+    const long group_panels = round_up(group_out, by_pixels ? CNN_GEMM_NR : CNN_GEMM_MR) * taps;
+    const long group_init = round_up(group_out, CNN_GEMM_NR);
     const long out_plane = (long)g->out_height * g->out_width, out_image = g->out_channels * out_plane;
     const long in_image = (long)g->in_channels * g->in_height * g->in_width, padded_size = L.channels * L.phases * L.plane;
     float *padded = cnn_alloc_floats("conv2d", padded_size);
     float *a_packed = cnn_alloc_floats("conv2d", (long long)g->groups * group_panels);
-    float *init = cnn_alloc_floats("conv2d", g->groups * group_init); /* bias per MR panel; 0 to accumulate */
+    float *init = cnn_alloc_floats("conv2d", g->groups * group_init);
     int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", taps);
     cnn_status status = padded && a_packed && init && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
     if (!status) {
@@ -122,28 +168,29 @@ cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight,
         for (int group = 0; group < g->groups; group++) {
             for (int oc = 0; oc < group_init; oc++)
                 init[group * group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
-            pack_weight(a_packed + group * group_panels, weight + (long)group * group_out * taps, group_out, taps);
+            const float *weight_g = weight + (long)group * group_out * taps;
+            if (by_pixels) pack_panels(a_packed + group * group_panels, weight_g, group_out, taps);
+            else pack_weight(a_packed + group * group_panels, weight_g, group_out, taps);
         }
         fill_tap_offsets(tap_offset, g, &L, channels);
     }
     for (int n = 0; n < g->batch && !status; n++) {
         pad_image(padded, in + n * in_image, g, &L);
-        for (int group = 0; group < g->groups; group++)
-            convolve_group(out + n * out_image + group * group_out * out_plane,
-                           padded + (long)group * channels * L.phases * L.plane, a_packed + group * group_panels,
-                           init + group * group_init, tap_offset, taps, group_out, g, &L, accumulate);
+        for (int group = 0; group < g->groups; group++) {
+            float *out_g = out + n * out_image + group * group_out * out_plane;
+            const float *image = padded + (long)group * channels * L.phases * L.plane;
+            if (by_pixels)
+                convolve_group_by_pixels(out_g, image, a_packed + group * group_panels, init + group * group_init,
+                                         tap_offset, taps, group_out, g, &L, accumulate);
+            else
+                convolve_group(out_g, image, a_packed + group * group_panels, init + group * group_init, tap_offset,
+                               taps, group_out, g, &L, accumulate);
+        }
     }
     free(padded), free(a_packed), free(init), free(tap_offset);
     return status;
 }
 
-/* b_packed: grad_out [group_out, pixels] as panels of NR channels by pixel (0 past group_out). */
-static void pack_grad_out(float *b_packed, const float *grad_out, int group_out, long pixels) {
-    for (int r = 0; r < group_out; r += CNN_GEMM_NR)
-        for (long p = 0; p < pixels; p++)
-            for (int j = 0; j < CNN_GEMM_NR; j++)
-                *b_packed++ = r + j < group_out ? grad_out[(long)(r + j) * pixels + p] : 0.0f;
-}
 
 cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, const float *in,
                                            const cnn_geometry *g) {
@@ -173,7 +220,7 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
             const float *image = padded + (long)group * channels * L.phases * L.plane;
             const float *grad_out_g = grad_out + ((long)n * g->out_channels + (long)group * group_out) * pixels;
             float *transposed_g = transposed + group * group_rows * ldc;
-            pack_grad_out(b_packed, grad_out_g, group_out, pixels);
+            pack_panels(b_packed, grad_out_g, group_out, pixels);
             for (int p = 0; p < taps; p += CNN_GEMM_MR)
                 for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
                     CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, row_step,
