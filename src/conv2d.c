@@ -6,7 +6,8 @@
      col      = im2col(in[n, g])                      [C/G·KH·KW, OH·OW]
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
    Faster routes take over where they apply: direct kernels for depthwise (groups =
-   C = OC), forward and backward (depthwise_conv2d.c); Winograd F(2×2, 3×3) for 3×3 stride-1 layers with enough channels; an
+   C = OC), forward and backward (depthwise_conv2d.c); Winograd F(2×2, 3×3) for 3×3 stride-1
+   layers with enough channels (winograd.c), F(2, 5) along rows for 5-wide ones (winograd_rows.c); an
    implicit GEMM that reads the padded image in place of col (conv_implicit.c), also
    for grad_weight, and grad_in as a forward convolution (conv2d_grad_input.c).
    Backward (accumulating):
@@ -55,6 +56,7 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
     if (g.groups == g.in_channels && g.out_channels == g.in_channels)
         return cnn_depthwise_conv2d_forward(out, in, weight, bias, &g);
     if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
+    if (cnn_winograd_rows_applies(&g)) return cnn_conv2d_winograd_rows(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     if (implicit_forward_pays(&g, &v)) return cnn_conv2d_implicit(out, in, weight, bias, &g, 0);
     const int group_out = g.out_channels / g.groups;

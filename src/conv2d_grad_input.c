@@ -5,7 +5,8 @@
      grad_in = conv2d(grad_out, W', padding dh·(KH − 1) − pad_top, …, same dilation and groups)
      W'[group·C/G + c][oc][kh'][kw'] = W[group·OC/G + oc][c][KH − 1 − kh'][KW − 1 − kw']
    whose padding must not be negative (pad ≤ dilation·(kernel − 1)). That forward runs as
-   Winograd when 3×3, else as the implicit GEMM (conv_implicit.c), and is added to grad_in. */
+   Winograd when 3×3 (winograd.c) or 5 wide (winograd_rows.c), else as the implicit GEMM
+   (conv_implicit.c), and is added to grad_in. */
 #include <stdlib.h>
 #include "internal.h"
 
@@ -31,17 +32,20 @@ enum { GRAD_INPUT_MIN_CHANNELS = 8 };
 int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g) {
     cnn_geometry t;
     if (!grad_input_geometry(g, &t)) return 0;
-    return cnn_winograd_applies(&t) || (t.out_channels / t.groups >= GRAD_INPUT_MIN_CHANNELS &&
+    return cnn_winograd_applies(&t) || cnn_winograd_rows_applies(&t) || (t.out_channels / t.groups >= GRAD_INPUT_MIN_CHANNELS &&
                                         g->kernel_h * g->kernel_w > 1 && cnn_conv_implicit_applies(&t));
 }
 
-/* grad_in += the Winograd forward of grad_out with W', through a scratch output. */
+typedef cnn_status (*forward_pass)(float *out, const float *in, const float *weight, const float *bias,
+                                   const cnn_geometry *g);
+
+/* grad_in += a Winograd forward of grad_out with W', through a scratch output. */
 static cnn_status grad_input_winograd(float *grad_in, const float *grad_out, const float *flipped,
-                                      const cnn_geometry *t) {
+                                      const cnn_geometry *t, forward_pass winograd) {
     const long count = (long)t->batch * t->out_channels * t->out_height * t->out_width;
     float *result = cnn_alloc_floats("conv2d backward", count);
     if (!result) return CNN_OUT_OF_MEMORY;
-    const cnn_status status = cnn_conv2d_winograd(result, grad_out, flipped, NULL, t);
+    const cnn_status status = winograd(result, grad_out, flipped, NULL, t);
     for (long i = 0; !status && i < count; i++) grad_in[i] += result[i];
     free(result);
     return status;
@@ -62,8 +66,11 @@ cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_ou
                 for (int k = 0; k < window; k++)
                     flipped[(((long)group * channels + c) * group_out + oc) * window + k] =
                         weight[(((long)group * group_out + oc) * channels + c) * window + window - 1 - k];
-    const cnn_status status = cnn_winograd_applies(&t) ? grad_input_winograd(grad_in, grad_out, flipped, &t)
-                                                       : cnn_conv2d_implicit(grad_in, grad_out, flipped, NULL, &t, 1);
+    cnn_status status;
+    if (cnn_winograd_applies(&t)) status = grad_input_winograd(grad_in, grad_out, flipped, &t, cnn_conv2d_winograd);
+    else if (cnn_winograd_rows_applies(&t))
+        status = grad_input_winograd(grad_in, grad_out, flipped, &t, cnn_conv2d_winograd_rows);
+    else status = cnn_conv2d_implicit(grad_in, grad_out, flipped, NULL, &t, 1);
     free(flipped);
     return status;
 }

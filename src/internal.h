@@ -29,6 +29,13 @@ cnn_status cnn_check_elements(const char *op, const char *name, long long a, lon
 cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
                     int b_row, int b_col, int m, int n, int k, int accumulate);
 
+/* Floats between the positions ξ of a Winograd-transformed array of `floats` per position.
+   The transforms stream every position at once; a whole number of 4 KiB pages apart
+   they would fall into the same L1 sets and evict each other, so each position is padded
+   by 16 floats (measured: F(2×2, 3×3)'s grad_out transform 9× faster). The padding also
+   lets an 8-column GEMM tile read up to 15 floats past a position's end. */
+static inline long cnn_position_stride(long floats) { return floats + 16; }
+
 /* The window arithmetic of one convolution seen from its large image side:
    the image [channels, image_h, image_w] is read (im2col) or written (col2im)
    through windows of kernel_h × kernel_w taps, giving a column matrix
@@ -59,6 +66,13 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
 /* grad_weight += the weight gradient of such a layer, by the same algorithm transposed. */
 cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, const float *in,
                                            const cnn_geometry *g);
+
+/* Stride-1 convolution with 5-wide kernels by Winograd F(2, 5) along rows (winograd_rows.c),
+   used when cnn_winograd_rows_applies(): groups 1, undilated, enough input channels · kernel
+   rows and output channels for its 6 GEMMs. */
+int cnn_winograd_rows_applies(const cnn_geometry *g);
+cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
+                                    const cnn_geometry *g);
 
 /* Convolution as an implicit GEMM over a padded copy of each image (conv_implicit.c):
    forward (accumulate = 0: out = conv + bias; 1: out += conv, bias ignored) and

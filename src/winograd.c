@@ -63,12 +63,6 @@ static tiling tiling_of(const cnn_geometry *g) {
     return t;
 }
 
-/* Floats between positions ξ of a transformed array of `floats` per position. The
-   transforms stream 16 positions at once; a whole number of 4 KiB pages apart (64·784
-   floats is 49 pages), they would fall into the same L1 sets and evict each other, so
-   each position is padded by 16 floats (measured: the grad_out transform 9× faster). */
-static long position_stride(long floats) { return floats + 16; }
-
 /* V[ξ][c][t] at v[ξ · v_stride + c · T + t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into a
    zero-padded buffer so that every tile (starting at 2·th − pad_top, 2·tw − pad_left
    of the input) lies inside it, then transformed (kernels/winograd.h). */
@@ -96,8 +90,8 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
                                const cnn_geometry *g) {
     const int channels = g->in_channels, out_channels = g->out_channels;
     const tiling t = tiling_of(g);
-    const long u_stride = position_stride((long)out_channels * channels);
-    const long v_stride = position_stride(channels * t.count), m_stride = position_stride(out_channels * t.count);
+    const long u_stride = cnn_position_stride((long)out_channels * channels);
+    const long v_stride = cnn_position_stride(channels * t.count), m_stride = cnn_position_stride(out_channels * t.count);
     float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * u_stride);
     float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * v_stride);
     float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * m_stride);
@@ -176,8 +170,8 @@ cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad
     const int channels = g->in_channels, out_channels = g->out_channels;
     const tiling t = tiling_of(g);
     const long tiles_per_image = (long)t.tiles_h * t.tiles_w;
-    const long v_stride = position_stride(channels * t.count), g_hat_stride = position_stride(out_channels * t.count);
-    const long m_stride = position_stride((long)channels * out_channels);
+    const long v_stride = cnn_position_stride(channels * t.count), g_hat_stride = cnn_position_stride(out_channels * t.count);
+    const long m_stride = cnn_position_stride((long)channels * out_channels);
     float *v = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * v_stride);
     float *g_hat = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * g_hat_stride);
     float *m = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * m_stride);

@@ -200,6 +200,30 @@ def depthwise_conv2d_cases(cases, store):
                options=options, note="depthwise")
 
 
+def winograd_rows_cases(cases, store):
+    # 5-wide stride-1 kernels with ≥ 12 tap rows (C·KH) and ≥ 2 output channels take Winograd
+    # F(2, 5) along rows (src/winograd_rows.c), grad_input too when OC·KH ≥ 12 and C ≥ 2.
+    # Output widths: < 8 (scalar tiles), even with a group of four tiles overlapping, odd.
+    # (input N,C,H,W, out_channels, kernel, bias, options)
+    specs = [
+        ([2, 8, 14, 14], 16, 5, True, {"padding": 2}),                                # the MNIST conv2
+        ([1, 4, 9, 11], 6, [3, 5], True, {"padding": [1, 2]}),                        # 11 wide: an odd tile
+        ([1, 3, 7, 12], 2, 5, False, {"padding": [2, 0]}),                            # 8 wide, 2 out
+        ([1, 16, 6, 8], 3, [1, 5], True, {"padding": [0, 3]}),                        # 10 wide, 1×5
+        ([2, 6, 5, 5], 5, [2, 5], True, {"padding": "same"}),                         # 5 wide, rows (0, 1)
+    ]
+    for shape, out_channels, kernel, bias, options in specs:
+        kernel_h, kernel_w = pair(kernel)
+        inputs = {
+            "input": randn(shape),
+            "weight": randn([out_channels, shape[1], kernel_h, kernel_w]),
+            "bias": randn([out_channels]) if bias else None,
+        }
+        record(cases, store, "conv2d", inputs, ["input", "weight", "bias"],
+               lambda t, options=options: (F.conv2d(t["input"], t["weight"], t["bias"], **options), {}),
+               options=options, note="Winograd rows")
+
+
 def conv_transpose2d_cases(cases, store):
     # (input N,C,H,W, out_channels, kernel, bias, options); weight [C, OC/groups, KH, KW]
     specs = [
@@ -371,7 +395,7 @@ def main():
     cases, store = [], TensorStore()
     for make in (conv2d_cases, conv_transpose2d_cases, max_pool2d_cases, avg_pool2d_cases,
                  adaptive_avg_pool2d_cases, batch_norm_cases, relu_cases, linear_cases, cross_entropy_cases,
-                 depthwise_conv2d_cases):
+                 depthwise_conv2d_cases, winograd_rows_cases):
         make(cases, store)
     names = [case["name"] for case in cases]
     duplicates = {name for name in names if names.count(name) > 1}

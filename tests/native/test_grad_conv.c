@@ -128,6 +128,10 @@ static void conv2d_cases(void) {
     set_pads(&g, 1, 0, 2, 1);
     check_case("conv2d 8 → 9 channels 3×3 stride 1 (Winograd), odd output 6×6 cropped tiles", g, 0, 1);
 
+    g = window(2, 4, 5, 11, 4, 3, 5); /* 4·3 tap rows each way: grad_in takes the same route */
+    set_pads(&g, 1, 2, 0, 3);
+    check_case("conv2d 4 → 4 channels 3×5 stride 1 (Winograd F(2, 5) along rows), pads (1,2,0,3), 12 columns", g, 0, 1);
+
     g = window(2, 3, 4, 3, 5, 1, 1);
     check_case("conv2d pointwise 1×1", g, 0, 0);
 

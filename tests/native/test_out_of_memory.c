@@ -15,6 +15,8 @@ typedef enum {
     CONV2D_DIRECT, /* 1 input channel: the padded-copy direct kernel */
     CONV2D_IM2COL,
     CONV2D_WINOGRAD, /* 3×3 stride 1, 8+ channels */
+    CONV2D_WINOGRAD_ROWS,          /* 5 wide, stride 1, 12+ tap rows */
+    CONV2D_WINOGRAD_ROWS_BACKWARD, /* grad_in the same way, through a scratch output */
     CONV2D_POINTWISE,
     CONV2D_BACKWARD,
     CONV2D_DEPTHWISE,          /* groups = C = OC: the padded plane */
@@ -34,6 +36,8 @@ static const struct {
     {"conv2d forward, direct", "conv2d"},
     {"conv2d forward, im2col", "conv2d"},
     {"conv2d forward, Winograd", "conv2d"},
+    {"conv2d forward, Winograd rows", "conv2d"},
+    {"conv2d backward, Winograd rows", "conv2d"},
     {"conv2d forward, pointwise", "conv2d"},
     {"conv2d backward", "conv2d"},
     {"conv2d forward, depthwise", "conv2d"},
@@ -71,6 +75,16 @@ static cnn_status run(call c, float *const outputs[3], const float *in, const fl
         cnn_geometry g = conv(8, 8, 3);
         g.stride_h = 1;
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+    }
+    case CONV2D_WINOGRAD_ROWS: {
+        cnn_geometry g = conv(4, 4, 5);
+        g.stride_h = 1;
+        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+    }
+    case CONV2D_WINOGRAD_ROWS_BACKWARD: {
+        cnn_geometry g = conv(4, 4, 5);
+        g.stride_h = 1;
+        return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case CONV2D_POINTWISE: {
         cnn_geometry g = conv(3, 4, 1);

@@ -1,0 +1,143 @@
+/* winograd_rows.c — stride-1 convolution with 5-wide kernels by Winograd's minimal filtering
+   F(2, 5) along each row (Lavin & Gray 2016, the 1-D case), summed directly over kernel rows.
+
+   Output row y, columns 2t and 2t + 1, takes from tap row p = (c, kh) — input channel c,
+   kernel row kh — the 1-D correlation of the 6 floats d of padded input row y + kh from
+   column 2t with the 5 weights g = weight[oc][c][kh][·]:
+     (out[y][2t], out[y][2t + 1]) = Aᵀ [ (G g) ⊙ (Bᵀ d) ]
+   by the points 0, ±1, ±2, ∞ (Bᵀ and Aᵀ as formulas in kernels/winograd_rows.h):
+     G = | 1/4    0      0     0     0   |
+         | −1/6  −1/6  −1/6  −1/6  −1/6  |
+         | −1/6   1/6  −1/6   1/6  −1/6  |
+         | 1/24   1/12  1/6   1/3   2/3  |
+         | 1/24  −1/12  1/6  −1/3   2/3  |
+         | 0      0     0     0     1    |
+   so a pair of outputs costs 6 multiplies per tap row instead of 10. Summed over the tap
+   rows, the products are 6 GEMMs, one per position ξ:
+     U[ξ][oc][p]         = (G weight[oc][c][kh][·])[ξ]            [OC, C·KH]
+     V[ξ][c][r][t]       = (Bᵀ padded[c][r][2t … 2t + 5])[ξ]      [C, R, T]
+     M[ξ][oc][y·T + t]   = Σ_p U[ξ][oc][p] · V[ξ][c][y + kh][t]
+   with R = H + pad_top + pad_bottom padded rows and T = ⌈OW/2⌉ tiles a row. Since
+     V[ξ][c][y + kh][t] = V[ξ][(c·R + kh)·T + q],   q = y·T + t,
+   the B row of tap row p is contiguous in q at a fixed offset: an implicit GEMM
+   (kernels/gemm.h, igemm) over the OH·T tiles of an image. Each output row is then
+   Aᵀ M + bias. Image by image; groups 1. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "kernels/gemm.h"
+#include "kernels/winograd_rows.h"
+
+enum { POSITIONS = 6, KERNEL_W = 5 };
+
+/* The GEMMs' depth C·KH and height OC below which the 4×8 microkernel's tile setup and
+   store cost more than the transforms save. Measured against the implicit GEMM, 5×5
+   stride 1 at batch 64: C·KH 5 ran 1.29× slower, 10 the same, 15 0.88×, 40 0.78×;
+   1 output channel 1.16× slower, 2 to 16 0.72–0.81×. */
+enum { MIN_TAP_ROWS = 12, MIN_OUT_CHANNELS = 2 };
+
+typedef struct {
+    int rows, tiles, padded_w; /* R, T, 2T + 4 */
+    long tiles_image;          /* Q = OH·T */
+} rows_layout;
+
+/* The layout of g; 0 when an index would not fit an int32. */
+static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
+    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom, tiles = (g->out_width + 1LL) / 2;
+    if ((long long)g->in_channels * rows * (2 * tiles + 4) > CNN_MAX_ELEMENTS ||
+        (long long)g->out_channels * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
+        return 0;
+    L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(2 * tiles + 4);
+    L->tiles_image = (long)g->out_height * tiles;
+    return 1;
+}
+
+int cnn_winograd_rows_applies(const cnn_geometry *g) {
+    rows_layout L;
+    return g->kernel_w == KERNEL_W && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
+           g->dilation_w == 1 && g->groups == 1 && (long)g->in_channels * g->kernel_h >= MIN_TAP_ROWS &&
+           g->out_channels >= MIN_OUT_CHANNELS && rows_layout_of(g, &L);
+}
+
+/* u[ξ · stride] = (G g)[ξ] for one row g of 5 weights, in double, rounded once. */
+static void transform_filter_row(float *u, long stride, const float *g) {
+    const double even = (double)g[0] + g[2] + g[4], odd = (double)g[1] + g[3];
+    const double even2 = g[0] + 4.0 * g[2] + 16.0 * g[4], odd2 = 2.0 * g[1] + 8.0 * g[3];
+    u[0] = (float)(g[0] / 4.0);
+    u[stride] = (float)(-(even + odd) / 6.0);
+    u[2 * stride] = (float)(-(even - odd) / 6.0);
+    u[3 * stride] = (float)((even2 + odd2) / 24.0);
+    u[4 * stride] = (float)((even2 - odd2) / 24.0);
+    u[5 * stride] = g[4];
+}
+
+/* u: U[ξ] at u + ξ·u_stride, packed as panels of MR output channels by tap rows
+   (kernels/gemm.h's A), 0 past OC. */
+static void transform_weight(float *u, long u_stride, const float *weight, int out_channels, int tap_rows) {
+    for (int oc = 0; oc < out_channels; oc += CNN_GEMM_MR)
+        for (int p = 0; p < tap_rows; p++)
+            for (int i = 0; i < CNN_GEMM_MR; i++, u++) {
+                if (oc + i < out_channels) transform_filter_row(u, u_stride, weight + ((long)(oc + i) * tap_rows + p) * KERNEL_W);
+                else
+                    for (int xi = 0; xi < POSITIONS; xi++) u[xi * u_stride] = 0.0f;
+            }
+}
+
+/* M[ξ] = U[ξ] · V[ξ] for one image, tile by tile: each 8-tile block of B rows is read by
+   every MR-channel panel of U[ξ] while it is in L1. */
+static void multiply(float *m, long m_stride, const float *u, long u_stride, const float *v, long v_stride,
+                     const int32_t *tap_offset, const float *zeros, int tap_rows, int out_channels, long tiles) {
+    for (int xi = 0; xi < POSITIONS; xi++)
+        for (long q = 0; q < tiles; q += CNN_GEMM_NR)
+            for (int oc = 0; oc < out_channels; oc += CNN_GEMM_MR)
+                CNN_IGEMM_MICROKERNEL(tap_rows, u + xi * u_stride + (long)oc * tap_rows, v + xi * v_stride + q,
+                                      tap_offset, zeros, m + xi * m_stride + oc * tiles + q, (int)tiles,
+                                      out_channels - oc < CNN_GEMM_MR ? out_channels - oc : CNN_GEMM_MR,
+                                      tiles - q < CNN_GEMM_NR ? (int)(tiles - q) : CNN_GEMM_NR, 0);
+}
+
+cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
+                                    const cnn_geometry *g) {
+    rows_layout L;
+    if (!rows_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
+    const long padded_size = (long)channels * L.rows * L.padded_w, in_plane = (long)g->in_height * g->in_width;
+    const long out_plane = (long)g->out_height * g->out_width;
+    const long u_stride = (long)(out_channels + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR * tap_rows;
+    const long v_stride = cnn_position_stride((long)channels * L.rows * L.tiles);
+    const long m_stride = cnn_position_stride(out_channels * L.tiles_image);
+    float *padded = cnn_alloc_floats("conv2d", padded_size);
+    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * u_stride);
+    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * v_stride);
+    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * m_stride);
+    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", tap_rows);
+    const float zeros[CNN_GEMM_MR] = {0};
+    const cnn_status status = padded && u && v && m && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) {
+        memset(padded, 0, (size_t)padded_size * sizeof(float));
+        memset(v, 0, (size_t)(POSITIONS * v_stride) * sizeof(float)); /* the tile tails read the padding */
+        transform_weight(u, u_stride, weight, out_channels, tap_rows);
+        for (int c = 0, p = 0; c < channels; c++)
+            for (int kh = 0; kh < g->kernel_h; kh++, p++) tap_offset[p] = (int32_t)(((long)c * L.rows + kh) * L.tiles);
+    }
+    for (int n = 0; n < g->batch && !status; n++) {
+        for (int c = 0; c < channels; c++) {
+            const float *plane = in + ((long)n * channels + c) * in_plane;
+            float *padded_c = padded + (long)c * L.rows * L.padded_w;
+            for (int h = 0; h < g->in_height; h++)
+                memcpy(padded_c + (long)(h + g->pad_top) * L.padded_w + g->pad_left, plane + (long)h * g->in_width,
+                       (size_t)g->in_width * sizeof(float));
+            for (int r = 0; r < L.rows; r++)
+                CNN_WINOGRAD_ROWS_INPUT(v + ((long)c * L.rows + r) * L.tiles, v_stride, padded_c + (long)r * L.padded_w,
+                                        L.tiles);
+        }
+        multiply(m, m_stride, u, u_stride, v, v_stride, tap_offset, zeros, tap_rows, out_channels, L.tiles_image);
+        for (int oc = 0; oc < out_channels; oc++)
+            for (int y = 0; y < g->out_height; y++)
+                CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane + (long)y * g->out_width,
+                                         m + oc * L.tiles_image + (long)y * L.tiles, m_stride, g->out_width,
+                                         bias ? bias[oc] : 0.0f);
+    }
+    free(padded), free(u), free(v), free(m), free(tap_offset);
+    return status;
+}
