@@ -73,6 +73,9 @@ cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad
 int cnn_winograd_rows_applies(const cnn_geometry *g);
 cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
                                     const cnn_geometry *g);
+/* grad_weight += the weight gradient of such a layer, by the same algorithm transposed. */
+cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                                const cnn_geometry *g);
 
 /* Convolution as an implicit GEMM over a padded copy of each image (conv_implicit.c):
    forward (accumulate = 0: out = conv + bias; 1: out += conv, bias ignored) and

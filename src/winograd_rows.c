@@ -21,11 +21,19 @@
      V[ξ][c][y + kh][t] = V[ξ][(c·R + kh)·T + q],   q = y·T + t,
    the B row of tap row p is contiguous in q at a fixed offset: an implicit GEMM
    (kernels/gemm.h, igemm) over the OH·T tiles of an image. Each output row is then
-   Aᵀ M + bias. Image by image; groups 1. */
+   Aᵀ M + bias. Image by image; groups 1.
+
+   The weight gradient runs the same algorithm transposed. For L = Σ ⟨grad_out, out⟩,
+     ∂L/∂g = Σ_{y, t} Gᵀ [ (A go) ⊙ (Bᵀ d) ],   go = (grad_out[y][2t], grad_out[y][2t + 1])
+   (0 past the right edge), A go = (go0, go0 + go1, go0 − go1, go0 + 2go1, go0 − 2go1, go1),
+   so with Ĝ[ξ][oc][q] = (A go)[ξ], summed over the images in the transformed domain:
+     Mᵀ[ξ][p][oc] = Σ_q V[ξ][(c·R + kh)·T + q] · Ĝ[ξ][oc][q]      (kernels/wgrad.h, one row of Q)
+     grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include "kernels/gemm.h"
+#include "kernels/wgrad.h"
 #include "kernels/winograd_rows.h"
 
 enum { POSITIONS = 6, KERNEL_W = 5 };
@@ -41,11 +49,11 @@ typedef struct {
     long tiles_image;          /* Q = OH·T */
 } rows_layout;
 
-/* The layout of g; 0 when an index would not fit an int32. */
+/* The layout of g; 0 when an index would not fit an int32 (M and Ĝ hold OC rounded up to NR rows of Q). */
 static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
     const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom, tiles = (g->out_width + 1LL) / 2;
     if ((long long)g->in_channels * rows * (2 * tiles + 4) > CNN_MAX_ELEMENTS ||
-        (long long)g->out_channels * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
+        ((long long)g->out_channels + CNN_GEMM_NR) * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
         return 0;
     L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(2 * tiles + 4);
     L->tiles_image = (long)g->out_height * tiles;
@@ -77,9 +85,11 @@ static void transform_weight(float *u, long u_stride, const float *weight, int o
     for (int oc = 0; oc < out_channels; oc += CNN_GEMM_MR)
         for (int p = 0; p < tap_rows; p++)
             for (int i = 0; i < CNN_GEMM_MR; i++, u++) {
-                if (oc + i < out_channels) transform_filter_row(u, u_stride, weight + ((long)(oc + i) * tap_rows + p) * KERNEL_W);
-                else
+                if (oc + i >= out_channels) {
                     for (int xi = 0; xi < POSITIONS; xi++) u[xi * u_stride] = 0.0f;
+                    continue;
+                }
+                transform_filter_row(u, u_stride, weight + ((long)(oc + i) * tap_rows + p) * KERNEL_W);
             }
 }
 
@@ -96,13 +106,35 @@ static void multiply(float *m, long m_stride, const float *u, long u_stride, con
                                       tiles - q < CNN_GEMM_NR ? (int)(tiles - q) : CNN_GEMM_NR, 0);
 }
 
+/* V of one image [C, H, W]: each plane copied into its zero-padded rows (padding stays 0), each row transformed. */
+static void transform_image(float *v, long v_stride, float *padded, const float *image, const cnn_geometry *g,
+                            const rows_layout *L) {
+    for (int c = 0; c < g->in_channels; c++) {
+        const float *plane = image + (long)c * g->in_height * g->in_width;
+        float *padded_c = padded + (long)c * L->rows * L->padded_w;
+        for (int h = 0; h < g->in_height; h++)
+            memcpy(padded_c + (long)(h + g->pad_top) * L->padded_w + g->pad_left, plane + (long)h * g->in_width,
+                   (size_t)g->in_width * sizeof(float));
+        for (int r = 0; r < L->rows; r++)
+            CNN_WINOGRAD_ROWS_INPUT(v + ((long)c * L->rows + r) * L->tiles, v_stride, padded_c + (long)r * L->padded_w,
+                                    L->tiles);
+    }
+}
+
+/* tap_offset[p] = (c·R + kh)·T for the tap rows p = c·KH + kh < C·KH, then tap_offset[0] up to count. */
+static void fill_tap_offsets(int32_t *tap_offset, int count, const cnn_geometry *g, const rows_layout *L) {
+    for (int c = 0, p = 0; c < g->in_channels; c++)
+        for (int kh = 0; kh < g->kernel_h; kh++, p++) tap_offset[p] = (int32_t)(((long)c * L->rows + kh) * L->tiles);
+    for (int p = g->in_channels * g->kernel_h; p < count; p++) tap_offset[p] = tap_offset[0];
+}
+
 cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
                                     const cnn_geometry *g) {
     rows_layout L;
     if (!rows_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
     const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
-    const long padded_size = (long)channels * L.rows * L.padded_w, in_plane = (long)g->in_height * g->in_width;
-    const long out_plane = (long)g->out_height * g->out_width;
+    const long padded_size = (long)channels * L.rows * L.padded_w;
+    const long in_image = (long)channels * g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long u_stride = (long)(out_channels + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR * tap_rows;
     const long v_stride = cnn_position_stride((long)channels * L.rows * L.tiles);
     const long m_stride = cnn_position_stride(out_channels * L.tiles_image);
@@ -117,20 +149,10 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
         memset(padded, 0, (size_t)padded_size * sizeof(float));
         memset(v, 0, (size_t)(POSITIONS * v_stride) * sizeof(float)); /* the tile tails read the padding */
         transform_weight(u, u_stride, weight, out_channels, tap_rows);
-        for (int c = 0, p = 0; c < channels; c++)
-            for (int kh = 0; kh < g->kernel_h; kh++, p++) tap_offset[p] = (int32_t)(((long)c * L.rows + kh) * L.tiles);
+        fill_tap_offsets(tap_offset, tap_rows, g, &L);
     }
     for (int n = 0; n < g->batch && !status; n++) {
-        for (int c = 0; c < channels; c++) {
-            const float *plane = in + ((long)n * channels + c) * in_plane;
-            float *padded_c = padded + (long)c * L.rows * L.padded_w;
-            for (int h = 0; h < g->in_height; h++)
-                memcpy(padded_c + (long)(h + g->pad_top) * L.padded_w + g->pad_left, plane + (long)h * g->in_width,
-                       (size_t)g->in_width * sizeof(float));
-            for (int r = 0; r < L.rows; r++)
-                CNN_WINOGRAD_ROWS_INPUT(v + ((long)c * L.rows + r) * L.tiles, v_stride, padded_c + (long)r * L.padded_w,
-                                        L.tiles);
-        }
+        transform_image(v, v_stride, padded, in + n * in_image, g, &L);
         multiply(m, m_stride, u, u_stride, v, v_stride, tap_offset, zeros, tap_rows, out_channels, L.tiles_image);
         for (int oc = 0; oc < out_channels; oc++)
             for (int y = 0; y < g->out_height; y++)
@@ -139,5 +161,79 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
                                          bias ? bias[oc] : 0.0f);
     }
     free(padded), free(u), free(v), free(m), free(tap_offset);
+    return status;
+}
+
+/* Ĝ of one image's grad_out [OC, OH, OW], packed for the weight-gradient microkernel:
+   ĝ[ξ·stride + (panel·Q + q)·NR + j] = (A go)[ξ] of channel panel·NR + j (0 past OC). */
+static void transform_grad_out(float *g_hat, long stride, const float *grad_out, const cnn_geometry *g,
+                               const rows_layout *L, int panels) {
+    for (int oc = 0; oc < panels * CNN_GEMM_NR; oc++)
+        for (int y = 0, q = 0; y < g->out_height; y++)
+            for (int t = 0; t < L->tiles; t++, q++) {
+                const float *row = grad_out + ((long)oc * g->out_height + y) * g->out_width;
+                const int inside = oc < g->out_channels;
+                const float go0 = inside ? row[2 * t] : 0.0f;
+                const float go1 = inside && 2 * t + 1 < g->out_width ? row[2 * t + 1] : 0.0f;
+                float *at = g_hat + ((long)(oc / CNN_GEMM_NR) * L->tiles_image + q) * CNN_GEMM_NR + oc % CNN_GEMM_NR;
+                at[0] = go0;
+                at[stride] = go0 + go1;
+                at[2 * stride] = go0 - go1;
+                at[3 * stride] = go0 + 2.0f * go1;
+                at[4 * stride] = go0 - 2.0f * go1;
+                at[5 * stride] = go1;
+            }
+}
+
+/* grad_weight (one row of 5) += Gᵀ m for m[ξ] = m[ξ · stride]:
+     k-th weight += [k = 0]·m0/4 − (m1 + (−1)^k m2)/6 + (2^k m3 + (−2)^k m4)/24 + [k = 4]·m5 */
+static void accumulate_filter_row_grad(float *grad_weight, const float *m, long stride) {
+    const double m0 = m[0], m1 = m[stride], m2 = m[2 * stride], m3 = m[3 * stride], m4 = m[4 * stride];
+    double sign = 1.0, power = 1.0;
+    for (int k = 0; k < KERNEL_W; k++, sign = -sign, power *= 2.0)
+        grad_weight[k] += (float)((k == 0 ? m0 / 4.0 : 0.0) - (m1 + sign * m2) / 6.0 + power * (m3 + sign * m4) / 24.0 +
+                                  (k == KERNEL_W - 1 ? m[5 * stride] : 0.0));
+}
+
+cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                                const cnn_geometry *g) {
+    rows_layout L;
+    if (!rows_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
+    const int panels = (out_channels + CNN_GEMM_NR - 1) / CNN_GEMM_NR, ldc = panels * CNN_GEMM_NR;
+    const int padded_taps = (tap_rows + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR;
+    const long padded_size = (long)channels * L.rows * L.padded_w;
+    const long in_image = (long)channels * g->in_height * g->in_width;
+    const long out_image = (long)out_channels * g->out_height * g->out_width;
+    const long v_stride = cnn_position_stride((long)channels * L.rows * L.tiles);
+    const long g_hat_stride = cnn_position_stride((long)ldc * L.tiles_image);
+    const long m_stride = cnn_position_stride((long)padded_taps * ldc);
+    float *padded = cnn_alloc_floats("conv2d backward", padded_size);
+    float *v = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * v_stride);
+    float *g_hat = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * g_hat_stride);
+    float *m = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * m_stride); /* Mᵀ[ξ] [taps, ldc] */
+    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", padded_taps);
+    const cnn_status status = padded && v && g_hat && m && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
+    if (!status) {
+        memset(padded, 0, (size_t)padded_size * sizeof(float));
+        memset(m, 0, (size_t)(POSITIONS * m_stride) * sizeof(float));
+        fill_tap_offsets(tap_offset, padded_taps, g, &L);
+    }
+    for (int n = 0; n < g->batch && !status; n++) {
+        transform_image(v, v_stride, padded, in + n * in_image, g, &L);
+        transform_grad_out(g_hat, g_hat_stride, grad_out + n * out_image, g, &L, panels);
+        for (int xi = 0; xi < POSITIONS; xi++)
+            for (int p = 0; p < tap_rows; p += CNN_GEMM_MR)
+                for (int panel = 0; panel < panels; panel++)
+                    CNN_WGRAD_MICROKERNEL(1, (int)L.tiles_image, v + xi * v_stride, tap_offset + p, 0,
+                                          g_hat + xi * g_hat_stride + panel * L.tiles_image * CNN_GEMM_NR,
+                                          m + xi * m_stride + (long)p * ldc + panel * CNN_GEMM_NR, ldc,
+                                          tap_rows - p < CNN_GEMM_MR ? tap_rows - p : CNN_GEMM_MR);
+    }
+    for (int oc = 0; !status && oc < out_channels; oc++)
+        for (int p = 0; p < tap_rows; p++)
+            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * KERNEL_W, m + (long)p * ldc + oc,
+                                       m_stride);
+    free(padded), free(v), free(g_hat), free(m), free(tap_offset);
     return status;
 }

@@ -42,10 +42,9 @@ static void output_4x(float *row, const float *m, long stride, int t, v128_t vbi
     const v128_t vm4 = wasm_v128_load(m + 4 * stride + t), vm5 = wasm_v128_load(m + 5 * stride + t);
     const v128_t veven = wasm_f32x4_add(
         wasm_f32x4_add(wasm_f32x4_add(vm0, wasm_f32x4_add(vm1, vm2)), wasm_f32x4_add(vm3, vm4)), vbias);
-    const v128_t vodd = wasm_f32x4_add(
-        wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_sub(vm1, vm2), wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_sub(vm3, vm4))),
-                       vm5),
-        vbias);
+    const v128_t vtwice_m3_m4 = wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_sub(vm3, vm4));
+    const v128_t vodd =
+        wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_sub(vm1, vm2), vtwice_m3_m4), vm5), vbias);
     wasm_v128_store(row + 2 * t, wasm_i32x4_shuffle(veven, vodd, 0, 4, 1, 5));
     wasm_v128_store(row + 2 * t + 4, wasm_i32x4_shuffle(veven, vodd, 2, 6, 3, 7));
 }
