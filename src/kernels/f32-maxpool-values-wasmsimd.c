@@ -185,7 +185,9 @@ void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geo
     int separable_end = inside_begin;
     while (separable_end + 4 <= out_width && separable_end <= blocks.last) separable_end += 4;
     const int tail = out_width % 4 && out_width >= 4 && out_width - 4 <= blocks.last && out_width - 4 >= blocks.first;
-    int previous_checked = 0; /* the previous output row's window rows hold no NaN */
+    /* The previous output row's window rows hold no NaN in blocks checked_begin, … (a row
+       whose windows start the plane cannot take block 0, the rows after it can). */
+    int checked_begin = out_width;
     for (int oh = 0; oh < g->out_height; oh++) {
         const int row0 = oh * g->stride_h - g->pad_top;
         int kh_begin, kh_end;
@@ -196,13 +198,13 @@ void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geo
         const int shared_rows = kernel > g->stride_h ? kernel - g->stride_h : 0;
         const int separable_begin = first_block_left && (long)first_row * g->in_width >= g->pad_left ? 0 : inside_begin;
         int separable = kernel && rows == kernel && separable_end > separable_begin;
-        if (separable && !previous_checked && shared_rows)
+        if (separable && checked_begin > separable_begin && shared_rows)
             separable = !rows_have_nan(in, g->in_width, first_row, first_row + shared_rows);
         if (separable) {
             separable = separable_row(out_row, window_rows, g, separable_begin, separable_end);
             if (tail) separable &= separable_row(out_row, window_rows, g, out_width - 4, out_width);
         }
-        previous_checked = separable;
+        checked_begin = separable ? separable_begin : out_width;
         if (separable) {
             blocks_with_nan(out_row, in, g, &blocks, oh, first_row, rows, 0, separable_begin);
             if (!tail) blocks_with_nan(out_row, in, g, &blocks, oh, first_row, rows, separable_end, out_width);
