@@ -184,3 +184,34 @@ describe('max_pool2d separable passes: one NaN or ±∞ at each position, both b
           }
       });
 });
+
+// avg_pool2d takes the output rows whose windows lie inside the input's rows together
+// (one divisor for their inside blocks), the rows above and below one by one: heights
+// from one row of windows up, with padding and ceil_mode rows at both ends.
+describe('avg_pool2d at several heights: both builds bit for bit', () => {
+  let builds;
+  before(async () => { builds = await Promise.all([load({ simd: true }), load({ simd: false })]); });
+
+  for (const window of WINDOWS.filter((w) => (w.options.dilation ?? 1) === 1))
+    test(`kernel ${window.kernel_size}, ${JSON.stringify(window.options)}`, () => {
+      for (const height of [2, 3, 4, 5, 6, 7, 10])
+        for (const width of [4, 7, 8, 13, 16])
+          for (const count_include_pad of [true, false]) {
+            const options = { ...window.options, count_include_pad };
+            const input = { shape: [1, 2, height, width], data: values('nan', 2 * height * width, height * width) };
+            let shape;
+            try { shape = builds[0].arithmetic.max_pool2d_shape(input.shape, window.kernel_size, options).shape; }
+            catch { continue; } // too small for this window
+            const [, , outHeight, outWidth] = shape, want = [];
+            for (let c = 0; c < 2; c++) {
+              const plane = input.data.subarray(c * height * width, (c + 1) * height * width);
+              for (let oh = 0; oh < outHeight; oh++)
+                for (let ow = 0; ow < outWidth; ow++)
+                  want.push(referenceAverage(plane, height, width, { ...window, options }, oh, ow));
+            }
+            for (const cnn of builds)
+              assertSame(cnn.F.avg_pool2d(input, window.kernel_size, options).data, want,
+                `${height}×${width} count_include_pad ${count_include_pad}, ${cnn.simd ? 'SIMD' : 'scalar'}`);
+          }
+    });
+});

@@ -273,20 +273,14 @@ INLINE void separable_rows(float *out, const float *in, const cnn_geometry *g, c
 void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geometry *g) {
     const cnn_pool_blocks blocks = cnn_pool_blocks_of(g, g->kernel_w, g->stride_w, g->dilation_w);
     const int kernel = separable_kernel(g), stride = g->stride_h;
-    /* The separable rows: their windows inside the input's rows,
-         0 ≤ oh·stride − pad_top  and  oh·stride − pad_top + kernel ≤ H. */
-    long long oh_begin = 0, oh_end = 0;
-    if (kernel) {
-        const long long room = (long long)g->in_height - kernel + g->pad_top;
-        oh_begin = ((long long)g->pad_top + stride - 1) / stride;
-        oh_end = room < 0 ? 0 : room / stride + 1 < g->out_height ? room / stride + 1 : g->out_height;
-    }
+    int oh_begin = 0, oh_end = 0; /* the separable rows */
+    if (kernel) cnn_pool_inside_rows(g, &oh_begin, &oh_end);
     if (oh_end - oh_begin < 2) oh_begin = oh_end = 0;
     for (int oh = 0; oh < oh_begin; oh++) row_with_nan(out, in, g, &blocks, oh);
     if (oh_end > oh_begin) {
-        if (kernel == 2) separable_rows(out, in, g, &blocks, (int)oh_begin, (int)oh_end, 2, 2);
-        else if (stride == 2) separable_rows(out, in, g, &blocks, (int)oh_begin, (int)oh_end, 3, 2);
-        else separable_rows(out, in, g, &blocks, (int)oh_begin, (int)oh_end, 3, 1);
+        if (kernel == 2) separable_rows(out, in, g, &blocks, oh_begin, oh_end, 2, 2);
+        else if (stride == 2) separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 2);
+        else separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 1);
     }
-    for (int oh = (int)oh_end; oh < g->out_height; oh++) row_with_nan(out, in, g, &blocks, oh);
+    for (int oh = oh_end; oh < g->out_height; oh++) row_with_nan(out, in, g, &blocks, oh);
 }
