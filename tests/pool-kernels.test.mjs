@@ -145,3 +145,73 @@ describe('pooling kernels on NaN, ±∞ and ±0: SIMD and scalar builds match th
         }
       });
 });
+
+// F.max_pool2d's separable path computes two output rows per pass, whose windows share
+// input rows; a pass checks for NaN only the rows the pass before did not read, and the
+// last pass overlaps the one before when the number of rows is odd. One channel per input
+// position, holding NaN (or ±∞) there and ±0 and negative integers elsewhere, meets every
+// pass and every shared row with it; heights give even, odd and single rows of windows
+// inside the input, widths every block layout.
+describe('max_pool2d separable passes: one NaN or ±∞ at each position, both builds bit for bit', () => {
+  let builds;
+  before(async () => { builds = await Promise.all([load({ simd: true }), load({ simd: false })]); });
+
+  const SEPARABLE = [
+    { kernel_size: 2, options: { stride: 2 } },
+    { kernel_size: 3, options: { stride: 2, padding: 1 } },
+    { kernel_size: 3, options: { stride: 2 } },
+    { kernel_size: 3, options: { stride: 1, padding: 1 } },
+    { kernel_size: 3, options: { stride: 1 } },
+  ];
+  for (const special of [NaN, Infinity, -Infinity])
+    for (const window of SEPARABLE)
+      test(`${special}: kernel ${window.kernel_size}, ${JSON.stringify(window.options)}`, () => {
+        for (const height of [3, 4, 5, 6, 7, 8, 11])
+          for (const width of [4, 8, 9, 13, 16, 17]) {
+            const plane = height * width, channels = plane;
+            const data = values('zeros', channels * plane, plane);
+            for (let c = 0; c < channels; c++) data[c * plane + c] = special;
+            const input = { shape: [1, channels, height, width], data };
+            const [, , outHeight, outWidth] = builds[0].arithmetic.max_pool2d_shape(input.shape, window.kernel_size, window.options).shape;
+            const want = [];
+            for (let c = 0; c < channels; c++)
+              for (let oh = 0; oh < outHeight; oh++)
+                for (let ow = 0; ow < outWidth; ow++)
+                  want.push(referenceMax(data.subarray(c * plane, (c + 1) * plane), height, width, windowOf(window, oh, ow), false).value);
+            for (const cnn of builds)
+              assertSame(cnn.F.max_pool2d(input, window.kernel_size, window.options).data, want,
+                `${height}×${width}, ${cnn.simd ? 'SIMD' : 'scalar'}`);
+          }
+      });
+});
+
+// avg_pool2d takes the output rows whose windows lie inside the input's rows together
+// (one divisor for their inside blocks), the rows above and below one by one: heights
+// from one row of windows up, with padding and ceil_mode rows at both ends.
+describe('avg_pool2d at several heights: both builds bit for bit', () => {
+  let builds;
+  before(async () => { builds = await Promise.all([load({ simd: true }), load({ simd: false })]); });
+
+  for (const window of WINDOWS.filter((w) => (w.options.dilation ?? 1) === 1))
+    test(`kernel ${window.kernel_size}, ${JSON.stringify(window.options)}`, () => {
+      for (const height of [2, 3, 4, 5, 6, 7, 10])
+        for (const width of [4, 7, 8, 13, 16])
+          for (const count_include_pad of [true, false]) {
+            const options = { ...window.options, count_include_pad };
+            const input = { shape: [1, 2, height, width], data: values('nan', 2 * height * width, height * width) };
+            let shape;
+            try { shape = builds[0].arithmetic.max_pool2d_shape(input.shape, window.kernel_size, options).shape; }
+            catch { continue; } // too small for this window
+            const [, , outHeight, outWidth] = shape, want = [];
+            for (let c = 0; c < 2; c++) {
+              const plane = input.data.subarray(c * height * width, (c + 1) * height * width);
+              for (let oh = 0; oh < outHeight; oh++)
+                for (let ow = 0; ow < outWidth; ow++)
+                  want.push(referenceAverage(plane, height, width, { ...window, options }, oh, ow));
+            }
+            for (const cnn of builds)
+              assertSame(cnn.F.avg_pool2d(input, window.kernel_size, options).data, want,
+                `${height}×${width} count_include_pad ${count_include_pad}, ${cnn.simd ? 'SIMD' : 'scalar'}`);
+          }
+    });
+});

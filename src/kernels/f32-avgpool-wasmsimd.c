@@ -36,59 +36,73 @@ static v128_t block_divisors(const cnn_geometry *g, int oh, int ow) {
     return wasm_f32x4_make(divisor[0], divisor[1], divisor[2], divisor[3]);
 }
 
-/* One output row whose windows cover input rows [first_row, first_row + rows): blocks
-   ow = 0, 4, …, the last one ending at the row's end (it overlaps the one before). rows,
-   kernel_w and stride (= stride_w) are arguments of always inlined functions, so that the
-   common windows get copies with them folded in (the taps of a row then share loads). */
-INLINE void output_row(float *out_row, const float *in, const cnn_geometry *g, const cnn_pool_blocks *blocks, int oh,
-                       int first_row, int rows, int kernel_w, int stride) {
+/* Output rows [oh_begin, oh_end), whose windows cover `rows` input rows from
+   max(oh·stride_h − pad_top, 0) and whose inside blocks share one divisor (the rows whose
+   windows lie inside the input's rows, or a single row): blocks ow = 0, 4, …, the last one
+   ending at the row's end (it overlaps the one before). rows, kernel_w and stride
+   (= stride_w) are arguments of always inlined functions, so that the common windows get
+   copies with them folded in (the taps of a row then share loads). */
+INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, const cnn_pool_blocks *blocks,
+                        int oh_begin, int oh_end, int rows, int kernel_w, int stride) {
     const int out_width = g->out_width, width = g->in_width;
-    const float *window_rows = in + (long)first_row * width;
-    /* Inside blocks: the divisor of any inside window of the row. */
-    const float divisor = blocks->first <= blocks->last ? cnn_avg_pool_window(g, oh, blocks->first).divisor : 1.0f;
+    /* Inside blocks: the divisor of any inside window of the rows. */
+    const float divisor =
+        blocks->first <= blocks->last ? cnn_avg_pool_window(g, oh_begin, blocks->first).divisor : 1.0f;
     const int power_of_two = divisor >= 1.0f && ((int)divisor & ((int)divisor - 1)) == 0;
     const v128_t vdivisor = wasm_f32x4_splat(divisor), vreciprocal = wasm_f32x4_splat(1.0f / divisor);
-    int ow = 0;
-    for (ow = (blocks->first + 3) & ~3; ow + 4 <= out_width && ow <= blocks->last; ow += 4) {
-        const int col0 = ow * stride - g->pad_left;
-        const v128_t vsum = block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE);
-        wasm_v128_store(out_row + ow, power_of_two ? wasm_f32x4_mul(vsum, vreciprocal) : wasm_f32x4_div(vsum, vdivisor));
-    }
-    const int inside_begin = (blocks->first + 3) & ~3, inside_end = ow > inside_begin ? ow : inside_begin;
-    for (ow = 0; ow < out_width; ow += 4) {
-        if (ow == inside_begin) ow = inside_end;
-        if (ow >= out_width) break;
-        const int block = ow + 4 > out_width && out_width >= 4 ? out_width - 4 : ow;
-        const int lanes = out_width - block < 4 ? out_width - block : 4;
-        const int col0 = (int)((long long)block * stride - g->pad_left); /* in range unless CELLS */
-        v128_t vout;
-        if (block >= blocks->first && block <= blocks->last)
-            vout = wasm_f32x4_div(block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE),
-                                  vdivisor);
-        else if (rows > 0 && cnn_pool_edge_block(g, blocks, block, first_row, first_row + rows - 1) == CNN_POOL_BLOCK_MASKED)
-            vout = wasm_f32x4_div(block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_MASKED),
-                                  block_divisors(g, oh, block));
-        else {
-            for (int j = 0; j < lanes; j++) out_row[block + j] = cnn_avg_pool_cell(in, g, oh, block + j);
-            continue;
+    const int inside_begin = (blocks->first + 3) & ~3;
+    int inside_end = inside_begin;
+    while (inside_end + 4 <= out_width && inside_end <= blocks->last) inside_end += 4;
+    for (int oh = oh_begin; oh < oh_end; oh++) {
+        const int row0 = oh * g->stride_h - g->pad_top, first_row = row0 > 0 ? row0 : 0;
+        const float *window_rows = in + (long)first_row * width;
+        float *out_row = out + (long)oh * out_width;
+        for (int ow = inside_begin; ow < inside_end; ow += 4) {
+            const int col0 = ow * stride - g->pad_left;
+            const v128_t vsum = block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE);
+            wasm_v128_store(out_row + ow,
+                            power_of_two ? wasm_f32x4_mul(vsum, vreciprocal) : wasm_f32x4_div(vsum, vdivisor));
         }
-        if (lanes == 4) wasm_v128_store(out_row + block, vout);
-        else cnn_pool_store_lanes(out_row + block, vout, lanes);
+        for (int ow = 0; ow < out_width; ow += 4) {
+            if (ow == inside_begin) ow = inside_end;
+            if (ow >= out_width) break;
+            const int block = ow + 4 > out_width && out_width >= 4 ? out_width - 4 : ow;
+            const int lanes = out_width - block < 4 ? out_width - block : 4;
+            const int col0 = (int)((long long)block * stride - g->pad_left); /* in range unless CELLS */
+            v128_t vout;
+            if (block >= blocks->first && block <= blocks->last)
+                vout = wasm_f32x4_div(
+                    block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE), vdivisor);
+            else if (rows > 0 &&
+                     cnn_pool_edge_block(g, blocks, block, first_row, first_row + rows - 1) == CNN_POOL_BLOCK_MASKED)
+                vout = wasm_f32x4_div(
+                    block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_MASKED),
+                    block_divisors(g, oh, block));
+            else {
+                for (int j = 0; j < lanes; j++) out_row[block + j] = cnn_avg_pool_cell(in, g, oh, block + j);
+                continue;
+            }
+            if (lanes == 4) wasm_v128_store(out_row + block, vout);
+            else cnn_pool_store_lanes(out_row + block, vout, lanes);
+        }
     }
 }
 
 void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g) {
     const int kernel_w = g->kernel_w, stride = g->stride_w;
     const cnn_pool_blocks blocks = cnn_pool_blocks_of(g, kernel_w, stride, 1);
-    for (int oh = 0; oh < g->out_height; oh++) {
+    int inside_begin, inside_end;
+    cnn_pool_inside_rows(g, &inside_begin, &inside_end);
+    /* The rows whose windows lie inside the input's rows in one call, the others one by one. */
+    for (int oh = 0, next; oh < g->out_height; oh = next) {
+        next = oh == inside_begin && inside_end > inside_begin ? inside_end : oh + 1;
         const cnn_avg_window window = cnn_avg_pool_window(g, oh, 0);
-        const int rows = window.row_end - window.row_begin, first_row = window.row_begin;
-        float *out_row = out + (long)oh * g->out_width;
+        const int rows = window.row_end - window.row_begin;
         /* The usual square windows get their own copies. */
         const int square = rows == kernel_w && g->kernel_h == kernel_w;
-        if (square && stride == 2 && kernel_w == 2) output_row(out_row, in, g, &blocks, oh, first_row, 2, 2, 2);
-        else if (square && stride == 2 && kernel_w == 3) output_row(out_row, in, g, &blocks, oh, first_row, 3, 3, 2);
-        else if (square && stride == 1 && kernel_w == 3) output_row(out_row, in, g, &blocks, oh, first_row, 3, 3, 1);
-        else output_row(out_row, in, g, &blocks, oh, first_row, rows, kernel_w, stride);
+        if (square && stride == 2 && kernel_w == 2) output_rows(out, in, g, &blocks, oh, next, 2, 2, 2);
+        else if (square && stride == 2 && kernel_w == 3) output_rows(out, in, g, &blocks, oh, next, 3, 3, 2);
+        else if (square && stride == 1 && kernel_w == 3) output_rows(out, in, g, &blocks, oh, next, 3, 3, 1);
+        else output_rows(out, in, g, &blocks, oh, next, rows, kernel_w, stride);
     }
 }

@@ -27,3 +27,14 @@ void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end)
     *begin = (int)first;
     *end = (int)stop;
 }
+
+/* 0 ≤ oh·stride_h − pad_top  and  oh·stride_h − pad_top + span ≤ H,  span = (KH − 1)·dilation_h + 1,
+   i.e. ceil(pad_top / stride_h) ≤ oh ≤ floor((H − span + pad_top) / stride_h), within [0, OH). */
+void cnn_pool_inside_rows(const cnn_geometry *g, int *begin, int *end) {
+    const long long stride = g->stride_h, span = (long long)(g->kernel_h - 1) * g->dilation_h + 1;
+    const long long room = (long long)g->in_height - span + g->pad_top; /* oh·stride_h ≤ room */
+    const long long first = ((long long)g->pad_top + stride - 1) / stride;
+    const long long stop = room < 0 ? 0 : room / stride + 1 < g->out_height ? room / stride + 1 : g->out_height;
+    *begin = (int)(first < stop ? first : stop);
+    *end = (int)stop;
+}

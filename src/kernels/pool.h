@@ -45,6 +45,9 @@ cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_c
 /* Kernel rows kh in [*begin, *end) whose input row row0 + kh·dilation_h is inside the input. */
 void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end);
 
+/* Output rows [*begin, *end) whose windows lie inside the input's rows (*begin = *end if none). */
+void cnn_pool_inside_rows(const cnn_geometry *g, int *begin, int *end);
+
 /* PyTorch's max pooling rule, tap by tap from −∞: a tap replaces the running
    max when `value > max || isnan(value)`. So the first of equal taps stays
    (−0 and +0 are equal: whichever comes first), any NaN makes the result NaN,
