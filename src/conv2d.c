@@ -7,7 +7,7 @@
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
    Faster routes take over where they apply: direct kernels for depthwise (groups =
    C = OC), forward and backward (depthwise_conv2d.c); Winograd F(2×2, 3×3) for 3×3 stride-1
-   layers with enough channels (winograd.c) and F(2, 5) along rows for 5-wide ones
+   layers with enough channels (winograd.c) and F(4, 5) along rows for 5-wide ones
    (winograd_rows.c), both also for grad_weight; an implicit GEMM that reads the padded image
    in place of col (conv_implicit.c), also for grad_weight; and grad_in as a forward
    convolution (conv2d_grad_input.c).
@@ -100,7 +100,7 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
         if ((status = cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }
-    if (grad_weight && cnn_winograd_rows_applies(&g)) {
+    if (grad_weight && cnn_winograd_rows_grad_weight_applies(&g)) {
         if ((status = cnn_conv2d_winograd_rows_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }

@@ -1,32 +1,29 @@
 /* winograd_rows.c — stride-1 convolution with 5-wide kernels by Winograd's minimal filtering
-   F(2, 5) along each row (Lavin & Gray 2016, the 1-D case), summed directly over kernel rows.
+   F(4, 5) along each row (Lavin & Gray 2016, the 1-D case), summed directly over kernel rows.
 
-   Output row y, columns 2t and 2t + 1, takes from tap row p = (c, kh) — input channel c,
-   kernel row kh — the 1-D correlation of the 6 floats d of padded input row y + kh from
-   column 2t with the 5 weights g = weight[oc][c][kh][·]:
-     (out[y][2t], out[y][2t + 1]) = Aᵀ [ (G g) ⊙ (Bᵀ d) ]
-   by the points 0, ±1, ±2, ∞ (Bᵀ and Aᵀ as formulas in kernels/winograd_rows.h):
-     G = | 1/4    0      0     0     0   |
-         | −1/6  −1/6  −1/6  −1/6  −1/6  |
-         | −1/6   1/6  −1/6   1/6  −1/6  |
-         | 1/24   1/12  1/6   1/3   2/3  |
-         | 1/24  −1/12  1/6  −1/3   2/3  |
-         | 0      0     0     0     1    |
-   so a pair of outputs costs 6 multiplies per tap row instead of 10. Summed over the tap
-   rows, the products are 6 GEMMs, one per position ξ:
+   Output row y, columns 4t … 4t + 3, takes from tap row p = (c, kh) — input channel c,
+   kernel row kh — the 1-D correlation of the 8 floats d of padded input row y + kh from
+   column 4t with the 5 weights g = weight[oc][c][kh][·]:
+     out[y][4t … 4t + 3] = Aᵀ [ (G g) ⊙ (Bᵀ d) ]
+   by the points a_ξ = 0, 1, −1, 2, −2, 1/2, −1/2 and ∞ (ξ = 7):
+     G[ξ][k] = a_ξ^k / divisor_ξ,  G[7] = (0, 0, 0, 0, 1/4)       (POINT, DIVISOR below)
+     Aᵀ[i][ξ] = a_ξ^i,             Aᵀ[i][7] = [i = 3]
+   and Bᵀ, the interpolation at those points scaled to small integers, as formulas in
+   kernels/winograd_rows.h. Four outputs cost 8 multiplies per tap row instead of 20.
+   Summed over the tap rows, the products are 8 GEMMs, one per position ξ:
      U[ξ][oc][p]         = (G weight[oc][c][kh][·])[ξ]            [OC, C·KH]
-     V[ξ][c][r][t]       = (Bᵀ padded[c][r][2t … 2t + 5])[ξ]      [C, R, T]
+     V[ξ][c][r][t]       = (Bᵀ padded[c][r][4t … 4t + 7])[ξ]      [C, R, T]
      M[ξ][oc][y·T + t]   = Σ_p U[ξ][oc][p] · V[ξ][c][y + kh][t]
-   with R = H + pad_top + pad_bottom padded rows and T = ⌈OW/2⌉ tiles a row. Since
+   with R = H + pad_top + pad_bottom padded rows and T = ⌈OW/4⌉ tiles a row. Since
      V[ξ][c][y + kh][t] = V[ξ][(c·R + kh)·T + q],   q = y·T + t,
    the B row of tap row p is contiguous in q at a fixed offset: an implicit GEMM
-   (kernels/gemm.h, igemm) over the OH·T tiles of an image. Each output row is then
+   (kernels/gemm.h, igemm) over the OH·T tiles of an image. Each output plane is then
    Aᵀ M + bias. Image by image; groups 1.
 
    The weight gradient runs the same algorithm transposed. For L = Σ ⟨grad_out, out⟩,
-     ∂L/∂g = Σ_{y, t} Gᵀ [ (A go) ⊙ (Bᵀ d) ],   go = (grad_out[y][2t], grad_out[y][2t + 1])
-   (0 past the right edge), A go = (go0, go0 + go1, go0 − go1, go0 + 2go1, go0 − 2go1, go1),
-   so with Ĝ[ξ][oc][q] = (A go)[ξ], summed over the images in the transformed domain:
+     ∂L/∂g = Σ_{y, t} Gᵀ [ (A go) ⊙ (Bᵀ d) ],   go = grad_out[y][4t … 4t + 3] (0 past the right edge)
+   (A go)[ξ] = Σ_i a_ξ^i go_i, (A go)[7] = go_3, so with Ĝ[ξ][oc][q] = (A go)[ξ], summed over
+   the images in the transformed domain:
      Mᵀ[ξ][p][oc] = Σ_q V[ξ][(c·R + kh)·T + q] · Ĝ[ξ][oc][q]      (kernels/wgrad.h, one row of Q)
      grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
 #include <stdlib.h>
@@ -36,26 +33,31 @@
 #include "kernels/wgrad.h"
 #include "kernels/winograd_rows.h"
 
-enum { POSITIONS = 6, KERNEL_W = 5 };
+enum { POSITIONS = 8, FINITE_POINTS = 7, TILE = 4, KERNEL_W = 5 };
+static const double POINT[FINITE_POINTS] = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5};
+static const double DIVISOR[FINITE_POINTS] = {4.0, 18.0, 18.0, 360.0, 360.0, 45.0 / 16.0, 45.0 / 16.0};
+static const double INFINITE_POINT_DIVISOR = 4.0;
 
-/* The GEMMs' depth C·KH and height OC below which the 4×8 microkernel's tile setup and
-   store cost more than the transforms save. Measured against the implicit GEMM, 5×5
-   stride 1 at batch 64: C·KH 5 ran 1.29× slower, 10 the same, 15 0.88×, 40 0.78×;
-   1 output channel 1.16× slower, 2 to 16 0.72–0.81×. */
-enum { MIN_TAP_ROWS = 12, MIN_OUT_CHANNELS = 2 };
+/* The tap rows C·KH and output channels below which the 4×8 microkernels' tile setup and
+   store, and rows padded to whole tiles, cost more than the transforms save. Measured
+   against the implicit GEMM, 5×5 stride 1 at batch 64 (forward; the weight gradient):
+   C·KH 5: 1.04×; 1.83× (slower), 10: 0.79×; 1.28×, 15: 0.73×; 1.07×, 20: 0.67×; 0.95×,
+   40: 0.66–0.83×; 0.77–0.89×. One output channel ran 1.3–3.4× slower (grad_input of a
+   first layer), two 0.70–0.73× forward. */
+enum { MIN_TAP_ROWS = 12, MIN_GRAD_WEIGHT_TAP_ROWS = 20, MIN_OUT_CHANNELS = 2 };
 
 typedef struct {
-    int rows, tiles, padded_w; /* R, T, 2T + 4 */
+    int rows, tiles, padded_w; /* R, T, 4T + 4 */
     long tiles_image;          /* Q = OH·T */
 } rows_layout;
 
 /* The layout of g; 0 when an index would not fit an int32 (M and Ĝ hold OC rounded up to NR rows of Q). */
 static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
-    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom, tiles = (g->out_width + 1LL) / 2;
-    if ((long long)g->in_channels * rows * (2 * tiles + 4) > CNN_MAX_ELEMENTS ||
+    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom, tiles = (g->out_width + TILE - 1LL) / TILE;
+    if ((long long)g->in_channels * rows * (TILE * tiles + KERNEL_W - 1) > CNN_MAX_ELEMENTS ||
         ((long long)g->out_channels + CNN_GEMM_NR) * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
         return 0;
-    L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(2 * tiles + 4);
+    L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(TILE * tiles + KERNEL_W - 1);
     L->tiles_image = (long)g->out_height * tiles;
     return 1;
 }
@@ -67,16 +69,18 @@ int cnn_winograd_rows_applies(const cnn_geometry *g) {
            g->out_channels >= MIN_OUT_CHANNELS && rows_layout_of(g, &L);
 }
 
+int cnn_winograd_rows_grad_weight_applies(const cnn_geometry *g) {
+    return cnn_winograd_rows_applies(g) && (long)g->in_channels * g->kernel_h >= MIN_GRAD_WEIGHT_TAP_ROWS;
+}
+
 /* u[ξ · stride] = (G g)[ξ] for one row g of 5 weights, in double, rounded once. */
 static void transform_filter_row(float *u, long stride, const float *g) {
-    const double even = (double)g[0] + g[2] + g[4], odd = (double)g[1] + g[3];
-    const double even2 = g[0] + 4.0 * g[2] + 16.0 * g[4], odd2 = 2.0 * g[1] + 8.0 * g[3];
-    u[0] = (float)(g[0] / 4.0);
-    u[stride] = (float)(-(even + odd) / 6.0);
-    u[2 * stride] = (float)(-(even - odd) / 6.0);
-    u[3 * stride] = (float)((even2 + odd2) / 24.0);
-    u[4 * stride] = (float)((even2 - odd2) / 24.0);
-    u[5 * stride] = g[4];
+    for (int xi = 0; xi < FINITE_POINTS; xi++) {
+        double sum = 0.0, power = 1.0;
+        for (int k = 0; k < KERNEL_W; k++, power *= POINT[xi]) sum += power * g[k];
+        u[xi * stride] = (float)(sum / DIVISOR[xi]);
+    }
+    u[FINITE_POINTS * stride] = (float)(g[KERNEL_W - 1] / INFINITE_POINT_DIVISOR);
 }
 
 /* u: U[ξ] at u + ξ·u_stride, packed as panels of MR output channels by tap rows
@@ -106,7 +110,7 @@ static void multiply(float *m, long m_stride, const float *u, long u_stride, con
                                       tiles - q < CNN_GEMM_NR ? (int)(tiles - q) : CNN_GEMM_NR, 0);
 }
 
-/* V of one image [C, H, W]: each plane copied into its zero-padded rows (padding stays 0), each row transformed. */
+/* V of one image [C, H, W]: each plane copied into its zero-padded rows (padding stays 0), then transformed. */
 static void transform_image(float *v, long v_stride, float *padded, const float *image, const cnn_geometry *g,
                             const rows_layout *L) {
     for (int c = 0; c < g->in_channels; c++) {
@@ -115,9 +119,7 @@ static void transform_image(float *v, long v_stride, float *padded, const float 
         for (int h = 0; h < g->in_height; h++)
             memcpy(padded_c + (long)(h + g->pad_top) * L->padded_w + g->pad_left, plane + (long)h * g->in_width,
                    (size_t)g->in_width * sizeof(float));
-        for (int r = 0; r < L->rows; r++)
-            CNN_WINOGRAD_ROWS_INPUT(v + ((long)c * L->rows + r) * L->tiles, v_stride, padded_c + (long)r * L->padded_w,
-                                    L->tiles);
+        CNN_WINOGRAD_ROWS_INPUT(v + (long)c * L->rows * L->tiles, v_stride, padded_c, L->padded_w, L->rows, L->tiles);
     }
 }
 
@@ -155,10 +157,8 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
         transform_image(v, v_stride, padded, in + n * in_image, g, &L);
         multiply(m, m_stride, u, u_stride, v, v_stride, tap_offset, zeros, tap_rows, out_channels, L.tiles_image);
         for (int oc = 0; oc < out_channels; oc++)
-            for (int y = 0; y < g->out_height; y++)
-                CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane + (long)y * g->out_width,
-                                         m + oc * L.tiles_image + (long)y * L.tiles, m_stride, g->out_width,
-                                         bias ? bias[oc] : 0.0f);
+            CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane, m + oc * L.tiles_image, m_stride,
+                                     g->out_height, g->out_width, L.tiles, bias ? bias[oc] : 0.0f);
     }
     free(padded), free(u), free(v), free(m), free(tap_offset);
     return status;
@@ -171,28 +171,31 @@ static void transform_grad_out(float *g_hat, long stride, const float *grad_out,
     for (int oc = 0; oc < panels * CNN_GEMM_NR; oc++)
         for (int y = 0, q = 0; y < g->out_height; y++)
             for (int t = 0; t < L->tiles; t++, q++) {
-                const float *row = grad_out + ((long)oc * g->out_height + y) * g->out_width;
-                const int inside = oc < g->out_channels;
-                const float go0 = inside ? row[2 * t] : 0.0f;
-                const float go1 = inside && 2 * t + 1 < g->out_width ? row[2 * t + 1] : 0.0f;
+                const float *row = grad_out + ((long)oc * g->out_height + y) * g->out_width + TILE * t;
+                float go[TILE] = {0};
+                for (int i = 0; oc < g->out_channels && i < TILE && TILE * t + i < g->out_width; i++) go[i] = row[i];
                 float *at = g_hat + ((long)(oc / CNN_GEMM_NR) * L->tiles_image + q) * CNN_GEMM_NR + oc % CNN_GEMM_NR;
-                at[0] = go0;
-                at[stride] = go0 + go1;
-                at[2 * stride] = go0 - go1;
-                at[3 * stride] = go0 + 2.0f * go1;
-                at[4 * stride] = go0 - 2.0f * go1;
-                at[5 * stride] = go1;
+                const float even1 = go[0] + go[2], odd1 = go[1] + go[3];                     /* a = ±1 */
+                const float even2 = go[0] + 4.0f * go[2], odd2 = 2.0f * go[1] + 8.0f * go[3]; /* a = ±2 */
+                const float even_half = go[0] + 0.25f * go[2], odd_half = 0.5f * go[1] + 0.125f * go[3];
+                at[0] = go[0];
+                at[stride] = even1 + odd1, at[2 * stride] = even1 - odd1;
+                at[3 * stride] = even2 + odd2, at[4 * stride] = even2 - odd2;
+                at[5 * stride] = even_half + odd_half, at[6 * stride] = even_half - odd_half;
+                at[7 * stride] = go[3];
             }
 }
 
-/* grad_weight (one row of 5) += Gᵀ m for m[ξ] = m[ξ · stride]:
-     k-th weight += [k = 0]·m0/4 − (m1 + (−1)^k m2)/6 + (2^k m3 + (−2)^k m4)/24 + [k = 4]·m5 */
+/* grad_weight (one row of 5) += Gᵀ m for m[ξ] = m[ξ · stride], in double:
+     k-th weight += Σ_{ξ < 7} a_ξ^k m_ξ / divisor_ξ + [k = 4] m_7 / 4 */
 static void accumulate_filter_row_grad(float *grad_weight, const float *m, long stride) {
-    const double m0 = m[0], m1 = m[stride], m2 = m[2 * stride], m3 = m[3 * stride], m4 = m[4 * stride];
-    double sign = 1.0, power = 1.0;
-    for (int k = 0; k < KERNEL_W; k++, sign = -sign, power *= 2.0)
-        grad_weight[k] += (float)((k == 0 ? m0 / 4.0 : 0.0) - (m1 + sign * m2) / 6.0 + power * (m3 + sign * m4) / 24.0 +
-                                  (k == KERNEL_W - 1 ? m[5 * stride] : 0.0));
+    double sum[KERNEL_W] = {0};
+    for (int xi = 0; xi < FINITE_POINTS; xi++) {
+        double power = 1.0;
+        for (int k = 0; k < KERNEL_W; k++, power *= POINT[xi]) sum[k] += power * m[xi * stride] / DIVISOR[xi];
+    }
+    sum[KERNEL_W - 1] += m[FINITE_POINTS * stride] / INFINITE_POINT_DIVISOR;
+    for (int k = 0; k < KERNEL_W; k++) grad_weight[k] += (float)sum[k];
 }
 
 cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,

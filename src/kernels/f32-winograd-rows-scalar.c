@@ -1,27 +1,39 @@
-/* f32-winograd-rows-scalar.c — Winograd F(2, 5) along rows, the scalar twin (see winograd_rows.h). */
+/* f32-winograd-rows-scalar.c — Winograd F(4, 5) along rows, the scalar twin (see winograd_rows.h). */
 #include "winograd_rows.h"
 
-void cnn_winograd_rows_input_tile(float *v, long stride, const float *row, int t) {
-    const float *d = row + 2 * t;
-    v[t] = 4.0f * (d[0] - d[2]) + (d[4] - d[2]);
-    v[stride + t] = (d[3] + d[4]) - 4.0f * (d[1] + d[2]);
-    v[2 * stride + t] = 4.0f * (d[1] - d[2]) + (d[4] - d[3]);
-    v[3 * stride + t] = 2.0f * (d[3] - d[1]) + (d[4] - d[2]);
-    v[4 * stride + t] = 2.0f * (d[1] - d[3]) + (d[4] - d[2]);
-    v[5 * stride + t] = 4.0f * (d[1] - d[3]) + (d[5] - d[3]);
+void cnn_winograd_rows_input_tile(float *v, long stride, const float *d) {
+    const float a = d[1] + d[5], b = d[2] + d[6];
+    const float c = (d[2] - 5.0f * d[4]) + 4.0f * d[6], e = (2.0f * d[1] - 10.0f * d[3]) + 8.0f * d[5];
+    const float f = 2.0f * ((4.0f * d[2] - 5.0f * d[4]) + d[6]), h = (4.0f * d[1] - 5.0f * d[3]) + d[5];
+    v[0] = 4.0f * (d[0] - d[6]) + 21.0f * (d[4] - d[2]);
+    v[stride] = 17.0f * (d[3] + d[4]) - 4.0f * (a + b);
+    v[2 * stride] = 4.0f * (a - b) + 17.0f * (d[4] - d[3]);
+    v[3 * stride] = c + e;
+    v[4 * stride] = c - e;
+    v[5 * stride] = f + h;
+    v[6 * stride] = f - h;
+    v[7 * stride] = 4.0f * (d[7] - d[1]) + 21.0f * (d[3] - d[5]);
 }
 
-void cnn_winograd_rows_output_tile(float *row, const float *m, long stride, int t, int out_w, float bias) {
-    const float m0 = m[t], m1 = m[stride + t], m2 = m[2 * stride + t];
-    const float m3 = m[3 * stride + t], m4 = m[4 * stride + t], m5 = m[5 * stride + t];
-    row[2 * t] = ((m0 + (m1 + m2)) + (m3 + m4)) + bias;
-    if (2 * t + 1 < out_w) row[2 * t + 1] = (((m1 - m2) + 2.0f * (m3 - m4)) + m5) + bias;
+void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long stride, float bias) {
+    const float p = m[stride] + m[2 * stride], q = m[stride] - m[2 * stride];
+    const float r = m[3 * stride] + m[4 * stride], s = m[3 * stride] - m[4 * stride];
+    const float u = m[5 * stride] + m[6 * stride], w = m[5 * stride] - m[6 * stride];
+    const float y[4] = {((m[0] + p) + (r + u)) + bias, ((q + 2.0f * s) + 0.5f * w) + bias,
+                        ((p + 4.0f * r) + 0.25f * u) + bias, (((q + 8.0f * s) + 0.125f * w) + m[7 * stride]) + bias};
+    for (int i = 0; i < columns; i++) out[i] = y[i];
 }
 
-void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *row, int tiles) {
-    for (int t = 0; t < tiles; t++) cnn_winograd_rows_input_tile(v, stride, row, t);
+void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows,
+                                         int tiles) {
+    for (int row = 0, q = 0; row < rows; row++)
+        for (int t = 0; t < tiles; t++, q++) cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + 4 * t);
 }
 
-void cnn_f32_winograd_rows_output__scalar(float *row, const float *m, long stride, int out_w, float bias) {
-    for (int t = 0; t < (out_w + 1) / 2; t++) cnn_winograd_rows_output_tile(row, m, stride, t, out_w, bias);
+void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w,
+                                          int tiles, float bias) {
+    for (int row = 0, q = 0; row < out_h; row++)
+        for (int t = 0; t < tiles; t++, q++)
+            cnn_winograd_rows_output_tile(plane + (long)row * out_w + 4 * t, out_w - 4 * t < 4 ? out_w - 4 * t : 4,
+                                          m + q, stride, bias);
 }

@@ -1,61 +1,105 @@
-/* f32-winograd-rows-wasmsimd.c — Winograd F(2, 5) along rows in SIMD128 (see winograd_rows.h):
-   four adjacent tiles at once, one per lane. A row with fewer than four tiles (or, for the
-   output, whole tiles) takes the scalar tiles; otherwise the last group of four ends at the
-   last tile, overlapping the one before (both write the same values). Same operations in
-   the same order as the scalar twin. */
+/* f32-winograd-rows-wasmsimd.c — Winograd F(4, 5) along rows in SIMD128 (see winograd_rows.h):
+   four consecutive tiles of the plane at once (across row breaks), one per lane, turned
+   between tiles-in-lanes and columns-in-lanes by 4×4 transposes. A plane of fewer than
+   four tiles takes the scalar tiles; otherwise the last group of four ends at the last
+   tile, overlapping the one before (both write the same values). Same operations in the
+   same order as the scalar twin. */
 #include <wasm_simd128.h>
 #include "winograd_rows.h"
 
-/* Tiles t … t + 3 start at columns 2t, 2t + 2, 2t + 4, 2t + 6: d_k is the even (k even) or
-   odd lanes of row[2t + k …], from three loads of row[2t … 2t + 11]: d0, d1 from the first
-   two, d4, d5 from the last two, d2, d3 one lane on from d0, d1. */
-static void input_4x(float *v, long stride, const float *row, int t) {
-    const float *p = row + 2 * t;
-    const v128_t vx0 = wasm_v128_load(p), vx1 = wasm_v128_load(p + 4), vx2 = wasm_v128_load(p + 8);
-    const v128_t vd0 = wasm_i32x4_shuffle(vx0, vx1, 0, 2, 4, 6), vd1 = wasm_i32x4_shuffle(vx0, vx1, 1, 3, 5, 7);
-    const v128_t vd4 = wasm_i32x4_shuffle(vx1, vx2, 0, 2, 4, 6), vd5 = wasm_i32x4_shuffle(vx1, vx2, 1, 3, 5, 7);
-    const v128_t vd2 = wasm_i32x4_shuffle(vd0, vd4, 1, 2, 3, 6), vd3 = wasm_i32x4_shuffle(vd1, vd5, 1, 2, 3, 6);
-    const v128_t vfour = wasm_f32x4_splat(4.0f), vtwo = wasm_f32x4_splat(2.0f);
-    const v128_t vd4_d2 = wasm_f32x4_sub(vd4, vd2), vd1_d3 = wasm_f32x4_sub(vd1, vd3);
-    wasm_v128_store(v + t, wasm_f32x4_add(wasm_f32x4_mul(vfour, wasm_f32x4_sub(vd0, vd2)), vd4_d2));
-    wasm_v128_store(v + stride + t, wasm_f32x4_sub(wasm_f32x4_add(vd3, vd4),
-                                                   wasm_f32x4_mul(vfour, wasm_f32x4_add(vd1, vd2))));
-    wasm_v128_store(v + 2 * stride + t, wasm_f32x4_add(wasm_f32x4_mul(vfour, wasm_f32x4_sub(vd1, vd2)),
-                                                       wasm_f32x4_sub(vd4, vd3)));
-    wasm_v128_store(v + 3 * stride + t, wasm_f32x4_add(wasm_f32x4_mul(vtwo, wasm_f32x4_sub(vd3, vd1)), vd4_d2));
-    wasm_v128_store(v + 4 * stride + t, wasm_f32x4_add(wasm_f32x4_mul(vtwo, vd1_d3), vd4_d2));
-    wasm_v128_store(v + 5 * stride + t, wasm_f32x4_add(wasm_f32x4_mul(vfour, vd1_d3), wasm_f32x4_sub(vd5, vd3)));
+/* r[j][i] = x[i][j] */
+static inline void transpose(v128_t r[4], v128_t x0, v128_t x1, v128_t x2, v128_t x3) {
+    const v128_t v01lo = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), v23lo = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+    const v128_t v01hi = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), v23hi = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+    r[0] = wasm_i32x4_shuffle(v01lo, v23lo, 0, 1, 4, 5);
+    r[1] = wasm_i32x4_shuffle(v01lo, v23lo, 2, 3, 6, 7);
+    r[2] = wasm_i32x4_shuffle(v01hi, v23hi, 0, 1, 4, 5);
+    r[3] = wasm_i32x4_shuffle(v01hi, v23hi, 2, 3, 6, 7);
 }
 
-void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *row, int tiles) {
-    if (tiles < 4) {
-        cnn_f32_winograd_rows_input__scalar(v, stride, row, tiles);
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL(constant, x) wasm_f32x4_mul(wasm_f32x4_splat(constant), x)
+
+/* Where tiles q … q + 3 (numbered along rows of `tiles`) start in a plane of rows `row_len`
+   floats apart: column 4t of their row, at offset[j] in the plane. */
+static void tile_offsets(long offset[4], int column[4], int q, int tiles, long row_len) {
+    int row = q / tiles, t = q % tiles;
+    for (int j = 0; j < 4; j++, t++) {
+        if (t == tiles) t = 0, row++;
+        column[j] = 4 * t;
+        offset[j] = row * row_len + column[j];
+    }
+}
+
+/* Tiles q … q + 3: d0 … d3 are the transpose of their first four floats, d4 … d7 of the next four. */
+static void input_4x(float *v, long stride, const float *plane, int padded_w, int tiles, int q) {
+    long offset[4];
+    int column[4];
+    tile_offsets(offset, column, q, tiles, padded_w);
+    const float *d0 = plane + offset[0], *d1 = plane + offset[1], *d2 = plane + offset[2], *d3 = plane + offset[3];
+    v128_t vd[8];
+    transpose(vd, wasm_v128_load(d0), wasm_v128_load(d1), wasm_v128_load(d2), wasm_v128_load(d3));
+    transpose(vd + 4, wasm_v128_load(d0 + 4), wasm_v128_load(d1 + 4), wasm_v128_load(d2 + 4), wasm_v128_load(d3 + 4));
+    const v128_t va = ADD(vd[1], vd[5]), vb = ADD(vd[2], vd[6]);
+    const v128_t vc = ADD(SUB(vd[2], MUL(5.0f, vd[4])), MUL(4.0f, vd[6]));
+    const v128_t ve = ADD(SUB(MUL(2.0f, vd[1]), MUL(10.0f, vd[3])), MUL(8.0f, vd[5]));
+    const v128_t vf = MUL(2.0f, ADD(SUB(MUL(4.0f, vd[2]), MUL(5.0f, vd[4])), vd[6]));
+    const v128_t vh = ADD(SUB(MUL(4.0f, vd[1]), MUL(5.0f, vd[3])), vd[5]);
+    v += q;
+    wasm_v128_store(v, ADD(MUL(4.0f, SUB(vd[0], vd[6])), MUL(21.0f, SUB(vd[4], vd[2]))));
+    wasm_v128_store(v + stride, SUB(MUL(17.0f, ADD(vd[3], vd[4])), MUL(4.0f, ADD(va, vb))));
+    wasm_v128_store(v + 2 * stride, ADD(MUL(4.0f, SUB(va, vb)), MUL(17.0f, SUB(vd[4], vd[3]))));
+    wasm_v128_store(v + 3 * stride, ADD(vc, ve));
+    wasm_v128_store(v + 4 * stride, SUB(vc, ve));
+    wasm_v128_store(v + 5 * stride, ADD(vf, vh));
+    wasm_v128_store(v + 6 * stride, SUB(vf, vh));
+    wasm_v128_store(v + 7 * stride, ADD(MUL(4.0f, SUB(vd[7], vd[1])), MUL(21.0f, SUB(vd[3], vd[5]))));
+}
+
+void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows,
+                                           int tiles) {
+    const int count = rows * tiles;
+    if (count < 4) {
+        cnn_f32_winograd_rows_input__scalar(v, stride, plane, padded_w, rows, tiles);
         return;
     }
-    for (int t = 0; t < tiles; t += 4) input_4x(v, stride, row, t + 4 <= tiles ? t : tiles - 4);
+    for (int q = 0; q < count; q += 4) input_4x(v, stride, plane, padded_w, tiles, q + 4 <= count ? q : count - 4);
 }
 
-/* Tiles t … t + 3, all whole: the even columns and the odd ones, interleaved into two stores. */
-static void output_4x(float *row, const float *m, long stride, int t, v128_t vbias) {
-    const v128_t vm0 = wasm_v128_load(m + t), vm1 = wasm_v128_load(m + stride + t);
-    const v128_t vm2 = wasm_v128_load(m + 2 * stride + t), vm3 = wasm_v128_load(m + 3 * stride + t);
-    const v128_t vm4 = wasm_v128_load(m + 4 * stride + t), vm5 = wasm_v128_load(m + 5 * stride + t);
-    const v128_t veven = wasm_f32x4_add(
-        wasm_f32x4_add(wasm_f32x4_add(vm0, wasm_f32x4_add(vm1, vm2)), wasm_f32x4_add(vm3, vm4)), vbias);
-    const v128_t vtwice_m3_m4 = wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_sub(vm3, vm4));
-    const v128_t vodd =
-        wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_sub(vm1, vm2), vtwice_m3_m4), vm5), vbias);
-    wasm_v128_store(row + 2 * t, wasm_i32x4_shuffle(veven, vodd, 0, 4, 1, 5));
-    wasm_v128_store(row + 2 * t + 4, wasm_i32x4_shuffle(veven, vodd, 2, 6, 3, 7));
-}
-
-void cnn_f32_winograd_rows_output__wasmsimd(float *row, const float *m, long stride, int out_w, float bias) {
-    const int whole = out_w / 2;
-    int t = 0;
-    if (whole >= 4) {
-        const v128_t vbias = wasm_f32x4_splat(bias);
-        for (; t < whole; t += 4) output_4x(row, m, stride, t + 4 <= whole ? t : whole - 4, vbias);
-        t = whole;
+/* Tiles q … q + 3: y0 … y3 with a tile per lane, transposed into each tile's four columns;
+   a tile that ends past out_w stores only its columns inside. */
+static void output_4x(float *plane, const float *m, long stride, int out_w, int tiles, int q, v128_t vbias) {
+    v128_t vm[8];
+    for (int xi = 0; xi < 8; xi++) vm[xi] = wasm_v128_load(m + xi * stride + q);
+    const v128_t vp = ADD(vm[1], vm[2]), vq = SUB(vm[1], vm[2]), vr = ADD(vm[3], vm[4]), vs = SUB(vm[3], vm[4]);
+    const v128_t vu = ADD(vm[5], vm[6]), vw = SUB(vm[5], vm[6]);
+    v128_t vcolumns[4];
+    transpose(vcolumns, ADD(ADD(ADD(vm[0], vp), ADD(vr, vu)), vbias), ADD(ADD(ADD(vq, MUL(2.0f, vs)), MUL(0.5f, vw)), vbias),
+              ADD(ADD(ADD(vp, MUL(4.0f, vr)), MUL(0.25f, vu)), vbias),
+              ADD(ADD(ADD(ADD(vq, MUL(8.0f, vs)), MUL(0.125f, vw)), vm[7]), vbias));
+    long offset[4];
+    int column[4];
+    tile_offsets(offset, column, q, tiles, out_w);
+    for (int j = 0; j < 4; j++) {
+        float *out = plane + offset[j];
+        if (column[j] + 4 <= out_w) {
+            wasm_v128_store(out, vcolumns[j]);
+            continue;
+        }
+        float lanes[4];
+        wasm_v128_store(lanes, vcolumns[j]);
+        for (int i = 0; column[j] + i < out_w; i++) out[i] = lanes[i];
     }
-    for (; t < (out_w + 1) / 2; t++) cnn_winograd_rows_output_tile(row, m, stride, t, out_w, bias);
+}
+
+void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w,
+                                            int tiles, float bias) {
+    const int count = out_h * tiles;
+    if (count < 4) {
+        cnn_f32_winograd_rows_output__scalar(plane, m, stride, out_h, out_w, tiles, bias);
+        return;
+    }
+    const v128_t vbias = wasm_f32x4_splat(bias);
+    for (int q = 0; q < count; q += 4) output_4x(plane, m, stride, out_w, tiles, q + 4 <= count ? q : count - 4, vbias);
 }

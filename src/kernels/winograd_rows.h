@@ -1,27 +1,39 @@
-/* winograd_rows.h — the transforms of Winograd F(2, 5) along rows (see winograd_rows.c).
+/* winograd_rows.h — the transforms of Winograd F(4, 5) along rows (see winograd_rows.c).
 
-   Input: a tile t of a zero-padded row is its 6 floats d = row[2t … 2t + 5]; the row holds
-   at least 2·tiles + 4 floats. V = Bᵀ d is written as v[ξ · stride + t] for the 6
+   The kernels take a plane, its tiles numbered q = row · tiles + t along rows. Input: tile
+   (row, t) of a zero-padded plane of rows of padded_w ≥ 4·tiles + 4 floats is its 8 floats
+   d = plane[row · padded_w + 4t …]. V = Bᵀ d is written as v[ξ · stride + q] for the 8
    positions ξ:
-     V0 = 4(d0 − d2) + (d4 − d2)      V3 = 2(d3 − d1) + (d4 − d2)
-     V1 = (d3 + d4) − 4(d1 + d2)      V4 = 2(d1 − d3) + (d4 − d2)
-     V2 = 4(d1 − d2) + (d4 − d3)      V5 = 4(d1 − d3) + (d5 − d3)
-   Output: tile t of an output row of out_w floats is Y = Aᵀ m + bias, m[ξ] = m[ξ · stride + t]:
-     row[2t]     = ((m0 + (m1 + m2)) + (m3 + m4)) + bias
-     row[2t + 1] = (((m1 − m2) + 2(m3 − m4)) + m5) + bias      (when 2t + 1 < out_w)
-   for t < ⌈out_w / 2⌉. Both twins do the same operations in the same order. */
+     V0 = 4(d0 − d6) + 21(d4 − d2)
+     V1 = 17(d3 + d4) − 4(a + b),  V2 = 4(a − b) + 17(d4 − d3)      a = d1 + d5, b = d2 + d6
+     V3 = c + e,  V4 = c − e        c = d2 − 5d4 + 4d6, e = 2d1 − 10d3 + 8d5
+     V5 = f + h,  V6 = f − h        f = 2(4d2 − 5d4 + d6), h = 4d1 − 5d3 + d5
+     V7 = 4(d7 − d1) + 21(d3 − d5)
+   Output: tile (row, t) of an output plane [out_h, out_w] is Y = Aᵀ m + bias, m[ξ] = m[ξ · stride + q],
+   written at plane[row · out_w + 4t …]:
+     row[4t]     = ((m0 + p) + (r + u)) + bias                      p = m1 + m2, q = m1 − m2
+     row[4t + 1] = ((q + 2s) + w/2) + bias                           r = m3 + m4, s = m3 − m4
+     row[4t + 2] = ((p + 4r) + u/4) + bias                           u = m5 + m6, w = m5 − m6
+     row[4t + 3] = (((q + 8s) + w/8) + m7) + bias
+   for t < tiles = ⌈out_w / 4⌉, the columns past out_w not written. Both twins do the same
+   operations in the same order. */
 #ifndef CNN_KERNELS_WINOGRAD_ROWS_H
 #define CNN_KERNELS_WINOGRAD_ROWS_H
 
-/* One tile, scalar: the reference both twins use where four tiles do not fit. */
-void cnn_winograd_rows_input_tile(float *v, long stride, const float *row, int t);
-void cnn_winograd_rows_output_tile(float *row, const float *m, long stride, int t, int out_w, float bias);
+/* One tile, scalar: the reference both twins use where four tiles do not fit. d: the tile's
+   first input float; out: its first output column, `columns` (1 … 4) of them written. */
+void cnn_winograd_rows_input_tile(float *v, long stride, const float *d);
+void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long stride, float bias);
 
-void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *row, int tiles);
-void cnn_f32_winograd_rows_output__scalar(float *row, const float *m, long stride, int out_w, float bias);
+void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows,
+                                         int tiles);
+void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w,
+                                          int tiles, float bias);
 #ifdef __wasm_simd128__
-void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *row, int tiles);
-void cnn_f32_winograd_rows_output__wasmsimd(float *row, const float *m, long stride, int out_w, float bias);
+void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows,
+                                           int tiles);
+void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w,
+                                            int tiles, float bias);
 #define CNN_WINOGRAD_ROWS_INPUT cnn_f32_winograd_rows_input__wasmsimd
 #define CNN_WINOGRAD_ROWS_OUTPUT cnn_f32_winograd_rows_output__wasmsimd
 #else
