@@ -120,7 +120,7 @@ function mnistConv2() {
   const rows = channels * kh * kw, cols = oh * ow, inPlane = channels * h * w;
   log(`\n${p.row.label}: ${(p.macs / 1e6).toFixed(1)} M MACs; per image a GEMM M=${oc} N=${cols} K=${rows}`);
   const flops = 2 * p.macs;
-  const total = report('cnn_conv2d_forward (implicit GEMM now)', time(() => check('conv', e.cnn_conv2d_forward(y, x, weight, 0, g))), { flops });
+  const total = report('cnn_conv2d_forward (Winograd F(4, 5) along rows now)', time(() => check('conv', e.cnn_conv2d_forward(y, x, weight, 0, g))), { flops });
   const col = zeros(rows * cols);
   report(`im2col route: im2col ×${batch}`, time(() => { for (let n = 0; n < batch; n++) e.prof_im2col(col, x + 4 * n * inPlane, g); }), { total });
   gemmParts('im2col route, per image', { c: y, ldc: cols, a: weight, aRow: rows, aCol: 1, b: col, bRow: cols, bCol: 1, m: oc, n: cols, k: rows, times: batch, total });
@@ -136,7 +136,8 @@ function mnistConv2() {
   gemmParts('im2col route, batch folded', { c: bigOut, ldc: cols * batch, a: weight, aRow: rows, aCol: 1, b: bigCol, bRow: cols * batch, bCol: 1, m: oc, n: cols * batch, k: rows, total });
 }
 
-function mnistBackward(id) {
+/** route: how the core computes this backward today (for the label). */
+function mnistBackward(id, route) {
   const p = problemOf(id);
   const [batch, channels, h, w] = p.x.shape, [oc, , kh, kw] = p.w.shape, [, , oh, ow] = p.outShape;
   const x = floats(p.x.data), weight = floats(p.w.data), dy = floats(p.dy.data);
@@ -146,7 +147,7 @@ function mnistBackward(id) {
   const rows = channels * kh * kw, cols = oh * ow, inPlane = channels * h * w, outPlane = oc * cols;
   const wantInput = p.row.input_grad;
   log(`\n${p.row.label}: ${(p.macs / 1e6).toFixed(1)} M MACs`);
-  const total = report(`cnn_conv2d_backward (${wantInput ? 'dX as a forward pass, ' : ''}dW by implicit GEMM, db)`,
+  const total = report(`cnn_conv2d_backward (${route})`,
     time(() => check('backward', e.cnn_conv2d_backward(wantInput ? dx : 0, dw, db, dy, x, weight, g))), { flops: 2 * p.macs });
   report('db alone', time(() => check('backward', e.cnn_conv2d_backward(0, 0, db, dy, x, weight, g))), { total });
   const col = zeros(rows * cols);
@@ -164,8 +165,8 @@ function mnistBackward(id) {
 log(`profile: SIMD peak ${peak.gflops.toFixed(1)} GFLOP/s; min and median of ${SAMPLES} runs; % of the row's total (min)`);
 conv64();
 mnistConv2();
-mnistBackward('mnist-conv1-backward');
-mnistBackward('mnist-conv2-backward');
+mnistBackward('mnist-conv1-backward', 'dW by implicit GEMM, db');
+mnistBackward('mnist-conv2-backward', 'dX as a forward pass and dW, both by Winograd F(4, 5) along rows; db');
 
 const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });

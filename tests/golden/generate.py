@@ -213,6 +213,7 @@ def winograd_rows_cases(cases, store):
         ([1, 16, 6, 8], 3, [1, 5], True, {"padding": [0, 3]}),                        # 10 wide, 1×5
         ([2, 6, 5, 5], 5, [2, 5], True, {"padding": "same"}),                         # 5 wide, rows (0, 1)
         ([1, 5, 6, 13], 3, [4, 5], True, {"padding": [1, 2]}),                        # 20 tap rows, 13 wide
+        ([5, 4, 6, 9], 2, 5, True, {"padding": 2}),                                   # grad_weight: 4 + 1 images
     ]
     for shape, out_channels, kernel, bias, options in specs:
         kernel_h, kernel_w = pair(kernel)
