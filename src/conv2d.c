@@ -100,7 +100,7 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
         if ((status = cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }
-    if (grad_weight && cnn_winograd_rows_grad_weight_applies(&g)) {
+    if (grad_weight && cnn_winograd_rows_applies(&g)) {
         if ((status = cnn_conv2d_winograd_rows_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }

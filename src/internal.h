@@ -69,12 +69,10 @@ cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad
 
 /* Stride-1 convolution with 5-wide kernels by Winograd F(4, 5) along rows (winograd_rows.c),
    used when cnn_winograd_rows_applies(): groups 1, undilated, enough input channels · kernel
-   rows and output channels for its 8 GEMMs; for the weight gradient when
-   cnn_winograd_rows_grad_weight_applies() (more of them). */
+   rows and output channels for its 8 GEMMs. */
 int cnn_winograd_rows_applies(const cnn_geometry *g);
 cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
                                     const cnn_geometry *g);
-int cnn_winograd_rows_grad_weight_applies(const cnn_geometry *g);
 /* grad_weight += the weight gradient of such a layer, by the same algorithm transposed. */
 cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
                                                 const cnn_geometry *g);

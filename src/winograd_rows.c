@@ -40,11 +40,11 @@ static const double INFINITE_POINT_DIVISOR = 4.0;
 
 /* The tap rows C·KH and output channels below which the 4×8 microkernels' tile setup and
    store, and rows padded to whole tiles, cost more than the transforms save. Measured
-   against the implicit GEMM, 5×5 stride 1 at batch 64 (forward; the weight gradient):
-   C·KH 5: 1.04×; 1.83× (slower), 10: 0.79×; 1.28×, 15: 0.73×; 1.07×, 20: 0.67×; 0.95×,
-   40: 0.66–0.83×; 0.77–0.89×. One output channel ran 1.3–3.4× slower (grad_input of a
-   first layer), two 0.70–0.73× forward. */
-enum { MIN_TAP_ROWS = 12, MIN_GRAD_WEIGHT_TAP_ROWS = 20, MIN_OUT_CHANNELS = 2 };
+   against the implicit GEMM, 5×5 stride 1 at batch 64 (forward; weight gradient):
+   C·KH 5: 1.04×; 0.97×, 10: 0.79×; 0.75× (but 1.07× for a grad_input into 8 channels
+   at 14²), 15: 0.73×; 0.69×, 20: 0.67×; 0.63×, 40: 0.66–0.83×; 0.62–0.65×. One output
+   channel ran 1.3–3.4× slower (grad_input of a first layer), two 0.70–0.73× forward. */
+enum { MIN_TAP_ROWS = 12, MIN_OUT_CHANNELS = 2 };
 
 /* Images whose tiles one weight-gradient GEMM sums over, for fewer loads and stores of its
    tiles (measured on MNIST conv2: 4 images took 0.74–0.83× the time of 1; 8 or 16 no less). */
@@ -71,10 +71,6 @@ int cnn_winograd_rows_applies(const cnn_geometry *g) {
     return g->kernel_w == KERNEL_W && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
            g->dilation_w == 1 && g->groups == 1 && (long)g->in_channels * g->kernel_h >= MIN_TAP_ROWS &&
            g->out_channels >= MIN_OUT_CHANNELS && rows_layout_of(g, &L);
-}
-
-int cnn_winograd_rows_grad_weight_applies(const cnn_geometry *g) {
-    return cnn_winograd_rows_applies(g) && (long)g->in_channels * g->kernel_h >= MIN_GRAD_WEIGHT_TAP_ROWS;
 }
 
 /* u[ξ · stride] = (G g)[ξ] for one row g of 5 weights, in double, rounded once. */

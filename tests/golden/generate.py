@@ -202,9 +202,9 @@ def depthwise_conv2d_cases(cases, store):
 
 def winograd_rows_cases(cases, store):
     # 5-wide stride-1 kernels with ≥ 12 tap rows (C·KH) and ≥ 2 output channels take Winograd
-    # F(4, 5) along rows (src/winograd_rows.c), grad_input too when OC·KH ≥ 12 and C ≥ 2, the
-    # weight gradient with ≥ 20 tap rows. Output widths: whole tiles of 4 or a last one cut
-    # short by 1 to 3 columns; planes of fewer than four tiles (scalar tiles) or more.
+    # F(4, 5) along rows (src/winograd_rows.c), forward and weight gradient, grad_input too
+    # when OC·KH ≥ 12 and C ≥ 2. Output widths: whole tiles of 4 or a last one cut short by
+    # 1 to 3 columns; planes of fewer than four tiles (scalar tiles) or more.
     # (input N,C,H,W, out_channels, kernel, bias, options)
     specs = [
         ([2, 8, 14, 14], 16, 5, True, {"padding": 2}),                                # the MNIST conv2
@@ -212,7 +212,7 @@ def winograd_rows_cases(cases, store):
         ([1, 3, 7, 12], 2, 5, False, {"padding": [2, 0]}),                            # 8 wide, 2 out
         ([1, 16, 6, 8], 3, [1, 5], True, {"padding": [0, 3]}),                        # 10 wide, 1×5
         ([2, 6, 5, 5], 5, [2, 5], True, {"padding": "same"}),                         # 5 wide, rows (0, 1)
-        ([1, 5, 6, 13], 3, [4, 5], True, {"padding": [1, 2]}),                        # 20 tap rows, 13 wide
+        ([1, 5, 6, 13], 3, [4, 5], True, {"padding": [1, 2]}),                        # 13 wide
         ([5, 4, 6, 9], 2, 5, True, {"padding": 2}),                                   # grad_weight: 4 + 1 images
     ]
     for shape, out_channels, kernel, bias, options in specs:
