@@ -49,10 +49,10 @@ static const struct {
     {"receptive_field_span", "receptive_field_span"},
 };
 
-static cnn_geometry conv(int in_channels, int out_channels, int kernel) {
+static cnn_geometry conv(int in_channels, int out_channels, int kernel, int stride_h) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = 2, g.in_channels = in_channels, g.out_channels = out_channels, g.in_height = 5, g.in_width = 4;
-    g.kernel_h = g.kernel_w = kernel, g.stride_h = 2;
+    g.kernel_h = g.kernel_w = kernel, g.stride_h = stride_h;
     g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = kernel / 2;
     return g;
 }
@@ -64,53 +64,49 @@ static cnn_status run(call c, float *const outputs[3], const float *in, const fl
     cnn_status status;
     switch (c) {
     case CONV2D_DIRECT: {
-        const cnn_geometry g = conv(1, 3, 3);
+        const cnn_geometry g = conv(1, 3, 3, 2);
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_IM2COL: {
-        const cnn_geometry g = conv(3, 4, 3);
+        const cnn_geometry g = conv(3, 4, 3, 2);
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_WINOGRAD: {
-        cnn_geometry g = conv(8, 8, 3);
-        g.stride_h = 1;
+        const cnn_geometry g = conv(8, 8, 3, 1);
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_WINOGRAD_ROWS: {
-        cnn_geometry g = conv(4, 4, 5);
-        g.stride_h = 1;
+        const cnn_geometry g = conv(4, 4, 5, 1);
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_WINOGRAD_ROWS_BACKWARD: {
-        cnn_geometry g = conv(4, 4, 5);
-        g.stride_h = 1;
+        const cnn_geometry g = conv(4, 4, 5, 1);
         return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case CONV2D_POINTWISE: {
-        cnn_geometry g = conv(3, 4, 1);
-        g.stride_h = 1;
+        const cnn_geometry g = conv(3, 4, 1, 1);
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_BACKWARD: {
-        const cnn_geometry g = conv(3, 4, 3);
+        const cnn_geometry g = conv(3, 4, 3, 2);
         return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case CONV2D_DEPTHWISE: {
-        cnn_geometry g = conv(3, 3, 3);
+        cnn_geometry g = conv(3, 3, 3, 2);
         g.groups = 3;
         return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV2D_DEPTHWISE_BACKWARD: {
-        cnn_geometry g = conv(3, 3, 3);
-        g.groups = 3, g.stride_h = 1;
+        cnn_geometry g = conv(3, 3, 3, 1);
+        g.groups = 3;
         return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case CONV_TRANSPOSE2D_FORWARD: {
-        const cnn_geometry g = conv(3, 4, 3);
+        const cnn_geometry g = conv(3, 4, 3, 2);
         return cnn_conv_transpose2d_forward(outputs[0], in, weight, weight, &g);
     }
     case CONV_TRANSPOSE2D_BACKWARD: {
-        const cnn_geometry g = conv(3, 4, 3);
+        const cnn_geometry g = conv(3, 4, 3, 2);
         return cnn_conv_transpose2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
     }
     case LINEAR_FORWARD: return cnn_linear_forward(outputs[0], in, weight, weight, 3, 9, 5);
