@@ -57,7 +57,8 @@ typedef struct {
 
 /* The layout of g; 0 when an index would not fit an int32 (M and Ĝ hold OC rounded up to NR rows of Q). */
 static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
-    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom, tiles = (g->out_width + TILE - 1LL) / TILE;
+    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
+    const long long tiles = (g->out_width + TILE - 1LL) / TILE;
     if ((long long)g->in_channels * rows * (TILE * tiles + KERNEL_W - 1) > CNN_MAX_ELEMENTS ||
         ((long long)g->out_channels + CNN_GEMM_NR) * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
         return 0;

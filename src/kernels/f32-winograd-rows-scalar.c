@@ -27,7 +27,8 @@ void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long
 void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows,
                                          int tiles) {
     for (int row = 0, q = 0; row < rows; row++)
-        for (int t = 0; t < tiles; t++, q++) cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + 4 * t);
+        for (int t = 0; t < tiles; t++, q++)
+            cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + 4 * t);
 }
 
 void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w,

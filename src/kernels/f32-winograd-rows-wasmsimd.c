@@ -75,7 +75,8 @@ static void output_4x(float *plane, const float *m, long stride, int out_w, int 
     const v128_t vp = ADD(vm[1], vm[2]), vq = SUB(vm[1], vm[2]), vr = ADD(vm[3], vm[4]), vs = SUB(vm[3], vm[4]);
     const v128_t vu = ADD(vm[5], vm[6]), vw = SUB(vm[5], vm[6]);
     v128_t vcolumns[4];
-    transpose(vcolumns, ADD(ADD(ADD(vm[0], vp), ADD(vr, vu)), vbias), ADD(ADD(ADD(vq, MUL(2.0f, vs)), MUL(0.5f, vw)), vbias),
+    transpose(vcolumns, ADD(ADD(ADD(vm[0], vp), ADD(vr, vu)), vbias),
+              ADD(ADD(ADD(vq, MUL(2.0f, vs)), MUL(0.5f, vw)), vbias),
               ADD(ADD(ADD(vp, MUL(4.0f, vr)), MUL(0.25f, vu)), vbias),
               ADD(ADD(ADD(ADD(vq, MUL(8.0f, vs)), MUL(0.125f, vw)), vm[7]), vbias));
     long offset[4];
