@@ -48,6 +48,13 @@ static int implicit_forward_pays(const cnn_geometry *g, const cnn_window_view *v
     return !is_pointwise(v) && (g->stride_w == 1 || taps <= IMPLICIT_MAX_STRIDED_TAPS) && cnn_conv_implicit_applies(g);
 }
 
+/* Winograd transforms mix a tile's inputs before multiplying, so a NaN or ±∞ would reach
+   outputs whose window does not hold it (and ∞ − ∞ give NaN where PyTorch has ±∞):
+   unless every tensor involved is finite, the exact routes run. */
+static int winograd_exact(const float *x, long x_count, const float *y, long y_count, const float *z, long z_count) {
+    return cnn_all_finite(x, x_count) && cnn_all_finite(y, y_count) && (!z || cnn_all_finite(z, z_count));
+}
+
 cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
                               const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
@@ -56,8 +63,12 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
     const long in_plane = (long)g.in_height * g.in_width;
     if (g.groups == g.in_channels && g.out_channels == g.in_channels)
         return cnn_depthwise_conv2d_forward(out, in, weight, bias, &g);
-    if (cnn_winograd_applies(&g)) return cnn_conv2d_winograd(out, in, weight, bias, &g);
-    if (cnn_winograd_rows_applies(&g)) return cnn_conv2d_winograd_rows(out, in, weight, bias, &g);
+    const long in_count = (long)g.batch * g.in_channels * in_plane;
+    const long weight_count = (long)g.out_channels * (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
+    if ((cnn_winograd_applies(&g) || cnn_winograd_rows_applies(&g)) &&
+        winograd_exact(in, in_count, weight, weight_count, NULL, 0))
+        return cnn_winograd_applies(&g) ? cnn_conv2d_winograd(out, in, weight, bias, &g)
+                                        : cnn_conv2d_winograd_rows(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     if (implicit_forward_pays(&g, &v)) return cnn_conv2d_implicit(out, in, weight, bias, &g, 0);
     const int group_out = g.out_channels / g.groups;
@@ -92,15 +103,20 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
     const long in_plane = (long)g.in_height * g.in_width;
     if (grad_bias) cnn_accumulate_bias_grad(grad_bias, grad_out, g.batch, g.out_channels, cols);
-    if (grad_in && cnn_conv2d_grad_input_as_forward_applies(&g)) {
-        if ((status = cnn_conv2d_grad_input_as_forward(grad_in, grad_out, weight, &g))) return status;
+    const int winograd_shaped = (grad_weight && (cnn_winograd_applies(&g) || cnn_winograd_rows_applies(&g))) ||
+                                (grad_in && cnn_conv2d_grad_input_as_forward_applies(&g, 1) == CNN_GRAD_INPUT_WINOGRAD);
+    const int winograd = winograd_shaped && winograd_exact(grad_out, (long)g.batch * g.out_channels * cols, in,
+                                                           g.batch * g.in_channels * in_plane, weight,
+                                                           (long)g.out_channels * rows);
+    if (grad_in && cnn_conv2d_grad_input_as_forward_applies(&g, winograd)) {
+        if ((status = cnn_conv2d_grad_input_as_forward(grad_in, grad_out, weight, &g, winograd))) return status;
         grad_in = NULL;
     }
-    if (grad_weight && cnn_winograd_applies(&g)) {
+    if (grad_weight && winograd && cnn_winograd_applies(&g)) {
         if ((status = cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }
-    if (grad_weight && cnn_winograd_rows_applies(&g)) {
+    if (grad_weight && winograd && cnn_winograd_rows_applies(&g)) {
         if ((status = cnn_conv2d_winograd_rows_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }

@@ -24,20 +24,28 @@ static int grad_input_geometry(const cnn_geometry *g, cnn_geometry *t) {
     return cnn_conv2d_geometry(t) == CNN_OK && t->out_height == g->in_height && t->out_width == g->in_width;
 }
 
+typedef cnn_status (*forward_pass)(float *out, const float *in, const float *weight, const float *bias,
+                                   const cnn_geometry *g);
+
 /* grad_in as a forward pass pays off when it is Winograd-shaped, or when it has enough
    output channels to fill the microkernel's rows and a window to slide (measured: 1 and
    3 channels, and 1×1 kernels, whose col2im is a plain GEMM, ran slower). */
 enum { GRAD_INPUT_MIN_CHANNELS = 8 };
 
-int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g) {
-    cnn_geometry t;
-    if (!grad_input_geometry(g, &t)) return 0;
-    return cnn_winograd_applies(&t) || cnn_winograd_rows_applies(&t) || (t.out_channels / t.groups >= GRAD_INPUT_MIN_CHANNELS &&
-                                        g->kernel_h * g->kernel_w > 1 && cnn_conv_implicit_applies(&t));
+/* The Winograd route the forward pass of t takes, if any and allowed. */
+static forward_pass winograd_route(const cnn_geometry *t, int winograd) {
+    if (!winograd) return NULL;
+    if (cnn_winograd_applies(t)) return cnn_conv2d_winograd;
+    return cnn_winograd_rows_applies(t) ? cnn_conv2d_winograd_rows : NULL;
 }
 
-typedef cnn_status (*forward_pass)(float *out, const float *in, const float *weight, const float *bias,
-                                   const cnn_geometry *g);
+int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g, int winograd) {
+    cnn_geometry t;
+    if (!grad_input_geometry(g, &t)) return 0;
+    if (winograd_route(&t, winograd)) return CNN_GRAD_INPUT_WINOGRAD;
+    return t.out_channels / t.groups >= GRAD_INPUT_MIN_CHANNELS && g->kernel_h * g->kernel_w > 1 &&
+           cnn_conv_implicit_applies(&t);
+}
 
 /* grad_in += a Winograd forward of grad_out with W', through a scratch output. */
 static cnn_status grad_input_winograd(float *grad_in, const float *grad_out, const float *flipped,
@@ -52,7 +60,7 @@ static cnn_status grad_input_winograd(float *grad_in, const float *grad_out, con
 }
 
 cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight,
-                                          const cnn_geometry *g) {
+                                            const cnn_geometry *g, int winograd) {
     cnn_geometry t;
     if (!grad_input_geometry(g, &t)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "no stride-1 grad_input view");
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
@@ -66,11 +74,9 @@ cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_ou
                 for (int k = 0; k < window; k++)
                     flipped[(((long)group * channels + c) * group_out + oc) * window + k] =
                         weight[(((long)group * group_out + oc) * channels + c) * window + window - 1 - k];
-    cnn_status status;
-    if (cnn_winograd_applies(&t)) status = grad_input_winograd(grad_in, grad_out, flipped, &t, cnn_conv2d_winograd);
-    else if (cnn_winograd_rows_applies(&t))
-        status = grad_input_winograd(grad_in, grad_out, flipped, &t, cnn_conv2d_winograd_rows);
-    else status = cnn_conv2d_implicit(grad_in, grad_out, flipped, NULL, &t, 1);
+    const forward_pass route = winograd_route(&t, winograd);
+    const cnn_status status = route ? grad_input_winograd(grad_in, grad_out, flipped, &t, route)
+                                    : cnn_conv2d_implicit(grad_in, grad_out, flipped, NULL, &t, 1);
     free(flipped);
     return status;
 }

@@ -87,14 +87,19 @@ cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad
                                            const cnn_geometry *g);
 /* grad_in += conv2d's grad_input computed as a forward convolution (conv2d_grad_input.c);
    call only where the _applies() holds (stride 1, padding within the kernel's reach). */
-int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g);
+/* winograd: whether its Winograd routes may run (conv2d.c: only on finite tensors). _applies()
+   is 0, 1 (the implicit GEMM) or CNN_GRAD_INPUT_WINOGRAD. */
+#define CNN_GRAD_INPUT_WINOGRAD 2
+int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g, int winograd);
 cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight,
-                                            const cnn_geometry *g);
+                                            const cnn_geometry *g, int winograd);
 
 /* Σ x, and Σ (x − x_shift)·(y − y_shift), over one plane of plane elements, in float
    (plane_sum.c); add planes together in double. */
 float cnn_plane_sum(const float *x, long plane);
 float cnn_plane_sum_products(const float *x, float x_shift, const float *y, float y_shift, long plane);
+/* Whether every one of count floats is finite (no NaN, no ±∞). */
+int cnn_all_finite(const float *x, long count);
 
 /* Convolution with groups = in_channels = out_channels (depthwise_conv2d.c),
    which conv2d forward and backward hand on; geometry already validated. */

@@ -2,8 +2,10 @@
    max pooling propagates NaN (PyTorch's CPU kernel takes a tap when
    `val > max || isnan(val)`, so the last NaN of a window wins), ties keep the
    first tap in row-major order, padding never wins; ReLU passes NaN forward
-   and sends no gradient through it. */
+   and sends no gradient through it; a convolution's NaN or ∞ reaches only the
+   outputs whose window holds it, on the Winograd-shaped layers too. */
 #include <math.h>
+#include <stdlib.h>
 #include "harness.h"
 
 static cnn_geometry pool_2x2(int height, int width, int stride, int pad) {
@@ -87,7 +89,44 @@ static void relu_nan(void) {
           "relu backward: gradient where x > 0 only (none through NaN), got %g", grad_in[0]);
 }
 
+/* One input cell of a stride-1 layer (batch 1, square kernel, padding k/2) set to `special`
+   (NaN or +∞), every other input and weight positive: output (oc, y, x) must be NaN (or +∞)
+   exactly where its window holds the cell, for every oc, and finite elsewhere; with NaN in
+   one grad_out cell instead, grad_in likewise. */
+static void conv_special_stays_local(const char *label, int channels, int kernel, int height, int width, float special) {
+    cnn_geometry g = cnn_geometry_default();
+    g.batch = 1, g.in_channels = g.out_channels = channels, g.in_height = height, g.in_width = width;
+    g.kernel_h = g.kernel_w = kernel;
+    g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = kernel / 2;
+    const int plane = height * width, count = channels * plane, weights = channels * channels * kernel * kernel;
+    const int cell_c = channels / 2, cell_y = height / 2, cell_x = width / 2 + 1, reach = kernel / 2;
+    float *in = zero_floats(count), *weight = zero_floats(weights), *out = zero_floats(count);
+    float *grad_out = zero_floats(count), *grad_in = zero_floats(count);
+    for (int i = 0; i < count; i++) in[i] = grad_out[i] = 0.5f + (float)(i % 7) / 8;
+    for (int i = 0; i < weights; i++) weight[i] = 0.25f + (float)(i % 5) / 16;
+    in[cell_c * plane + cell_y * width + cell_x] = special;
+    grad_out[cell_c * plane + cell_y * width + cell_x] = NAN;
+    CHECK(cnn_conv2d_forward(out, in, weight, NULL, &g) == CNN_OK, "%s: %s", label, cnn_last_error());
+    CHECK(cnn_conv2d_backward(grad_in, NULL, NULL, grad_out, in, weight, &g) == CNN_OK, "%s: %s", label, cnn_last_error());
+    int local = 1, grad_local = 1;
+    for (int c = 0; c < channels; c++)
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) {
+                const int i = c * plane + y * width + x;
+                const int covers = abs(y - cell_y) <= reach && abs(x - cell_x) <= reach;
+                local &= covers ? (isnan(special) ? isnan(out[i]) : out[i] == special) : isfinite(out[i]);
+                grad_local &= covers ? isnan(grad_in[i]) : isfinite(grad_in[i]);
+            }
+    CHECK(local, "%s: %g in one input cell must reach exactly the outputs whose window holds it", label, special);
+    CHECK(grad_local, "%s: NaN in one grad_out cell must reach exactly the inputs its window holds", label);
+    free(in), free(weight), free(out), free(grad_out), free(grad_in);
+}
+
 void test_special_values(void) {
+    conv_special_stays_local("conv2d 8 → 8 3×3 (Winograd-shaped)", 8, 3, 8, 8, NAN);
+    conv_special_stays_local("conv2d 8 → 8 3×3 (Winograd-shaped)", 8, 3, 8, 8, INFINITY);
+    conv_special_stays_local("conv2d 4 → 4 5×5 (Winograd-rows-shaped)", 4, 5, 6, 12, NAN);
+    conv_special_stays_local("conv2d 4 → 4 5×5 (Winograd-rows-shaped)", 4, 5, 6, 12, INFINITY);
     max_pool_nan();
     max_pool_infinities_ties_padding();
     avg_pool_nan();
