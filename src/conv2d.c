@@ -7,7 +7,7 @@
      out[n,g] = weight[g] · col + bias                [OC/G, OH·OW]
    Faster routes take over where they apply: direct kernels for depthwise (groups =
    C = OC), forward and backward (depthwise_conv2d.c); Winograd F(2×2, 3×3) for 3×3 stride-1
-   layers with enough channels (winograd.c) and F(4, 5) along rows for 5-wide ones
+   layers with enough channels (winograd.c) and F(4, 5) or F(2, 7) along rows for 5- or 7-wide ones
    (winograd_rows.c), both also for grad_weight; an implicit GEMM that reads the padded image
    in place of col (conv_implicit.c), also for grad_weight; and grad_in as a forward
    convolution (conv2d_grad_input.c).

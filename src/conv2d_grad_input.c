@@ -5,7 +5,7 @@
      grad_in = conv2d(grad_out, W', padding dh·(KH − 1) − pad_top, …, same dilation and groups)
      W'[group·C/G + c][oc][kh'][kw'] = W[group·OC/G + oc][c][KH − 1 − kh'][KW − 1 − kw']
    whose padding must not be negative (pad ≤ dilation·(kernel − 1)). That forward runs as
-   Winograd when 3×3 (winograd.c) or 5 wide (winograd_rows.c), else as the implicit GEMM
+   Winograd when 3×3 (winograd.c) or 5 or 7 wide (winograd_rows.c), else as the implicit GEMM
    (conv_implicit.c), and is added to grad_in. */
 #include <stdlib.h>
 #include "internal.h"

@@ -67,7 +67,7 @@ cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight,
 cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, const float *in,
                                            const cnn_geometry *g);
 
-/* Stride-1 convolution with 5-wide kernels by Winograd F(4, 5) along rows (winograd_rows.c),
+/* Stride-1 convolution with 5- or 7-wide kernels by Winograd F(4, 5) or F(2, 7) along rows (winograd_rows.c),
    used when cnn_winograd_rows_applies(): groups 1, undilated, enough input channels · kernel
    rows and output channels for its 8 GEMMs. */
 int cnn_winograd_rows_applies(const cnn_geometry *g);

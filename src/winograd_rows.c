@@ -1,28 +1,29 @@
-/* winograd_rows.c — stride-1 convolution with 5-wide kernels by Winograd's minimal filtering
-   F(4, 5) along each row (Lavin & Gray 2016, the 1-D case), summed directly over kernel rows.
+/* winograd_rows.c — stride-1 convolution with 5- or 7-wide kernels by Winograd's minimal
+   filtering along each row (Lavin & Gray 2016, the 1-D case), summed directly over kernel
+   rows: F(4, 5) or F(2, 7), both with the same 8 positions (m + r = 9).
 
-   Output row y, columns 4t … 4t + 3, takes from tap row p = (c, kh) — input channel c,
+   Output row y, columns mt … mt + m − 1, takes from tap row p = (c, kh) — input channel c,
    kernel row kh — the 1-D correlation of the 8 floats d of padded input row y + kh from
-   column 4t with the 5 weights g = weight[oc][c][kh][·]:
-     out[y][4t … 4t + 3] = Aᵀ [ (G g) ⊙ (Bᵀ d) ]
+   column mt with the r weights g = weight[oc][c][kh][·]:
+     out[y][mt …] = Aᵀ [ (G g) ⊙ (Bᵀ d) ]
    by the points a_ξ = 0, 1, −1, 2, −2, 1/2, −1/2 and ∞ (ξ = 7):
-     G[ξ][k] = a_ξ^k / divisor_ξ,  G[7] = (0, 0, 0, 0, 1/4)       (POINT, DIVISOR below)
-     Aᵀ[i][ξ] = a_ξ^i,             Aᵀ[i][7] = [i = 3]
+     G[ξ][k] = a_ξ^k / divisor_ξ,  G[7][k] = [k = r − 1] / 4      (POINT, DIVISOR below)
+     Aᵀ[i][ξ] = a_ξ^i,             Aᵀ[i][7] = [i = m − 1]
    and Bᵀ, the interpolation at those points scaled to small integers, as formulas in
-   kernels/winograd_rows.h. Four outputs cost 8 multiplies per tap row instead of 20.
+   kernels/winograd_rows.h. m outputs cost 8 multiplies per tap row instead of m·r (20 or 14).
    Summed over the tap rows, the products are 8 GEMMs, one per position ξ:
      U[ξ][oc][p]         = (G weight[oc][c][kh][·])[ξ]            [OC, C·KH]
-     V[ξ][c][r][t]       = (Bᵀ padded[c][r][4t … 4t + 7])[ξ]      [C, R, T]
+     V[ξ][c][r][t]       = (Bᵀ padded[c][r][mt … mt + 7])[ξ]      [C, R, T]
      M[ξ][oc][y·T + t]   = Σ_p U[ξ][oc][p] · V[ξ][c][y + kh][t]
-   with R = H + pad_top + pad_bottom padded rows and T = ⌈OW/4⌉ tiles a row. Since
+   with R = H + pad_top + pad_bottom padded rows and T = ⌈OW/m⌉ tiles a row. Since
      V[ξ][c][y + kh][t] = V[ξ][(c·R + kh)·T + q],   q = y·T + t,
    the B row of tap row p is contiguous in q at a fixed offset: an implicit GEMM
    (kernels/gemm.h, igemm) over the OH·T tiles of an image. Each output plane is then
    Aᵀ M + bias. Image by image; groups 1.
 
    The weight gradient runs the same algorithm transposed. For L = Σ ⟨grad_out, out⟩,
-     ∂L/∂g = Σ_{y, t} Gᵀ [ (A go) ⊙ (Bᵀ d) ],   go = grad_out[y][4t … 4t + 3] (0 past the right edge)
-   (A go)[ξ] = Σ_i a_ξ^i go_i, (A go)[7] = go_3, so with Ĝ[ξ][oc][q] = (A go)[ξ], summed over
+     ∂L/∂g = Σ_{y, t} Gᵀ [ (A go) ⊙ (Bᵀ d) ],   go = grad_out[y][mt …] (0 past the right edge)
+   (A go)[ξ] = Σ_i a_ξ^i go_i, (A go)[7] = go_{m−1}, so with Ĝ[ξ][oc][q] = (A go)[ξ], summed over
    the images in the transformed domain:
      Mᵀ[ξ][p][oc] = Σ_q V[ξ][(c·R + kh)·T + q] · Ĝ[ξ][oc][q]      (kernels/wgrad.h, a row of Q per image)
      grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
@@ -33,7 +34,9 @@
 #include "kernels/wgrad.h"
 #include "kernels/winograd_rows.h"
 
-enum { POSITIONS = 8, FINITE_POINTS = 7, TILE = 4, KERNEL_W = 5 };
+#define INLINE static inline __attribute__((always_inline))
+
+enum { POSITIONS = 8, FINITE_POINTS = 7, MAX_KERNEL_W = 7, MAX_TILE = 4 };
 static const double POINT[FINITE_POINTS] = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5};
 static const double DIVISOR[FINITE_POINTS] = {4.0, 18.0, 18.0, 360.0, 360.0, 45.0 / 16.0, 45.0 / 16.0};
 static const double INFINITE_POINT_DIVISOR = 4.0;
@@ -42,8 +45,9 @@ static const double INFINITE_POINT_DIVISOR = 4.0;
    store, and rows padded to whole tiles, cost more than the transforms save. Measured
    against the implicit GEMM, 5×5 stride 1 at batch 64 (forward; weight gradient):
    C·KH 5: 1.04×; 0.97×, 10: 0.79×; 0.75× (but 1.07× for a grad_input into 8 channels
-   at 14²), 15: 0.73×; 0.69×, 20: 0.67×; 0.63×, 40: 0.66–0.83×; 0.62–0.65×. One output
-   channel ran 1.3–3.4× slower (grad_input of a first layer), two 0.70–0.73× forward. */
+   at 14²), 15: 0.73×; 0.69×, 20: 0.67×; 0.63×, 40: 0.66–0.83×; 0.62–0.65×; 7×7: C·KH 14:
+   0.97×; 0.91×, 21: 0.89×; 0.88×, 56: 0.69–0.74×; 0.65–0.69×. One output channel ran
+   1.3–3.4× slower (grad_input of a first layer), two 0.70–0.73× forward. */
 enum { MIN_TAP_ROWS = 12, MIN_OUT_CHANNELS = 2 };
 
 /* Images whose tiles one weight-gradient GEMM sums over, for fewer loads and stores of its
@@ -51,42 +55,46 @@ enum { MIN_TAP_ROWS = 12, MIN_OUT_CHANNELS = 2 };
 enum { IMAGES_PER_GEMM = 4 };
 
 typedef struct {
-    int rows, tiles, padded_w; /* R, T, 4T + 4 */
+    int tile;                  /* m = 9 − r */
+    int rows, tiles, padded_w; /* R, T, m·T + r − 1 */
     long tiles_image;          /* Q = OH·T */
 } rows_layout;
 
 /* The layout of g; 0 when an index would not fit an int32 (M and Ĝ hold OC rounded up to NR rows of Q). */
 static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
     const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
-    const long long tiles = (g->out_width + TILE - 1LL) / TILE;
-    if ((long long)g->in_channels * rows * (TILE * tiles + KERNEL_W - 1) > CNN_MAX_ELEMENTS ||
+    const int tile = POSITIONS + 1 - g->kernel_w;
+    const long long tiles = (g->out_width + tile - 1LL) / tile;
+    if ((long long)g->in_channels * rows * (tile * tiles + g->kernel_w - 1) > CNN_MAX_ELEMENTS ||
         ((long long)g->out_channels + CNN_GEMM_NR) * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
         return 0;
-    L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(TILE * tiles + KERNEL_W - 1);
+    L->tile = tile;
+    L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(tile * tiles + g->kernel_w - 1);
     L->tiles_image = (long)g->out_height * tiles;
     return 1;
 }
 
 int cnn_winograd_rows_applies(const cnn_geometry *g) {
     rows_layout L;
-    return g->kernel_w == KERNEL_W && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
+    return (g->kernel_w == 5 || g->kernel_w == 7) && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
            g->dilation_w == 1 && g->groups == 1 && (long)g->in_channels * g->kernel_h >= MIN_TAP_ROWS &&
            g->out_channels >= MIN_OUT_CHANNELS && rows_layout_of(g, &L);
 }
 
-/* u[ξ · stride] = (G g)[ξ] for one row g of 5 weights, in double, rounded once. */
-static void transform_filter_row(float *u, long stride, const float *g) {
+/* u[ξ · stride] = (G g)[ξ] for one row g of kernel_w weights, in double, rounded once. */
+static void transform_filter_row(float *u, long stride, const float *g, int kernel_w) {
     for (int xi = 0; xi < FINITE_POINTS; xi++) {
         double sum = 0.0, power = 1.0;
-        for (int k = 0; k < KERNEL_W; k++, power *= POINT[xi]) sum += power * g[k];
+        for (int k = 0; k < kernel_w; k++, power *= POINT[xi]) sum += power * g[k];
         u[xi * stride] = (float)(sum / DIVISOR[xi]);
     }
-    u[FINITE_POINTS * stride] = (float)(g[KERNEL_W - 1] / INFINITE_POINT_DIVISOR);
+    u[FINITE_POINTS * stride] = (float)(g[kernel_w - 1] / INFINITE_POINT_DIVISOR);
 }
 
 /* u: U[ξ] at u + ξ·u_stride, packed as panels of MR output channels by tap rows
    (kernels/gemm.h's A), 0 past OC. */
-static void transform_weight(float *u, long u_stride, const float *weight, int out_channels, int tap_rows) {
+static void transform_weight(float *u, long u_stride, const float *weight, int out_channels, int tap_rows,
+                             int kernel_w) {
     for (int oc = 0; oc < out_channels; oc += CNN_GEMM_MR)
         for (int p = 0; p < tap_rows; p++)
             for (int i = 0; i < CNN_GEMM_MR; i++, u++) {
@@ -94,7 +102,7 @@ static void transform_weight(float *u, long u_stride, const float *weight, int o
                     for (int xi = 0; xi < POSITIONS; xi++) u[xi * u_stride] = 0.0f;
                     continue;
                 }
-                transform_filter_row(u, u_stride, weight + ((long)(oc + i) * tap_rows + p) * KERNEL_W);
+                transform_filter_row(u, u_stride, weight + ((long)(oc + i) * tap_rows + p) * kernel_w, kernel_w);
             }
 }
 
@@ -120,7 +128,8 @@ static void transform_image(float *v, long v_stride, float *padded, const float 
         for (int h = 0; h < g->in_height; h++)
             memcpy(padded_c + (long)(h + g->pad_top) * L->padded_w + g->pad_left, plane + (long)h * g->in_width,
                    (size_t)g->in_width * sizeof(float));
-        CNN_WINOGRAD_ROWS_INPUT(v + (long)c * L->rows * L->tiles, v_stride, padded_c, L->padded_w, L->rows, L->tiles);
+        CNN_WINOGRAD_ROWS_INPUT(v + (long)c * L->rows * L->tiles, v_stride, padded_c, L->padded_w, L->rows, L->tiles,
+                                L->tile);
     }
 }
 
@@ -151,7 +160,7 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
     if (!status) {
         memset(padded, 0, (size_t)padded_size * sizeof(float));
         memset(v, 0, (size_t)(POSITIONS * v_stride) * sizeof(float)); /* the tile tails read the padding */
-        transform_weight(u, u_stride, weight, out_channels, tap_rows);
+        transform_weight(u, u_stride, weight, out_channels, tap_rows, g->kernel_w);
         fill_tap_offsets(tap_offset, tap_rows, g, &L);
     }
     for (int n = 0; n < g->batch && !status; n++) {
@@ -159,7 +168,7 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
         multiply(m, m_stride, u, u_stride, v, v_stride, tap_offset, zeros, tap_rows, out_channels, L.tiles_image);
         for (int oc = 0; oc < out_channels; oc++)
             CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane, m + oc * L.tiles_image, m_stride,
-                                     g->out_height, g->out_width, L.tiles, bias ? bias[oc] : 0.0f);
+                                     g->out_height, g->out_width, L.tiles, L.tile, bias ? bias[oc] : 0.0f);
     }
     free(padded), free(u), free(v), free(m), free(tap_offset);
     return status;
@@ -168,36 +177,48 @@ cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *we
 /* Ĝ of one image's grad_out [OC, OH, OW], packed for the weight-gradient microkernel, panels
    of NR channels panel_step floats apart: ĝ[ξ·stride + panel·panel_step + q·NR + j] = (A go)[ξ]
    of channel panel·NR + j (0 past OC). */
-static void transform_grad_out(float *g_hat, long stride, long panel_step, const float *grad_out,
-                               const cnn_geometry *g, const rows_layout *L, int panels) {
+/* tile: a constant (4 or 2) in each copy. */
+INLINE void transform_grad_out_tiles(float *g_hat, long stride, long panel_step, const float *grad_out,
+                                     const cnn_geometry *g, const rows_layout *L, int panels, int tile) {
+    static const float PAIR_POINT[3] = {1.0f, 2.0f, 0.5f}; /* positions 1 + 2k, 2 + 2k hold ±PAIR_POINT[k] */
     for (int oc = 0; oc < panels * CNN_GEMM_NR; oc++)
         for (int y = 0, q = 0; y < g->out_height; y++)
             for (int t = 0; t < L->tiles; t++, q++) {
-                float go[TILE] = {0};
-                for (int i = 0; oc < g->out_channels && i < TILE && TILE * t + i < g->out_width; i++)
-                    go[i] = grad_out[((long)oc * g->out_height + y) * g->out_width + TILE * t + i];
+                const int left = g->out_width - tile * t;
+                const int columns = oc >= g->out_channels ? 0 : left < tile ? left : tile;
+                float go[MAX_TILE] = {0}; /* indexed by constants only, so it stays in registers */
+                if (columns > 0) {
+                    const float *row = grad_out + ((long)oc * g->out_height + y) * g->out_width + tile * t;
+                    for (int i = 0; i < MAX_TILE; i++)
+                        if (i < columns) go[i] = row[i];
+                }
                 float *at = g_hat + (oc / CNN_GEMM_NR) * panel_step + (long)q * CNN_GEMM_NR + oc % CNN_GEMM_NR;
-                const float even1 = go[0] + go[2], odd1 = go[1] + go[3];                     /* a = ±1 */
-                const float even2 = go[0] + 4.0f * go[2], odd2 = 2.0f * go[1] + 8.0f * go[3]; /* a = ±2 */
-                const float even_half = go[0] + 0.25f * go[2], odd_half = 0.5f * go[1] + 0.125f * go[3];
                 at[0] = go[0];
-                at[stride] = even1 + odd1, at[2 * stride] = even1 - odd1;
-                at[3 * stride] = even2 + odd2, at[4 * stride] = even2 - odd2;
-                at[5 * stride] = even_half + odd_half, at[6 * stride] = even_half - odd_half;
-                at[7 * stride] = go[3];
+                for (int k = 0; k < 3; k++) { /* Σ a^i go_i at a = ±PAIR_POINT[k]: even powers ± odd ones */
+                    const float a = PAIR_POINT[k];
+                    const float even = go[0] + a * a * go[2], odd = a * go[1] + a * a * a * go[3];
+                    at[(1 + 2 * k) * stride] = even + odd, at[(2 + 2 * k) * stride] = even - odd;
+                }
+                at[FINITE_POINTS * stride] = go[tile - 1];
             }
 }
 
-/* grad_weight (one row of 5) += Gᵀ m for m[ξ] = m[ξ · stride], in double:
-     k-th weight += Σ_{ξ < 7} a_ξ^k m_ξ / divisor_ξ + [k = 4] m_7 / 4 */
-static void accumulate_filter_row_grad(float *grad_weight, const float *m, long stride) {
-    double sum[KERNEL_W] = {0};
+static void transform_grad_out(float *g_hat, long stride, long panel_step, const float *grad_out, const cnn_geometry *g,
+                               const rows_layout *L, int panels) {
+    if (L->tile == 4) transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 4);
+    else transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 2);
+}
+
+/* grad_weight (one row of kernel_w = r) += Gᵀ m for m[ξ] = m[ξ · stride], in double:
+     k-th weight += Σ_{ξ < 7} a_ξ^k m_ξ / divisor_ξ + [k = r − 1] m_7 / 4 */
+static void accumulate_filter_row_grad(float *grad_weight, const float *m, long stride, int kernel_w) {
+    double sum[MAX_KERNEL_W] = {0};
     for (int xi = 0; xi < FINITE_POINTS; xi++) {
         double power = 1.0;
-        for (int k = 0; k < KERNEL_W; k++, power *= POINT[xi]) sum[k] += power * m[xi * stride] / DIVISOR[xi];
+        for (int k = 0; k < kernel_w; k++, power *= POINT[xi]) sum[k] += power * m[xi * stride] / DIVISOR[xi];
     }
-    sum[KERNEL_W - 1] += m[FINITE_POINTS * stride] / INFINITE_POINT_DIVISOR;
-    for (int k = 0; k < KERNEL_W; k++) grad_weight[k] += (float)sum[k];
+    sum[kernel_w - 1] += m[FINITE_POINTS * stride] / INFINITE_POINT_DIVISOR;
+    for (int k = 0; k < kernel_w; k++) grad_weight[k] += (float)sum[k];
 }
 
 cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
@@ -243,8 +264,8 @@ cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float 
     }
     for (int oc = 0; !status && oc < out_channels; oc++)
         for (int p = 0; p < tap_rows; p++)
-            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * KERNEL_W, m + (long)p * ldc + oc,
-                                       m_stride);
+            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * g->kernel_w, m + (long)p * ldc + oc,
+                                       m_stride, g->kernel_w);
     free(padded), free(v), free(g_hat), free(m), free(tap_offset);
     return status;
 }

@@ -26,6 +26,8 @@ const casesForSize = (s) => [
   { op: 'conv2d', options: { padding: [2, 1], dilation: [1, 2] }, tensors: { input: randn([2, 9, 5, s + 2]), weight: randn([s, 9, 5, 3]), bias: randn([s]) } },
   // Winograd F(4, 5) along rows (src/winograd_rows.c): 4·5 tap rows, 5·5 for grad_input, output width s + 1
   { op: 'conv2d', options: { padding: [1, 2] }, tensors: { input: randn([2, 4, 3, s + 1]), weight: randn([5, 4, 5, 5]), bias: randn([5]) } },
+  // and F(2, 7): 2·7 tap rows, 5·7 for grad_input
+  { op: 'conv2d', options: { padding: 3 }, tensors: { input: randn([2, 2, 3, s + 1]), weight: randn([5, 2, 7, 7]), bias: randn([5]) } },
   { op: 'conv_transpose2d', options: { stride: 2, padding: 1, output_padding: 1 },
     tensors: { input: randn([1, s, 2, s]), weight: randn([s, 3, 3, 3]), bias: randn([3]) } },
   { op: 'conv_transpose2d', options: { groups: 2, dilation: 2 }, tensors: { input: randn([2, 4, s, 2]), weight: randn([4, s, 2, 2]) } },

@@ -1,4 +1,4 @@
-/* f32-winograd-rows-scalar.c — Winograd F(4, 5) along rows, the scalar twin (see winograd_rows.h). */
+/* f32-winograd-rows-scalar.c — Winograd F(m, r) along rows, the scalar twin (see winograd_rows.h). */
 #include "winograd_rows.h"
 
 void cnn_winograd_rows_input_tile(float *v, long stride, const float *d) {
@@ -15,26 +15,31 @@ void cnn_winograd_rows_input_tile(float *v, long stride, const float *d) {
     v[7 * stride] = 4.0f * (d[7] - d[1]) + 21.0f * (d[3] - d[5]);
 }
 
-void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long stride, float bias) {
-    const float p = m[stride] + m[2 * stride], q = m[stride] - m[2 * stride];
-    const float r = m[3 * stride] + m[4 * stride], s = m[3 * stride] - m[4 * stride];
-    const float u = m[5 * stride] + m[6 * stride], w = m[5 * stride] - m[6 * stride];
-    const float y[4] = {((m[0] + p) + (r + u)) + bias, ((q + 2.0f * s) + 0.5f * w) + bias,
-                        ((p + 4.0f * r) + 0.25f * u) + bias, (((q + 8.0f * s) + 0.125f * w) + m[7 * stride]) + bias};
-    for (int i = 0; i < columns; i++) out[i] = y[i];
+void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long stride, float bias, int tile) {
+    const float sum[3] = {m[stride] + m[2 * stride], m[3 * stride] + m[4 * stride], m[5 * stride] + m[6 * stride]};
+    const float difference[3] = {m[stride] - m[2 * stride], m[3 * stride] - m[4 * stride],
+                                 m[5 * stride] - m[6 * stride]};
+    float power = 1.0f; /* 2^i */
+    for (int i = 0; i < columns; i++, power *= 2.0f) {
+        const float *s = i % 2 ? difference : sum;
+        float y = (s[0] + power * s[1]) + (1.0f / power) * s[2];
+        if (i == 0) y = m[0] + y;
+        if (i == tile - 1) y = y + m[7 * stride];
+        out[i] = y + bias;
+    }
 }
 
 void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows,
-                                         int tiles) {
+                                         int tiles, int tile) {
     for (int row = 0, q = 0; row < rows; row++)
         for (int t = 0; t < tiles; t++, q++)
-            cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + 4 * t);
+            cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + tile * t);
 }
 
 void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w,
-                                          int tiles, float bias) {
+                                          int tiles, int tile, float bias) {
     for (int row = 0, q = 0; row < out_h; row++)
         for (int t = 0; t < tiles; t++, q++)
-            cnn_winograd_rows_output_tile(plane + (long)row * out_w + 4 * t, out_w - 4 * t < 4 ? out_w - 4 * t : 4,
-                                          m + q, stride, bias);
+            cnn_winograd_rows_output_tile(plane + (long)row * out_w + tile * t,
+                                          out_w - tile * t < tile ? out_w - tile * t : tile, m + q, stride, bias, tile);
 }

@@ -1,6 +1,7 @@
-/* f32-winograd-rows-wasmsimd.c — Winograd F(4, 5) along rows in SIMD128 (see winograd_rows.h):
+/* f32-winograd-rows-wasmsimd.c — Winograd F(m, r) along rows in SIMD128 (see winograd_rows.h):
    four consecutive tiles of the plane at once (across row breaks), one per lane, turned
-   between tiles-in-lanes and columns-in-lanes by 4×4 transposes. A plane of fewer than
+   between tiles-in-lanes and columns-in-lanes by 4×4 transposes (m = 4) or interleaving
+   (m = 2). A plane of fewer than
    four tiles takes the scalar tiles; otherwise the last group of four ends at the last
    tile, overlapping the one before (both write the same values). Same operations in the
    same order as the scalar twin. */
@@ -21,22 +22,22 @@ static inline void transpose(v128_t r[4], v128_t x0, v128_t x1, v128_t x2, v128_
 #define SUB wasm_f32x4_sub
 #define MUL(constant, x) wasm_f32x4_mul(wasm_f32x4_splat(constant), x)
 
-/* Where tiles q … q + 3 (numbered along rows of `tiles`) start in a plane of rows `row_len`
-   floats apart: column 4t of their row, at offset[j] in the plane. */
-static void tile_offsets(long offset[4], int column[4], int q, int tiles, long row_len) {
+/* Where tiles q … q + 3 (numbered along rows of `tiles`, `tile` columns each) start in a
+   plane of rows `row_len` floats apart: column[j] of their row, at offset[j] in the plane. */
+static void tile_offsets(long offset[4], int column[4], int q, int tiles, int tile, long row_len) {
     int row = q / tiles, t = q % tiles;
     for (int j = 0; j < 4; j++, t++) {
         if (t == tiles) t = 0, row++;
-        column[j] = 4 * t;
+        column[j] = tile * t;
         offset[j] = row * row_len + column[j];
     }
 }
 
 /* Tiles q … q + 3: d0 … d3 are the transpose of their first four floats, d4 … d7 of the next four. */
-static void input_4x(float *v, long stride, const float *plane, int padded_w, int tiles, int q) {
+static void input_4x(float *v, long stride, const float *plane, int padded_w, int tiles, int tile, int q) {
     long offset[4];
     int column[4];
-    tile_offsets(offset, column, q, tiles, padded_w);
+    tile_offsets(offset, column, q, tiles, tile, padded_w);
     const float *d0 = plane + offset[0], *d1 = plane + offset[1], *d2 = plane + offset[2], *d3 = plane + offset[3];
     v128_t vd[8];
     transpose(vd, wasm_v128_load(d0), wasm_v128_load(d1), wasm_v128_load(d2), wasm_v128_load(d3));
@@ -58,49 +59,70 @@ static void input_4x(float *v, long stride, const float *plane, int padded_w, in
 }
 
 void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows,
-                                           int tiles) {
+                                           int tiles, int tile) {
     const int count = rows * tiles;
     if (count < 4) {
-        cnn_f32_winograd_rows_input__scalar(v, stride, plane, padded_w, rows, tiles);
+        cnn_f32_winograd_rows_input__scalar(v, stride, plane, padded_w, rows, tiles, tile);
         return;
     }
-    for (int q = 0; q < count; q += 4) input_4x(v, stride, plane, padded_w, tiles, q + 4 <= count ? q : count - 4);
+    for (int q = 0; q < count; q += 4)
+        input_4x(v, stride, plane, padded_w, tiles, tile, q + 4 <= count ? q : count - 4);
 }
 
-/* Tiles q … q + 3: y0 … y3 with a tile per lane, transposed into each tile's four columns;
-   a tile that ends past out_w stores only its columns inside. */
-static void output_4x(float *plane, const float *m, long stride, int out_w, int tiles, int q, v128_t vbias) {
+/* Tiles q … q + 3, `tile` (a constant: 4 or 2) columns each: Y_i with a tile per lane, turned
+   into each tile's columns; a tile that ends past out_w stores only its columns inside. */
+static inline __attribute__((always_inline)) void output_4x(float *plane, const float *m, long stride, int out_w,
+                                                            int tiles, int tile, int q, v128_t vbias) {
     v128_t vm[8];
     for (int xi = 0; xi < 8; xi++) vm[xi] = wasm_v128_load(m + xi * stride + q);
-    const v128_t vp = ADD(vm[1], vm[2]), vq = SUB(vm[1], vm[2]), vr = ADD(vm[3], vm[4]), vs = SUB(vm[3], vm[4]);
-    const v128_t vu = ADD(vm[5], vm[6]), vw = SUB(vm[5], vm[6]);
-    v128_t vcolumns[4];
-    transpose(vcolumns, ADD(ADD(ADD(vm[0], vp), ADD(vr, vu)), vbias),
-              ADD(ADD(ADD(vq, MUL(2.0f, vs)), MUL(0.5f, vw)), vbias),
-              ADD(ADD(ADD(vp, MUL(4.0f, vr)), MUL(0.25f, vu)), vbias),
-              ADD(ADD(ADD(ADD(vq, MUL(8.0f, vs)), MUL(0.125f, vw)), vm[7]), vbias));
+    const v128_t vsum[3] = {ADD(vm[1], vm[2]), ADD(vm[3], vm[4]), ADD(vm[5], vm[6])};
+    const v128_t vdifference[3] = {SUB(vm[1], vm[2]), SUB(vm[3], vm[4]), SUB(vm[5], vm[6])};
+    v128_t vy[4];
+    float power = 1.0f; /* 2^i */
+    for (int i = 0; i < tile; i++, power *= 2.0f) {
+        const v128_t *vs = i % 2 ? vdifference : vsum;
+        v128_t y = ADD(ADD(vs[0], MUL(power, vs[1])), MUL(1.0f / power, vs[2]));
+        if (i == 0) y = ADD(vm[0], y);
+        if (i == tile - 1) y = ADD(y, vm[7]);
+        vy[i] = ADD(y, vbias);
+    }
+    v128_t vcolumns[4]; /* tile j's columns: all four lanes (m = 4), or lanes 2(j mod 2), +1 of vcolumns[j / 2] */
+    if (tile == 4) transpose(vcolumns, vy[0], vy[1], vy[2], vy[3]);
+    else {
+        vcolumns[0] = wasm_i32x4_shuffle(vy[0], vy[1], 0, 4, 1, 5);
+        vcolumns[1] = wasm_i32x4_shuffle(vy[0], vy[1], 2, 6, 3, 7);
+    }
     long offset[4];
     int column[4];
-    tile_offsets(offset, column, q, tiles, out_w);
+    tile_offsets(offset, column, q, tiles, tile, out_w);
     for (int j = 0; j < 4; j++) {
         float *out = plane + offset[j];
-        if (column[j] + 4 <= out_w) {
-            wasm_v128_store(out, vcolumns[j]);
+        if (column[j] + tile <= out_w) {
+            if (tile == 4) wasm_v128_store(out, vcolumns[j]);
+            else if (j % 2) wasm_v128_store64_lane(out, vcolumns[j / 2], 1);
+            else wasm_v128_store64_lane(out, vcolumns[j / 2], 0);
             continue;
         }
         float lanes[4];
-        wasm_v128_store(lanes, vcolumns[j]);
-        for (int i = 0; column[j] + i < out_w; i++) out[i] = lanes[i];
+        wasm_v128_store(lanes, vcolumns[tile == 4 ? j : j / 2]);
+        for (int i = 0; column[j] + i < out_w; i++) out[i] = lanes[tile == 4 ? i : 2 * (j % 2) + i];
     }
 }
 
-void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w,
-                                            int tiles, float bias) {
+static inline __attribute__((always_inline)) void output_plane(float *plane, const float *m, long stride, int out_h,
+                                                               int out_w, int tiles, int tile, float bias) {
     const int count = out_h * tiles;
     if (count < 4) {
-        cnn_f32_winograd_rows_output__scalar(plane, m, stride, out_h, out_w, tiles, bias);
+        cnn_f32_winograd_rows_output__scalar(plane, m, stride, out_h, out_w, tiles, tile, bias);
         return;
     }
     const v128_t vbias = wasm_f32x4_splat(bias);
-    for (int q = 0; q < count; q += 4) output_4x(plane, m, stride, out_w, tiles, q + 4 <= count ? q : count - 4, vbias);
+    for (int q = 0; q < count; q += 4)
+        output_4x(plane, m, stride, out_w, tiles, tile, q + 4 <= count ? q : count - 4, vbias);
+}
+
+void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w,
+                                            int tiles, int tile, float bias) {
+    if (tile == 4) output_plane(plane, m, stride, out_h, out_w, tiles, 4, bias);
+    else output_plane(plane, m, stride, out_h, out_w, tiles, 2, bias);
 }

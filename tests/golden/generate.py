@@ -201,8 +201,8 @@ def depthwise_conv2d_cases(cases, store):
 
 
 def winograd_rows_cases(cases, store):
-    # 5-wide stride-1 kernels with ≥ 12 tap rows (C·KH) and ≥ 2 output channels take Winograd
-    # F(4, 5) along rows (src/winograd_rows.c), forward and weight gradient, grad_input too
+    # 5- and 7-wide stride-1 kernels with ≥ 12 tap rows (C·KH) and ≥ 2 output channels take
+    # Winograd F(4, 5) or F(2, 7) along rows (src/winograd_rows.c), forward and weight gradient, grad_input too
     # when OC·KH ≥ 12 and C ≥ 2. Output widths: whole tiles of 4 or a last one cut short by
     # 1 to 3 columns; planes of fewer than four tiles (scalar tiles) or more.
     # (input N,C,H,W, out_channels, kernel, bias, options)
@@ -214,6 +214,9 @@ def winograd_rows_cases(cases, store):
         ([2, 6, 5, 5], 5, [2, 5], True, {"padding": "same"}),                         # 5 wide, rows (0, 1)
         ([1, 5, 6, 13], 3, [4, 5], True, {"padding": [1, 2]}),                        # 13 wide
         ([5, 4, 6, 9], 2, 5, True, {"padding": 2}),                                   # grad_weight: 4 + 1 images
+        ([2, 4, 9, 13], 6, [3, 7], True, {"padding": [1, 3]}),                        # F(2, 7): 13 wide
+        ([1, 3, 8, 9], 4, 7, False, {"padding": 3}),                                  # F(2, 7), 21 tap rows
+        ([1, 2, 7, 8], 2, 7, True, {}),                                               # F(2, 7): one tile
     ]
     for shape, out_channels, kernel, bias, options in specs:
         kernel_h, kernel_w = pair(kernel)

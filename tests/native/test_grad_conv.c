@@ -136,6 +136,10 @@ static void conv2d_cases(void) {
     set_pads(&g, 2, 1, 1, 2);
     check_case("conv2d 5 → 3 channels 4×5 stride 1 (Winograd F(4, 5) along rows), 9 columns", g, 0, 1);
 
+    g = window(2, 2, 5, 9, 3, 7, 7); /* 2·7 tap rows, 9 columns: a last tile of 1 */
+    set_pads(&g, 3, 3, 2, 3);
+    check_case("conv2d 2 → 3 channels 7×7 stride 1 (Winograd F(2, 7) along rows), pads (3,3,2,3)", g, 0, 1);
+
     g = window(2, 3, 4, 3, 5, 1, 1);
     check_case("conv2d pointwise 1×1", g, 0, 0);
 

@@ -127,6 +127,7 @@ void test_special_values(void) {
     conv_special_stays_local("conv2d 8 → 8 3×3 (Winograd-shaped)", 8, 3, 8, 8, INFINITY);
     conv_special_stays_local("conv2d 4 → 4 5×5 (Winograd-rows-shaped)", 4, 5, 6, 12, NAN);
     conv_special_stays_local("conv2d 4 → 4 5×5 (Winograd-rows-shaped)", 4, 5, 6, 12, INFINITY);
+    conv_special_stays_local("conv2d 2 → 2 7×7 (Winograd-rows-shaped)", 2, 7, 8, 12, NAN);
     max_pool_nan();
     max_pool_infinities_ties_padding();
     avg_pool_nan();
