@@ -4,7 +4,7 @@
 // the embed builder's snippets reproduce the widget it shows. (make dist writes dist/ first.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -165,6 +165,20 @@ test('each standalone file works from file:// with no request, and shows the wid
     assert.deepEqual(seen, [url], `${file} requested more than itself`);
     await context.close();
   }
+});
+
+test('a standalone file shown inside a page as an iframe srcdoc (a notebook’s HTML output) runs its widget', async () => {
+  const html = readFileSync(join(DIST, 'standalone/cnn-pool.html'), 'utf8');
+  const watched = await watchedPage(session);
+  await watched.page.evaluate((page) => { // on about:blank: a host page with no Content-Security-Policy, like a notebook
+    const frame = document.createElement('iframe');
+    frame.srcdoc = page;
+    document.body.replaceChildren(frame);
+  }, html);
+  const frame = await (await watched.page.waitForSelector('iframe')).contentFrame();
+  await frame.waitForFunction(() => document.querySelector('cnn-pool')?.started === true, null, { timeout: 30_000 });
+  assert.deepEqual(watched.problems(), []);
+  await watched.close();
 });
 
 test('the builder’s snippets reproduce the widget it shows (iframe and tag), for every light widget', async () => {
