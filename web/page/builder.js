@@ -153,7 +153,7 @@ function render() {
   requestAnimationFrame(() => showProblems([...problems, ...widgetErrors()])); // once the widget has redrawn
   $('tag-snippet').value = tagSnippet(tag, attributes, SCRIPT_URL.href);
   const src = `${EMBED_URL.href}?${widgetQuery(attributes, name)}`;
-  $('iframe-snippet').value = iframeSnippet(src, `<${tag}> widget`, frameHeight);
+  $('iframe-snippet').value = iframeSnippet(src, `${tag} widget`, frameHeight);
   const standalone = $('standalone');
   if (STANDALONE_TAGS.has(tag)) {
     const query = widgetQuery(attributes);
