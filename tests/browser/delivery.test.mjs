@@ -82,6 +82,19 @@ test('the frame’s size messages follow the widget when it grows and when it sh
   await watched.close();
 });
 
+test('the iframe route shows the lab too, loading its module on use, with its attributes', async () => {
+  const watched = await watchedPage(session);
+  await watched.page.goto(`${session.url}web/embed.html?widget=train&channels=4,8&epochs=1&hide=optimizer`);
+  await whenStarted(watched.page, 'cnn-train');
+  const shown = await watched.page.evaluate(() => {
+    const lab = document.querySelector('cnn-train');
+    return { channels: lab.channels, epochs: lab.epochs, optimizerHidden: lab.shadowRoot.querySelector(`[data-control="optimizer"]`)?.hidden ?? null };
+  });
+  assert.deepEqual(shown, { channels: [4, 8], epochs: 1, optimizerHidden: true });
+  assert.deepEqual(watched.problems(), []);
+  await watched.close();
+});
+
 test('widget names from the URL that are Object.prototype members are unknown widgets, with no error', async () => {
   const watched = await watchedPage(session);
   for (const name of ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty']) {
