@@ -9,6 +9,7 @@
 // Prints every file's size, plain and gzipped.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { bundle, ROOT, WEB } from './dist/bundle.mjs';
 import { releasePage, standalonePage } from './dist/pages.mjs';
@@ -54,7 +55,7 @@ const COPIES = {
 const PAGES = ['index.html', 'embed.html', 'builder.html'];
 
 /** The light widgets that get a standalone file (the lab needs a worker and 1.6 MB of data). */
-export const STANDALONE = {
+const STANDALONE = {
   'cnn-conv': 'Convolution stepper',
   'cnn-pool': 'Pooling stepper',
   'cnn-receptive-field': 'Receptive field',
@@ -113,7 +114,7 @@ function report() {
   console.log(`  ${'total'.padEnd(width)}  ${String(total[0]).padStart(9)}  ${String(total[1]).padStart(9)}`);
 }
 
-if (process.argv[1] === new URL(import.meta.url).pathname) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((error) => {
     console.error(error.message);
     process.exit(1);

@@ -5,8 +5,9 @@
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB = resolve(ROOT, 'web');
 
 /** Modules shared between bundles: source (relative to web/) → file in the release. */
