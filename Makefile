@@ -1,12 +1,14 @@
-# make serve   set up, build, serve the page on http://127.0.0.1:8000/web/
-# make test    set up, build, run every test (native sanitizers, Node, browser)
+# make serve   set up, build, serve the page on http://127.0.0.1:8000/web/ (HOST=0.0.0.0 PORT=… to change)
+# make test    set up, build, run every test (native sanitizers, types, Node, browser)
+# make dist    the release folder dist/: bundled binding and widgets, pages, data, standalone files
 # make bench   benchmarks against XNNPACK (tfjs-backend-wasm) and onnxruntime-web
 PORT ?= 8000
+HOST ?= 127.0.0.1
 SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 
-.PHONY: all setup setup-serve build test test-native test-node serve bench clean
+.PHONY: all setup setup-serve build dist test test-native test-types test-node serve bench clean
 
 all: build
 
@@ -25,19 +27,29 @@ $(DATA): scripts/mnist-to-binary.mjs package-lock.json
 
 build: $(MODULES) $(DATA)
 
+# The release folder (scripts/build-dist.mjs): esbuild bundles of web/, a few seconds.
+dist: build
+	node scripts/build-dist.mjs
+
 serve: setup-serve
 	@$(MAKE) --no-print-directory build
-	node scripts/serve.mjs $(PORT)
+	node scripts/serve.mjs $(PORT) $(HOST)
 
 test: setup
 	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory dist
 	@$(MAKE) --no-print-directory test-native
+	@$(MAKE) --no-print-directory test-types
 	@$(MAKE) --no-print-directory test-node
 
 # The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels.
 test-native:
 	bash tests/native/run.sh
 	bash tests/native/run-wasm.sh
+
+# web/cnn.d.ts and the widgets' element types, strict, over a typed usage file.
+test-types:
+	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node:
 	node --test --test-concurrency=1 tests/
@@ -47,4 +59,4 @@ bench: setup
 	node bench/run.mjs
 
 clean:
-	rm -rf web/build tests/native/build test-artifacts
+	rm -rf web/build tests/native/build test-artifacts dist

@@ -22,9 +22,12 @@ fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
-    echo "setup: installing ${missing[*]} with apt-get"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    echo "setup: installing ${missing[*]} with apt-get (a few minutes on a fresh machine; its progress follows)"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
+      | grep --line-buffered -E '^(Get:|Setting up|Need to get|[0-9]+ upgraded)' || true
+    echo "setup: apt-get done"
+    for command in emcc node npm; do have "$command" || { echo "setup: $command is still missing after apt-get" >&2; exit 1; }; done
   else
     echo "setup: missing ${missing[*]}." >&2
     echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
@@ -35,6 +38,10 @@ fi
 
 # npm dev dependencies, exactly as locked; reinstalled when the lock changes.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: npm ci (the locked dev dependencies; about a minute on a fresh clone)"
+  started=$SECONDS
+  npm ci --no-audit --no-fund --loglevel=error --foreground-scripts
+  echo "setup: npm ci done in $((SECONDS - started)) s"
+else
+  echo "setup: npm dev dependencies up to date"
 fi

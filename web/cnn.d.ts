@@ -1,5 +1,7 @@
 // Types for web/cnn.js, the JS binding of the C CNN core (WebAssembly).
 // Names and argument orders follow torch.nn.functional and torch.nn.
+// tests/types/ checks them with tsc --strict and against the loaded module's own keys.
+/// <reference path="./widgets/elements.d.ts" />
 
 export type Pair = number | [number, number];
 
@@ -139,8 +141,11 @@ export interface Tracing {
 
 /** Layers, like torch.nn. forward() caches what backward() needs; backward() accumulates parameter gradients. */
 export interface Module {
-  forward(input: Tensor): Tensor;
-  backward(grad_output: Tensor): Tensor;
+  /** The layer's type name (Conv2d, ReLU, …). */
+  readonly name: string;
+  training: boolean;
+  forward(input: TensorLike): Tensor;
+  backward(grad_output: TensorLike): Tensor;
   parameters(): { name: string; value: Tensor; grad: Tensor }[];
   /** Σ numel of parameters(), like PyTorch. */
   numParameters(): number;
@@ -149,11 +154,28 @@ export interface Module {
   train(mode?: boolean): this;
   eval(): this;
   zeroGrad(): void;
+  /** Output shape for an input shape (no computation). */
+  outputShape(input_shape: number[]): number[];
   /** Output shape, MACs and receptive-field step for an input shape. */
   describe(input_shape: number[]): { shape: number[]; macs: number; kernel: number; stride: number; padding: number; dilation: number } | { shape: number[]; macs: number };
 }
 
+export interface SummaryRow {
+  name: string; shape: number[]; params: number; macs: number;
+  /** Receptive field and jump of the stack so far; null after a layer that has no window (Flatten, Linear, adaptive pooling). */
+  rf: number | null; jump: number | null;
+}
+
+/** nn.Sequential: what Network compiles. */
+export interface Sequential extends Module {
+  layers: Module[];
+  /** Per layer: name, output shape, params, MACs, receptive field and jump (of the conv/pool stack so far). */
+  summary(input_shape: number[]): { rows: SummaryRow[]; params: number; macs: number; text: string };
+}
+
 export interface Layers {
+  /** The base class of every layer (instanceof checks; Sequential accepts only its instances). */
+  Module: abstract new () => Module;
   Conv2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: Conv2dOptions & { bias?: boolean; seed?: number }) => Module;
   ConvTranspose2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: ConvTranspose2dOptions & { bias?: boolean; seed?: number }) => Module;
   MaxPool2d: new (kernel_size: Pair, options?: MaxPool2dOptions) => Module;
@@ -164,11 +186,7 @@ export interface Layers {
   Linear: new (in_features: number, out_features: number, options?: { bias?: boolean; seed?: number }) => Module;
   Flatten: new (start_dim?: number) => Module;
   Identity: new () => Module;
-  Sequential: new (...layers: Module[]) => Module & {
-    layers: Module[];
-    /** Per layer: name, output shape, params, MACs, receptive field and jump (of the conv/pool stack so far). */
-    summary(input_shape: number[]): { rows: { name: string; shape: number[]; params: number; macs: number; rf: number; jump: number }[]; params: number; macs: number; text: string };
-  };
+  Sequential: new (...layers: Module[]) => Sequential;
 }
 
 /** The flat parameters an optimizer updates: a Network (or any object with these three). */
@@ -240,7 +258,7 @@ export interface CNN {
   readonly trace: Tracing;
   readonly nn: Layers;
   /** Compiles an nn.Sequential for inputs [C, H, W] and batches of up to capacity (default 64). */
-  Network: new (model: Module, input_shape: number[], options?: { capacity?: number }) => Network;
+  Network: new (model: Sequential, input_shape: number[], options?: { capacity?: number }) => Network;
   /** torch.optim-like optimizers whose updates are the core's (src/optim.c). */
   readonly optim: Optimizers;
   /** Input normalisation and random shifts in the core (src/augment.c). */

@@ -48,8 +48,8 @@ async function drawOne() {
 }
 
 test('the pre-trained model answers a drawing with ten probabilities', async () => {
+  await drawOne(); // starts the worker, which loads the digits and the model, then answers
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent.startsWith('Ready'));
-  await drawOne();
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[data-predicted]'));
   const shown = await inLab(({ selector }) => {
     const root = document.querySelector(selector).shadowRoot;

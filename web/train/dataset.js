@@ -5,13 +5,15 @@
 //   const data = await loadMnist();                        // Node or browser
 //   const { pixels, labels } = data.gather(data.train, [5, 17, 3]);
 
+import { fetchBytes } from './fetch-data.js';
+
 export const MNIST_URL = new URL('../data/mnist.bin', import.meta.url);
 
 const MAGIC = 'MNISTU8\0';
 const VERSION = 1;
 const HEADER_BYTES = 28;
 
-/** The bytes at url: fetch() over http(s), the file system for file: URLs (Node). */
+/** The bytes at url: fetch() over http(s) (gzip inflated, fetch-data.js), the file system for file: URLs (Node). */
 export async function readBytes(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
@@ -23,9 +25,7 @@ export async function readBytes(url) {
       throw error;
     }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return fetchBytes(url);
 }
 
 /** The dataset in an mnist.bin image; every header field is checked against the file size. */

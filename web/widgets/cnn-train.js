@@ -8,9 +8,10 @@
 // Attributes (reflected; one per knob of web/train/knobs.js): kernel stride padding pool
 //   channels batch-norm optimizer lr momentum weight-decay schedule batch epochs augment seed,
 //   plus the shared url-state, hide, lock, loading (base-element.js).
+// The worker (with the digits and the pre-trained model) starts on Start, on the drawing pad or
+// the test-digit field; the chart library loads on Start. Nothing heavy loads on scroll.
 // Events: cnn-change (a knob), cnn-ready, cnn-run (detail: the finished run's record, runs.js).
 // Parts: controls, summary, progress, charts, runs, analysis, draw.
-import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { CnnElement } from './base-element.js';
 import { button, h, panel, selectControl, checkboxControl, numberControl, table } from './controls.js';
 import { formatCount } from './format.js';
@@ -68,7 +69,7 @@ export class CnnTrain extends CnnElement {
     this.progress = h('progress');
     this.progress.max = 1;
     this.progress.value = 0;
-    this.status = h('p', 'status', 'Loading the digits and the pre-trained model…');
+    this.status = h('p', 'status', 'Press Start to train, or draw a digit: the digits and the pre-trained model load then.');
     const transport = h('div', 'transport', this.startButton, this.pauseButton, this.stopButton);
     const progressPanel = h('div', '', transport, this.progress, this.status);
     progressPanel.setAttribute('part', 'progress');
@@ -81,7 +82,7 @@ export class CnnTrain extends CnnElement {
 
     this.analysis = h('div', '');
     this.analysis.setAttribute('part', 'analysis');
-    this.digitField = numberControl({ name: 'digit', label: 'Test digit', min: 0, max: 1999, onInput: (digit) => this.worker?.postMessage({ type: 'inspect', digit }) });
+    this.digitField = numberControl({ name: 'digit', label: 'Test digit', min: 0, max: 1999, onInput: (digit) => this.startWorker().postMessage({ type: 'inspect', digit }) });
     this.features = h('div', '');
 
     this.digitField.write(0);
@@ -89,8 +90,6 @@ export class CnnTrain extends CnnElement {
     this.shadowRoot.append(controlRow, summaryPanel.element, progressPanel, this.charts, runsPanel.element,
       this.buildDrawing(), this.analysis, featuresPanel.element);
     this.setRunning(false);
-    this.adoptChartStyles();
-    this.startWorker();
   }
 
   /** A select with the knob's choices (the current value added when it is not one), or a checkbox. */
@@ -130,19 +129,24 @@ export class CnnTrain extends CnnElement {
       this.summaryError.hidden = false;
       this.summary.replaceChildren();
     }
-    this.startButton.disabled = this.running || !this.knobs || !this.workerReady;
+    this.startButton.disabled = this.running || !this.knobs;
   }
 
+  /** The worker, started on first use; messages sent while it loads wait in it (worker.js). */
   startWorker() {
+    if (this.worker) return this.worker;
+    this.showStatus('Loading the digits and the pre-trained model…');
     this.worker = new Worker(new URL('../train/worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => this.showStatus(`The training worker failed: ${event.message}`);
+    return this.worker;
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.worker?.terminate();
     this.worker = null;
+    this.workerReady = false;
   }
 
   receive(message) {
@@ -207,17 +211,27 @@ export class CnnTrain extends CnnElement {
 
   setRunning(running) {
     this.running = running;
-    this.startButton.disabled = running || !this.knobs || !this.workerReady;
+    this.startButton.disabled = running || !this.knobs;
     this.pauseButton.disabled = this.stopButton.disabled = !running;
     this.pauseButton.textContent = 'Pause';
     this.pauseButton.setAttribute('aria-pressed', 'false');
   }
 
-  startRun() {
+  async startRun() {
     if (!this.knobs) return;
     this.setRunning(true);
     this.progress.value = 0;
-    this.worker.postMessage({ type: 'start', knobs: this.knobs });
+    const worker = this.startWorker();
+    this.chartLibrary ??= Promise.all([import('../vendor/uplot/uPlot.esm.js'), this.adoptChartStyles()]);
+    try {
+      [{ default: this.uPlot }] = await this.chartLibrary;
+    } catch (error) {
+      this.chartLibrary = null;
+      this.setRunning(false);
+      this.showStatus(`The chart library could not be loaded: ${error.message}`);
+      return;
+    }
+    worker.postMessage({ type: 'start', knobs: this.knobs });
   }
 
   togglePause() {
@@ -239,12 +253,12 @@ export class CnnTrain extends CnnElement {
     const lossBox = h('div', '');
     const accuracyBox = h('div', '');
     this.charts.replaceChildren(lossBox, accuracyBox);
-    this.lossChart = new uPlot({ ...size, title: 'Training loss (per batch)',
+    this.lossChart = new this.uPlot({ ...size, title: 'Training loss (per batch)',
       scales: { x: { time: false, range: [0, Math.max(epochs, 1)] } },
       axes: [epochAxis, { label: 'cross entropy' }],
       series: [{ label: 'epoch', value: (_, v) => (v == null ? '–' : v.toFixed(2)) },
         { label: 'loss', stroke: '#0072B2', width: 1.5, value: (_, v) => (v == null ? '–' : v.toFixed(4)) }] }, this.curves.loss, lossBox);
-    this.accuracyChart = new uPlot({ ...size, title: 'Accuracy per epoch',
+    this.accuracyChart = new this.uPlot({ ...size, title: 'Accuracy per epoch',
       scales: { x: { time: false, range: [0, Math.max(epochs, 1)] }, y: { range: [0, 100] } },
       axes: [epochAxis, { label: '%' }],
       series: [{ label: 'epoch' },
@@ -321,7 +335,8 @@ export class CnnTrain extends CnnElement {
 
   /** At most one prediction per frame: the worker gets the ink (alpha) of the pad. */
   requestPrediction() {
-    if (this.predictionQueued || !this.worker) return;
+    if (this.predictionQueued) return;
+    this.startWorker();
     this.predictionQueued = true;
     requestAnimationFrame(() => {
       this.predictionQueued = false;
