@@ -18,7 +18,7 @@
 // programmatic change; `cnn-ready` once the core is loaded and the widget drawn.
 import { load } from '../cnn.js';
 import { parseAll, propertyName, formatAttribute, parseNameList } from './attributes.js';
-import { readUrlState, writeUrlState } from './url-state.js';
+import { readUrlState, shareableUrl, writeUrlState } from './url-state.js';
 import { keyAction } from './keyboard.js';
 import { checkAnswer } from './exercise.js';
 import { sharedStyleSheet, styleSheet } from './styles.js';
@@ -204,8 +204,13 @@ export class CnnElement extends HTMLElement {
     const schema = this.constructor.schema;
     const attributes = Object.fromEntries(Object.keys(schema).map((name) => [name, this.getAttribute(name)]));
     const params = writeUrlState(schema, attributes, new URLSearchParams(location.search), this.urlPrefix());
-    const query = params.toString();
-    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+    const { url, problem } = shareableUrl(location, params);
+    if (problem) {
+      this.problemsNote.textContent = problem;
+      this.problemsNote.hidden = false;
+      return;
+    }
+    history.replaceState(history.state, '', url);
   }
 
   applyTeacherControls() {
