@@ -21,7 +21,7 @@ import { INPUT_PRESETS, KERNEL_PRESETS } from './presets.js';
 import {
   CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials,
   equivalentConvolution, windowReads, outputsReading, convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation,
-  oneByOneNote, scatterLine, baseWeights,
+  oneByOneNote, scatterLine, baseWeights, outputSizeExercise, parameterExercise,
 } from './conv-model.js';
 import { presetFits, presetForKernel } from './presets.js';
 import { withEdit } from './cell-edits.js';
@@ -62,6 +62,7 @@ export class CnnConv extends CnnElement {
       outputPadding: rangeControl({ name: 'output-padding', label: 'output_padding', min: 0, max: CONV_SCHEMA['output-padding'].max, onInput: set('outputPadding') }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, 'Convolution steps');
+    this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 16" counts the outputs
 
     const channelGrids = (make) => Array.from({ length: MAX_CHANNELS }, (_, channel) => make(channel));
     this.inputGrids = channelGrids((channel) => new GridView({
@@ -86,11 +87,12 @@ export class CnnConv extends CnnElement {
 
     this.stepLines = h('div', 'math');
     this.stepLines.setAttribute('part', 'step');
-    this.stepLines.dataset.reveal = 'output-size params';
+    this.stepLines.dataset.reveal = 'output-size';
     this.equivalentSection = h('section', '',
       h('h4', '', 'The same output as a stride-1 convolution'),
       h('p', 'note', 'Insert stride − 1 zeros between input cells, pad by dilation·(kernel − 1) − padding (plus output_padding at the bottom and right), flip the kernel, and slide it with stride 1.'),
       h('div', 'panels', ...this.equivalentPanels.map((item) => item.element), ...this.flippedPanels.map((item) => item.element)));
+    this.equivalentSection.dataset.reveal = 'output-size'; // its padded input is the output size plus the kernel
     this.formula = h('p', 'math');
     this.formula.dataset.control = 'formula';
     this.formula.dataset.reveal = 'output-size';
@@ -98,7 +100,7 @@ export class CnnConv extends CnnElement {
     this.error = h('p', 'error');
     this.counts = h('p', 'summary');
     this.counts.dataset.control = 'params';
-    this.counts.dataset.reveal = 'params';
+    this.counts.dataset.reveal = 'params output-size'; // the MACs count the outputs too
     this.code = codeRow();
 
     this.shadowRoot.append(
@@ -333,12 +335,8 @@ export class CnnConv extends CnnElement {
   }
 
   exerciseAnswer(kind) {
-    if (kind === 'params') {
-      const seed = convParameterCounts(this.cnn, this.state).seed;
-      return { expected: [seed], text: formatCount(seed) };
-    }
-    const result = this.model?.result;
-    return result ? { expected: [result.height, result.width], text: `${result.height}×${result.width}` } : { expected: [], text: 'no valid output' };
+    if (kind === 'params') return parameterExercise(this.cnn, this.state);
+    return outputSizeExercise(this.cnn, this.state, this.model?.result);
   }
 }
 

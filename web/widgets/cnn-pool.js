@@ -18,13 +18,16 @@ import { withEdit } from './cell-edits.js';
 import { INPUT_PRESETS } from './presets.js';
 import {
   POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
-  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode, poolStepText, droppedWindowCells,
+  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode, poolStepText, droppedWindowCells, poolSizeExercise, pooledValueExercise,
 } from './pool-model.js';
 import { rangeControl, selectControl, checkboxControl, transport, codeRow, legend, panel, h } from './controls.js';
 
 export class CnnPool extends CnnElement {
   static schema = POOL_SCHEMA;
-  static exercises = { 'output-size': 'the output size (height × width)' };
+  static exercises = {
+    'output-size': 'the output size (height × width)',
+    'pooled-value': 'the value of the current output cell (the window outlined on the input)',
+  };
 
   build() {
     this.stepper = new Stepper({
@@ -44,6 +47,7 @@ export class CnnPool extends CnnElement {
       shift: selectControl({ name: 'shift', label: 'Translation demo', options: [['none', 'off'], ['right', 'shift right by 1'], ['down', 'shift down by 1']], onInput: set('shift') }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, 'Pooling steps');
+    this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 4" counts the outputs
 
     this.inputGrid = new GridView({
       label: 'Input feature map with padding',
@@ -56,16 +60,18 @@ export class CnnPool extends CnnElement {
 
     this.inputPanel = panel('Input (padded)', this.inputGrid.element, 'input');
     this.outputPanel = panel('Output', this.outputGrid.element, 'output');
-    this.outputPanel.element.dataset.reveal = 'output-size';
+    this.outputPanel.element.dataset.reveal = 'output-size pooled-value';
     this.printed = h('pre', 'code');
     this.outputPanel.element.append(this.printed);
     this.stepText = h('p', 'math');
     this.stepText.setAttribute('part', 'step');
+    this.stepText.dataset.reveal = 'pooled-value';
     const shiftedInput = panel('Input shifted by one pixel', this.shiftedGrid.element);
     const shiftedOutput = panel('Its pooled output', this.shiftedOutputGrid.element);
     this.shiftCaption = shiftedOutput.caption;
     this.shiftPanels = h('div', 'panels', shiftedInput.element, shiftedOutput.element);
     this.shiftPanels.dataset.control = 'shift-demo';
+    this.shiftPanels.dataset.reveal = 'pooled-value';
     this.formula = h('p', 'math');
     this.formula.dataset.control = 'formula';
     this.formula.dataset.reveal = 'output-size';
@@ -183,7 +189,8 @@ export class CnnPool extends CnnElement {
     this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
     this.stepText.textContent = poolStepText(state, row, col, traced, result.output[index]);
     this.transport.sync();
-    this.announce(this.stepText.textContent);
+    const hidingValue = this.exercise?.kind === 'pooled-value' && !this.revealed;
+    this.announce(hidingValue ? `output[${row}, ${col}]: predict its value` : this.stepText.textContent);
   }
 
   selectInput(paddedIndex) {
@@ -211,9 +218,10 @@ export class CnnPool extends CnnElement {
     for (const grid of [this.inputGrid, this.outputGrid, this.shiftedGrid, this.shiftedOutputGrid]) grid.fit(width);
   }
 
-  exerciseAnswer() {
-    const size = this.model?.result;
-    return size ? { expected: [size.height, size.width], text: `${size.height}×${size.width}` } : { expected: [], text: 'no valid output' };
+  exerciseAnswer(kind) {
+    const result = this.model?.result;
+    if (kind === 'pooled-value') return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index);
+    return poolSizeExercise(this.cnn, this.state, result);
   }
 }
 

@@ -15,7 +15,7 @@ import { formatCount } from './format.js';
 import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
 import {
-  RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts,
+  RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts, receptiveFieldExercise,
 } from './receptive-field-model.js';
 import { rangeControl, selectControl, transport, panel, button, h } from './controls.js';
 
@@ -240,9 +240,7 @@ export class CnnReceptiveField extends CnnElement {
   }
 
   exerciseAnswer() {
-    const rows = this.mainTable?.rows ?? [];
-    const rf = rows[rows.length - 1]?.rf;
-    return rf ? { expected: [rf], text: `${rf}×${rf}` } : { expected: [], text: 'no valid stack' };
+    return receptiveFieldExercise(this.cnn, this.stack ?? [], this.mainTable?.rows ?? []);
   }
 }
 

@@ -2,6 +2,7 @@
 // choices its selects offer, the series its charts overlay (one colour per run), the
 // speed-vs-accuracy scatter and the warning for models known to train poorly. Tested in Node.
 import { checkKnobs, KNOBS, parseKnob } from '../train/knobs.js';
+import { formatCount } from './format.js';
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
 export const attributeOf = (knob) => knob.flag;
@@ -139,4 +140,31 @@ export function trainingNote(knobs, description, inputSize = 28) {
   return `Known to train poorly: the global-average-pooling head keeps ${channels} numbers, one average per channel, and drops where each `
     + `feature was; the last convolution sees ${description.receptiveField}×${description.receptiveField} of the ${inputSize}×${inputSize} digit, `
     + 'so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.';
+}
+
+/** The two kernel sizes the lab's exercise compares. */
+export const RACE = [3, 7];
+
+/**
+ * "Which kernel trains faster?": the kernel whose model needs fewer multiply-accumulates per
+ * image (the core's count), with the other knobs as set. Speed is measured, not computed: the
+ * revealed text says how to check it in the runs table.
+ */
+export function fasterKernelExercise(nn, knobs, describe) {
+  const macs = RACE.map((kernel) => {
+    try {
+      return describe(nn, { ...knobs, kernel }).macs;
+    } catch {
+      return null;
+    }
+  });
+  if (macs.includes(null)) return { expected: [], text: `one of the kernels ${RACE.join(' and ')} makes no model with these knobs`, mistakes: [] };
+  const [fewer, more] = macs[0] <= macs[1] ? [0, 1] : [1, 0];
+  const ratio = macs[more] / macs[fewer];
+  return {
+    expected: [RACE[fewer]],
+    text: `kernel ${RACE[fewer]}: ${formatCount(macs[fewer])} MACs per image against ${formatCount(macs[more])}, `
+      + `${ratio.toFixed(1)}× less work. Train both and compare the images/s column.`,
+    mistakes: [{ expected: [RACE[more]], message: `a ${RACE[more]}×${RACE[more]} kernel does ${RACE[more] ** 2} multiply–adds per output pixel and channel pair, a ${RACE[fewer]}×${RACE[fewer]} one ${RACE[fewer] ** 2}: compare the MACs in the model summary.` }],
+  };
 }

@@ -16,7 +16,7 @@ import { button, h, panel, selectControl, checkboxControl, numberControl, table 
 import { formatCount } from './format.js';
 import { SIZES } from './palette.js';
 import {
-  accuracyChartData, accuracyRange, attributeOf, CHOICES, knobsOf, lossChartData, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
+  accuracyChartData, accuracyRange, attributeOf, CHOICES, fasterKernelExercise, knobsOf, lossChartData, RACE, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
 } from './cnn-train-model.js';
 import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars, runLegend, scatterPlot } from './cnn-train-views.js';
 import { KNOBS } from '../train/knobs.js';
@@ -66,6 +66,7 @@ figure { margin: 0.3rem 0; }
 export class CnnTrain extends CnnElement {
   static schema = TRAIN_SCHEMA;
   static css = CSS;
+  static exercises = { faster: `which kernel size trains more images per second, ${RACE.join(' or ')}, with the other knobs as set` };
 
   build() {
     this.runs = [];
@@ -322,6 +323,11 @@ export class CnnTrain extends CnnElement {
     const labels = new Map(this.runs.map((record) => [record.run, runConfig(record.knobs)]));
     this.scatterBox.replaceChildren(h('figcaption', 'caption', 'Speed against accuracy, one point per finished run'),
       scatterPlot(scatterGeometry(shown, SCATTER.width, SCATTER.height), { ...SCATTER, colors, labels }));
+  }
+
+  exerciseAnswer() {
+    if (!this.knobs) return { expected: [], text: 'these knobs make no model', mistakes: [] };
+    return fasterKernelExercise(this.cnn.nn, this.knobs, (nn, knobs) => describeModel(buildModel(nn, knobs)));
   }
 
   exportRuns() {

@@ -7,7 +7,7 @@
 import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane, presetForKernel } from './presets.js';
 import { applyEdits } from './cell-edits.js';
 import { conv2dCode, convTranspose2dCode } from './pytorch-code.js';
-import { formatTerm, formatValue } from './format.js';
+import { formatCount, formatTerm, formatValue } from './format.js';
 import { nonzeroCells, oneHot } from './reach.js';
 import { explained } from './explained.js';
 
@@ -294,4 +294,53 @@ export function scatterLine(row, col, value, fed, current) {
   const ringed = fed.has(current);
   return `Scatter: input[${row}, ${col}] = ${shown} stamps ${shown} × kernel onto ${fed.size} output cells: `
     + `the ${fed.size - (ringed ? 1 : 0)} outlined${ringed ? ' and the current one (ringed)' : ''}.`;
+}
+
+/** The output [height, width] the core gives with some options changed (a learner's slip), or null when that is invalid. */
+function sizeWith(cnn, state, changes) {
+  const changed = { ...state, ...changes };
+  const result = explained(() => {
+    const x = [1, state.channels, state.size, state.size];
+    const options = convOptions(changed);
+    return isTransposed(state)
+      ? cnn.arithmetic.conv_transpose2d_shape(x, [state.channels, 1, state.kernel, state.kernel], options).shape
+      : cnn.arithmetic.conv2d_shape(x, [1, state.channels, state.kernel, state.kernel], options).shape;
+  });
+  return result.error ? null : result.slice(2);
+}
+
+/**
+ * The output-size exercise: the answer and the slips a learner makes, each the core's size with
+ * one term of the formula left out, and what to fix.
+ */
+export function outputSizeExercise(cnn, state, result) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const expected = [result.height, result.width];
+  const slips = [
+    [{ padding: 0 }, 'that is the size without padding; add the padding (on both sides) first.'],
+    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride}, round down, then add 1.`],
+    [{ dilation: 1 }, `that ignores dilation; the kernel spans dilation·(kernel − 1) + 1 = ${state.dilation * (state.kernel - 1) + 1} pixels.`],
+    ...(isTransposed(state) ? [[{ outputPadding: 0 }, 'that leaves out output_padding, which adds rows at the bottom and columns at the right.']] : []),
+  ];
+  const mistakes = slips.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
+    .map(([changes, message]) => ({ expected: sizeWith(cnn, state, changes), message }))
+    .filter((mistake) => mistake.expected);
+  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window position too: the formula ends with + 1.' });
+  return { expected, text: `${result.height}×${result.width}`, mistakes };
+}
+
+/** The parameter-count exercise (the seed article's 3 → 64 layer with this kernel): the answer and the usual slips. */
+export function parameterExercise(cnn, state) {
+  const { in: inChannels, out } = SEED_CHANNELS;
+  const count = (i, o, bias = false) => cnn.arithmetic.conv2d_params(i, o, state.kernel, { bias });
+  const seed = count(inChannels, out);
+  return {
+    expected: [seed],
+    text: formatCount(seed),
+    mistakes: [
+      { expected: [count(1, out)], message: `each of the ${out} kernels has one ${state.kernel}×${state.kernel} plane per input channel: multiply by ${inChannels}.` },
+      { expected: [count(inChannels, 1)], message: `that is one kernel; the layer has ${out}, one per output channel.` },
+      { expected: [count(inChannels, out, true)], message: 'that counts the biases; the question (as the seed article) counts weights only.' },
+    ],
+  };
 }

@@ -190,3 +190,49 @@ export function poolStepText(state, row, col, traced, value) {
 export function poolPytorchCode(state) {
   return poolCode({ mode: state.mode, kernel: state.kernel, stride: state.stride, padding: state.padding, ceilMode: state.ceilMode });
 }
+
+/** The output size with some settings changed (a learner's slip), from the core, or null when invalid. */
+function sizeWith(cnn, state, changes) {
+  const changed = { ...state, ...changes };
+  try {
+    const size = cnn.arithmetic.pool_out_size(changed.size, changed.kernel, changed.stride, changed.padding, 1, changed.ceilMode);
+    return [size, size];
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/** The output-size exercise: the core's size and the slips (one term left out), each with what to fix. */
+export function poolSizeExercise(cnn, state, result) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const expected = [result.height, result.width];
+  if (state.mode === 'global') return { expected, text: '1×1', mistakes: [] };
+  const slips = [
+    [{ ceilMode: !state.ceilMode }, state.ceilMode ? 'that rounds down; ceil_mode=True rounds the division up (and drops a last window that would start in the padding).' : 'that rounds up; without ceil_mode the division rounds down.'],
+    [{ padding: 0 }, 'that is the size without padding; add the padding on both sides first.'],
+    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride} first.`],
+  ];
+  const mistakes = slips.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
+    .map(([changes, message]) => ({ expected: sizeWith(cnn, state, changes), message })).filter((mistake) => mistake.expected);
+  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window too: the formula ends with + 1.' });
+  return { expected, text: `${result.height}×${result.width}`, mistakes };
+}
+
+/**
+ * The pooled-value exercise: the current output cell's value (the core's; a typed answer may be
+ * off by the display rounding), and the other pooling's value of the same window as the slip.
+ */
+export function pooledValueExercise(cnn, state, values, result, index) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const value = result.output[index];
+  const other = state.mode === 'max' ? 'avg' : 'max';
+  const otherValue = runPool(cnn, { ...state, mode: state.mode === 'global' ? 'max' : other }, values);
+  const slip = state.mode === 'global' ? otherValue.output.length === 1 && otherValue.output[0] : otherValue.output?.[index];
+  const message = state.mode === 'max' ? 'that is the window’s average; max pooling keeps only the largest value.'
+    : 'that is the window’s largest value; average pooling adds the values and divides by the count.';
+  return {
+    expected: [value], text: formatValue(value), tolerance: 0.005,
+    mistakes: typeof slip === 'number' ? [{ expected: [slip], message }] : [],
+  };
+}
