@@ -1,6 +1,7 @@
-// Issue 12, items 1–4: every number the widgets show tells the truth. Printed expressions
+// Issue 12, items 1–5: every number the widgets show tells the truth. Printed expressions
 // evaluate (here, independently) to the number beside them over each widget's attribute range;
-// shown sums add up from their shown terms; presets follow the kernel size; links stay short.
+// shown sums add up from their shown terms; presets follow the kernel size; links stay short;
+// a wrong prediction is told which term it left out; the score stays in the browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,9 +9,16 @@ import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
 import {
   CONV_SCHEMA, convInput, convWeights, runConv, traceOutput, channelPartials, convFormula, stepExplanation,
-  equivalentConvolution, outputsReading, scatterLine, oneByOneNote,
+  equivalentConvolution, outputsReading, scatterLine, oneByOneNote, outputSizeExercise, parameterExercise,
 } from '../web/widgets/conv-model.js';
-import { POOL_SCHEMA, poolFormula, poolInputValues, runPool, traceCell, poolStepText } from '../web/widgets/pool-model.js';
+import {
+  POOL_SCHEMA, poolFormula, poolInputValues, runPool, traceCell, poolStepText, poolSizeExercise, pooledValueExercise,
+} from '../web/widgets/pool-model.js';
+import { receptiveFieldExercise } from '../web/widgets/receptive-field-model.js';
+import { fasterKernelExercise } from '../web/widgets/cnn-train-model.js';
+import { checkAnswer, readScore, recordAnswer } from '../web/widgets/exercise.js';
+import { checkKnobs } from '../web/train/knobs.js';
+import { buildModel, describeModel } from '../web/train/model.js';
 import { KERNEL_PRESETS } from '../web/widgets/presets.js';
 import { stepMarks } from '../web/widgets/grid-views.js';
 import { withEdit } from '../web/widgets/cell-edits.js';
@@ -173,4 +181,46 @@ test('one edited cell of a 32×32×3 input makes a short link; an oversized stat
   assert.ok(big.url.length > URL_LIMIT);
   assert.match(big.problem, /too big to share as a link \([\d,]+ characters; links stop at 2,000\)/);
   assert.equal(withEdit(edits, base, 1000, base[1000]), '', 'back to the preset value: no edit left');
+});
+
+test('a wrong prediction that leaves out one term is told which term (each slip computed by the core)', () => {
+  const state = convState({ size: '28', stride: '2', padding: '1', kernel: '3' });
+  const result = runConv(cnn, state, new Float32Array(28 * 28), new Float32Array(9));
+  const exercise = outputSizeExercise(cnn, state, result);
+  assert.deepEqual(exercise.expected, [14, 14]);
+  const told = (guess) => checkAnswer(guess, exercise.expected, exercise.mistakes).message;
+  assert.equal(told('14'), 'Correct.');
+  assert.match(told('28×28'), /stride 1; divide by the stride 2/); // floor((28 + 2 − 3) / 1) + 1
+  assert.match(told('13'), /without padding|the first window position/);
+  assert.match(told('99'), /check each term/);
+  const params = parameterExercise(cnn, convState({ kernel: '3' }));
+  assert.deepEqual(params.expected, [1728]);
+  assert.match(checkAnswer('576', params.expected, params.mistakes).message, /one 3×3 plane per input channel: multiply by 3/);
+  assert.match(checkAnswer('1,792', params.expected, params.mistakes).message, /counts the biases/);
+  const pool = poolState({});
+  const values = poolInputValues(pool, cnn);
+  const pooled = pooledValueExercise(cnn, pool, values, runPool(cnn, pool, values), 0);
+  assert.deepEqual(pooled.expected, [6]);
+  assert.match(checkAnswer('3.5', pooled.expected, pooled.mistakes, pooled.tolerance).message, /average; max pooling keeps only the largest/);
+  const sizes = poolSizeExercise(cnn, { ...pool, size: 4, kernel: 3, ceilMode: true }, { height: 2, width: 2 }); // ceil(1 / 2) + 1
+  assert.match(checkAnswer('1', sizes.expected, sizes.mistakes).message, /rounds down; ceil_mode=True rounds the division up/);
+  const layers = [{ kind: 'conv', kernel: 7, stride: 2, padding: 3, dilation: 1 }, { kind: 'pool', kernel: 3, stride: 2, padding: 1, dilation: 1 },
+    { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 }, { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 }];
+  const rf = receptiveFieldExercise(cnn, layers, [{ rf: 27 }]);
+  assert.deepEqual(rf.expected, [27]);
+  assert.match(checkAnswer('13', rf.expected, rf.mistakes).message, /as if every stride were 1/); // 7 + 2 + 2 + 2
+  const faster = fasterKernelExercise(cnn.nn, checkKnobs({}), (nn, knobs) => describeModel(buildModel(nn, knobs)));
+  assert.deepEqual(faster.expected, [3]);
+  assert.match(faster.text, /^kernel 3: [\d,]+ MACs per image against [\d,]+, \d+\.\d× less work/);
+});
+
+test('the quiet score counts each question once, in the given storage only, and survives a refusing storage', () => {
+  const items = new Map();
+  const storage = { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => items.set(key, value) };
+  assert.deepEqual(recordAnswer(storage, 'stride:output-size', false), { answered: 1, correct: 0 });
+  assert.deepEqual(recordAnswer(storage, 'stride:output-size', true), { answered: 1, correct: 0 }, 'the first try counts');
+  assert.deepEqual(recordAnswer(storage, 'pool:pooled-value', true), { answered: 2, correct: 1 });
+  assert.equal(readScore(storage).answered, 2);
+  const refusing = { getItem: () => 'not json', setItem: () => { throw new Error('quota'); } };
+  assert.deepEqual(recordAnswer(refusing, 'a', true), { answered: 1, correct: 1 });
 });
