@@ -178,7 +178,9 @@ describe('the widget\'s attributes', () => {
     curves.shown = false;
     assert.deepEqual(accuracyRange([curves]), [0, 100]);
     const records = [{ run: 1, imagesPerSecond: 9000, testAccuracy: 0.9745 }, { run: 2, imagesPerSecond: 4000, testAccuracy: 0.9810 }];
-    const { points, frame } = scatterGeometry(records, 360, 220);
+    const { points, frame, xTicks, yTicks } = scatterGeometry(records, 360, 220);
+    assert.deepEqual(xTicks.map((tick) => tick.value), ['4,000', '6,000', '8,000'], 'round ticks inside the padded range');
+    assert.ok(yTicks.length >= 2 && yTicks.every((tick) => tick.position >= frame.top && tick.position <= frame.bottom));
     assert.equal(points.length, 2);
     assert.ok(points[0].px > points[1].px, 'the faster run lies to the right');
     assert.ok(points[1].py < points[0].py, 'the more accurate run lies higher');

@@ -43,7 +43,8 @@ const answerOf = (selector, kind) => page.evaluate(({ target, kind }) => {
   return { ...answer, macs: result?.macs ?? null, height: result?.height ?? null, width: result?.width ?? null };
 }, { target: selector, kind });
 
-const token = (text) => new RegExp(`(^|[^\\d.,])${text.replace(/[.()]/g, '\\$&')}($|[^\\d.,])`);
+/** `text` as a whole number or expression: not inside a longer number (1,728 is not 728; 27×27, is 27×27). */
+const token = (text) => new RegExp(`(?<!\\d|\\d[.,])${text.replace(/[.()]/g, '\\$&')}(?!\\d|[.,]\\d)`);
 
 /** The texts that would give the answer away. */
 function giveaways(kind, answer) {

@@ -26,6 +26,7 @@ import {
 import { presetFits, presetForKernel } from './presets.js';
 import { withEdit } from './cell-edits.js';
 import { showInvalid, showValid } from './invalid-view.js';
+import { concealing } from './exercise.js';
 import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setText } from './controls.js';
 
 const MAX_CHANNELS = CONV_SCHEMA.channels.max;
@@ -298,7 +299,7 @@ export class CnnConv extends CnnElement {
     }
     setLines(this.stepLines, lines);
     this.transport.sync();
-    this.announce(lines[lines.length - 1]);
+    this.announce(concealing(this, 'output-size') ? 'Predict the output size first: the steps are read out once it is revealed.' : lines[lines.length - 1]);
   }
 
   selectInput(paddedIndex) {

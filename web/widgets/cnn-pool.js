@@ -15,6 +15,7 @@ import { paddedInputView, outputView, windowMarks, cellMarks, stepMarks } from '
 import { unreadCells } from './reach.js';
 import { showInvalid, showValid } from './invalid-view.js';
 import { withEdit } from './cell-edits.js';
+import { concealing } from './exercise.js';
 import { INPUT_PRESETS } from './presets.js';
 import {
   POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
@@ -189,8 +190,9 @@ export class CnnPool extends CnnElement {
     this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
     this.stepText.textContent = poolStepText(state, row, col, traced, result.output[index]);
     this.transport.sync();
-    const hidingValue = this.exercise?.kind === 'pooled-value' && !this.revealed;
-    this.announce(hidingValue ? `output[${row}, ${col}]: predict its value` : this.stepText.textContent);
+    const hidden = ['pooled-value', 'output-size'].find((kind) => concealing(this, kind));
+    this.announce(hidden === 'pooled-value' ? `output[${row}, ${col}]: predict its value`
+      : hidden ? 'Predict the output size first: the steps are read out once it is revealed.' : this.stepText.textContent);
   }
 
   selectInput(paddedIndex) {

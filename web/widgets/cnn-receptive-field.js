@@ -12,6 +12,7 @@ import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { COLORS, PLAY_SPEEDS, SIZES } from './palette.js';
 import { formatCount } from './format.js';
+import { concealing } from './exercise.js';
 import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
 import {
@@ -198,7 +199,7 @@ export class CnnReceptiveField extends CnnElement {
     this.fieldCanvas.setAttribute('aria-label', summary);
     this.mapPanel.heading.textContent = `Output of layer ${depth} (${outSize}×${outSize}): pick a pixel`;
     this.mapCanvas.setAttribute('aria-label', `Output map of layer ${depth}; pixel (${row}, ${col}) chosen. Arrow keys move it.`);
-    this.announce(summary);
+    this.announce(concealing(this, 'rf') ? `Layer ${depth} output pixel (${row}, ${col}) chosen: predict its receptive field.` : summary);
   }
 
   drawPlot() {

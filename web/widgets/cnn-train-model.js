@@ -3,6 +3,7 @@
 // speed-vs-accuracy scatter and the warning for models known to train poorly. Tested in Node.
 import { checkKnobs, KNOBS, parseKnob } from '../train/knobs.js';
 import { formatCount } from './format.js';
+import { niceCeiling } from './plot.js';
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
 export const attributeOf = (knob) => knob.flag;
@@ -105,6 +106,14 @@ export function accuracyRange(runs) {
   return [low, Math.min(100, Math.max(low + 2, Math.ceil(Math.max(...values)) + 1))];
 }
 
+/** Round tick values in [low, high]: multiples of a 1, 2 or 5 × 10^k step, about four of them. */
+function roundTicks(low, high) {
+  const step = niceCeiling((high - low) / 4);
+  const ticks = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high; tick += step) ticks.push(Number(tick.toPrecision(6)));
+  return ticks;
+}
+
 /**
  * Speed against accuracy, one point per finished run (the closing exercise's answer in one
  * picture): pixel positions in a width × height box with margins, axes padded around the data.
@@ -125,8 +134,8 @@ export function scatterGeometry(records, width, height, margin = { left: 48, rig
   return {
     frame: { left: margin.left, top: margin.top, right: width - margin.right, bottom: margin.top + innerHeight },
     points: records.map((record, index) => ({ run: record.run, x: xs[index], y: ys[index], px: px(xs[index]), py: py(ys[index]) })),
-    xTicks: [x0, (x0 + x1) / 2, x1].map((value) => ({ value: Math.round(value), position: px(value) })),
-    yTicks: [y0, (y0 + y1) / 2, y1].map((value) => ({ value: value.toFixed(1), position: py(value) })),
+    xTicks: roundTicks(x0, x1).map((value) => ({ value: formatCount(value), position: px(value) })),
+    yTicks: roundTicks(y0, y1).map((value) => ({ value: String(value), position: py(value) })),
   };
 }
 

@@ -57,7 +57,8 @@ figure { margin: 0.3rem 0; }
 .runs-box tr > :nth-child(2) { left: 2.2rem; }
 .runs-box th.key, .runs-box td.key { font-weight: 600; }
 .run-legend { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.3rem 0; }
-.run-legend button[aria-pressed="false"] { opacity: 0.45; text-decoration: line-through; }
+.run-legend button, .run-legend button[aria-pressed="true"] { background: var(--cnn-paper, #fff); color: var(--cnn-ink, #1a1a1a); font-size: 0.8rem; }
+.run-legend button[aria-pressed="false"] { opacity: 0.5; text-decoration: line-through; }
 .swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: -0.1rem; }
 .scatter { max-width: 100%; height: auto; }
 .warning { border-left: 3px solid var(--cnn-error, #D55E00); padding-left: 0.5rem; }
@@ -266,7 +267,7 @@ export class CnnTrain extends CnnElement {
   buildCharts(epochs) {
     this.lossChart?.destroy();
     this.accuracyChart?.destroy();
-    const size = { width: SIZES.plotWidthPx, height: SIZES.plotHeightPx };
+    const size = this.chartSize();
     const x = { time: false, range: [0, Math.max(epochs, 1)] };
     const epochAxis = { label: 'epoch', values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? tick : '')) };
     const pairs = (first, second, format) => this.runCurves.flatMap((curves) => [
@@ -286,6 +287,15 @@ export class CnnTrain extends CnnElement {
     accuracyChartData(this.runCurves), this.accuracyBox);
     this.lossChart.root.dataset.runs = this.accuracyChart.root.dataset.runs = String(this.runCurves.length);
     this.showLegend();
+  }
+
+  /** The charts' size: the palette's, narrower when the lab is (a phone). */
+  chartSize() {
+    return { width: Math.min(SIZES.plotWidthPx, Math.max(200, (this.width ?? SIZES.plotWidthPx) - 8)), height: SIZES.plotHeightPx };
+  }
+
+  resize() {
+    for (const chart of [this.lossChart, this.accuracyChart]) chart?.setSize(this.chartSize());
   }
 
   /** One toggle per run: hides or shows its curves on both charts and its point on the scatter. */

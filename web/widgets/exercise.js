@@ -71,3 +71,8 @@ function summarize(answers) {
   const values = Object.values(answers);
   return { answered: values.length, correct: values.filter(Boolean).length };
 }
+
+/** True while `widget` hides the answer of exercise `kind` (its announcements must not say it either). */
+export function concealing(widget, kind) {
+  return widget.exercise?.kind === kind && !widget.revealed;
+}
