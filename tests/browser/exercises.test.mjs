@@ -68,7 +68,7 @@ async function typeAnswer(selector, text) {
 }
 
 const EXERCISES = [
-  ['#conv', 'params'],
+  ['#params', 'params'],
   ['#stride', 'output-size'],
   ['#transposed', 'output-size'],
   ['#pool', 'pooled-value'],
@@ -84,6 +84,8 @@ for (const [selector, kind] of EXERCISES) {
     assert.ok(answer.expected.length > 0, `${selector} has an answer`);
     const hidden = await perceivable(selector);
     for (const pattern of giveaways(kind, answer)) assert.doesNotMatch(hidden, pattern, `${selector} shows ${pattern} before the reveal`);
+    const prose = await page.evaluate((target) => [...document.querySelector(target).closest('section').querySelectorAll('p')].map((p) => p.textContent).join(' '), selector);
+    for (const pattern of giveaways(kind, answer)) assert.doesNotMatch(prose.replace(/\s+/g, ' '), pattern, `the prose of ${selector}'s section gives ${pattern} away`);
     const slip = answer.mistakes[0];
     if (slip) assert.equal(await typeAnswer(selector, slip.expected.join('×')), `Not quite: ${slip.message}`);
     await page.evaluate((target) => [...document.querySelector(target).shadowRoot.querySelectorAll('[part="exercise"] button')].find((button) => button.textContent === 'Reveal').click(), selector);

@@ -10,6 +10,8 @@ import { conv2dCode, convTranspose2dCode } from './pytorch-code.js';
 import { formatCount, formatTerm, formatValue } from './format.js';
 import { nonzeroCells, oneHot } from './reach.js';
 import { explained } from './explained.js';
+import { kernelSlips } from './params-model.js';
+import { slipsOf } from './exercise.js';
 
 export const CONV_SCHEMA = {
   mode: { type: 'enum', values: ['standard', 'transposed'], default: 'standard' },
@@ -322,25 +324,17 @@ export function outputSizeExercise(cnn, state, result) {
     [{ dilation: 1 }, `that ignores dilation; the kernel spans dilation·(kernel − 1) + 1 = ${state.dilation * (state.kernel - 1) + 1} pixels.`],
     ...(isTransposed(state) ? [[{ outputPadding: 0 }, 'that leaves out output_padding, which adds rows at the bottom and columns at the right.']] : []),
   ];
-  const mistakes = slips.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
-    .map(([changes, message]) => ({ expected: sizeWith(cnn, state, changes), message }))
-    .filter((mistake) => mistake.expected);
+  const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
   mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window position too: the formula ends with + 1.' });
   return { expected, text: `${result.height}×${result.width}`, mistakes };
 }
 
-/** The parameter-count exercise (the seed article's 3 → 64 layer with this kernel): the answer and the usual slips. */
+/** The parameter-count exercise (the seed article's 3 → 64 layer with this kernel, no bias): the answer and the usual slips. */
 export function parameterExercise(cnn, state) {
-  const { in: inChannels, out } = SEED_CHANNELS;
-  const count = (i, o, bias = false) => cnn.arithmetic.conv2d_params(i, o, state.kernel, { bias });
-  const seed = count(inChannels, out);
+  const seed = cnn.arithmetic.conv2d_params(SEED_CHANNELS.in, SEED_CHANNELS.out, state.kernel, { bias: false });
   return {
     expected: [seed],
     text: formatCount(seed),
-    mistakes: [
-      { expected: [count(1, out)], message: `each of the ${out} kernels has one ${state.kernel}×${state.kernel} plane per input channel: multiply by ${inChannels}.` },
-      { expected: [count(inChannels, 1)], message: `that is one kernel; the layer has ${out}, one per output channel.` },
-      { expected: [count(inChannels, out, true)], message: 'that counts the biases; the question (as the seed article) counts weights only.' },
-    ],
+    mistakes: kernelSlips(cnn, { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false }),
   };
 }

@@ -76,3 +76,13 @@ function summarize(answers) {
 export function concealing(widget, kind) {
   return widget.exercise?.kind === kind && !widget.revealed;
 }
+
+/**
+ * Slips from [changes, message] pairs: the answer recomputed with `changes` (answerWith, null
+ * when that setting is invalid), for the changes that differ from `state`.
+ */
+export function slipsOf(state, candidates, answerWith) {
+  return candidates.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
+    .map(([changes, message]) => ({ expected: answerWith(changes), message }))
+    .filter((slip) => slip.expected);
+}

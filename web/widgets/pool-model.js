@@ -6,6 +6,7 @@ import { nonzeroCells, oneHot } from './reach.js';
 import { poolCode } from './pytorch-code.js';
 import { formatValue } from './format.js';
 import { applyEdits } from './cell-edits.js';
+import { slipsOf } from './exercise.js';
 
 export const POOL_MODES = {
   max: 'Max pooling',
@@ -213,8 +214,7 @@ export function poolSizeExercise(cnn, state, result) {
     [{ padding: 0 }, 'that is the size without padding; add the padding on both sides first.'],
     [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride} first.`],
   ];
-  const mistakes = slips.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
-    .map(([changes, message]) => ({ expected: sizeWith(cnn, state, changes), message })).filter((mistake) => mistake.expected);
+  const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
   mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window too: the formula ends with + 1.' });
   return { expected, text: `${result.height}×${result.width}`, mistakes };
 }
