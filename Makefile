@@ -2,13 +2,14 @@
 # make test    set up, build, run every test (native sanitizers, types, Node, browser)
 # make dist    the release folder dist/: bundled binding and widgets, pages, data, standalone files
 # make bench   benchmarks against XNNPACK (tfjs-backend-wasm) and onnxruntime-web
+# make figures the README's training figures, retrained
 PORT ?= 8000
 HOST ?= 127.0.0.1
 SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 
-.PHONY: all setup setup-serve build dist test test-native test-types test-node serve bench clean
+.PHONY: all setup setup-serve build dist test test-native test-types test-node serve bench figures clean
 
 all: build
 
@@ -57,6 +58,11 @@ test-node:
 bench: setup
 	@$(MAKE) --no-print-directory build
 	node bench/run.mjs
+
+# The README's headline training figures, from fresh runs (scripts/readme-figures.mjs).
+figures: setup
+	@$(MAKE) --no-print-directory build
+	node scripts/readme-figures.mjs
 
 clean:
 	rm -rf web/build tests/native/build test-artifacts dist

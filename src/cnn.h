@@ -95,6 +95,11 @@ CNN_API int32_t cnn_conv_transpose_out_size(int32_t in, int32_t kernel, int32_t 
    window dropped if it would start in the right padding. */
 CNN_API int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride,
                                   int32_t pad, int32_t dilation, int32_t ceil_mode);
+/* ceil_mode's terms, for pages that print the formula: ceil((in + 2·pad − dilation·(kernel − 1)
+   − 1) / stride) + 1 before the last-window rule; cnn_pool_out_size(…, 1) is one less exactly
+   when that window would start at (size − 1)·stride ≥ in + pad, in the right padding. −1 if invalid. */
+CNN_API int32_t cnn_pool_ceil_size_before_rule(int32_t in, int32_t kernel, int32_t stride,
+                                               int32_t pad, int32_t dilation);
 
 /* conv params = out_channels · (in_channels / groups) · kernel_h · kernel_w (+ out_channels if bias) */
 CNN_API double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,

@@ -70,6 +70,11 @@ static int window_hits_input(long long first, long long kernel, long long dilati
     return tap < kernel && first + tap * dilation < in;
 }
 
+/* floor_or_ceil((in + 2·pad − span) / stride) + 1, before ceil_mode's last-window rule. */
+static long long pool_size_before_rule(long long in, long long span, long long stride, long long pad, int ceil_mode) {
+    return floor_div(in + 2 * pad - span + (ceil_mode ? stride - 1 : 0), stride) + 1;
+}
+
 /* Pooling (PyTorch's pooling_output_shape):
      out = floor_or_ceil((in + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1,
    and with ceil_mode the last window is dropped when it would start in the
@@ -88,7 +93,7 @@ static cnn_status pool_out(const char *op, const char *axis, long long in, long 
     if (in + 2 * pad > CNN_MAX_ELEMENTS)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "padding_%s: the padded input %lld + 2·%lld must be at most 2^31 - 1", axis, in, pad);
-    long long size = floor_div(in + 2 * pad - span + (ceil_mode ? stride - 1 : 0), stride) + 1;
+    long long size = pool_size_before_rule(in, span, stride, pad, ceil_mode);
     if (ceil_mode && size > 0 && (size - 1) * stride >= in + pad) size -= 1;
     if (size < 1)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
@@ -229,6 +234,12 @@ int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pa
     g.in_height = in, g.kernel_h = kernel, g.stride_h = stride, g.dilation_h = dilation;
     g.pad_top = g.pad_bottom = pad, g.ceil_mode = ceil_mode;
     return cnn_max_pool2d_geometry(&g) == CNN_OK ? g.out_height : -1;
+}
+
+int32_t cnn_pool_ceil_size_before_rule(int32_t in, int32_t kernel, int32_t stride, int32_t pad,
+                                       int32_t dilation) {
+    if (cnn_pool_out_size(in, kernel, stride, pad, dilation, 1) < 0) return -1;
+    return (int32_t)pool_size_before_rule(in, effective_kernel(kernel, dilation), stride, pad, 1);
 }
 
 /* conv params = out_channels · (in_channels / groups) · kernel_h · kernel_w (+ out_channels if bias) */

@@ -52,12 +52,12 @@ test('a short run prints its epochs and a final line; the saved model evaluates 
   assert.match(trained.stdout, /Total params: 2,232/);
   assert.match(trained.stdout, /Receptive field of the last convolution: 14×14 px \(jump 2\)/);
   assert.match(trained.stdout, /epoch 1\/1 {2}train loss \d\.\d{4} {2}train accuracy \d+\.\d\d% {2}test loss \d\.\d{4} {2}test accuracy \d+\.\d\d%/);
-  const final = /test accuracy (\d+\.\d\d)% \((\d+)\/2000\) {2}time \d+\.\d s {2}(\d+) images\/s$/m.exec(trained.stdout);
+  const final = /test accuracy (\d+\.\d\d)% \((\d+)\/2000\) {2}training \d+\.\d s \((\d+) images\/s\) {2}evaluation \d+\.\d s$/m.exec(trained.stdout);
   assert.ok(final, trained.stdout);
 
   const loaded = await train('--load', file, '--epochs', '0');
   assert.equal(loaded.code, 0, loaded.stderr);
-  assert.match(loaded.stdout, new RegExp(`test accuracy ${final[1]}% \\(${final[2]}/2000\\) {2}time \\d+\\.\\d s {2}\\(evaluation only\\)`));
+  assert.match(loaded.stdout, new RegExp(`test accuracy ${final[1]}% \\(${final[2]}/2000\\) {2}\\(evaluation only\\) {2}evaluation \\d+\\.\\d s$`, 'm'));
   const conflict = await train('--load', file, '--kernel', '3');
   assert.equal(conflict.code, 2);
   assert.match(conflict.stderr, /--kernel 3 conflicts with the loaded model's 5/);

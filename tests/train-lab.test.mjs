@@ -8,10 +8,12 @@ import { loadMnist, readBytes } from '../web/train/dataset.js';
 import { drawingToDigit } from '../web/train/drawing.js';
 import { effectiveReceptiveField } from '../web/train/inspect.js';
 import { checkKnobs, KNOBS } from '../web/train/knobs.js';
-import { buildModel } from '../web/train/model.js';
+import { buildModel, describeModel } from '../web/train/model.js';
 import { runsCsv } from '../web/train/runs.js';
 import { DEFAULT_MODEL_URL, TrainingSession } from '../web/train/session.js';
-import { knobsOf, TRAIN_SCHEMA, TrainingCurves } from '../web/widgets/cnn-train-model.js';
+import {
+  accuracyChartData, accuracyRange, joinSeries, knobsOf, lossChartData, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
+} from '../web/widgets/cnn-train-model.js';
 import { parseAll } from '../web/widgets/attributes.js';
 
 const cnn = await load();
@@ -79,7 +81,15 @@ describe('the worker session', () => {
     assert.ok(finished.record.epochs < 2, `stopped after ${finished.record.epochs} epochs`);
     assert.deepEqual(messages.filter((m) => !['progress', 'epoch'].includes(m.type)).map((m) => m.type),
       ['started', 'paused', 'error', 'resumed', 'finished', 'analysis']);
-    assert.match(runsCsv([finished.record]), /^run,kernel,stride,padding,pool,channels,.*\r\n1,5,1,same,max,2 4,yes,adam,0\.003,64,/);
+    assert.match(runsCsv([finished.record]), /^run,config,test accuracy \(%\),training \(s\),evaluation \(s\),images\/s,MACs per image,.*\r\n1,"k5 s1 max 2,4",\d+\.\d\d,\d+\.\d,\d+\.\d,\d+,"[\d,]+",/);
+    const { record } = finished;
+    assert.equal(record.macs, describeModel(buildModel(cnn.nn, checkKnobs({ channels: [2, 4] }))).macs);
+    assert.ok(record.evalSeconds > 0 && record.seconds > 0, 'training and evaluation timed apart');
+    assert.ok(Number.isFinite(record.testLoss));
+    // stopped mid-epoch: the accuracy is the stopped weights' own, not the last epoch's
+    assert.equal(messages.filter((m) => m.type === 'epoch').length, Math.floor(record.epochs));
+    await session.handle({ type: 'predict', ink: new Uint8Array(28 * 28).fill(255), width: 28, height: 28 });
+    assert.equal(messages.at(-1).run, 1, 'the newest model answers the pad');
     session.current.network.dispose();
     assert.equal(cnn.liveAllocations(), 0);
   });
@@ -125,6 +135,14 @@ describe('the effective receptive field', () => {
     });
     assert.ok(inside > 32, `${inside} of 64 pixels inside the field move the output`);
     assert.equal(Math.max(...field.data), 1, 'scaled to a maximum of 1');
+    // the share the text reports: the fewest pixels holding 90 % of the gradient, of the 8×8 field
+    assert.equal(field.area, 64);
+    const sorted = [...field.data].sort((a, b) => b - a);
+    const total = sorted.reduce((a, b) => a + b, 0);
+    const carried = sorted.slice(0, field.pixels).reduce((a, b) => a + b, 0);
+    const fewer = sorted.slice(0, field.pixels - 1).reduce((a, b) => a + b, 0);
+    assert.ok(carried >= 0.9 * total - 1e-4 && fewer < 0.9 * total, `${field.pixels} pixels`);
+    assert.equal(field.share, field.pixels / 64);
   });
 });
 
@@ -137,11 +155,43 @@ describe('the widget\'s attributes', () => {
     assert.throws(() => knobsOf(bad), /--lr: must be a number, got 'fast'/);
   });
 
-  test('the charts\' series grow with the worker\'s messages', () => {
-    const curves = new TrainingCurves(4);
-    curves.addProgress({ epoch: 1, step: 2, loss: 1.5 });
-    curves.addEpoch({ epoch: 1, trainAccuracy: 0.5, testAccuracy: 0.75 });
-    assert.deepEqual(curves.loss, [[0.5], [1.5]]);
-    assert.deepEqual(curves.accuracy, [[0, 1], [null, 50], [null, 75]]);
+  test('the charts overlay every run: series grow with the worker\'s messages, joined on one x axis', () => {
+    const first = new RunCurves(1, 'k3 s1 max 8,16', 4);
+    first.addProgress({ epoch: 1, step: 2, loss: 1.5 });
+    first.addEpoch({ epoch: 1, trainAccuracy: 0.5, testAccuracy: 0.75, testLoss: 0.8 });
+    assert.deepEqual(first.loss, [[0.5], [1.5]]);
+    assert.deepEqual(first.testLoss, [[0, 1], [null, 0.8]]);
+    assert.deepEqual(first.testAccuracy, [[0, 1], [null, 75]]);
+    const second = new RunCurves(2, 'k5 s1 max 8,16', 2);
+    second.addProgress({ epoch: 1, step: 1, loss: 2 });
+    second.addProgress({ epoch: 1, step: 2, loss: 1 });
+    assert.notEqual(first.color, second.color);
+    assert.deepEqual(lossChartData([first, second]), [[0, 0.5, 1], [null, 1.5, null], [null, null, 0.8], [null, 2, 1], [null, null, null]]);
+    assert.deepEqual(joinSeries([[[0, 2], [1, 3]], [[1], [5]]]), [[0, 1, 2], [1, null, 3], [null, 5, null]]);
+    assert.equal(accuracyChartData([first, second]).length, 5, 'x and two series per run');
+  });
+
+  test('the accuracy axis zooms to the shown data; the scatter places each run by speed and accuracy', () => {
+    const curves = new RunCurves(1, 'k5', 4);
+    curves.addEpoch({ epoch: 1, trainAccuracy: 0.9612, testAccuracy: 0.9745, testLoss: 0.1 });
+    assert.deepEqual(accuracyRange([curves]), [95, 99]);
+    curves.shown = false;
+    assert.deepEqual(accuracyRange([curves]), [0, 100]);
+    const records = [{ run: 1, imagesPerSecond: 9000, testAccuracy: 0.9745 }, { run: 2, imagesPerSecond: 4000, testAccuracy: 0.9810 }];
+    const { points, frame, xTicks, yTicks } = scatterGeometry(records, 360, 220);
+    assert.deepEqual(xTicks.map((tick) => tick.value), ['4,000', '6,000', '8,000'], 'round ticks inside the padded range');
+    assert.ok(yTicks.length >= 2 && yTicks.every((tick) => tick.position >= frame.top && tick.position <= frame.bottom));
+    assert.equal(points.length, 2);
+    assert.ok(points[0].px > points[1].px, 'the faster run lies to the right');
+    assert.ok(points[1].py < points[0].py, 'the more accurate run lies higher');
+    for (const point of points) assert.ok(point.px > frame.left && point.px < frame.right && point.py > frame.top && point.py < frame.bottom);
+  });
+
+  test('a global-average-pooling head on a small receptive field carries a note with the reason', () => {
+    const gap = checkKnobs({ pool: 'gap' });
+    assert.match(trainingNote(gap, describeModel(buildModel(cnn.nn, gap))),
+      /^Known to train poorly: the global-average-pooling head keeps 16 numbers.* sees 14×14 of the 28×28 digit/);
+    const dense = checkKnobs({});
+    assert.equal(trainingNote(dense, describeModel(buildModel(cnn.nn, dense))), '');
   });
 });

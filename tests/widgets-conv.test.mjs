@@ -102,7 +102,9 @@ test('invalid settings carry the core’s reason; the formula shows which number
   assert.equal(formula.size, null);
   assert.match(formula.filled, /floor\(\(3 \+ 0 \+ 0 − 1·\(5 − 1\) − 1\) \/ 1\) \+ 1/);
   assert.match(setup({ stride: '2', padding: 'same' }).result.error, /'same' needs stride 1/);
-  assert.match(convWeights(stateOf({ kernel: '2', 'kernel-preset': 'sobel-x' }), cnn).unavailable, /at least 3×3/);
+  const small = convWeights(stateOf({ kernel: '2', 'kernel-preset': 'sobel-x' }), cnn);
+  assert.match(small.note, /at least 3×3: showing the identity kernel/);
+  assert.deepEqual(Array.from(small.weights), [1, 0, 0, 0]);
 });
 
 test('the formula is filled with the core’s padding and answered with the core’s size', () => {

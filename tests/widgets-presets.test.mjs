@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { load } from '../web/cnn.js';
 import { MNIST_DIGIT } from '../web/widgets/mnist-digit.js';
-import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane } from '../web/widgets/presets.js';
+import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane, presetForKernel } from '../web/widgets/presets.js';
 
 const cnn = await load();
 const mnist = createRequire(import.meta.url)('mnist');
@@ -23,16 +23,18 @@ test('every input preset fills size × size, channels differ, the digit is resam
   }
   assert.deepEqual(Array.from(inputPlane('counting', 4, 0, cnn)), Array.from({ length: 16 }, (_, i) => i + 1));
   const digit = new cnn.Tensor(MNIST_DIGIT.pixels, [1, 1, 28, 28]);
-  assert.deepEqual(Array.from(inputPlane('digit', 7, 0, cnn)), Array.from(cnn.F.adaptive_avg_pool2d(digit, 7).data));
+  // resampled by the core, rounded to the two decimals the grid shows
+  assert.deepEqual(Array.from(inputPlane('digit', 7, 0, cnn)), Array.from(cnn.F.adaptive_avg_pool2d(digit, 7).data, (v) => Math.fround(Math.round(v * 100) / 100)));
   assert.notDeepEqual(Array.from(inputPlane('integers', 5, 0, cnn)), Array.from(inputPlane('integers', 5, 1, cnn)));
 });
 
-test('kernel presets: identity at the tap padding=\'same\' aligns, unavailable sizes explained', () => {
+test('kernel presets: identity at the tap padding=\'same\' aligns; presets follow the kernel size', () => {
   for (const name of Object.keys(KERNEL_PRESETS)) {
     for (const size of [1, 2, 3, 4, 7]) {
-      const plane = kernelPlane(name, size, cnn);
-      if (plane.unavailable) assert.ok(size < 3 && /at least 3×3/.test(plane.unavailable), `${name} ${size}`);
-      else assert.equal(plane.length, size * size, `${name} ${size}`);
+      const shown = presetForKernel(name, size);
+      assert.equal(kernelPlane(shown.name, size, cnn).length, size * size, `${name} ${size}`);
+      assert.equal(shown.name === name, size >= 3 || ['identity', 'box', 'ramp', 'random'].includes(name), `${name} ${size}`);
+      if (shown.name !== name) assert.match(shown.note, /at least 3×3: showing the identity kernel/);
     }
   }
   // Identity with padding='same' must return the input unchanged, for odd and even kernels.

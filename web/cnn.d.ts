@@ -101,6 +101,8 @@ export interface Arithmetic {
   conv_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number): number;
   conv_transpose_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number, output_padding?: number): number;
   pool_out_size(size: number, kernel: number, stride?: number, pad?: number, dilation?: number, ceil_mode?: boolean): number;
+  /** ceil((size + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1 before ceil_mode drops a last window that starts in the right padding. */
+  pool_ceil_size_before_rule(size: number, kernel: number, stride?: number, pad?: number, dilation?: number): number;
   conv2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
   /** Transposed conv: in_channels · (out_channels / groups) · KH · KW (+ out_channels). */
   conv_transpose2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;

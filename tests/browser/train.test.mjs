@@ -72,17 +72,54 @@ test('one epoch trains in the worker: progress, plots, runs table and analysis u
   const shown = await inLab(({ selector }) => {
     const root = document.querySelector(selector).shadowRoot;
     const row = [...root.querySelectorAll('[part="runs"] tbody tr')].map((tr) => [...tr.cells].map((cell) => cell.textContent));
-    const legends = [...root.querySelectorAll('.u-legend')].map((legend) => legend.textContent);
-    return { row, legends, charts: root.querySelectorAll('.uplot').length, progress: root.querySelector('progress').value,
+    const titles = [...root.querySelectorAll('.u-title')].map((title) => title.textContent);
+    return { row, titles, charts: root.querySelectorAll('.uplot').length, progress: root.querySelector('progress').value,
       analysis: root.querySelector('[part="analysis"] h4')?.textContent ?? '' };
   });
   assert.equal(shown.row.length, 1, 'the runs table gained a row');
-  const accuracy = Number(shown.row[0].at(-1));
+  const accuracy = Number(shown.row[0][2]);
   assert.ok(accuracy > 50 && accuracy <= 100, `test accuracy ${accuracy}%`);
   assert.equal(shown.charts, 2, 'a loss chart and an accuracy chart');
-  assert.ok(shown.legends.some((text) => /loss/.test(text)) && shown.legends.some((text) => /test/.test(text)));
+  assert.ok(shown.titles.some((text) => /test per epoch/.test(text)) && shown.titles.some((text) => /Accuracy/.test(text)));
   assert.equal(shown.progress, 1);
   assert.match(shown.analysis, /^Run 1: test accuracy \d+\.\d\d%$/);
+  assert.deepEqual(watched.problems(), []);
+});
+
+test('a second run with another kernel: both in the table, both curves overlaid, two points, the pad answered by the newest model', async () => {
+  await setControl(page, LAB, 'kernel', 3);
+  await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('button').click());
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[part="analysis"] h4')?.textContent.startsWith('Run 2'), 120_000);
+  await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[data-predicted]')?.dataset.run === '2', 10_000);
+  const shown = await inLab(({ selector }) => {
+    const lab = document.querySelector(selector);
+    const root = lab.shadowRoot;
+    const rows = [...root.querySelectorAll('[part="runs"] tbody tr')].map((tr) => [...tr.cells].map((cell) => cell.textContent));
+    const filled = (chart) => chart.data.slice(1).map((column) => column.filter((value) => value !== null).length);
+    const box = root.querySelector('[part="runs"]').getBoundingClientRect();
+    const keyCells = [...root.querySelectorAll('[part="runs"] thead th.key')].map((th) => th.getBoundingClientRect().right);
+    return {
+      rows,
+      loss: filled(lab.lossChart), accuracy: filled(lab.accuracyChart),
+      accuracyAxis: [lab.accuracyChart.scales.y.min, lab.accuracyChart.scales.y.max],
+      points: [...root.querySelectorAll('svg.scatter circle')].map((circle) => circle.dataset.run),
+      legend: [...root.querySelectorAll('.run-legend button')].map((button) => button.textContent),
+      prediction: root.querySelector('[data-predicted]').textContent,
+      boxRight: box.right, keyRight: Math.max(...keyCells), tableWidth: root.querySelector('[part="runs"] table').scrollWidth,
+      erf: root.querySelector('.erf-share').textContent,
+    };
+  });
+  assert.deepEqual(shown.rows.map((row) => row[1]), ['k5 s1 max 2,4', 'k3 s1 max 2,4'], 'both runs in the table');
+  // per run: batch loss and test loss; test and training accuracy — every series has data
+  assert.equal(shown.loss.length, 4);
+  assert.ok(shown.loss.every((count) => count > 0), `loss points per series ${shown.loss}`);
+  assert.deepEqual(shown.accuracy, [1, 1, 1, 1], 'one epoch each: one test and one training accuracy per run');
+  assert.ok(shown.accuracyAxis[0] > 0 && shown.accuracyAxis[1] <= 100, `accuracy axis ${shown.accuracyAxis} zooms to the data`);
+  assert.deepEqual(shown.points, ['1', '2'], 'the scatter has one point per run');
+  assert.deepEqual(shown.legend, ['run 1: k5 s1 max 2,4', 'run 2: k3 s1 max 2,4']);
+  assert.match(shown.prediction, /^Prediction by run 2's model: \d/);
+  assert.ok(shown.keyRight <= shown.boxRight + 1, `key columns end at ${shown.keyRight}, the box at ${shown.boxRight}`);
+  assert.match(shown.erf, /90 % of the gradient lies on \d+ pixels, \d+ % of the theoretical field's \d+ inside the digit/);
   assert.deepEqual(watched.problems(), []);
 });
 

@@ -26,6 +26,10 @@ static void out_sizes(void) {
     CHECK(cnn_pool_out_size(5, 2, 2, 0, 1, 1) == 3, "5, pool 2 ceil → 3");
     CHECK(cnn_pool_out_size(112, 3, 2, 1, 1, 0) == 56, "ResNet max pool 112 → 56");
     CHECK(cnn_pool_out_size(5, 2, 2, 1, 1, 0) == 3, "5, pool 2, pad 1, floor → 3");
+    /* the terms the page prints for ceil_mode: the ceil expression before the last-window rule */
+    CHECK(cnn_pool_ceil_size_before_rule(5, 2, 2, 1, 1) == 4, "5, pool 2, pad 1: ceil expression 4");
+    CHECK(cnn_pool_ceil_size_before_rule(5, 2, 2, 0, 1) == 3, "5, pool 2: ceil expression 3, nothing dropped");
+    CHECK(cnn_pool_ceil_size_before_rule(5, 2, 2, 2, 1) == -1, "padding larger than half the window: invalid");
     CHECK(cnn_pool_out_size(5, 2, 2, 1, 1, 1) == 3,
           "5, pool 2, pad 1, ceil: 4 windows, the last starts at 6 ≥ 5 + 1 in the padding → 3");
     CHECK(cnn_pool_out_size(6, 3, 2, 0, 1, 1) == 3, "6, pool 3, stride 2, ceil → 3 (last window kept)");

@@ -27,6 +27,9 @@ export function createArithmetic(core) {
       core.call('cnn_pool_out_size', ...[size, kernel, stride, pad, dilation]
         .map((v, i) => int(v, 'pool_out_size', ['size', 'kernel', 'stride', 'pad', 'dilation'][i])),
       bool(ceilMode, 'pool_out_size', 'ceil_mode', false) ? 1 : 0),
+    pool_ceil_size_before_rule: (size, kernel, stride = kernel, pad = 0, dilation = 1) =>
+      core.call('cnn_pool_ceil_size_before_rule', ...[size, kernel, stride, pad, dilation]
+        .map((v, i) => int(v, 'pool_ceil_size_before_rule', ['size', 'kernel', 'stride', 'pad', 'dilation'][i]))),
 
     conv2d_params(inChannels, outChannels, kernel, opts = {}) {
       const op = 'conv2d_params', o = options(opts, op, ['groups', 'bias']);

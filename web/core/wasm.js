@@ -29,6 +29,7 @@ const EXPORTS = {
   cnn_conv_out_size: 'index',
   cnn_conv_transpose_out_size: 'index',
   cnn_pool_out_size: 'index',
+  cnn_pool_ceil_size_before_rule: 'index',
   cnn_conv2d_params: 'count',
   cnn_conv_transpose2d_params: 'count',
   cnn_conv2d_macs: 'count',

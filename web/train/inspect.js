@@ -53,8 +53,27 @@ export function effectiveReceptiveField(cnn, model, images, count) {
     const windows = stack.layers.map((layer) => layer.window()).filter(Boolean);
     const { rf, jump, start } = cnn.arithmetic.receptive_field(windows).at(-1);
     const span = (index) => [start + index * jump, start + index * jump + rf - 1];
-    return { shape: MNIST_INPUT.slice(1), data: field, rf, rows: span(centre.row), cols: span(centre.col) };
+    const [rows, cols] = [span(centre.row), span(centre.col)];
+    return { shape: MNIST_INPUT.slice(1), data: field, rf, rows, cols, ...massShare(field, rows, cols, MNIST_INPUT[2]) };
   } finally {
     network.dispose();
   }
+}
+
+/** The share of the gradient the effective receptive field's text reports. */
+export const MASS_SHARE = 0.9;
+
+/**
+ * How concentrated the effective receptive field is: the fewest pixels that carry MASS_SHARE of
+ * the summed gradient (largest first), against the theoretical field's pixels inside the image.
+ * { massShare, pixels, area, share: pixels / area }.
+ */
+export function massShare(field, [top, bottom], [left, right], width) {
+  const clamp = (value) => Math.min(width - 1, Math.max(0, value));
+  const area = (clamp(bottom) - clamp(top) + 1) * (clamp(right) - clamp(left) + 1);
+  const sorted = Float32Array.from(field).sort().reverse();
+  const total = sorted.reduce((sum, value) => sum + value, 0);
+  let pixels = 0;
+  for (let carried = 0; pixels < sorted.length && carried < MASS_SHARE * total; pixels++) carried += sorted[pixels];
+  return { massShare: MASS_SHARE, pixels, area, share: pixels / area };
 }

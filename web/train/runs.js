@@ -1,25 +1,39 @@
 // The lab's runs table: one row per finished run, so the effect of each knob shows side by
 // side, and its CSV export (RFC 4180: comma-separated, quoted when a field needs it).
+//
+// Key columns come first and stay in view (the table scrolls inside its box past them): what
+// the run was, how accurate, how long it trained and evaluated, how fast, how much work per
+// image. The knobs that usually stay at their defaults follow.
+import { formatCount } from '../widgets/format.js';
 
-/** The table's columns: header and how a run record shows in it. */
+/** How a run is named in the table, the legends and the scatter: "k5 s1 max 8,16". */
+export function runConfig(knobs) {
+  return `k${knobs.kernel} s${knobs.stride} ${knobs.pool} ${knobs.channels.join(',')}`;
+}
+
+/** [header, cell, key]: key columns are always visible. */
 export const RUN_COLUMNS = [
-  ['run', (r) => r.run],
-  ['kernel', (r) => r.knobs.kernel],
-  ['stride', (r) => r.knobs.stride],
-  ['padding', (r) => r.knobs.padding],
-  ['pool', (r) => r.knobs.pool],
-  ['channels', (r) => r.knobs.channels.join(' ')],
-  ['batch norm', (r) => (r.knobs.batchNorm ? 'yes' : 'no')],
-  ['optimizer', (r) => r.knobs.optimizer],
-  ['lr', (r) => r.knobs.lr],
-  ['batch', (r) => r.knobs.batch],
-  ['epochs', (r) => r.epochs],
-  ['augment', (r) => (r.knobs.augment ? 'yes' : 'no')],
-  ['params', (r) => r.params],
-  ['receptive field', (r) => r.receptiveField],
-  ['time (s)', (r) => r.seconds.toFixed(1)],
-  ['images/s', (r) => Math.round(r.imagesPerSecond)],
-  ['test accuracy (%)', (r) => (100 * r.testAccuracy).toFixed(2)],
+  ['run', (r) => r.run, true],
+  ['config', (r) => runConfig(r.knobs), true],
+  ['test accuracy (%)', (r) => (100 * r.testAccuracy).toFixed(2), true],
+  ['training (s)', (r) => r.seconds.toFixed(1), true],
+  ['evaluation (s)', (r) => r.evalSeconds.toFixed(1), true],
+  ['images/s', (r) => Math.round(r.imagesPerSecond), true],
+  ['MACs per image', (r) => formatCount(r.macs), true],
+  ['params', (r) => formatCount(r.params), false],
+  ['receptive field', (r) => r.receptiveField, false],
+  ['test loss', (r) => r.testLoss.toFixed(4), false],
+  ['kernel', (r) => r.knobs.kernel, false],
+  ['stride', (r) => r.knobs.stride, false],
+  ['padding', (r) => r.knobs.padding, false],
+  ['pool', (r) => r.knobs.pool, false],
+  ['channels', (r) => r.knobs.channels.join(' '), false],
+  ['batch norm', (r) => (r.knobs.batchNorm ? 'yes' : 'no'), false],
+  ['optimizer', (r) => r.knobs.optimizer, false],
+  ['lr', (r) => r.knobs.lr, false],
+  ['batch', (r) => r.knobs.batch, false],
+  ['epochs', (r) => r.epochs, false],
+  ['augment', (r) => (r.knobs.augment ? 'yes' : 'no'), false],
 ];
 
 /** The rows of the table: an array of cell texts per run. */

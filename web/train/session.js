@@ -10,11 +10,13 @@
 //   { type: 'ready', simd, knobs, summary }               the pre-trained default model predicts
 //   { type: 'started', run, knobs, summary, totalSteps, stepsPerEpoch }
 //   { type: 'progress', run, epoch, step, stepsPerEpoch, loss, imagesPerSecond, seconds, done }
-//   { type: 'epoch', run, epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, imagesPerSecond }
+//   { type: 'epoch', run, epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, evalSeconds, imagesPerSecond }
+//       seconds: training steps only; evalSeconds: the test evaluations (the CLI reports both alike)
 //   { type: 'paused' | 'resumed', run }
 //   { type: 'finished', run, stopped, record }            record: a row of the runs table (runs.js)
 //   { type: 'analysis', run, model }                      after ready (run 0) and after finished
-//   { type: 'prediction', digit, probabilities, predicted }  digit: the 28×28 image the model saw
+//   { type: 'prediction', digit, probabilities, predicted, run }  digit: the 28×28 image the model saw;
+//       run: the run whose model answered (0: the pre-trained one); after a run the newest model answers
 //   { type: 'features', digit, label, predicted, image, maps }
 //   { type: 'error', message }
 // `model` describes the model predictions now use: { knobs, summary, kernels, erf, confusion,
@@ -95,7 +97,15 @@ export class TrainingSession {
     this.paused = this.stopRequested = false;
     const summary = describeModel(model);
     this.post({ type: 'started', run, knobs, summary, totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch });
-    let trainingMs = 0, images = 0, epochLoss = 0, epochCorrect = 0, epochSeen = 0, test = null;
+    // Time as the command line reports it: training steps and test evaluations measured apart.
+    let trainingMs = 0, evaluationMs = 0, images = 0, epochLoss = 0, epochCorrect = 0, epochSeen = 0, test = null;
+    const evaluateTest = () => {
+      const evaluationStart = performance.now();
+      const result = trainer.evaluate(this.data.test);
+      evaluationMs += performance.now() - evaluationStart;
+      return result;
+    };
+    let step = null;
     try {
       while (!trainer.done && !this.stopRequested) {
         if (this.paused) {
@@ -103,7 +113,6 @@ export class TrainingSession {
           continue;
         }
         const sliceStart = performance.now();
-        let step;
         do {
           step = trainer.trainStep();
           images += step.count, epochSeen += step.count, epochLoss += step.loss * step.count, epochCorrect += step.correct;
@@ -113,18 +122,19 @@ export class TrainingSession {
         this.post({ type: 'progress', run, epoch: step.epoch + 1, step: step.step, stepsPerEpoch: trainer.stepsPerEpoch,
           loss: step.loss, imagesPerSecond: rate, seconds: trainingMs / 1000, done: trainer.steps / trainer.totalSteps });
         if (step.lastOfEpoch) {
-          test = trainer.evaluate(this.data.test);
+          test = evaluateTest();
           this.post({ type: 'epoch', run, epoch: step.epoch + 1, trainLoss: epochLoss / epochSeen, trainAccuracy: epochCorrect / epochSeen,
-            testLoss: test.loss, testAccuracy: test.accuracy, seconds: trainingMs / 1000, imagesPerSecond: rate });
+            testLoss: test.loss, testAccuracy: test.accuracy, seconds: trainingMs / 1000, evalSeconds: evaluationMs / 1000, imagesPerSecond: rate });
           epochLoss = epochCorrect = epochSeen = 0;
         }
         await nextTask();
       }
-      test ??= trainer.evaluate(this.data.test);
+      if (!test || !step?.lastOfEpoch) test = evaluateTest(); // stopped mid-epoch: test the weights it has
       const seconds = trainingMs / 1000;
-      const record = { run, knobs, epochs: trainer.steps / trainer.stepsPerEpoch, params: summary.params,
-        receptiveField: summary.receptiveField, seconds, imagesPerSecond: seconds ? images / seconds : 0, testAccuracy: test.accuracy };
-      this.adopt(trainer.syncModel(), knobs);
+      const record = { run, knobs, epochs: trainer.steps / trainer.stepsPerEpoch, params: summary.params, macs: summary.macs,
+        receptiveField: summary.receptiveField, seconds, evalSeconds: evaluationMs / 1000, imagesPerSecond: seconds ? images / seconds : 0,
+        testAccuracy: test.accuracy, testLoss: test.loss };
+      this.adopt(trainer.syncModel(), knobs, run);
       this.post({ type: 'finished', run, stopped: this.stopRequested, record });
       this.post({ type: 'analysis', run, model: this.analysis() });
     } finally {
@@ -133,10 +143,10 @@ export class TrainingSession {
     }
   }
 
-  /** Makes `model` the one predictions and inspection use. */
-  adopt(model, knobs) {
+  /** Makes `model` (trained by `run`; 0: the pre-trained one) the one predictions and inspection use. */
+  adopt(model, knobs, run = 0) {
     this.current?.network.dispose();
-    this.current = { model, knobs, network: new this.cnn.Network(model, MNIST_INPUT, { capacity: EVAL_BATCH }) };
+    this.current = { model, knobs, run, network: new this.cnn.Network(model, MNIST_INPUT, { capacity: EVAL_BATCH }) };
   }
 
   /** The current model's summary, kernels, effective receptive field and test results. */
@@ -166,12 +176,12 @@ export class TrainingSession {
   predict({ ink, width, height }) {
     const digit = drawingToDigit(this.cnn, ink, width, height);
     if (!digit) {
-      this.post({ type: 'prediction', digit: null, probabilities: null, predicted: null });
+      this.post({ type: 'prediction', digit: null, probabilities: null, predicted: null, run: this.current.run });
       return;
     }
     const logits = this.current.network.forward(this.normalized(digit), 1);
     const probabilities = this.cnn.F.softmax(logits).data;
-    this.post({ type: 'prediction', digit, probabilities, predicted: argmaxRows(logits)[0] });
+    this.post({ type: 'prediction', digit, probabilities, predicted: argmaxRows(logits)[0], run: this.current.run });
   }
 
   inspect(index) {

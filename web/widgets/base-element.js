@@ -15,10 +15,11 @@
 //   exercise="<kind>"     predict-then-reveal
 //   loading="eager"       starts at once instead of when scrolled near the viewport
 // Events: `cnn-change` (detail: { changed, state }) after a user action, never after a
-// programmatic change; `cnn-ready` once the core is loaded and the widget drawn.
+// programmatic change; `cnn-ready` once the core is loaded and the widget drawn; `cnn-answer`
+// (detail: { kind, correct }) when the learner checks a prediction.
 import { load } from '../cnn.js';
 import { parseAll, propertyName, formatAttribute, parseNameList } from './attributes.js';
-import { readUrlState, writeUrlState } from './url-state.js';
+import { readUrlState, shareableUrl, writeUrlState } from './url-state.js';
 import { keyAction } from './keyboard.js';
 import { checkAnswer } from './exercise.js';
 import { sharedStyleSheet, styleSheet } from './styles.js';
@@ -204,8 +205,13 @@ export class CnnElement extends HTMLElement {
     const schema = this.constructor.schema;
     const attributes = Object.fromEntries(Object.keys(schema).map((name) => [name, this.getAttribute(name)]));
     const params = writeUrlState(schema, attributes, new URLSearchParams(location.search), this.urlPrefix());
-    const query = params.toString();
-    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+    const { url, problem } = shareableUrl(location, params);
+    if (problem) {
+      this.problemsNote.textContent = problem;
+      this.problemsNote.hidden = false;
+      return;
+    }
+    history.replaceState(history.state, '', url);
   }
 
   applyTeacherControls() {
@@ -259,8 +265,9 @@ export class CnnElement extends HTMLElement {
     feedback.setAttribute('aria-live', 'polite');
     const check = button('Check', `Check: ${question}`, () => {
       const answer = this.exerciseAnswer(kind);
-      const result = checkAnswer(input.value, answer.expected);
+      const result = checkAnswer(input.value, answer.expected, answer.mistakes, answer.tolerance);
       feedback.textContent = result.message;
+      this.dispatchEvent(new CustomEvent('cnn-answer', { detail: { kind, correct: result.correct }, bubbles: true, composed: true }));
       if (result.correct) this.reveal();
     });
     const reveal = button('Reveal', 'Reveal the answer', () => {

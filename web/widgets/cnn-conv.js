@@ -14,14 +14,19 @@ import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { GridView } from './grid.js';
 import { PLAY_SPEEDS } from './palette.js';
-import { formatCount, formatShape, formatValue } from './format.js';
+import { formatCount, formatShape } from './format.js';
 import { paddedInputView, outputView, windowMarks, maskedInputView, termCells, cellMarks, stepMarks } from './grid-views.js';
 import { unreadCells, droppedLines } from './reach.js';
 import { INPUT_PRESETS, KERNEL_PRESETS } from './presets.js';
 import {
   CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials,
   equivalentConvolution, windowReads, outputsReading, convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation,
+  oneByOneNote, scatterLine, baseWeights, outputSizeExercise, parameterExercise,
 } from './conv-model.js';
+import { presetFits, presetForKernel } from './presets.js';
+import { withEdit } from './cell-edits.js';
+import { showInvalid, showValid } from './invalid-view.js';
+import { concealing } from './exercise.js';
 import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setText } from './controls.js';
 
 const MAX_CHANNELS = CONV_SCHEMA.channels.max;
@@ -40,8 +45,9 @@ export class CnnConv extends CnnElement {
     this.stepper = new Stepper({ onStep: (index) => this.commit({ step: index }), onPlayChange: () => this.transport.sync() });
     const set = (property) => (value) => {
       const change = { [property]: property === 'padding' && /^\d$/.test(value) ? Number(value) : value };
-      if (CLEARS_VALUES.has(property)) Object.assign(change, { values: null, selected: -1 });
-      if (CLEARS_WEIGHTS.has(property)) change.weights = null;
+      if (CLEARS_VALUES.has(property)) Object.assign(change, { values: null, edits: '', selected: -1 });
+      if (CLEARS_WEIGHTS.has(property)) Object.assign(change, { weights: null, weightEdits: '' });
+      if (property === 'kernel') change.kernelPreset = presetForKernel(this.state.kernelPreset, value).name; // presets follow the kernel size
       this.commit(change);
     };
     this.controls = {
@@ -57,6 +63,7 @@ export class CnnConv extends CnnElement {
       outputPadding: rangeControl({ name: 'output-padding', label: 'output_padding', min: 0, max: CONV_SCHEMA['output-padding'].max, onInput: set('outputPadding') }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, 'Convolution steps');
+    this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 16" counts the outputs
 
     const channelGrids = (make) => Array.from({ length: MAX_CHANNELS }, (_, channel) => make(channel));
     this.inputGrids = channelGrids((channel) => new GridView({
@@ -81,11 +88,12 @@ export class CnnConv extends CnnElement {
 
     this.stepLines = h('div', 'math');
     this.stepLines.setAttribute('part', 'step');
-    this.stepLines.dataset.reveal = 'output-size params';
+    this.stepLines.dataset.reveal = 'output-size';
     this.equivalentSection = h('section', '',
       h('h4', '', 'The same output as a stride-1 convolution'),
       h('p', 'note', 'Insert stride − 1 zeros between input cells, pad by dilation·(kernel − 1) − padding (plus output_padding at the bottom and right), flip the kernel, and slide it with stride 1.'),
       h('div', 'panels', ...this.equivalentPanels.map((item) => item.element), ...this.flippedPanels.map((item) => item.element)));
+    this.equivalentSection.dataset.reveal = 'output-size'; // its padded input is the output size plus the kernel
     this.formula = h('p', 'math');
     this.formula.dataset.control = 'formula';
     this.formula.dataset.reveal = 'output-size';
@@ -93,7 +101,7 @@ export class CnnConv extends CnnElement {
     this.error = h('p', 'error');
     this.counts = h('p', 'summary');
     this.counts.dataset.control = 'params';
-    this.counts.dataset.reveal = 'params';
+    this.counts.dataset.reveal = 'params output-size'; // the MACs count the outputs too
     this.code = codeRow();
 
     this.shadowRoot.append(
@@ -128,6 +136,7 @@ export class CnnConv extends CnnElement {
     const transposed = state.mode === 'transposed';
     this.controls.outputPadding.element.classList.toggle('not-applicable', !transposed);
     for (const option of this.controls.padding.input.options) option.disabled = transposed && !/^\d$/.test(option.value);
+    for (const option of this.controls.kernelPreset.input.options) option.disabled = !presetFits(option.value, state.kernel);
     const viewOnly = [...changed].every((name) => name === 'step' || name === 'selected');
     if (!(viewOnly && this.model)) this.compute(state);
     this.drawStep(state);
@@ -136,8 +145,8 @@ export class CnnConv extends CnnElement {
 
   compute(state) {
     const input = this.inputFor(state);
-    const { weights, unavailable } = convWeights(state, this.cnn);
-    const result = unavailable ? { error: `${unavailable} Pick another kernel or a larger size.` } : runConv(this.cnn, state, input, weights);
+    const { weights, note: presetNote } = convWeights(state, this.cnn);
+    const result = runConv(this.cnn, state, input, weights);
     const formula = convFormula(state, result);
     setText(this.formula, `${formula.general}\n${formula.filled}`);
     this.error.hidden = !result.error;
@@ -149,9 +158,11 @@ export class CnnConv extends CnnElement {
       setLines(this.stepLines, []);
       setLines(this.notes, [], 'p');
       setText(this.counts, '');
+      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: result.error });
       this.announce(`Invalid setting: ${result.error}`);
       return;
     }
+    showValid(this.transport);
     const transposed = state.mode === 'transposed';
     const n = state.size;
     const reads = windowReads(this.cnn, state, result);
@@ -173,7 +184,7 @@ export class CnnConv extends CnnElement {
         ? `${n}×${n}${transposed ? '' : `, padding ${top}`}`
         : `${n}×${n}, padding top ${top}, left ${left}, bottom ${bottom}, right ${right}`);
       this.kernelGrids[channel].setShape(state.kernel, state.kernel);
-      this.kernelGrids[channel].draw(outputView({ values: weights.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'weight' }));
+      this.kernelGrids[channel].draw(outputView({ values: weights.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'weight', exact: true }));
       setText(this.kernelPanels[channel].heading, `Kernel${suffix}`);
       setText(this.kernelPanels[channel].caption, channel === 0 ? 'click a weight to edit it' : '');
       if (equivalent && !equivalent.error) {
@@ -186,14 +197,14 @@ export class CnnConv extends CnnElement {
         setText(this.equivalentPanels[channel].heading, `Zero-inserted, padded input${suffix}`);
         setText(this.equivalentPanels[channel].caption, `${equivalent.height}×${equivalent.width}, padding ${equivalent.padding.join(', ')} (top, left, bottom, right)`);
         this.flippedGrids[channel].setShape(state.kernel, state.kernel);
-        this.flippedGrids[channel].draw(outputView({ values: equivalent.flipped.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'flipped' }));
+        this.flippedGrids[channel].draw(outputView({ values: equivalent.flipped.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'flipped', exact: true }));
         setText(this.flippedPanels[channel].heading, `Flipped kernel${suffix}`);
       }
     }
     this.outputGrid.setShape(result.height, result.width);
     this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
     setText(this.outputPanel.caption, `shape ${formatShape([1, 1, result.height, result.width])}`);
-    setLines(this.notes, this.noteLines(state, result, droppedLines(reads, n, n), equivalent), 'p');
+    setLines(this.notes, [presetNote, oneByOneNote(state), ...this.noteLines(state, result, droppedLines(reads, n, n), equivalent)].filter(Boolean), 'p');
     const counts = convParameterCounts(this.cnn, state);
     setText(this.counts, `Weights of this layer (${state.channels} → 1, ${state.kernel}×${state.kernel}, no bias): ${formatCount(counts.layer)}. `
       + `The seed article’s ${SEED_CHANNELS.in} → ${SEED_CHANNELS.out} layer with this kernel: ${formatCount(counts.seed)}. `
@@ -202,7 +213,7 @@ export class CnnConv extends CnnElement {
 
   /** The input, made again only when its own attributes change (not on every kernel or stride change). */
   inputFor(state) {
-    const key = JSON.stringify([state.input, state.size, state.channels, this.getAttribute('values')]);
+    const key = JSON.stringify([state.input, state.size, state.channels, this.getAttribute('values'), state.edits]);
     if (this.inputCache?.key !== key) this.inputCache = { key, input: convInput(state, this.cnn) };
     return this.inputCache.input;
   }
@@ -284,12 +295,11 @@ export class CnnConv extends CnnElement {
     this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
     const lines = stepExplanation(state, row, col, traced, partials);
     if (transposed && selectedRow >= 0) {
-      const value = formatValue(input[selectedRow * n + selectedCol]);
-      lines.unshift(`Scatter: input[${selectedRow}, ${selectedCol}] = ${value} stamps ${value} × kernel onto the ${fed.size} outlined output cells.`);
+      lines.unshift(scatterLine(selectedRow, selectedCol, input[selectedRow * n + selectedCol], fed, index));
     }
     setLines(this.stepLines, lines);
     this.transport.sync();
-    this.announce(lines[lines.length - 1]);
+    this.announce(concealing(this, 'output-size') ? 'Predict the output size first: the steps are read out once it is revealed.' : lines[lines.length - 1]);
   }
 
   selectInput(paddedIndex) {
@@ -311,16 +321,13 @@ export class CnnConv extends CnnElement {
     const col = (paddedIndex % grid.cols) - left;
     const n = this.state.size;
     if (row < 0 || row >= n || col < 0 || col >= n) return; // padding holds zeros by definition
-    const values = Array.from(input);
-    values[channel * n * n + row * n + col] = value;
-    this.commit({ values });
+    const base = convInput({ ...this.state, edits: '' }, this.cnn);
+    this.commit({ edits: withEdit(this.state.edits, base, channel * n * n + row * n + col, value) });
   }
 
   editWeight(channel, index, value) {
     const taps = this.state.kernel * this.state.kernel;
-    const weights = Array.from(this.model?.weights ?? new Float32Array(this.state.channels * taps));
-    weights[channel * taps + index] = value;
-    this.commit({ weights });
+    this.commit({ weightEdits: withEdit(this.state.weightEdits, baseWeights(this.state, this.cnn).weights, channel * taps + index, value) });
   }
 
   resize(width) {
@@ -329,12 +336,8 @@ export class CnnConv extends CnnElement {
   }
 
   exerciseAnswer(kind) {
-    if (kind === 'params') {
-      const seed = convParameterCounts(this.cnn, this.state).seed;
-      return { expected: [seed], text: formatCount(seed) };
-    }
-    const result = this.model?.result;
-    return result ? { expected: [result.height, result.width], text: `${result.height}×${result.width}` } : { expected: [], text: 'no valid output' };
+    if (kind === 'params') return parameterExercise(this.cnn, this.state);
+    return outputSizeExercise(this.cnn, this.state, this.model?.result);
   }
 }
 

@@ -8,8 +8,9 @@
 //   plus the shared url-state, hide, lock, exercise="params", loading.
 // Events: cnn-change, cnn-ready.  Parts: table, code, exercise.
 import { CnnElement } from './base-element.js';
+import { concealing } from './exercise.js';
 import { formatCount, formatPercent, formatShape } from './format.js';
-import { PARAMS_SCHEMA, PARAMS_VIEWS, kernelTable, stackComparison, bottleneckBlock, groupStops, groupedLayer } from './params-model.js';
+import { PARAMS_SCHEMA, PARAMS_VIEWS, kernelTable, kernelSlips, stackComparison, bottleneckBlock, groupStops, groupedLayer } from './params-model.js';
 import { rangeControl, numberControl, checkboxControl, codeRow, table, button, h } from './controls.js';
 
 /** The controls each view shows (by attribute name). */
@@ -91,7 +92,7 @@ export class CnnParams extends CnnElement {
     this.answer = rendered.answer ?? null;
     this.question.hidden = !this.exercise;
     this.question.textContent = rendered.question ?? '';
-    this.announce(rendered.summary ?? rendered.error ?? '');
+    this.announce(concealing(this, 'params') ? rendered.question ?? '' : rendered.summary ?? rendered.error ?? '');
   }
 
   render_kernels(state) {
@@ -104,7 +105,7 @@ export class CnnParams extends CnnElement {
     return {
       elements: [table(['kernel', 'params', 'MACs', 'FLOPs', 'core usage (seed article)'], rows, new Set([0, 4])), h('p', 'note', summary)],
       code: chosen.code,
-      answer: { expected: [chosen.params], text: formatCount(chosen.params) },
+      answer: { expected: [chosen.params], text: formatCount(chosen.params), mistakes: kernelSlips(this.cnn, state) },
       question: `Question: how many parameters has the ${chosen.name} layer, ${state.inChannels} → ${state.outChannels}${state.bias ? ' with bias' : ' without bias'}?`,
       summary,
     };

@@ -11,19 +11,24 @@ import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { GridView } from './grid.js';
 import { PLAY_SPEEDS } from './palette.js';
-import { formatValue } from './format.js';
 import { paddedInputView, outputView, windowMarks, cellMarks, stepMarks } from './grid-views.js';
 import { unreadCells } from './reach.js';
+import { showInvalid, showValid } from './invalid-view.js';
+import { withEdit } from './cell-edits.js';
+import { concealing } from './exercise.js';
 import { INPUT_PRESETS } from './presets.js';
 import {
   POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
-  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode,
+  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode, poolStepText, droppedWindowCells, poolSizeExercise, pooledValueExercise,
 } from './pool-model.js';
 import { rangeControl, selectControl, checkboxControl, transport, codeRow, legend, panel, h } from './controls.js';
 
 export class CnnPool extends CnnElement {
   static schema = POOL_SCHEMA;
-  static exercises = { 'output-size': 'the output size (height × width)' };
+  static exercises = {
+    'output-size': 'the output size (height × width)',
+    'pooled-value': 'the value of the current output cell (the window outlined on the input)',
+  };
 
   build() {
     this.stepper = new Stepper({
@@ -31,7 +36,7 @@ export class CnnPool extends CnnElement {
       onPlayChange: () => this.transport.sync(),
     });
     // A new size or preset replaces edited values; other settings keep them.
-    const set = (property) => (value) => this.commit(property === 'size' || property === 'input' ? { [property]: value, values: null, selected: -1 } : { [property]: value });
+    const set = (property) => (value) => this.commit(property === 'size' || property === 'input' ? { [property]: value, values: null, edits: '', selected: -1 } : { [property]: value });
     this.controls = {
       mode: selectControl({ name: 'mode', label: 'Pooling', options: Object.entries(POOL_MODES), onInput: set('mode') }),
       kernel: rangeControl({ name: 'kernel', label: 'Window', min: 1, max: 6, onInput: set('kernel') }),
@@ -43,6 +48,7 @@ export class CnnPool extends CnnElement {
       shift: selectControl({ name: 'shift', label: 'Translation demo', options: [['none', 'off'], ['right', 'shift right by 1'], ['down', 'shift down by 1']], onInput: set('shift') }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, 'Pooling steps');
+    this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 4" counts the outputs
 
     this.inputGrid = new GridView({
       label: 'Input feature map with padding',
@@ -55,16 +61,18 @@ export class CnnPool extends CnnElement {
 
     this.inputPanel = panel('Input (padded)', this.inputGrid.element, 'input');
     this.outputPanel = panel('Output', this.outputGrid.element, 'output');
-    this.outputPanel.element.dataset.reveal = 'output-size';
+    this.outputPanel.element.dataset.reveal = 'output-size pooled-value';
     this.printed = h('pre', 'code');
     this.outputPanel.element.append(this.printed);
     this.stepText = h('p', 'math');
     this.stepText.setAttribute('part', 'step');
+    this.stepText.dataset.reveal = 'pooled-value';
     const shiftedInput = panel('Input shifted by one pixel', this.shiftedGrid.element);
     const shiftedOutput = panel('Its pooled output', this.shiftedOutputGrid.element);
     this.shiftCaption = shiftedOutput.caption;
     this.shiftPanels = h('div', 'panels', shiftedInput.element, shiftedOutput.element);
     this.shiftPanels.dataset.control = 'shift-demo';
+    this.shiftPanels.dataset.reveal = 'pooled-value';
     this.formula = h('p', 'math');
     this.formula.dataset.control = 'formula';
     this.formula.dataset.reveal = 'output-size';
@@ -85,6 +93,7 @@ export class CnnPool extends CnnElement {
         ['winner', 'max of the window (★)'],
         ['pad', 'padding (−∞ for max, 0 for average)'],
         ['unseen', 'never read (floor dropped it)'],
+        ['hole', 'a window ceil_mode dropped (it would read only padding)'],
         ['cur', 'current output'],
         ['sel', 'selected input cell'],
         ['fed', 'outputs the selected input cell reaches'],
@@ -107,19 +116,24 @@ export class CnnPool extends CnnElement {
     const values = poolInputValues(state, this.cnn);
     const result = runPool(this.cnn, state, values);
     const formula = poolFormula(this.cnn, state);
-    this.formula.textContent = `${formula.general}\n${formula.filled}`;
+    this.formula.textContent = [formula.general, formula.filled, formula.rule].filter(Boolean).join('\n');
     this.error.hidden = !result.error;
     this.error.textContent = result.error ?? '';
     if (result.error) {
       this.model = null;
       this.outputGrid.setShape(0, 0);
+      this.inputGrid.mark(new Map());
       this.stepText.textContent = '';
       this.printed.textContent = '';
+      this.shiftPanels.classList.add('not-applicable');
+      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: result.error });
       this.announce(`Invalid setting: ${result.error}`);
       return;
     }
-    const extent = paddedExtent(this.cnn, state, values, result.height, result.width);
-    this.model = { values, result, extent };
+    showValid(this.transport);
+    const dropped = formula.dropped ?? null;
+    const extent = paddedExtent(this.cnn, state, values, result.height, result.width, dropped);
+    this.model = { values, result, extent, dropped: dropped === null ? new Set() : droppedWindowCells(state, dropped, result.height) };
     this.stepper.resize(result.height * result.width, result.width);
     this.inputGrid.setShape(extent.rows, extent.cols);
     this.inputGrid.draw(paddedInputView({
@@ -162,6 +176,7 @@ export class CnnPool extends CnnElement {
     const traced = traceCell(this.cnn, state, values, row, col);
     const winnerIndex = state.mode === 'max' ? traced.winner : -1;
     const window = windowMarks(traced.terms, winnerIndex);
+    for (const cell of this.model.dropped) if (!window.has(cell)) window.set(cell, 'hole');
     const selected = state.selected >= 0 && state.selected < state.size * state.size;
     const selectedRow = Math.floor(state.selected / state.size);
     const selectedCol = state.selected % state.size;
@@ -173,13 +188,11 @@ export class CnnPool extends CnnElement {
     const fed = selected ? outputsReading(this.cnn, state, selectedRow, selectedCol) : new Set();
     this.outputGrid.setActive(index);
     this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
-    const shown = traced.terms.map((term) => (term.in_bounds ? formatValue(term.value) : (state.mode === 'max' ? '−∞' : '0')));
-    const value = formatValue(result.output[index]);
-    this.stepText.textContent = state.mode === 'max'
-      ? `output[${row}, ${col}] = max(${shown.join(', ')}) = ${value}`
-      : `output[${row}, ${col}] = (${shown.join(' + ')}) / ${traced.divisor} = ${value}`;
+    this.stepText.textContent = poolStepText(state, row, col, traced, result.output[index]);
     this.transport.sync();
-    this.announce(this.stepText.textContent);
+    const hidden = ['pooled-value', 'output-size'].find((kind) => concealing(this, kind));
+    this.announce(hidden === 'pooled-value' ? `output[${row}, ${col}]: predict its value`
+      : hidden ? 'Predict the output size first: the steps are read out once it is revealed.' : this.stepText.textContent);
   }
 
   selectInput(paddedIndex) {
@@ -193,14 +206,13 @@ export class CnnPool extends CnnElement {
   }
 
   editInput(index, value) {
-    const { extent, values } = this.model;
+    const { extent } = this.model;
     const row = Math.floor(index / extent.cols) - extent.padding;
     const col = (index % extent.cols) - extent.padding;
     const size = this.state.size;
     if (row < 0 || row >= size || col < 0 || col >= size) return; // padding is not editable
-    const edited = Array.from(values);
-    edited[row * size + col] = value;
-    this.commit({ values: edited });
+    const base = poolInputValues({ ...this.state, edits: '' }, this.cnn);
+    this.commit({ edits: withEdit(this.state.edits, base, row * size + col, value) });
   }
 
   resize(width) {
@@ -208,9 +220,10 @@ export class CnnPool extends CnnElement {
     for (const grid of [this.inputGrid, this.outputGrid, this.shiftedGrid, this.shiftedOutputGrid]) grid.fit(width);
   }
 
-  exerciseAnswer() {
-    const size = this.model?.result;
-    return size ? { expected: [size.height, size.width], text: `${size.height}×${size.width}` } : { expected: [], text: 'no valid output' };
+  exerciseAnswer(kind) {
+    const result = this.model?.result;
+    if (kind === 'pooled-value') return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index);
+    return poolSizeExercise(this.cnn, this.state, result);
   }
 }
 

@@ -12,10 +12,11 @@ import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { COLORS, PLAY_SPEEDS, SIZES } from './palette.js';
 import { formatCount } from './format.js';
+import { concealing } from './exercise.js';
 import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
 import {
-  RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts,
+  RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts, receptiveFieldExercise,
 } from './receptive-field-model.js';
 import { rangeControl, selectControl, transport, panel, button, h } from './controls.js';
 
@@ -198,7 +199,7 @@ export class CnnReceptiveField extends CnnElement {
     this.fieldCanvas.setAttribute('aria-label', summary);
     this.mapPanel.heading.textContent = `Output of layer ${depth} (${outSize}×${outSize}): pick a pixel`;
     this.mapCanvas.setAttribute('aria-label', `Output map of layer ${depth}; pixel (${row}, ${col}) chosen. Arrow keys move it.`);
-    this.announce(summary);
+    this.announce(concealing(this, 'rf') ? `Layer ${depth} output pixel (${row}, ${col}) chosen: predict its receptive field.` : summary);
   }
 
   drawPlot() {
@@ -240,9 +241,7 @@ export class CnnReceptiveField extends CnnElement {
   }
 
   exerciseAnswer() {
-    const rows = this.mainTable?.rows ?? [];
-    const rf = rows[rows.length - 1]?.rf;
-    return rf ? { expected: [rf], text: `${rf}×${rf}` } : { expected: [], text: 'no valid stack' };
+    return receptiveFieldExercise(this.cnn, this.stack ?? [], this.mainTable?.rows ?? []);
   }
 }
 

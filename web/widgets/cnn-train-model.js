@@ -1,6 +1,9 @@
 // <cnn-train>'s DOM-free side: its attributes (one per knob of web/train/knobs.js), the
-// choices its selects offer, and the series its charts plot. Tested in Node.
+// choices its selects offer, the series its charts overlay (one colour per run), the
+// speed-vs-accuracy scatter and the warning for models known to train poorly. Tested in Node.
 import { checkKnobs, KNOBS, parseKnob } from '../train/knobs.js';
+import { formatCount } from './format.js';
+import { niceCeiling } from './plot.js';
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
 export const attributeOf = (knob) => knob.flag;
@@ -40,12 +43,17 @@ export function knobsOf(state) {
   return checkKnobs(values);
 }
 
-/** The charts' data, in uPlot's column form, grown by the worker's messages. */
-export class TrainingCurves {
-  constructor(stepsPerEpoch) {
-    this.stepsPerEpoch = stepsPerEpoch;
-    this.loss = [[], []];                  // x: epochs done (fractional), y: batch loss
-    this.accuracy = [[0], [null], [null]]; // x: epoch, y: train and test accuracy (%)
+/** One colour per run, in order (Okabe–Ito, as the page's palette), repeating after eight runs. */
+export const RUN_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+/** One run's curves, grown by the worker's messages: x in epochs done (fractional for batches). */
+export class RunCurves {
+  constructor(run, label, stepsPerEpoch) {
+    Object.assign(this, { run, label, stepsPerEpoch, color: RUN_COLORS[(run - 1) % RUN_COLORS.length], shown: true });
+    this.loss = [[], []];         // batch loss
+    this.testLoss = [[0], [null]]; // per epoch
+    this.trainAccuracy = [[0], [null]];
+    this.testAccuracy = [[0], [null]];
   }
 
   addProgress({ epoch, step, loss }) {
@@ -53,9 +61,119 @@ export class TrainingCurves {
     this.loss[1].push(loss);
   }
 
-  addEpoch({ epoch, trainAccuracy, testAccuracy }) {
-    this.accuracy[0].push(epoch);
-    this.accuracy[1].push(100 * trainAccuracy);
-    this.accuracy[2].push(100 * testAccuracy);
+  addEpoch({ epoch, trainAccuracy, testAccuracy, testLoss }) {
+    for (const [series, value] of [[this.testLoss, testLoss], [this.trainAccuracy, 100 * trainAccuracy], [this.testAccuracy, 100 * testAccuracy]]) {
+      series[0].push(epoch);
+      series[1].push(value);
+    }
   }
+}
+
+/**
+ * Series of several runs on one x axis, in uPlot's column form: the union of their x values,
+ * sorted, and each series' y at its own x values (null elsewhere, bridged by spanGaps).
+ * @param {[number[], (number | null)[]][]} series
+ */
+export function joinSeries(series) {
+  const xs = [...new Set(series.flatMap(([x]) => x))].sort((a, b) => a - b);
+  const position = new Map(xs.map((x, index) => [x, index]));
+  return [xs, ...series.map(([x, y]) => {
+    const column = new Array(xs.length).fill(null);
+    x.forEach((value, index) => { column[position.get(value)] = y[index]; });
+    return column;
+  })];
+}
+
+/** The loss chart: every run's batch loss and, dashed, its test loss per epoch. */
+export function lossChartData(runs) {
+  return joinSeries(runs.flatMap((curves) => [curves.loss, curves.testLoss]));
+}
+
+/** The accuracy chart: every run's test accuracy and, dashed, its training accuracy per epoch. */
+export function accuracyChartData(runs) {
+  return joinSeries(runs.flatMap((curves) => [curves.testAccuracy, curves.trainAccuracy]));
+}
+
+/**
+ * The accuracy axis, zoomed to the data so 95–98 % does not lie flat at the top: from a whole
+ * percent below the lowest shown value to one above the highest (at most 100).
+ */
+export function accuracyRange(runs) {
+  const values = runs.filter((curves) => curves.shown)
+    .flatMap((curves) => [...curves.testAccuracy[1], ...curves.trainAccuracy[1]]).filter((value) => value !== null);
+  if (!values.length) return [0, 100];
+  const low = Math.max(0, Math.floor(Math.min(...values)) - 1);
+  return [low, Math.min(100, Math.max(low + 2, Math.ceil(Math.max(...values)) + 1))];
+}
+
+/** Round tick values in [low, high]: multiples of a 1, 2 or 5 × 10^k step, about four of them. */
+function roundTicks(low, high) {
+  const step = niceCeiling((high - low) / 4);
+  const ticks = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high; tick += step) ticks.push(Number(tick.toPrecision(6)));
+  return ticks;
+}
+
+/**
+ * Speed against accuracy, one point per finished run (the closing exercise's answer in one
+ * picture): pixel positions in a width × height box with margins, axes padded around the data.
+ */
+export function scatterGeometry(records, width, height, margin = { left: 48, right: 12, top: 10, bottom: 34 }) {
+  const xs = records.map((record) => record.imagesPerSecond);
+  const ys = records.map((record) => 100 * record.testAccuracy);
+  const span = (values, minimumSpan) => {
+    const low = Math.min(...values), high = Math.max(...values);
+    const pad = Math.max((high - low) * 0.1, minimumSpan / 2);
+    return [low - pad, high + pad];
+  };
+  const [x0, x1] = records.length ? span(xs, 200) : [0, 1];
+  const [y0, y1] = records.length ? span(ys, 1) : [0, 1];
+  const innerWidth = width - margin.left - margin.right, innerHeight = height - margin.top - margin.bottom;
+  const px = (x) => margin.left + ((x - x0) / (x1 - x0)) * innerWidth;
+  const py = (y) => margin.top + innerHeight - ((y - y0) / (y1 - y0)) * innerHeight;
+  return {
+    frame: { left: margin.left, top: margin.top, right: width - margin.right, bottom: margin.top + innerHeight },
+    points: records.map((record, index) => ({ run: record.run, x: xs[index], y: ys[index], px: px(xs[index]), py: py(ys[index]) })),
+    xTicks: roundTicks(x0, x1).map((value) => ({ value: formatCount(value), position: px(value) })),
+    yTicks: roundTicks(y0, y1).map((value) => ({ value: String(value), position: py(value) })),
+  };
+}
+
+/**
+ * A one-line warning when the knobs describe a model known to train poorly, with the reason;
+ * '' otherwise. `description`: describeModel of the model (its receptive field).
+ */
+export function trainingNote(knobs, description, inputSize = 28) {
+  if (knobs.pool !== 'gap' || description.receptiveField >= inputSize) return '';
+  const channels = knobs.channels.at(-1);
+  return `Known to train poorly: the global-average-pooling head keeps ${channels} numbers, one average per channel, and drops where each `
+    + `feature was; the last convolution sees ${description.receptiveField}×${description.receptiveField} of the ${inputSize}×${inputSize} digit, `
+    + 'so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.';
+}
+
+/** The two kernel sizes the lab's exercise compares. */
+export const RACE = [3, 7];
+
+/**
+ * "Which kernel trains faster?": the kernel whose model needs fewer multiply-accumulates per
+ * image (the core's count), with the other knobs as set. Speed is measured, not computed: the
+ * revealed text says how to check it in the runs table.
+ */
+export function fasterKernelExercise(nn, knobs, describe) {
+  const macs = RACE.map((kernel) => {
+    try {
+      return describe(nn, { ...knobs, kernel }).macs;
+    } catch {
+      return null;
+    }
+  });
+  if (macs.includes(null)) return { expected: [], text: `one of the kernels ${RACE.join(' and ')} makes no model with these knobs`, mistakes: [] };
+  const [fewer, more] = macs[0] <= macs[1] ? [0, 1] : [1, 0];
+  const ratio = macs[more] / macs[fewer];
+  return {
+    expected: [RACE[fewer]],
+    text: `kernel ${RACE[fewer]}: ${formatCount(macs[fewer])} MACs per image against ${formatCount(macs[more])}, `
+      + `${ratio.toFixed(1)}× less work. Train both and compare the images/s column.`,
+    mistakes: [{ expected: [RACE[more]], message: `a ${RACE[more]}×${RACE[more]} kernel does ${RACE[more] ** 2} multiply–adds per output pixel and channel pair, a ${RACE[fewer]}×${RACE[fewer]} one ${RACE[fewer] ** 2}: compare the MACs in the model summary.` }],
+  };
 }

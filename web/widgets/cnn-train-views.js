@@ -2,7 +2,9 @@
 // receptive field with the theoretical one outlined, probability bars and the confusion
 // matrix. Each returns an element; values arrive computed (by the core, in the worker).
 import { COLORS } from './palette.js';
-import { h } from './controls.js';
+import { button, h } from './controls.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
 
 const SCALE = { digit: 3, kernel: 8, map: 3, field: 8 };
 
@@ -95,4 +97,49 @@ export function confusionTable(counts, classes = 10) {
     return cell;
   })));
   return h('div', 'scroll', h('table', 'confusion', h('thead', '', header), h('tbody', '', ...rows)));
+}
+
+/** One toggle button per run, in its colour: pressed = its curves and point are shown. */
+export function runLegend(runCurves, onToggle) {
+  return runCurves.map((curves) => {
+    const swatch = h('span', 'swatch');
+    swatch.style.background = curves.color;
+    const toggle = button(`run ${curves.run}: ${curves.label}`, `Show run ${curves.run} (${curves.label}) on the charts`, () => onToggle(curves));
+    toggle.prepend(swatch);
+    toggle.setAttribute('aria-pressed', String(curves.shown));
+    toggle.dataset.run = String(curves.run);
+    return toggle;
+  });
+}
+
+function svg(tag, attributes = {}, text = '') {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  if (text) element.textContent = text;
+  return element;
+}
+
+/**
+ * The runs as points, training speed across, test accuracy up (geometry: scatterGeometry),
+ * each point in its run's colour and labelled with the run's number; its title names the config.
+ */
+export function scatterPlot(geometry, { width, height, colors, labels }) {
+  const root = svg('svg', { class: 'scatter', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+    'aria-label': `Training images per second against test accuracy, ${geometry.points.length} runs` });
+  const { frame } = geometry;
+  const text = (attributes, content) => svg('text', { 'font-size': 10, fill: 'currentColor', ...attributes }, content);
+  root.append(
+    svg('line', { x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom, stroke: 'currentColor' }),
+    svg('line', { x1: frame.left, y1: frame.top, x2: frame.left, y2: frame.bottom, stroke: 'currentColor' }),
+    ...geometry.xTicks.map((tick) => text({ x: tick.position, y: frame.bottom + 13, 'text-anchor': 'middle' }, String(tick.value))),
+    ...geometry.yTicks.map((tick) => text({ x: frame.left - 4, y: tick.position + 3, 'text-anchor': 'end' }, String(tick.value))),
+    text({ x: (frame.left + frame.right) / 2, y: height - 4, 'text-anchor': 'middle', 'font-size': 11 }, 'training images/s (faster →)'),
+    text({ x: frame.left + 4, y: frame.top + 9, 'font-size': 11 }, 'test accuracy (%)'),
+  );
+  for (const point of geometry.points) {
+    const marker = svg('circle', { cx: point.px, cy: point.py, r: 6, fill: colors.get(point.run), 'data-run': point.run });
+    marker.append(svg('title', {}, `run ${point.run} (${labels.get(point.run)}): ${Math.round(point.x)} images/s, ${point.y.toFixed(2)} %`));
+    root.append(marker, text({ x: point.px + 8, y: point.py + 4 }, String(point.run)));
+  }
+  return root;
 }

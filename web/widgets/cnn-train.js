@@ -16,16 +16,19 @@ import { CnnElement } from './base-element.js';
 import { button, h, panel, selectControl, checkboxControl, numberControl, table } from './controls.js';
 import { formatCount } from './format.js';
 import { SIZES } from './palette.js';
-import { attributeOf, CHOICES, knobsOf, TRAIN_SCHEMA, TrainingCurves } from './cnn-train-model.js';
-import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars } from './cnn-train-views.js';
+import {
+  accuracyChartData, accuracyRange, attributeOf, CHOICES, fasterKernelExercise, knobsOf, lossChartData, RACE, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
+} from './cnn-train-model.js';
+import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars, runLegend, scatterPlot } from './cnn-train-views.js';
 import { KNOBS } from '../train/knobs.js';
 import { buildModel, describeModel } from '../train/model.js';
-import { RUN_COLUMNS, runRows, runsCsv } from '../train/runs.js';
+import { RUN_COLUMNS, runConfig, runRows, runsCsv } from '../train/runs.js';
 
 const UPLOT_CSS = new URL('../vendor/uplot/uPlot.min.css', import.meta.url);
 const DRAW_SIDE = 280;      // drawing canvas pixels; shown at DRAW_CSS_PX
 const DRAW_CSS_PX = 224;
 const STROKE_PX = 20;
+const SCATTER = { width: 360, height: 220 };
 
 const CSS = `
 .lab-row { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
@@ -47,11 +50,25 @@ figure { margin: 0.3rem 0; }
 .bar { display: block; height: 100%; background: var(--cnn-accent, #0072B2); }
 .mistakes { display: flex; flex-wrap: wrap; gap: 0.4rem; max-width: 44rem; }
 .mistakes figure { margin: 0; font-size: 0.75rem; text-align: center; }
+.runs-box { max-width: 100%; min-width: 0; }
+.runs-box table { border-collapse: collapse; font-size: 0.8rem; }
+.runs-box th, .runs-box td { padding: 0.15rem 0.45rem; text-align: right; white-space: nowrap; }
+.runs-box tr > :nth-child(-n+2) { position: sticky; background: var(--cnn-paper, #fff); text-align: left; }
+.runs-box tr > :nth-child(1) { left: 0; }
+.runs-box tr > :nth-child(2) { left: 2.2rem; }
+.runs-box th.key, .runs-box td.key { font-weight: 600; }
+.run-legend { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.3rem 0; }
+.run-legend button, .run-legend button[aria-pressed="true"] { background: var(--cnn-paper, #fff); color: var(--cnn-ink, #1a1a1a); font-size: 0.8rem; }
+.run-legend button[aria-pressed="false"] { opacity: 0.5; text-decoration: line-through; }
+.swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: -0.1rem; }
+.scatter { max-width: 100%; height: auto; }
+.warning { border-left: 3px solid var(--cnn-error, #D55E00); padding-left: 0.5rem; }
 `;
 
 export class CnnTrain extends CnnElement {
   static schema = TRAIN_SCHEMA;
   static css = CSS;
+  static exercises = { faster: `which kernel size trains more images per second, ${RACE.join(' or ')}, with the other knobs as set` };
 
   build() {
     this.runs = [];
@@ -61,7 +78,9 @@ export class CnnTrain extends CnnElement {
 
     this.summary = h('div', '');
     this.summaryError = h('p', 'error');
-    const summaryPanel = panel('Model summary (one image)', h('div', '', this.summaryError, this.summary), 'summary');
+    this.warning = h('p', 'note warning');
+    this.warning.hidden = true;
+    const summaryPanel = panel('Model summary (one image)', h('div', '', this.summaryError, this.summary, this.warning), 'summary');
 
     this.startButton = button('Start training', 'Start training', () => this.startRun());
     this.pauseButton = button('Pause', 'Pause training', () => this.togglePause());
@@ -74,11 +93,18 @@ export class CnnTrain extends CnnElement {
     const progressPanel = h('div', '', transport, this.progress, this.status);
     progressPanel.setAttribute('part', 'progress');
 
-    this.charts = h('div', 'lab-row');
+    this.runCurves = [];
+    this.legend = h('div', 'run-legend');
+    this.legend.setAttribute('aria-label', 'Runs shown on the charts');
+    this.lossBox = h('div', '');
+    this.accuracyBox = h('div', '');
+    this.scatterBox = h('figure', '');
+    this.charts = h('div', '', this.legend, h('div', 'lab-row', this.lossBox, this.accuracyBox, this.scatterBox));
     this.charts.setAttribute('part', 'charts');
-    this.runsBody = h('div', '');
+    this.runsBody = h('div', 'runs-box');
     const exportButton = button('Export CSV', 'Export the runs table as CSV', () => this.exportRuns());
     const runsPanel = panel('Runs of this session', h('div', '', this.runsBody, exportButton), 'runs');
+    runsPanel.element.classList.add('runs-box');
 
     this.analysis = h('div', '');
     this.analysis.setAttribute('part', 'analysis');
@@ -124,7 +150,10 @@ export class CnnTrain extends CnnElement {
         `the last convolution sees ${description.receptiveField}×${description.receptiveField} input pixels (jump ${description.jump}).`));
       this.summary.querySelector('table').classList.add('summary-table');
       this.summaryError.hidden = true;
+      this.warning.textContent = trainingNote(knobs, description);
+      this.warning.hidden = !this.warning.textContent;
     } catch (error) {
+      this.warning.hidden = true;
       this.summaryError.textContent = `This model cannot be built: ${error.message}`;
       this.summaryError.hidden = false;
       this.summary.replaceChildren();
@@ -157,19 +186,21 @@ export class CnnTrain extends CnnElement {
         this.refresh();
         break;
       case 'started':
-        this.curves = new TrainingCurves(message.stepsPerEpoch);
-        this.buildCharts(message.knobs.epochs);
+        this.current = new RunCurves(message.run, runConfig(message.knobs), message.stepsPerEpoch);
+        this.runCurves.push(this.current);
+        this.buildCharts(Math.max(message.knobs.epochs, ...this.runCurves.map((curves) => curves.testAccuracy[0].at(-1))));
         break;
       case 'progress':
-        this.curves.addProgress(message);
-        this.lossChart.setData(this.curves.loss);
+        this.current.addProgress(message);
+        this.lossChart.setData(lossChartData(this.runCurves));
         this.progress.value = message.done;
         this.showStatus(`epoch ${message.epoch}, step ${message.step}/${message.stepsPerEpoch}  loss ${message.loss.toFixed(4)}  ` +
-          `${Math.round(message.imagesPerSecond)} images/s  ${message.seconds.toFixed(1)} s`);
+          `${Math.round(message.imagesPerSecond)} images/s  training ${message.seconds.toFixed(1)} s`);
         break;
       case 'epoch':
-        this.curves.addEpoch(message);
-        this.accuracyChart.setData(this.curves.accuracy);
+        this.current.addEpoch(message);
+        this.lossChart.setData(lossChartData(this.runCurves));
+        this.accuracyChart.setData(accuracyChartData(this.runCurves));
         break;
       case 'paused':
       case 'resumed':
@@ -179,15 +210,16 @@ export class CnnTrain extends CnnElement {
       case 'finished':
         this.setRunning(false);
         this.runs.push(message.record);
-        this.runsBody.replaceChildren(table(RUN_COLUMNS.map(([header]) => header), runRows(this.runs)));
+        this.showRuns();
         this.showStatus(`Run ${message.record.run} ${message.stopped ? 'stopped' : 'finished'}: test accuracy ` +
-          `${(100 * message.record.testAccuracy).toFixed(2)}% in ${message.record.seconds.toFixed(1)} s, ` +
-          `${Math.round(message.record.imagesPerSecond)} images/s.`);
+          `${(100 * message.record.testAccuracy).toFixed(2)}%; training ${message.record.seconds.toFixed(1)} s ` +
+          `(${Math.round(message.record.imagesPerSecond)} images/s), evaluation ${message.record.evalSeconds.toFixed(1)} s.`);
         this.dispatchEvent(new CustomEvent('cnn-run', { detail: message.record, bubbles: true, composed: true }));
         break;
       case 'analysis':
         this.showAnalysis(message);
         this.worker.postMessage({ type: 'inspect', digit: this.digitField.read() }); // the new model's maps
+        this.requestPrediction(); // and its answer to what is on the pad
         break;
       case 'prediction':
         this.showPrediction(message);
@@ -245,26 +277,81 @@ export class CnnTrain extends CnnElement {
     this.shadowRoot.adoptedStyleSheets = [...this.shadowRoot.adoptedStyleSheets, sheet];
   }
 
+  /** The loss and accuracy charts with one pair of series per run (its colour; test dashed on loss, train dashed on accuracy). */
   buildCharts(epochs) {
     this.lossChart?.destroy();
     this.accuracyChart?.destroy();
-    const size = { width: SIZES.plotWidthPx, height: SIZES.plotHeightPx };
+    const size = this.chartSize();
+    const x = { time: false, range: [0, Math.max(epochs, 1)] };
     const epochAxis = { label: 'epoch', values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? tick : '')) };
-    const lossBox = h('div', '');
-    const accuracyBox = h('div', '');
-    this.charts.replaceChildren(lossBox, accuracyBox);
-    this.lossChart = new this.uPlot({ ...size, title: 'Training loss (per batch)',
-      scales: { x: { time: false, range: [0, Math.max(epochs, 1)] } },
-      axes: [epochAxis, { label: 'cross entropy' }],
-      series: [{ label: 'epoch', value: (_, v) => (v == null ? '–' : v.toFixed(2)) },
-        { label: 'loss', stroke: '#0072B2', width: 1.5, value: (_, v) => (v == null ? '–' : v.toFixed(4)) }] }, this.curves.loss, lossBox);
-    this.accuracyChart = new this.uPlot({ ...size, title: 'Accuracy per epoch',
-      scales: { x: { time: false, range: [0, Math.max(epochs, 1)] }, y: { range: [0, 100] } },
-      axes: [epochAxis, { label: '%' }],
-      series: [{ label: 'epoch' },
-        { label: 'train', stroke: '#E69F00', width: 2, points: { show: true, size: 7 }, value: (_, v) => (v == null ? '–' : `${v.toFixed(2)}%`) },
-        { label: 'test', stroke: '#009E73', width: 2, dash: [6, 4], points: { show: true, size: 7 }, value: (_, v) => (v == null ? '–' : `${v.toFixed(2)}%`) }] },
-    this.curves.accuracy, accuracyBox);
+    const pairs = (first, second, format) => this.runCurves.flatMap((curves) => [
+      { label: `run ${curves.run} ${first.label}`, stroke: curves.color, width: first.width, dash: first.dash, spanGaps: true, show: curves.shown,
+        points: { show: first.points }, value: (_, v) => (v == null ? '–' : format(v)) },
+      { label: `run ${curves.run} ${second.label}`, stroke: curves.color, width: second.width, dash: second.dash, spanGaps: true, show: curves.shown,
+        points: { show: true, size: 6 }, value: (_, v) => (v == null ? '–' : format(v)) },
+    ]);
+    this.lossChart = new this.uPlot({ ...size, title: 'Loss: training per batch, test per epoch (dashed)', legend: { show: false },
+      scales: { x }, axes: [epochAxis, { label: 'cross entropy' }],
+      series: [{ label: 'epoch' }, ...pairs({ label: 'training loss', width: 1 }, { label: 'test loss', width: 2, dash: [6, 4] }, (v) => v.toFixed(4))] },
+    lossChartData(this.runCurves), this.lossBox);
+    this.accuracyChart = new this.uPlot({ ...size, title: 'Accuracy per epoch: test, training (dashed)', legend: { show: false },
+      scales: { x, y: { range: () => accuracyRange(this.runCurves) } }, axes: [epochAxis, { label: '%' }],
+      series: [{ label: 'epoch' }, ...pairs({ label: 'test accuracy', width: 2, points: true }, { label: 'training accuracy', width: 1.5, dash: [6, 4] },
+        (v) => `${v.toFixed(2)}%`)] },
+    accuracyChartData(this.runCurves), this.accuracyBox);
+    this.lossChart.root.dataset.runs = this.accuracyChart.root.dataset.runs = String(this.runCurves.length);
+    this.showLegend();
+  }
+
+  /** The charts' size: the palette's, narrower when the lab is (a phone). */
+  chartSize() {
+    return { width: Math.min(SIZES.plotWidthPx, Math.max(200, (this.width ?? SIZES.plotWidthPx) - 8)), height: SIZES.plotHeightPx };
+  }
+
+  resize() {
+    for (const chart of [this.lossChart, this.accuracyChart]) chart?.setSize(this.chartSize());
+  }
+
+  /** One toggle per run: hides or shows its curves on both charts and its point on the scatter. */
+  showLegend() {
+    this.legend.replaceChildren(...runLegend(this.runCurves, (curves) => {
+      curves.shown = !curves.shown;
+      const index = this.runCurves.indexOf(curves);
+      for (const chart of [this.lossChart, this.accuracyChart]) {
+        for (const offset of [1, 2]) chart.setSeries(2 * index + offset, { show: curves.shown });
+      }
+      this.accuracyChart.setScale('y', { min: 0, max: 100 }); // the range function zooms to what is shown
+      this.showLegend();
+      this.showScatter();
+    }));
+  }
+
+  showRuns() {
+    const runsTable = table(RUN_COLUMNS.map(([header]) => header), runRows(this.runs), new Set([1]));
+    RUN_COLUMNS.forEach(([, , key], column) => {
+      if (!key) return;
+      for (const row of runsTable.querySelectorAll('tr')) row.cells[column].classList.add('key');
+    });
+    this.runs.forEach((record, index) => {
+      const swatch = h('span', 'swatch');
+      swatch.style.background = this.runCurves.find((curves) => curves.run === record.run)?.color ?? 'transparent';
+      runsTable.querySelectorAll('tbody tr')[index].cells[0].prepend(swatch);
+    });
+    this.runsBody.replaceChildren(runsTable);
+    this.showScatter();
+  }
+
+  showScatter() {
+    const shown = this.runs.filter((record) => this.runCurves.find((curves) => curves.run === record.run)?.shown ?? true);
+    const colors = new Map(this.runCurves.map((curves) => [curves.run, curves.color]));
+    const labels = new Map(this.runs.map((record) => [record.run, runConfig(record.knobs)]));
+    this.scatterBox.replaceChildren(h('figcaption', 'caption', 'Speed against accuracy, one point per finished run'),
+      scatterPlot(scatterGeometry(shown, SCATTER.width, SCATTER.height), { ...SCATTER, colors, labels }));
+  }
+
+  exerciseAnswer() {
+    if (!this.knobs) return { expected: [], text: 'these knobs make no model', mistakes: [] };
+    return fasterKernelExercise(this.cnn.nn, this.knobs, (nn, knobs) => describeModel(buildModel(nn, knobs)));
   }
 
   exportRuns() {
@@ -280,10 +367,13 @@ export class CnnTrain extends CnnElement {
     const mistakes = h('div', 'mistakes', ...model.misclassified.map(({ digit, label, predicted, image }) =>
       h('figure', '', digitCanvas(image, `test digit ${digit}: a ${label} taken for a ${predicted}`, 2), h('figcaption', '', `${label}→${predicted}`))));
     const erf = model.erf;
+    const erfText = `How much each input pixel moves the centre pixel of the last convolution (mean |gradient| over 64 test digits); `
+      + `its theoretical ${erf.rf}×${erf.rf} field dashed. ${Math.round(100 * erf.massShare)} % of the gradient lies on ${erf.pixels} pixels, `
+      + `${Math.round(100 * erf.share)} % of the theoretical field's ${erf.area} inside the digit.`;
     this.analysis.replaceChildren(
       h('h4', '', `${title}: test accuracy ${(100 * model.testAccuracy).toFixed(2)}%`),
       h('div', 'lab-row', kernelGrid(model.kernels),
-        h('figure', '', h('figcaption', 'caption', `Effective receptive field of the last convolution's centre pixel; theoretical ${erf.rf}×${erf.rf} dashed`), fieldCanvas(erf))),
+        h('figure', '', h('figcaption', 'caption', 'Effective receptive field'), fieldCanvas(erf), h('p', 'note erf-share', erfText))),
       h('div', 'lab-row', h('figure', '', h('figcaption', 'caption', 'Confusion matrix (2,000 test digits)'), confusionTable(model.confusion)),
         h('figure', '', h('figcaption', 'caption', `Misclassified digits (true→predicted), first ${model.misclassified.length}`), mistakes)));
   }
@@ -347,15 +437,17 @@ export class CnnTrain extends CnnElement {
     });
   }
 
-  showPrediction({ digit, probabilities, predicted }) {
+  showPrediction({ digit, probabilities, predicted, run }) {
     if (!digit) {
       this.seen.replaceChildren();
       this.bars.replaceChildren(h('p', 'note', 'Draw a digit on the pad.'));
       return;
     }
     this.seen.replaceChildren(h('p', 'caption', 'What the model sees (28×28)'), digitCanvas(digit, 'the drawing as a 28×28 digit', 3));
-    const prediction = h('p', 'summary', `Prediction: ${predicted} (${(100 * probabilities[predicted]).toFixed(1)}%)`);
+    const by = run ? `run ${run}'s model` : 'the pre-trained model';
+    const prediction = h('p', 'summary', `Prediction by ${by}: ${predicted} (${(100 * probabilities[predicted]).toFixed(1)}%)`);
     prediction.dataset.predicted = String(predicted);
+    prediction.dataset.run = String(run);
     this.bars.replaceChildren(prediction, probabilityBars(probabilities, predicted));
   }
 }

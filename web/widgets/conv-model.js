@@ -4,21 +4,26 @@
 //
 // Layouts: input [1, C, n, n]; standard weight [1, C, k, k] (C channels summed into one
 // output channel); transposed weight [C, 1, k, k]. No bias, so every sum is products only.
-import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane } from './presets.js';
+import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane, presetForKernel } from './presets.js';
+import { applyEdits } from './cell-edits.js';
 import { conv2dCode, convTranspose2dCode } from './pytorch-code.js';
-import { formatValue } from './format.js';
+import { formatCount, formatTerm, formatValue } from './format.js';
 import { nonzeroCells, oneHot } from './reach.js';
 import { explained } from './explained.js';
+import { kernelSlips } from './params-model.js';
+import { slipsOf } from './exercise.js';
 
 export const CONV_SCHEMA = {
   mode: { type: 'enum', values: ['standard', 'transposed'], default: 'standard' },
   size: { type: 'int', min: 2, max: 32, default: 6 },
   input: { type: 'enum', values: Object.keys(INPUT_PRESETS), default: 'integers' },
   values: { type: 'numbers', default: null },
+  edits: { type: 'string', default: '' }, // edited input cells over the preset or values: "index:value,…" (cell-edits.js)
   channels: { type: 'int', min: 1, max: 3, default: 1 },
   kernel: { type: 'int', min: 1, max: 7, default: 3 },
   'kernel-preset': { type: 'enum', values: Object.keys(KERNEL_PRESETS), default: 'sobel-x' },
   weights: { type: 'numbers', default: null },
+  'weight-edits': { type: 'string', default: '' },
   stride: { type: 'int', min: 1, max: 3, default: 1 },
   padding: { type: 'int', min: 0, max: 3, keywords: ['same', 'valid'], default: 0 },
   dilation: { type: 'int', min: 1, max: 3, default: 1 },
@@ -32,26 +37,35 @@ export const SEED_CHANNELS = { in: 3, out: 64 };
 
 const isTransposed = (state) => state.mode === 'transposed';
 
-/** Input [C·n·n]: the edited values when they fit, else the preset, one plane per channel. */
+/** Input [C·n·n]: the given values when they fit, else the preset, one plane per channel; then the edited cells. */
 export function convInput(state, cnn) {
   const count = state.channels * state.size * state.size;
-  if (state.values?.length === count) return Float32Array.from(state.values);
+  if (state.values?.length === count) return applyEdits(state.values, state.edits);
   const input = new Float32Array(count);
   for (let channel = 0; channel < state.channels; channel++) {
     input.set(inputPlane(state.input, state.size, channel, cnn), channel * state.size * state.size);
   }
-  return input;
+  return applyEdits(input, state.edits);
 }
 
-/** Weights [C·k·k] (one plane per input channel), or { unavailable } when the preset needs a larger kernel. */
-export function convWeights(state, cnn) {
+/**
+ * Weights [C·k·k] before edits (one plane per input channel): the given weights when they fit,
+ * else the preset, or the identity when the preset needs a larger kernel (`note` says so).
+ */
+export function baseWeights(state, cnn) {
   const count = state.channels * state.kernel * state.kernel;
-  if (state.weights?.length === count) return { weights: Float32Array.from(state.weights) };
-  const plane = kernelPlane(state.kernelPreset, state.kernel, cnn);
-  if (plane.unavailable) return { weights: null, unavailable: plane.unavailable };
+  if (state.weights?.length === count) return { weights: Float32Array.from(state.weights), note: '' };
+  const { name, note } = presetForKernel(state.kernelPreset, state.kernel);
+  const plane = kernelPlane(name, state.kernel, cnn);
   const weights = new Float32Array(count);
   for (let channel = 0; channel < state.channels; channel++) weights.set(plane, channel * plane.length);
-  return { weights };
+  return { weights, note };
+}
+
+/** The weights the layer uses: baseWeights with the edited taps written in. */
+export function convWeights(state, cnn) {
+  const { weights, note } = baseWeights(state, cnn);
+  return { weights: applyEdits(weights, state.weightEdits), note };
 }
 
 function convTensors(cnn, state, input, weights) {
@@ -227,23 +241,100 @@ export function convPytorchCode(state) {
   return conv2dCode({ ...common, padding: state.padding });
 }
 
-const signed = (value) => (value < 0 ? `(${formatValue(value)})` : formatValue(value));
+/** An operand as shown: exact (formatTerm: 1/9 for a weight), negatives in parentheses; a sum shows as a decimal. */
+function operand(value, { fractions = true } = {}) {
+  const term = formatTerm(value);
+  const { text, exact } = fractions || !term.text.includes('/') ? term : { text: formatValue(value), exact: false };
+  return { text: value < 0 ? `(${text})` : text, exact };
+}
+
+/** "a·b + c·d + …" from the traced terms, and whether every operand is shown exactly. */
+function products(terms) {
+  const shown = terms.map((term) => [operand(term.value), operand(term.weight)]);
+  return { text: shown.map(([value, weight]) => `${value.text}·${weight.text}`).join(' + '), exact: shown.every(([value, weight]) => value.exact && weight.exact) };
+}
 
 /** "1·(−1) + 2·0 + …": each traced input value times its weight, as the core listed them. */
 export function productsText(terms) {
-  return terms.map((term) => `${signed(term.value)}·${signed(term.weight)}`).join(' + ');
+  return products(terms).text;
 }
+
+/** "sum = value", or "sum ≈ value" when an operand is rounded for display (so the shown terms need not add up exactly). */
+const equation = (left, { text, exact }, value) => `${left}${text} ${exact ? '=' : '≈'} ${formatValue(value)}`;
 
 /**
  * The lines explaining one step: the products of each channel and their sums, then the output
- * cell. Every sum is a traced value from the core (partials traced channel by channel).
+ * cell. Every sum is a traced value from the core (partials traced channel by channel); the
+ * shown operands are exact (1/9, not 0.11) or the line says ≈.
  */
 export function stepExplanation(state, row, col, traced, partials) {
   const cell = `output[${row}, ${col}]`;
   if (isTransposed(state) && traced.terms.length === 0) return [`No input cell reaches ${cell}: it stays ${formatValue(traced.value)}.`];
-  if (!partials || partials.length < 2) return [`${cell} = ${productsText(traced.terms)} = ${formatValue(traced.value)}`];
+  if (!partials || partials.length < 2) return [equation(`${cell} = `, products(traced.terms), traced.value)];
+  const shownPartials = partials.map((partial) => operand(partial.value, { fractions: false }));
   return [
-    ...partials.map((partial, channel) => `channel ${channel}: ${productsText(partial.terms)} = ${formatValue(partial.value)}`),
-    `${cell} = ${partials.map((partial) => signed(partial.value)).join(' + ')} = ${formatValue(traced.value)}`,
+    ...partials.map((partial, channel) => equation(`channel ${channel}: `, products(partial.terms), partial.value)),
+    equation(`${cell} = `, { text: shownPartials.map((shown) => shown.text).join(' + '), exact: shownPartials.every((shown) => shown.exact) }, traced.value),
   ];
+}
+
+/** Why a 1×1 kernel matters (the seed article's channel fusion), shown when the kernel is 1×1. */
+export function oneByOneNote(state) {
+  if (state.kernel !== 1 || isTransposed(state)) return '';
+  const mixing = 'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. '
+    + 'It never looks at a neighbour; it only mixes the channels, pixel by pixel.';
+  return state.channels > 1 ? `${mixing} Step through: each line adds the ${state.channels} channels of one pixel.`
+    : `${mixing} With one input channel it only scales the input: set Input channels to 2 or 3 to watch it mix them.`;
+}
+
+/**
+ * The scatter line of a transposed convolution: the selected input cell stamps the kernel onto
+ * `fed` output cells; the current cell's ring hides its outline, so the count says so.
+ */
+export function scatterLine(row, col, value, fed, current) {
+  const shown = formatValue(value);
+  const ringed = fed.has(current);
+  return `Scatter: input[${row}, ${col}] = ${shown} stamps ${shown} × kernel onto ${fed.size} output cells: `
+    + `the ${fed.size - (ringed ? 1 : 0)} outlined${ringed ? ' and the current one (ringed)' : ''}.`;
+}
+
+/** The output [height, width] the core gives with some options changed (a learner's slip), or null when that is invalid. */
+function sizeWith(cnn, state, changes) {
+  const changed = { ...state, ...changes };
+  const result = explained(() => {
+    const x = [1, state.channels, state.size, state.size];
+    const options = convOptions(changed);
+    return isTransposed(state)
+      ? cnn.arithmetic.conv_transpose2d_shape(x, [state.channels, 1, state.kernel, state.kernel], options).shape
+      : cnn.arithmetic.conv2d_shape(x, [1, state.channels, state.kernel, state.kernel], options).shape;
+  });
+  return result.error ? null : result.slice(2);
+}
+
+/**
+ * The output-size exercise: the answer and the slips a learner makes, each the core's size with
+ * one term of the formula left out, and what to fix.
+ */
+export function outputSizeExercise(cnn, state, result) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const expected = [result.height, result.width];
+  const slips = [
+    [{ padding: 0 }, 'that is the size without padding; add the padding (on both sides) first.'],
+    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride}, round down, then add 1.`],
+    [{ dilation: 1 }, `that ignores dilation; the kernel spans dilation·(kernel − 1) + 1 = ${state.dilation * (state.kernel - 1) + 1} pixels.`],
+    ...(isTransposed(state) ? [[{ outputPadding: 0 }, 'that leaves out output_padding, which adds rows at the bottom and columns at the right.']] : []),
+  ];
+  const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
+  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window position too: the formula ends with + 1.' });
+  return { expected, text: `${result.height}×${result.width}`, mistakes };
+}
+
+/** The parameter-count exercise (the seed article's 3 → 64 layer with this kernel, no bias): the answer and the usual slips. */
+export function parameterExercise(cnn, state) {
+  const seed = cnn.arithmetic.conv2d_params(SEED_CHANNELS.in, SEED_CHANNELS.out, state.kernel, { bias: false });
+  return {
+    expected: [seed],
+    text: formatCount(seed),
+    mistakes: kernelSlips(cnn, { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false }),
+  };
 }

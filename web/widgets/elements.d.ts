@@ -17,14 +17,18 @@ export interface CnnConvElement extends CnnWidgetElement {
   input: 'counting' | 'integers' | 'digit' | 'edges' | 'gradient' | 'spike';
   /** values: Comma-separated numbers. Default null. */
   values: number[] | null;
+  /** edits: Text. Default "". */
+  edits: string;
   /** channels: An integer from 1 to 3. Default 1. */
   channels: number;
   /** kernel: An integer from 1 to 7. Default 3. */
   kernel: number;
-  /** kernel-preset: One of identity, box, sharpen, sobel-x, sobel-y, random. Default "sobel-x". */
-  kernelPreset: 'identity' | 'box' | 'sharpen' | 'sobel-x' | 'sobel-y' | 'random';
+  /** kernel-preset: One of identity, box, sharpen, sobel-x, sobel-y, ramp, random. Default "sobel-x". */
+  kernelPreset: 'identity' | 'box' | 'sharpen' | 'sobel-x' | 'sobel-y' | 'ramp' | 'random';
   /** weights: Comma-separated numbers. Default null. */
   weights: number[] | null;
+  /** weight-edits: Text. Default "". */
+  weightEdits: string;
   /** stride: An integer from 1 to 3. Default 1. */
   stride: number;
   /** padding: An integer from 0 to 3 or same, valid. Default 0. */
@@ -57,6 +61,8 @@ export interface CnnPoolElement extends CnnWidgetElement {
   input: 'counting' | 'integers' | 'spike' | 'edges';
   /** values: Comma-separated numbers. Default null. */
   values: number[] | null;
+  /** edits: Text. Default "". */
+  edits: string;
   /** shift: One of none, right, down. Default "none". */
   shift: 'none' | 'right' | 'down';
   /** step: An integer from 0 to 1023. Default 0. */

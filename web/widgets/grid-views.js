@@ -4,7 +4,7 @@
 //   marks: what one step highlights (Map cell index → classes: window, current cell, winner…)
 // Positions come from the core's trace terms (padded_row, padded_col): nothing here
 // recomputes a window position from stride, padding or dilation.
-import { formatValue } from './format.js';
+import { formatTerm, formatValue } from './format.js';
 
 /** Largest |value|, so heat = value / scale lies in [−1, 1] (1 for an all-zero grid). */
 function heatScale(values) {
@@ -73,11 +73,14 @@ export function paddedInputView({ values, height, width, padTop, padLeft, rows, 
   return view;
 }
 
-/** The values of an output grid, or of any plain grid such as a kernel (name: 'weight'). */
-export function outputView({ values, width, name = 'output' }) {
+/**
+ * The values of an output grid, or of any plain grid such as a kernel (name: 'weight'). Weights
+ * are operands of the products shown, so `exact` writes them as formatTerm does (1/9, not 0.11).
+ */
+export function outputView({ values, width, name = 'output', exact = false }) {
   const scale = heatScale(values);
   return Array.from(values, (value, index) => ({
-    text: formatValue(value), heat: value / scale, marks: '', name, row: Math.floor(index / width), col: index % width, value,
+    text: exact ? formatTerm(value).text : formatValue(value), heat: value / scale, marks: '', name, row: Math.floor(index / width), col: index % width, value,
   }));
 }
 

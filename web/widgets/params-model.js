@@ -137,3 +137,17 @@ export function groupedLayer(cnn, state) {
     return { layer, standard, depthwise: state.groups === state.inChannels, ratio: layer.params / standard.params };
   });
 }
+
+/**
+ * The slips of the kernel-table question (a layer in → out with the chosen kernel), each the
+ * core's count with one factor left out or a bias added, and what to fix.
+ */
+export function kernelSlips(cnn, state) {
+  const count = (inChannels, outChannels, bias) => cnn.arithmetic.conv2d_params(inChannels, outChannels, state.kernel, { bias });
+  const kernel = `${state.kernel}×${state.kernel}`;
+  return [
+    { expected: [count(1, state.outChannels, state.bias)], message: `each of the ${state.outChannels} kernels has one ${kernel} plane per input channel: multiply by ${state.inChannels}.` },
+    { expected: [count(state.inChannels, 1, false) + (state.bias ? state.outChannels : 0)], message: `that is one kernel; the layer has ${state.outChannels}, one per output channel.` },
+    { expected: [count(state.inChannels, state.outChannels, !state.bias)], message: state.bias ? 'the biases are missing: one per output channel.' : 'that counts the biases; this question counts weights only.' },
+  ];
+}

@@ -4,6 +4,9 @@
 import { inputPlane } from './presets.js';
 import { nonzeroCells, oneHot } from './reach.js';
 import { poolCode } from './pytorch-code.js';
+import { formatValue } from './format.js';
+import { applyEdits } from './cell-edits.js';
+import { slipsOf } from './exercise.js';
 
 export const POOL_MODES = {
   max: 'Max pooling',
@@ -22,16 +25,17 @@ export const POOL_SCHEMA = {
   size: { type: 'int', min: 2, max: 12, default: 4 },
   input: { type: 'enum', values: POOL_INPUTS, default: 'counting' },
   values: { type: 'numbers', default: null },
+  edits: { type: 'string', default: '' }, // edited cells over the preset or values: "index:value,…" (cell-edits.js)
   shift: { type: 'enum', values: ['none', 'right', 'down'], default: 'none' },
   step: { type: 'int', min: 0, max: 1023, default: 0 },
   selected: { type: 'int', min: -1, max: 143, default: -1 }, // row · size + col of the selected input cell
 };
 
-/** The input plane: edited values when they fit the size, else the preset. */
+/** The input plane: the given values when they fit the size, else the preset; then the edited cells. */
 export function poolInputValues(state, cnn) {
   const cells = state.size * state.size;
-  if (state.values && state.values.length === cells) return Float32Array.from(state.values);
-  return inputPlane(state.input, state.size, 0, cnn);
+  const base = state.values && state.values.length === cells ? state.values : inputPlane(state.input, state.size, 0, cnn);
+  return applyEdits(base, state.edits);
 }
 
 /** The input moved one pixel right or down; the pixel entering at the edge is 0. */
@@ -86,11 +90,13 @@ export function traceCell(cnn, state, values, row, col) {
 
 /**
  * Where the padded grid's rows and columns end: the padding the geometry adds, extended when
- * a ceil-mode window hangs past it (the last window, as the core traces it, reaches furthest).
+ * a ceil-mode window hangs past it (the last window, as the core traces it, reaches furthest)
+ * or when ceil_mode dropped a window (`dropped`: its index, from poolFormula).
  */
-export function paddedExtent(cnn, state, values, outHeight, outWidth) {
+export function paddedExtent(cnn, state, values, outHeight, outWidth, dropped = null) {
   const padding = state.mode === 'global' ? 0 : state.padding;
   let rows = state.size + 2 * padding;
+  if (dropped !== null) rows = Math.max(rows, dropped * state.stride + state.kernel); // the dropped window, drawn dashed
   let cols = rows;
   for (const term of traceCell(cnn, state, values, outHeight - 1, outWidth - 1).terms) {
     rows = Math.max(rows, term.padded_row + 1);
@@ -117,7 +123,12 @@ export function outputsReading(cnn, state, row, col) {
   return nonzeroCells(cnn.F.avg_pool2d(input, kernel, options).data);
 }
 
-/** The output-size formula with the current numbers, and the core's answer. */
+/**
+ * The output-size formula with the current numbers, and the core's answer. With ceil_mode the
+ * core also applies PyTorch's last-window rule; when it drops a window, `rule` says which and why,
+ * with the terms the core used (arithmetic.pool_ceil_size_before_rule).
+ * @returns {{ general: string, filled: string, rule?: string, size: number | null, dropped?: number, error?: string }}
+ */
 export function poolFormula(cnn, state) {
   if (state.mode === 'global') {
     return {
@@ -127,17 +138,101 @@ export function poolFormula(cnn, state) {
     };
   }
   const rounding = state.ceilMode ? 'ceil' : 'floor';
-  const general = `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1`;
-  const filled = `${rounding}((${state.size} + 2·${state.padding} − ${state.kernel}) / ${state.stride}) + 1`;
+  const general = `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1`
+    + (state.ceilMode ? '\n  ceil_mode rule (PyTorch): a last window that would start in the right padding is dropped' : '');
+  const expression = `${rounding}((${state.size} + 2·${state.padding} − ${state.kernel}) / ${state.stride}) + 1`;
   try {
     const size = cnn.arithmetic.pool_out_size(state.size, state.kernel, state.stride, state.padding, 1, state.ceilMode);
-    return { general, filled: `${filled} = ${size}`, size };
+    const beforeRule = state.ceilMode ? cnn.arithmetic.pool_ceil_size_before_rule(state.size, state.kernel, state.stride, state.padding, 1) : size;
+    if (beforeRule === size) return { general, filled: `${expression} = ${size}`, size };
+    const start = (beforeRule - 1) * state.stride;
+    return {
+      general,
+      filled: `${expression} = ${beforeRule} windows, minus the dropped one: H_out = ${size}`,
+      rule: `Window ${beforeRule} would start at padded position (${beforeRule} − 1)·${state.stride} = ${start}, `
+        + `at or past the right padding, which begins at ${state.size} + ${state.padding} = ${state.size + state.padding}: `
+        + 'it would read only padding, so PyTorch drops it (dashed).',
+      size,
+      dropped: beforeRule - 1,
+    };
   } catch (error) {
-    if (error instanceof RangeError) return { general, filled, size: null, error: error.message };
+    if (error instanceof RangeError) return { general, filled: expression, size: null, error: error.message };
     throw error;
   }
 }
 
+/**
+ * Padded cells of the window ceil_mode dropped, in the last row and the last column of windows
+ * (`dropped` is its index along an axis, from poolFormula): "row,col" keys of the padded grid.
+ */
+export function droppedWindowCells(state, dropped, outSize) {
+  const cells = new Set();
+  const first = dropped * state.stride;
+  for (let along = 0; along <= outSize; along++) {
+    const other = along * state.stride;
+    for (let a = 0; a < state.kernel; a++) {
+      for (let b = 0; b < state.kernel; b++) {
+        cells.add(`${first + a},${other + b}`);
+        cells.add(`${other + b},${first + a}`);
+      }
+    }
+  }
+  return cells;
+}
+
+/** The line of one step: the window's values as shown (padding as −∞ or 0) and the core's result. */
+export function poolStepText(state, row, col, traced, value) {
+  const shown = traced.terms.map((term) => (term.in_bounds ? formatValue(term.value) : (state.mode === 'max' ? '−∞' : '0')));
+  return state.mode === 'max'
+    ? `output[${row}, ${col}] = max(${shown.join(', ')}) = ${formatValue(value)}`
+    : `output[${row}, ${col}] = (${shown.join(' + ')}) / ${traced.divisor} = ${formatValue(value)}`;
+}
+
 export function poolPytorchCode(state) {
   return poolCode({ mode: state.mode, kernel: state.kernel, stride: state.stride, padding: state.padding, ceilMode: state.ceilMode });
+}
+
+/** The output size with some settings changed (a learner's slip), from the core, or null when invalid. */
+function sizeWith(cnn, state, changes) {
+  const changed = { ...state, ...changes };
+  try {
+    const size = cnn.arithmetic.pool_out_size(changed.size, changed.kernel, changed.stride, changed.padding, 1, changed.ceilMode);
+    return [size, size];
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/** The output-size exercise: the core's size and the slips (one term left out), each with what to fix. */
+export function poolSizeExercise(cnn, state, result) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const expected = [result.height, result.width];
+  if (state.mode === 'global') return { expected, text: '1×1', mistakes: [] };
+  const slips = [
+    [{ ceilMode: !state.ceilMode }, state.ceilMode ? 'that rounds down; ceil_mode=True rounds the division up (and drops a last window that would start in the padding).' : 'that rounds up; without ceil_mode the division rounds down.'],
+    [{ padding: 0 }, 'that is the size without padding; add the padding on both sides first.'],
+    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride} first.`],
+  ];
+  const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
+  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window too: the formula ends with + 1.' });
+  return { expected, text: `${result.height}×${result.width}`, mistakes };
+}
+
+/**
+ * The pooled-value exercise: the current output cell's value (the core's; a typed answer may be
+ * off by the display rounding), and the other pooling's value of the same window as the slip.
+ */
+export function pooledValueExercise(cnn, state, values, result, index) {
+  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+  const value = result.output[index];
+  const other = state.mode === 'max' ? 'avg' : 'max';
+  const otherValue = runPool(cnn, { ...state, mode: state.mode === 'global' ? 'max' : other }, values);
+  const slip = state.mode === 'global' ? otherValue.output.length === 1 && otherValue.output[0] : otherValue.output?.[index];
+  const message = state.mode === 'max' ? 'that is the window’s average; max pooling keeps only the largest value.'
+    : 'that is the window’s largest value; average pooling adds the values and divides by the count.';
+  return {
+    expected: [value], text: formatValue(value), tolerance: 0.005,
+    mistakes: typeof slip === 'number' ? [{ expected: [slip], message }] : [],
+  };
 }

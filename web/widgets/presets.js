@@ -1,6 +1,7 @@
 // Example inputs and kernels for the steppers. These are data, not arithmetic: every value the
 // page derives from them (outputs, sums, sizes) is computed by the core.
 import { MNIST_DIGIT } from './mnist-digit.js';
+import { roundToShown } from './format.js';
 
 export const INPUT_PRESETS = {
   counting: 'Counting 1, 2, 3… (the seed article’s example)',
@@ -17,8 +18,23 @@ export const KERNEL_PRESETS = {
   sharpen: 'Sharpen',
   'sobel-x': 'Sobel x (vertical edges)',
   'sobel-y': 'Sobel y (horizontal edges)',
+  ramp: 'Ramp 1, 2, 3… (no symmetry: shows a flip)',
   random: 'Random',
 };
+
+/** The smallest kernel each preset needs (the 3×3 patterns); the others fit any size. */
+const SMALLEST_KERNEL = { sharpen: 3, 'sobel-x': 3, 'sobel-y': 3 };
+
+/** Can `name` be drawn in a size × size kernel? */
+export function presetFits(name, size) {
+  return size >= (SMALLEST_KERNEL[name] ?? 1);
+}
+
+/** The preset a size × size kernel shows: `name` when it fits, else the identity, with the reason. */
+export function presetForKernel(name, size) {
+  if (presetFits(name, size)) return { name, note: '' };
+  return { name: 'identity', note: `${KERNEL_PRESETS[name]} needs a kernel of at least ${SMALLEST_KERNEL[name]}×${SMALLEST_KERNEL[name]}: showing the identity kernel.` };
+}
 
 /** Deterministic small integers 0–9 (a 32-bit xorshift, so a preset looks the same everywhere). */
 function smallIntegers(count, seed) {
@@ -58,8 +74,10 @@ export function inputPlane(name, size, channel, cnn) {
     case 'integers':
       return smallIntegers(cells, 7 + channel);
     case 'digit': {
+      // Resampled by the core, then rounded to the shown decimals: the grid's numbers are the terms the core sums.
       const digit = new cnn.Tensor(MNIST_DIGIT.pixels, [1, 1, MNIST_DIGIT.size, MNIST_DIGIT.size]);
-      plane = size === MNIST_DIGIT.size ? digit.data : cnn.F.adaptive_avg_pool2d(digit, size).data;
+      const resampled = size === MNIST_DIGIT.size ? digit.data : cnn.F.adaptive_avg_pool2d(digit, size).data;
+      plane = resampled.map((value) => roundToShown(value));
       break;
     }
     case 'edges': {
@@ -100,11 +118,9 @@ function embed3x3(pattern, size, transpose = false) {
   return kernel;
 }
 
-/**
- * A size × size kernel, or { unavailable: reason } when the preset needs a larger kernel.
- * @returns {Float32Array | { unavailable: string }}
- */
+/** A size × size kernel (the preset must fit: presetForKernel picks one that does). */
 export function kernelPlane(name, size, cnn) {
+  if (!presetFits(name, size)) throw new RangeError(`kernel preset: ${name} needs a kernel of at least ${SMALLEST_KERNEL[name]}×${SMALLEST_KERNEL[name]}, got ${size}×${size}`);
   const cells = size * size;
   switch (name) {
     case 'identity': {
@@ -116,11 +132,13 @@ export function kernelPlane(name, size, cnn) {
     case 'box':
       return new Float32Array(cells).fill(1 / cells);
     case 'sharpen':
-      return size >= 3 ? embed3x3(SHARPEN, size) : { unavailable: 'Sharpen needs a kernel of at least 3×3.' };
+      return embed3x3(SHARPEN, size);
     case 'sobel-x':
-      return size >= 3 ? embed3x3(SOBEL_X, size) : { unavailable: 'Sobel needs a kernel of at least 3×3.' };
+      return embed3x3(SOBEL_X, size);
     case 'sobel-y':
-      return size >= 3 ? embed3x3(SOBEL_X, size, true) : { unavailable: 'Sobel needs a kernel of at least 3×3.' };
+      return embed3x3(SOBEL_X, size, true);
+    case 'ramp':
+      return Float32Array.from({ length: cells }, (_, index) => index + 1);
     case 'random':
       // N(0, 1) from the binding's seeded generator, rounded to one decimal so products read easily.
       return Float32Array.from(cnn.randn([cells], 42).data, (value) => Math.round(value * 10) / 10);

@@ -134,3 +134,17 @@ export function pathCounts(cnn, layers, size, row, col) {
   }
   return upstream.data;
 }
+
+/**
+ * The receptive-field exercise: the last layer's field from the core, and the usual slip —
+ * adding the kernels' reach without the jump (every stride taken as 1), also from the core.
+ */
+export function receptiveFieldExercise(cnn, layers, rows) {
+  const rf = rows.at(-1)?.rf;
+  if (!rf) return { expected: [], text: 'no valid stack', mistakes: [] };
+  const withoutJump = cnn.arithmetic.receptive_field(layers.map((layer) => ({ ...coreLayer(layer), stride: 1 }))).at(-1).rf;
+  return {
+    expected: [rf], text: `${rf}×${rf}`,
+    mistakes: [{ expected: [withoutJump], message: 'that adds each kernel’s reach as if every stride were 1; a layer adds (kernel − 1)·dilation times the jump, the product of the strides before it.' }],
+  };
+}

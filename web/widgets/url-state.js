@@ -37,3 +37,20 @@ export function writeUrlState(schema, attributes, params, prefix = '') {
   }
   return next;
 }
+
+/** Longest link the page writes: servers refuse much longer request lines (HTTP 431, 414). */
+export const URL_LIMIT = 2000;
+
+/**
+ * The address to put in the location bar for `params`, or a problem when it would be longer
+ * than URL_LIMIT (the location is then left as it was, and the widget says why).
+ * @returns {{ url: string, problem: string | null }}
+ */
+export function shareableUrl({ origin = '', pathname, hash = '' }, params) {
+  const query = params.toString();
+  const url = `${pathname}${query ? `?${query}` : ''}${hash}`;
+  const length = origin.length + url.length;
+  if (length <= URL_LIMIT) return { url, problem: null };
+  return { url, problem: `This view is too big to share as a link (${length.toLocaleString('en-US')} characters; links stop at `
+    + `${URL_LIMIT.toLocaleString('en-US')}): the address bar keeps the last view that fit. Undo some edits to share it.` };
+}

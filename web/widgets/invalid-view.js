@@ -1,0 +1,17 @@
+// What a stepper widget shows when the core refuses its setting: nothing stale. The steps stop
+// and their buttons are disabled, the position says why, and the reason stands where the output
+// was (the output panel's caption). A valid setting hands the controls back (transport.sync).
+
+/** Pauses `stepper`, disables `transport`'s buttons and writes `reason` into `caption`. */
+export function showInvalid({ stepper, transport, caption, reason }) {
+  stepper.pause();
+  for (const field of transport.element.querySelectorAll('button, select')) field.disabled = true;
+  const position = transport.element.querySelector('.note');
+  if (position) position.textContent = 'no steps: invalid setting';
+  caption.textContent = `No output: ${reason}`;
+}
+
+/** Re-enables what showInvalid disabled; transport.sync() then sets first/previous/next from the index. */
+export function showValid(transport) {
+  for (const field of transport.element.querySelectorAll('button, select')) field.disabled = false;
+}
