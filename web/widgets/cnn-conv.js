@@ -31,6 +31,7 @@ const CLEARS_WEIGHTS = new Set(['kernel', 'channels', 'kernelPreset']);
 
 export class CnnConv extends CnnElement {
   static schema = CONV_SCHEMA;
+  static label = 'Convolution stepper'; // the host's accessible name (base-element.js)
   static exercises = {
     'output-size': 'the output size (height × width)',
     params: `the weight count of a ${SEED_CHANNELS.in} → ${SEED_CHANNELS.out} layer with this kernel (no bias)`,

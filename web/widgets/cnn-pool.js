@@ -23,6 +23,7 @@ import { rangeControl, selectControl, checkboxControl, transport, codeRow, legen
 
 export class CnnPool extends CnnElement {
   static schema = POOL_SCHEMA;
+  static label = 'Pooling stepper'; // the host's accessible name (base-element.js)
   static exercises = { 'output-size': 'the output size (height × width)' };
 
   build() {
