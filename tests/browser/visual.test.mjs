@@ -169,3 +169,101 @@ test('axe-core finds no serious or moderate violation on the page or an embed ro
   }
   assert.deepEqual(failures, []);
 });
+
+/** The frames laid over the input and output grids of a conv widget, and whether they are animating. */
+function frameMotion(page, selector) {
+  return page.evaluate((target) => {
+    const frames = [...document.querySelector(target).shadowRoot.querySelectorAll('.grid-overlay:not([hidden])')];
+    return frames.map((frame) => ({ duration: getComputedStyle(frame).transitionDuration, running: frame.getAnimations().length }));
+  }, selector);
+}
+
+test('the window glides to its next place, and jumps under prefers-reduced-motion', async () => {
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const { page, close } = await openPage(SIZES.desktop, { reducedMotion });
+    await whenStarted(page, '#conv');
+    await page.evaluate(() => document.querySelector('#conv').stepper.goTo(1));
+    const motion = await frameMotion(page, '#conv');
+    assert.equal(motion.length, 2, 'a window frame over the input and a frame on the output cell');
+    if (reducedMotion === 'reduce') {
+      assert.ok(motion.every(({ duration, running }) => /^0s(, 0s)*$/.test(duration) && running === 0), JSON.stringify(motion));
+    } else {
+      assert.ok(motion.every(({ duration, running }) => duration.startsWith('0.2s') && running > 0), JSON.stringify(motion));
+    }
+    await close();
+  }
+});
+
+test('each step is announced politely, and a grid reads as a table', async () => {
+  const { page, close } = await openPage(SIZES.desktop);
+  await whenStarted(page, '#conv');
+  await page.locator('#conv').focus();
+  await page.keyboard.press('ArrowRight');
+  const announced = await page.evaluate(() => {
+    const region = document.querySelector('#conv').shadowRoot.querySelector('[role="status"][aria-live]');
+    return { text: region.textContent, live: region.getAttribute('aria-live'), host: [document.querySelector('#conv').getAttribute('role'), document.querySelector('#conv').getAttribute('aria-label')] };
+  });
+  assert.equal(announced.live, 'polite');
+  assert.match(announced.text, /^output\[0, 1\] = .+ = -?\d+$/);
+  assert.deepEqual(announced.host, ['group', 'Convolution stepper']);
+  const table = await page.evaluate(async () => {
+    const panel = document.querySelector('#conv').shadowRoot.querySelector('[part="output"]');
+    const details = panel.querySelector('details.table-view');
+    details.open = true;
+    await new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+    const grid = panel.querySelector('.grid-frame').gridView.snapshot();
+    const rows = [...details.querySelectorAll('tbody tr')];
+    return { rows: rows.length, gridRows: grid.rows, first: rows[0].cells[1].textContent, expected: grid.texts[0], current: rows[0].cells[2].textContent };
+  });
+  assert.equal(table.rows, table.gridRows);
+  assert.equal(table.first, table.expected);
+  assert.match(table.current, /\(.*current.*\)/, 'the current cell is named in words, not by colour');
+  await close();
+});
+
+test('theme="dark" on the page root turns the widgets dark, and the canvas repaints', async () => {
+  const { page, close } = await openPage(SIZES.desktop, { colorScheme: 'light' });
+  await whenStarted(page, '#conv');
+  const paperPixel = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => {
+    const frame = document.querySelector('#conv').shadowRoot.querySelector('[part="input"] .grid-frame');
+    const grid = frame.gridView;
+    const index = grid.view.findIndex((cell, at) => cell.text === '0' && !grid.marksOf(at));
+    const { x, y } = grid.cellCenter(index);
+    const ratio = devicePixelRatio;
+    const corner = (value) => Math.round((value - grid.cellPx / 2 + 3) * ratio);
+    resolve([...frame.querySelector('canvas').getContext('2d').getImageData(corner(x), corner(y), 1, 1).data.slice(0, 3)]);
+  })));
+  assert.deepEqual(await paperPixel(), [255, 255, 255]);
+  await page.evaluate(() => document.documentElement.setAttribute('theme', 'dark'));
+  await page.waitForTimeout(100);
+  assert.deepEqual(await paperPixel(), [22, 24, 29]);
+  await close();
+});
+
+test('redraw time of every grid on the page, full repaint and one step (reported, not asserted)', async () => {
+  const { page, close } = await openPage(SIZES.desktop);
+  await startAll(page);
+  metrics.redrawMs = await page.evaluate(() => {
+    const result = {};
+    for (const id of ['conv', 'stride', 'dilated', 'transposed', 'pool']) {
+      const widget = document.querySelector(`#${id}`);
+      for (const frame of widget.shadowRoot.querySelectorAll('.grid-frame')) {
+        const grid = frame.gridView;
+        if (!grid.rows || frame.closest('[hidden]')) continue;
+        const runs = 20;
+        const start = performance.now();
+        for (let run = 0; run < runs; run++) grid.render(null);
+        result[`${id} › ${grid.label} (${grid.rows}×${grid.cols}, full repaint)`] = Number(((performance.now() - start) / runs).toFixed(3));
+      }
+      const steps = 20;
+      const start = performance.now();
+      for (let step = 1; step <= steps; step++) {
+        widget.stepper.goTo(step % widget.stepper.count);
+        for (const frame of widget.shadowRoot.querySelectorAll('.grid-frame')) if (frame.gridView.renderQueued) frame.gridView.render(frame.gridView.dirty ?? null);
+      }
+      result[`${id} › one step (compute, trace, marks, text)`] = Number(((performance.now() - start) / steps).toFixed(3));
+    }
+    return result;
+  });
+  await close();
+});

@@ -19,7 +19,7 @@
 // Keyboard: the canvas is one tab stop. Arrow keys move the cursor (wrapping at row ends) and
 // report it through onActivate; Enter or a digit edits the cursor's cell of an editable grid;
 // Escape cancels. The accessible name carries the cursor cell's value.
-import { COLORS, FONTS, GLYPHS, SIZES, mapColor, mix, textColorOn } from './palette.js';
+import { COLORS, FONTS, GLYPHS, SIZES, mapColor, mix, paddingStripe, paddingTextColor, textColorOn } from './palette.js';
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
 import { formatValue } from './format.js';
@@ -93,7 +93,7 @@ function stripes(context, color, background, direction) {
 /** One colour map as cached strings: fill and text colour per hundredth of heat. */
 function ramp(parsed, signed) {
   const fills = Array.from({ length: 2 * HEAT_STEPS + 1 }, (_, step) => mapColor(parsed, (step - HEAT_STEPS) / HEAT_STEPS, signed));
-  return { fills, fillCss: fills.map(css), textCss: fills.map((fill) => css(textColorOn(parsed, fill))) };
+  return { fills, fillCss: fills.map(css), textCss: fills.map((fill) => css(textColorOn(fill))) };
 }
 
 /** Paint resources for one theme: parsed colours, both colour maps and hatch patterns. */
@@ -109,7 +109,8 @@ export function paintKit(context, colors) {
     heat: (heat, signed = false) => mapOf(signed).fillCss[shadeIndex(heat)],
     heatRgb: (heat, signed = false) => mapOf(signed).fills[shadeIndex(heat)],
     text: (heat, signed = false) => mapOf(signed).textCss[shadeIndex(heat)],
-    padding: stripes(context, css(mix(parsed.padding, parsed.paper, 0.6)), colors.paper, 1),
+    padding: stripes(context, css(paddingStripe(parsed)), colors.paper, 1),
+    paddingText: css(paddingTextColor(parsed)),
     unseen: stripes(context, css(mix(parsed.unseen, parsed.paper, 0.8)), null, -1),
   };
 }
@@ -168,7 +169,7 @@ export function paintCell(context, kit, { text = '', heat = 0, marks = '' }, x, 
       context.fillRect(x, y, size, size);
     }
     if (showText && text) {
-      context.fillStyle = has('pad') ? colors.muted : kit.text(heat, signed);
+      context.fillStyle = has('pad') ? kit.paddingText : kit.text(heat, signed);
       context.fillText(text, x + size / 2, y + size / 2 + 0.5, size - 2);
     } else if (!has('pad')) minusBar(context, kit, heat, signed, x, y, size);
   }
@@ -477,7 +478,7 @@ export class GridView {
         if (!cell.text) return;
         const [x, y] = at(index);
         const pad = cell.marks && cell.marks.split(' ').includes('pad');
-        context.fillStyle = pad ? kit.colors.muted : kit.text(cell.heat, this.signed);
+        context.fillStyle = pad ? kit.paddingText : kit.text(cell.heat, this.signed);
         context.fillText(cell.text, x + this.cellPx / 2, y + this.cellPx / 2 + 0.5, this.cellPx - 2);
       });
     } else {

@@ -10,8 +10,9 @@
 //   sequential  paper → ink, for grids whose values are all ≥ 0 (an image, a count)
 //   diverging   negative (blue) ← paper at zero → positive (red), for signed values (weights,
 //               most outputs); negative cells too small for a number also carry a minus bar.
-// A number drawn on a cell takes ink or paper, whichever contrasts more with the fill;
-// the palettes are chosen so that the choice reaches 4.5:1 on every shade (WCAG AA).
+// A number drawn on a cell is black or white, whichever contrasts more with the fill: that
+// choice reaches 4.58:1 on any fill (WCAG AA asks 4.5). Padding zeros are muted where that
+// keeps 4.5:1 on both colours of the hatching, else ink. Marks keep 3:1 on paper (WCAG 1.4.11).
 //
 // Each colour is exposed to pages as a CSS custom property (`--cnn-<name>`), so a course page
 // can re-theme every widget from outside the shadow roots.
@@ -22,8 +23,8 @@ export const COLORS = {
   muted: '#595959',        // secondary text, zeros of padding
   rule: '#c9c9c9',         // grid lines
   accent: '#0072B2',       // blue: buttons, the current output cell
-  window: '#E69F00',       // orange: input cells under the current window
-  fed: '#56B4E9',          // sky blue: output cells one input cell fed
+  window: '#C27400',       // orange (Okabe–Ito's, darkened to 3:1 on paper): the window and its output cell
+  fed: '#2E8BC0',          // sky blue (darkened to 3:1): output cells one input cell fed
   winner: '#D55E00',       // vermillion: the winner of a max-pool window
   negative: '#2166AC',     // blue end of the diverging map
   positive: '#B2182B',     // red end of the diverging map
@@ -46,7 +47,7 @@ export const DARK_COLORS = {
   negative: '#4393C3',
   positive: '#D6604D',
   unseen: '#CC79A7',
-  padding: '#c9bd2e',
+  padding: '#8a8030',
   reached: '#2fc79a',
   error: '#ff7a3d',
 };
@@ -95,6 +96,12 @@ export const DISPLAY_DECIMALS = 2;
 /** How far the colour maps go from paper towards their end colour at |heat| = 1. */
 export const MAP_STRENGTH = 0.9;
 
+/** How much of the padding colour its hatching stripes carry (over paper). */
+export const PADDING_STRIPE = 0.6;
+
+/** The two colours a number on a cell can take. */
+export const CELL_TEXT = { dark: [0, 0, 0], light: [255, 255, 255] };
+
 /** The custom properties a page may set, with their defaults (documented in web/widgets/README.md). */
 export const CUSTOM_PROPERTIES = {
   '--cnn-font': FONTS.body,
@@ -139,9 +146,21 @@ export function mapColor(colors, heat, signed) {
   return mix(heat < 0 ? colors.negative : colors.positive, colors.paper, amount);
 }
 
-/** Ink or paper, whichever reads better on `fill`. */
-export function textColorOn(colors, fill) {
-  return contrastRatio(colors.ink, fill) >= contrastRatio(colors.paper, fill) ? colors.ink : colors.paper;
+/** Black or white, whichever reads better on `fill`. */
+export function textColorOn(fill) {
+  return contrastRatio(CELL_TEXT.dark, fill) >= contrastRatio(CELL_TEXT.light, fill) ? CELL_TEXT.dark : CELL_TEXT.light;
+}
+
+/** The stripe colour of the padding hatching. */
+export function paddingStripe(colors) {
+  return mix(colors.padding, colors.paper, PADDING_STRIPE);
+}
+
+/** The padding zeros' colour: muted if it reads at 4.5:1 on stripe and paper alike, else ink. */
+export function paddingTextColor(colors) {
+  const stripe = paddingStripe(colors);
+  const worst = (color) => Math.min(contrastRatio(color, stripe), contrastRatio(color, colors.paper));
+  return worst(colors.muted) >= 4.5 ? colors.muted : colors.ink;
 }
 
 /** Every colour of a theme as [r, g, b] (the theme's values are '#rrggbb'). */
