@@ -178,17 +178,33 @@ function frameMotion(page, selector) {
   }, selector);
 }
 
-test('the window glides to its next place, and jumps under prefers-reduced-motion', async () => {
+test('the window glides to its next place and the receptive field grows, and both jump under prefers-reduced-motion', async () => {
   for (const reducedMotion of ['no-preference', 'reduce']) {
     const { page, close } = await openPage(SIZES.desktop, { reducedMotion });
     await whenStarted(page, '#conv');
     await page.evaluate(() => document.querySelector('#conv').stepper.goTo(1));
     const motion = await frameMotion(page, '#conv');
     assert.equal(motion.length, 2, 'a window frame over the input and a frame on the output cell');
+    // The receptive-field square is redrawn by requestAnimationFrame while it grows: count the frames it asks for.
+    await whenStarted(page, '#rf');
+    const squareFrames = await page.evaluate(async () => {
+      const rf = document.querySelector('#rf');
+      rf.stepper.goTo(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      let frames = 0;
+      const original = window.requestAnimationFrame;
+      window.requestAnimationFrame = (callback) => { frames++; return original(callback); };
+      rf.stepper.goTo(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      window.requestAnimationFrame = original;
+      return frames;
+    });
     if (reducedMotion === 'reduce') {
       assert.ok(motion.every(({ duration, running }) => /^0s(, 0s)*$/.test(duration) && running === 0), JSON.stringify(motion));
+      assert.equal(squareFrames, 0, 'the receptive-field square jumps');
     } else {
       assert.ok(motion.every(({ duration, running }) => duration.startsWith('0.2s') && running > 0), JSON.stringify(motion));
+      assert.ok(squareFrames >= 3, `the receptive-field square grows over several frames (${squareFrames})`);
     }
     await close();
   }

@@ -22,7 +22,7 @@ import {
   CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials,
   equivalentConvolution, windowReads, outputsReading, convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation,
 } from './conv-model.js';
-import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setText } from './controls.js';
+import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setTermLines, setText } from './controls.js';
 
 const MAX_CHANNELS = CONV_SCHEMA.channels.max;
 const PADDING_CHOICES = [['0', '0'], ['1', '1'], ['2', '2'], ['3', '3'], ['same', "'same'"], ['valid', "'valid'"]];
@@ -288,7 +288,7 @@ export class CnnConv extends CnnElement {
       const value = formatValue(input[selectedRow * n + selectedCol]);
       lines.unshift(`Scatter: input[${selectedRow}, ${selectedCol}] = ${value} stamps ${value} × kernel onto the ${fed.size} outlined output cells.`);
     }
-    setLines(this.stepLines, lines);
+    setTermLines(this.stepLines, lines, !this.stepper.playing || this.stepper.stepsPerSecond <= 2); // motion: controls.js
     this.transport.sync();
     this.announce(lines[lines.length - 1]);
   }

@@ -133,6 +133,38 @@ export function setLines(element, lines, tag = 'div') {
   element.replaceChildren(...lines.map((line) => h(tag, '', line)));
 }
 
+const TERM_STEP_MS = 45;      // one product appears after the other…
+const TERMS_TOTAL_MS = 600;   // …and the whole sum within this, however many taps
+
+/**
+ * setLines for a step's sums: when `slow` (stepping by hand or slow play), the products of
+ * "output[i, j] = a·w + b·v + … = s" appear term by term, then the sum (a CSS animation the
+ * reduced-motion style removes). The text is all there at once for screen readers and tests.
+ */
+export function setTermLines(element, lines, slow) {
+  const text = lines.join('\n');
+  if (element.dataset.lines === text) return;
+  element.dataset.lines = text;
+  element.replaceChildren(...lines.map((line) => h('div', '', ...(slow ? termSpans(line) : [line]))));
+}
+
+function termSpans(line) {
+  const parts = /^(.+? = )(.+ \+ .+)( = [^=]+)$/.exec(line);
+  if (!parts) return [line];
+  const [, head, sum, result] = parts;
+  const terms = sum.split(' + ');
+  const stepMs = Math.min(TERM_STEP_MS, TERMS_TOTAL_MS / (terms.length + 1));
+  const appearing = (text, order) => {
+    const span = h('span', 'term', text);
+    span.style.setProperty('--term-delay', `${Math.round(order * stepMs)}ms`);
+    return span;
+  };
+  const nodes = [head];
+  terms.forEach((term, order) => nodes.push(...(order ? [' + '] : []), appearing(term, order)));
+  nodes.push(appearing(result, terms.length));
+  return nodes;
+}
+
 /** Sets textContent only when it changed. */
 export function setText(element, text) {
   if (element.textContent !== text) element.textContent = text;

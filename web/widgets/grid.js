@@ -19,7 +19,7 @@
 // Keyboard: the canvas is one tab stop. Arrow keys move the cursor (wrapping at row ends) and
 // report it through onActivate; Enter or a digit edits the cursor's cell of an editable grid;
 // Escape cancels. The accessible name carries the cursor cell's value.
-import { COLORS, FONTS, GLYPHS, SIZES, mapColor, mix, paddingStripe, paddingTextColor, textColorOn } from './palette.js';
+import { COLORS, FONTS, GLYPHS, MOTION, SIZES, mapColor, mix, paddingStripe, paddingTextColor, textColorOn } from './palette.js';
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
 import { formatValue } from './format.js';
@@ -32,8 +32,8 @@ const LATER_VEIL = 0.7; // opacity of the paper over cells not computed yet
 const CANVAS_GROWTH_PX = 64; // the backing store grows by this step, and never shrinks
 const MIN_SIGN_CELL_PX = 5; // a colour-only negative cell this big or bigger also gets a minus bar
 
-// Every grid and legend repaints when the theme changes: the colour scheme, or a `theme`
-// attribute on the page's root or on a widget.
+// Every grid and legend repaints when the theme changes: the colour scheme, printing, or a
+// `theme` attribute on the page's root or on a widget.
 const themed = new Set();
 let themeWatched = false;
 
@@ -50,6 +50,7 @@ export function followTheme(owner) {
     }
   };
   globalThis.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', repaintAll);
+  globalThis.matchMedia?.('print').addEventListener('change', repaintAll); // print in the light theme
   new MutationObserver(repaintAll).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['theme'] });
 }
 
@@ -355,6 +356,8 @@ export class GridView {
     const row = Math.floor(current / this.cols);
     const col = current % this.cols;
     moveFrame(this.cellFrame, current < 0 ? null : { x: col * pitch, y: row * pitch, width: pitch + GAP, height: pitch + GAP });
+    const panels = this.element.closest('.panels');
+    if (panels) followLinks(panels);
   }
 
   /** Moves the keyboard cursor. */
@@ -640,6 +643,57 @@ function moveFrame(frame, box) {
   frame.style.width = `${box.width}px`;
   frame.style.height = `${box.height}px`;
   if (appearing) requestAnimationFrame(() => frame.classList.remove('instant'));
+}
+
+// Lines from each window frame's corners to the corners of the output cell it produces, in an
+// SVG laid over the panels. They follow the frames while those glide (one layout read per
+// animation frame, for MOTION.tweenMs), or are drawn once under reduced motion.
+const SVG = 'http://www.w3.org/2000/svg';
+const linking = new WeakMap(); // panels → end time of the current follow
+
+function followLinks(panels) {
+  const reduced = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  const running = linking.has(panels);
+  linking.set(panels, performance.now() + (reduced ? 0 : MOTION.tweenMs + 50));
+  if (running) return;
+  const frame = () => {
+    drawLinks(panels);
+    if (performance.now() < linking.get(panels)) requestAnimationFrame(frame);
+    else linking.delete(panels);
+  };
+  requestAnimationFrame(frame);
+}
+
+function drawLinks(panels) {
+  let svg = panels.querySelector(':scope > svg.links');
+  if (!svg) {
+    svg = document.createElementNS(SVG, 'svg');
+    svg.classList.add('links');
+    svg.setAttribute('aria-hidden', 'true');
+    panels.prepend(svg);
+  }
+  const visible = (element) => !element.hidden && element.getBoundingClientRect().width > 0;
+  const target = [...panels.querySelectorAll('.cell-frame')].find(visible);
+  const sources = [...panels.querySelectorAll('.window-frame')].filter(visible);
+  if (!target || !sources.length) {
+    svg.replaceChildren();
+    return;
+  }
+  const base = panels.getBoundingClientRect();
+  const corners = (element) => {
+    const box = element.getBoundingClientRect();
+    return [[box.left, box.top], [box.right, box.top], [box.right, box.bottom], [box.left, box.bottom]].map(([x, y]) => [x - base.left, y - base.top]);
+  };
+  const to = corners(target);
+  const lines = sources.flatMap((source) => corners(source).map(([x, y], corner) => {
+    const line = document.createElementNS(SVG, 'line');
+    line.setAttribute('x1', x.toFixed(1));
+    line.setAttribute('y1', y.toFixed(1));
+    line.setAttribute('x2', to[corner][0].toFixed(1));
+    line.setAttribute('y2', to[corner][1].toFixed(1));
+    return line;
+  }));
+  svg.replaceChildren(...lines);
 }
 
 /** Pans a zoomed grid's box so that `box` (the window) stays in sight. */

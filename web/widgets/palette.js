@@ -67,7 +67,7 @@ export const GLYPHS = {
 export const SIZES = {
   cellPx: 34,          // preferred grid cell edge
   minLabelledCellPx: 22, // below this a cell shows colour only; its value stays in the tooltip and the table view
-  maxGridPx: 480,      // a grid never grows wider than this on a wide screen
+  maxGridPx: 480,      // a grid never grows wider than this: input and output stay side by side (zoom shows a big grid's numbers)
   canvasPx: 360,       // receptive-field canvas edge
   legendSwatchPx: 18,
   colorBarPx: 120,     // width of a colour map's legend bar

@@ -54,7 +54,7 @@ const SHARED_CSS = `
   gap: var(--space-2) var(--space-4); align-items: end; margin: 0 0 var(--space-3);
   padding: var(--space-3); border-radius: var(--radius); background: ${tint('ink', 4)};
 }
-.control { display: flex; flex-direction: column; flex: 1 1 auto; font-size: var(--text-small); gap: 0.15rem; max-width: 100%; min-width: 7rem; color: ${themed('muted')}; }
+.control { display: flex; flex-direction: column; flex: 1 1 auto; font-size: var(--text-small); gap: 0.15rem; max-width: min(100%, 20rem); min-width: 7rem; color: ${themed('muted')}; }
 .control .control { min-width: 0; }
 .control > span:first-child { font-weight: 600; }
 .control.inline { flex-direction: row; align-items: center; gap: var(--space-2); min-height: var(--target); color: ${themed('ink')}; }
@@ -91,7 +91,9 @@ button:disabled { opacity: 0.45; cursor: not-allowed; border-style: dashed; }
 .transport .control { flex: none; min-width: 0; }
 
 /* layout */
-.panels { display: flex; flex-wrap: wrap; gap: var(--space-4) 1.25rem; align-items: flex-start; }
+.panels { display: flex; flex-wrap: wrap; gap: var(--space-4) 1.25rem; align-items: flex-start; position: relative; }
+svg.links { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; pointer-events: none; z-index: 0; } /* under the grids: seen between them */
+svg.links line { stroke: ${themed('window')}; stroke-width: 1.25; stroke-dasharray: 4 3; opacity: 0.75; }
 .panel { min-width: 0; max-width: 100%; }
 .panel-title, .panel h4, .caption { margin: 0 0 var(--space-1); font-size: var(--text-small); font-weight: 700; letter-spacing: 0.01em; }
 .panel > .note, .panel > .color-scale, .panel > .grid-tools { width: 0; min-width: 100%; }
@@ -107,6 +109,8 @@ h3, h4 { font-size: var(--text-body); margin: var(--space-3) 0 var(--space-1); }
   border-radius: 0 var(--radius) var(--radius) 0;
 }
 .math:empty { display: none; }
+.math .term { animation: term-in 160ms ease-out both; animation-delay: var(--term-delay, 0ms); }
+@keyframes term-in { from { opacity: 0; } }
 .error {
   border-left: 4px solid ${themed('error')}; padding: 0.3rem 0.6rem; margin: 0.4rem 0;
   background: ${tint('error', 10)};
@@ -151,6 +155,7 @@ summary { list-style: none; }
 }
 @media (prefers-reduced-motion: reduce) {
   .grid-overlay, button, summary::before { transition: none; }
+  .math .term { animation: none; }
 }
 .cell-editor {
   position: absolute; border: 2px solid ${themed('accent')}; background: ${themed('paper')};
@@ -167,8 +172,8 @@ summary { list-style: none; }
 
 /* print: the figures and formulas stay, the controls go */
 @media print {
-  :host { ${lightDefaults} color-scheme: light; }
-  .controls, .transport, .code-row button, .grid-tools, details:not([open]), .grid-overlay { display: none !important; }
+  :host, :host([theme="dark"]), :host-context([theme="dark"]) { ${lightDefaults} color-scheme: light; }
+  .controls, .transport, .code-row button, .grid-tools, details:not([open]), .grid-overlay, svg.links { display: none !important; }
   .panels, .panel { break-inside: avoid; }
 }
 `;
