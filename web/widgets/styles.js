@@ -55,7 +55,7 @@ const SHARED_CSS = `
   padding: var(--space-3); border-radius: var(--radius); background: ${tint('ink', 4)};
 }
 .control { display: flex; flex-direction: column; flex: 1 1 auto; font-size: var(--text-small); gap: 0.15rem; max-width: min(100%, 20rem); min-width: 7rem; color: ${themed('muted')}; }
-.control .control { min-width: 0; }
+.control .control { flex: none; min-width: 0; max-width: 100%; }
 .control > span:first-child { font-weight: 600; }
 .control.inline { flex-direction: row; align-items: center; gap: var(--space-2); min-height: var(--target); color: ${themed('ink')}; }
 .control output { font-family: ${themed('mono')}; color: ${themed('ink')}; min-width: 1.5em; text-align: right; font-size: var(--text-body); }
@@ -122,7 +122,12 @@ th, td { padding: 0.2rem 0.5rem; text-align: right; border-bottom: 1px solid ${t
 td.text { white-space: normal; min-width: 9rem; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 tr[aria-current="true"] td { background: ${tint('accent', 14)}; }
+/* A cell tinted inline (the lab's confusion matrix: light tints up to full green or vermillion)
+   reads in black in both themes: 5.6:1 or more on every such tint, where white on green was 3.3. */
+td[style*="background"] { color: #000; }
 .scroll { overflow-x: auto; max-width: 100%; }
+/* A figure (the lab's confusion matrix) may shrink below its table's width: the table scrolls in its .scroll box. */
+figure { margin: 0; min-width: 0; max-width: 100%; }
 code, pre { font-family: ${themed('mono')}; }
 pre.code {
   margin: 0; padding: 0.4rem 0.6rem; background: ${tint('ink', 7)};
@@ -151,7 +156,7 @@ summary { list-style: none; }
 .window-frame { border: 3px solid ${themed('window')}; border-radius: 3px; box-shadow: 0 0 0 1px ${themed('paper')}, 0 2px 8px color-mix(in srgb, ${themed('window')} 45%, transparent); }
 .cell-frame { border: 3px solid ${themed('window')}; border-radius: 3px; box-shadow: 0 0 0 1px ${themed('paper')}, 0 0 0 5px color-mix(in srgb, ${themed('window')} 30%, transparent); }
 @media (max-width: 480px) {
-  .control { flex-basis: 8rem; }
+  .controls > .control { flex-basis: 8rem; }
 }
 @media (prefers-reduced-motion: reduce) {
   .grid-overlay, button, summary::before { transition: none; }
