@@ -20,7 +20,12 @@ const MIN_TARGET_PX = 24;
 const KNOWN_OVERFLOW = [/runs/i];
 // embed.html has no <h1> (axe's page-has-heading-one); embed.html and embed.js belong to the
 // delivery helper, who adds one. Listed so that any other violation on the route still fails.
-const KNOWN_AXE = [{ route: /embed\.html/, id: 'page-has-heading-one' }];
+// examples/embed.html (delivery's too) has no <main> landmark yet (landmark-one-main, region).
+const KNOWN_AXE = [
+  { route: /^web\/embed\.html/, id: 'page-has-heading-one' },
+  { route: /^examples\//, id: 'landmark-one-main' },
+  { route: /^examples\//, id: 'region' },
+];
 const metrics = {};
 let session;
 
@@ -161,15 +166,17 @@ test('at 360 px nothing scrolls sideways, and touch targets are at least 24×24'
   assert.deepEqual(targets.small, [], 'touch targets under 24×24 CSS px');
 });
 
-test('axe-core finds no serious or moderate violation on the page or an embed route', async () => {
-  const routes = ['web/', ...['conv', 'pool', 'receptive-field', 'params', 'train'].map((widget) => `web/embed.html?widget=${widget}`)];
+test('axe-core finds no serious or moderate violation on the page, an embed route or the examples page', async () => {
+  const routes = ['web/', ...['conv', 'pool', 'receptive-field', 'params', 'train'].map((widget) => `web/embed.html?widget=${widget}`), 'examples/embed.html'];
   metrics.axe = {};
   const failures = [];
   for (const colorScheme of ['light', 'dark']) {
     for (const route of routes) {
       const { page, close } = await openPage(SIZES.desktop, { colorScheme, path: route });
       if (route === 'web/') await startAll(page);
+      else if (route.startsWith('examples/')) for (const tag of ['cnn-pool', 'cnn-conv', 'cnn-receptive-field', 'cnn-params']) await whenStarted(page, tag);
       else await page.waitForFunction(() => document.querySelector('#widget-slot > *')?.started === true);
+      if (/train|web\/$/.test(route)) await page.waitForFunction(() => document.querySelector('cnn-train').shadowRoot.querySelector('.confusion'), null, { timeout: 60_000 });
       const violations = await axe(page);
       metrics.axe[`${route} (${colorScheme})`] = violations;
       for (const violation of violations) {
