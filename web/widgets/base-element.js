@@ -32,6 +32,7 @@ export class CnnElement extends HTMLElement {
   static schema = {};
   static css = '';
   static exercises = {};
+  static label = 'CNN widget';
 
   static get observedAttributes() {
     return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES];
@@ -74,6 +75,11 @@ export class CnnElement extends HTMLElement {
 
   connectedCallback() {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    // The host is a tab stop (its keys step the widget), so it is a named group, not an anonymous one.
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
+    if (!this.hasAttribute('aria-label') && !this.hasAttribute('aria-labelledby')) {
+      this.setAttribute('aria-label', this.constructor.label);
+    }
     this.addEventListener('keydown', this.handleHostKey);
     if (this.started || this.starting) {
       this.observeSize();

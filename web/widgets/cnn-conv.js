@@ -27,7 +27,7 @@ import { presetFits, presetForKernel } from './presets.js';
 import { withEdit } from './cell-edits.js';
 import { showInvalid, showValid } from './invalid-view.js';
 import { concealing } from './exercise.js';
-import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setText } from './controls.js';
+import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setTermLines, setText } from './controls.js';
 
 const MAX_CHANNELS = CONV_SCHEMA.channels.max;
 const PADDING_CHOICES = [['0', '0'], ['1', '1'], ['2', '2'], ['3', '3'], ['same', "'same'"], ['valid', "'valid'"]];
@@ -36,6 +36,7 @@ const CLEARS_WEIGHTS = new Set(['kernel', 'channels', 'kernelPreset']);
 
 export class CnnConv extends CnnElement {
   static schema = CONV_SCHEMA;
+  static label = 'Convolution stepper'; // the host's accessible name (base-element.js)
   static exercises = {
     'output-size': 'the output size (height × width)',
     params: `the weight count of a ${SEED_CHANNELS.in} → ${SEED_CHANNELS.out} layer with this kernel (no bias)`,
@@ -297,7 +298,7 @@ export class CnnConv extends CnnElement {
     if (transposed && selectedRow >= 0) {
       lines.unshift(scatterLine(selectedRow, selectedCol, input[selectedRow * n + selectedCol], fed, index));
     }
-    setLines(this.stepLines, lines);
+    setTermLines(this.stepLines, lines, !this.stepper.playing || this.stepper.stepsPerSecond <= 2); // motion: controls.js
     this.transport.sync();
     this.announce(concealing(this, 'output-size') ? 'Predict the output size first: the steps are read out once it is revealed.' : lines[lines.length - 1]);
   }

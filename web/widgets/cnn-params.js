@@ -26,6 +26,7 @@ const countCells = (row) => [row.name, formatCount(row.params), formatCount(row.
 
 export class CnnParams extends CnnElement {
   static schema = PARAMS_SCHEMA;
+  static label = 'Parameter and MAC calculator'; // the host's accessible name (base-element.js)
   static exercises = { params: 'the parameter count (see the question under the controls)' };
 
   build() {

@@ -25,6 +25,7 @@ import { rangeControl, selectControl, checkboxControl, transport, codeRow, legen
 
 export class CnnPool extends CnnElement {
   static schema = POOL_SCHEMA;
+  static label = 'Pooling stepper'; // the host's accessible name (base-element.js)
   static exercises = {
     'output-size': 'the output size (height × width)',
     'pooled-value': 'the value of the current output cell (the window outlined on the input)',

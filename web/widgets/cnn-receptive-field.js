@@ -15,6 +15,7 @@ import { formatCount } from './format.js';
 import { concealing } from './exercise.js';
 import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
+import { themeColors } from './grid.js';
 import {
   RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts, receptiveFieldExercise,
 } from './receptive-field-model.js';
@@ -25,14 +26,15 @@ const CSS = `
 .editor input { width: 3.4rem; }
 .editor select { max-width: 6rem; }
 canvas { display: block; touch-action: none; }
-canvas:focus-visible { outline: 2px solid var(--cnn-accent, ${COLORS.accent}); outline-offset: 2px; }
-.plot { width: 100%; max-width: ${SIZES.plotWidthPx}px; height: auto; color: var(--cnn-ink, ${COLORS.ink}); }
+canvas:focus-visible { outline: 2px solid var(--cnn-accent, var(--default-accent)); outline-offset: 2px; }
+.plot { width: 100%; max-width: ${SIZES.plotWidthPx}px; height: auto; color: var(--cnn-ink, var(--default-ink)); }
 `;
 
 const FIELDS = ['kernel', 'stride', 'padding', 'dilation', 'channels'];
 
 export class CnnReceptiveField extends CnnElement {
   static schema = RF_SCHEMA;
+  static label = 'Receptive-field explorer'; // the host's accessible name (base-element.js)
   static css = CSS;
   static exercises = { rf: 'the receptive field of the last layer (pixels per side)' };
 
@@ -171,9 +173,7 @@ export class CnnReceptiveField extends CnnElement {
   }
 
   colors() {
-    const style = getComputedStyle(this);
-    const color = (name) => style.getPropertyValue(`--cnn-${name}`).trim() || COLORS[name];
-    return { reached: color('reached'), rule: color('rule'), padding: color('padding'), accent: color('accent'), paper: color('paper'), ink: color('ink') };
+    return themeColors(this);
   }
 
   drawField(state, rows) {

@@ -67,6 +67,7 @@ figure { margin: 0.3rem 0; }
 
 export class CnnTrain extends CnnElement {
   static schema = TRAIN_SCHEMA;
+  static label = 'Training lab'; // the host's accessible name (base-element.js)
   static css = CSS;
   static exercises = { faster: `which kernel size trains more images per second, ${RACE.join(' or ')}, with the other knobs as set` };
 

@@ -1,7 +1,7 @@
 // Form controls of the widgets: a labelled slider, select or checkbox bound to one attribute.
 // Each control root carries data-control="<attribute>", which is what the teacher attributes
 // hide="…" and lock="…" select.
-import { paintCell, paintKit, themeColors } from './grid.js';
+import { followTheme, paintCell, paintKit, themeColors } from './grid.js';
 import { GLYPHS, SIZES } from './palette.js';
 
 function controlRoot(name, labelText, inline = false) {
@@ -108,12 +108,19 @@ export function checkboxControl({ name, label, onInput }) {
   };
 }
 
-/** A button with text and an accessible name. */
+/**
+ * A button with text and an accessible name. A glyph button (◀, ▶) is named by `label`; a button
+ * with words keeps them as its name (speech users say what they see, WCAG 2.5.3) and `label`
+ * becomes its tooltip and description.
+ */
 export function button(text, label, onClick) {
   const element = document.createElement('button');
   element.type = 'button';
   element.textContent = text;
-  if (label && label !== text) element.setAttribute('aria-label', label);
+  if (label && label !== text) {
+    if (/\p{L}{2}/u.test(text)) element.title = label;
+    else element.setAttribute('aria-label', label);
+  }
   element.addEventListener('click', onClick);
   return element;
 }
@@ -124,6 +131,38 @@ export function setLines(element, lines, tag = 'div') {
   if (element.dataset.lines === text) return;
   element.dataset.lines = text;
   element.replaceChildren(...lines.map((line) => h(tag, '', line)));
+}
+
+const TERM_STEP_MS = 45;      // one product appears after the other…
+const TERMS_TOTAL_MS = 600;   // …and the whole sum within this, however many taps
+
+/**
+ * setLines for a step's sums: when `slow` (stepping by hand or slow play), the products of
+ * "output[i, j] = a·w + b·v + … = s" appear term by term, then the sum (a CSS animation the
+ * reduced-motion style removes). The text is all there at once for screen readers and tests.
+ */
+export function setTermLines(element, lines, slow) {
+  const text = lines.join('\n');
+  if (element.dataset.lines === text) return;
+  element.dataset.lines = text;
+  element.replaceChildren(...lines.map((line) => h('div', '', ...(slow ? termSpans(line) : [line]))));
+}
+
+function termSpans(line) {
+  const parts = /^(.+? = )(.+ \+ .+)( = [^=]+)$/.exec(line);
+  if (!parts) return [line];
+  const [, head, sum, result] = parts;
+  const terms = sum.split(' + ');
+  const stepMs = Math.min(TERM_STEP_MS, TERMS_TOTAL_MS / (terms.length + 1));
+  const appearing = (text, order) => {
+    const span = h('span', 'term', text);
+    span.style.setProperty('--term-delay', `${Math.round(order * stepMs)}ms`);
+    return span;
+  };
+  const nodes = [head];
+  terms.forEach((term, order) => nodes.push(...(order ? [' + '] : []), appearing(term, order)));
+  nodes.push(appearing(result, terms.length));
+  return nodes;
 }
 
 /** Sets textContent only when it changed. */
@@ -212,7 +251,7 @@ export function legend(items) {
     return { swatch, marks };
   });
   list.dataset.control = 'legend';
-  queueMicrotask(() => { // once in the shadow tree, the swatches can read the page's theme
+  list.repaint = () => { // in the shadow tree, the swatches read the page's theme
     for (const { swatch, marks } of swatches) {
       const ratio = globalThis.devicePixelRatio || 1;
       swatch.width = swatch.height = Math.round(SIZES.legendSwatchPx * ratio);
@@ -220,15 +259,24 @@ export function legend(items) {
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       paintCell(context, paintKit(context, themeColors(swatch)), { marks }, 0, 0, SIZES.legendSwatchPx, false);
     }
-  });
+  };
+  list.repaintTheme = list.repaint;
+  followTheme(list);
+  queueMicrotask(list.repaint);
   return list;
 }
 
-/** A titled panel holding a grid (or anything) with a caption line under it. */
+/**
+ * A titled panel holding a grid (or anything) with a caption line under it. A grid brings its
+ * colour scale and its table view (the text alternative) along.
+ */
 export function panel(title, content, partName) {
-  const heading = h('h4', '', title);
+  const heading = h('h3', 'panel-title', title);
   const caption = h('p', 'note');
-  const element = h('div', 'panel', heading, content, caption);
+  const grid = content.gridView;
+  const element = grid
+    ? h('div', 'panel', heading, grid.scroller, grid.scaleElement, caption, h('div', 'grid-tools', grid.zoomButton, grid.tableView()))
+    : h('div', 'panel', heading, content, caption);
   if (partName) element.setAttribute('part', partName);
   return { element, heading, caption };
 }

@@ -5,26 +5,60 @@
 //
 // Marks (space-separated, as in the view models): win, hole, pad, unseen, cur, fed, sel,
 // winner, later, dark. paintCell() draws one cell and is shared with the legend swatches,
-// so the legend always matches the grid.
+// so the legend always matches the grid. Each mark has a shape as well as a colour: win a
+// thick ring, hole a dashed ring, cur a double ring, sel a ring and a corner triangle, fed a
+// ring and a corner dot, winner a ring and a star, pad and unseen hatching.
+//
+// Colour maps (palette.js): a grid with a negative value uses the diverging map, else the
+// sequential one; scaleElement shows the map in use with the grid's extreme values.
+//
+// Motion: the window (win and hole cells) and the current cell get a frame laid over the
+// canvas, which glides to the next position (a CSS transition, MOTION.tweenMs); under
+// prefers-reduced-motion the style sheet removes the transition and the frame jumps.
 //
 // Keyboard: the canvas is one tab stop. Arrow keys move the cursor (wrapping at row ends) and
 // report it through onActivate; Enter or a digit edits the cursor's cell of an editable grid;
 // Escape cancels. The accessible name carries the cursor cell's value.
-import { COLORS, FONTS, GLYPHS, SIZES } from './palette.js';
+import { COLORS, FONTS, GLYPHS, MOTION, SIZES, mapColor, mix, paddingStripe, paddingTextColor, textColorOn } from './palette.js';
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
+import { formatValue } from './format.js';
 
 const MOVES = { ArrowRight: 1, ArrowLeft: -1 };
-const DARK_HEAT = 0.55; // above this tint, text turns light to stay readable
+const DARK_HEAT = 0.55; // above this heat a cell counts as dark (snapshot's 'dark' mark)
 const GAP = 1;          // grid line between cells, in CSS pixels
 const HEAT_STEPS = 100; // shades of the heat map on each side of zero
-const LATER_VEIL = 0.65; // opacity of the paper over cells not computed yet
+const LATER_VEIL = 0.7; // opacity of the paper over cells not computed yet
 const CANVAS_GROWTH_PX = 64; // the backing store grows by this step, and never shrinks
+const MIN_SIGN_CELL_PX = 5; // a colour-only negative cell this big or bigger also gets a minus bar
 
-/** The palette as the page themed it: --cnn-<name> custom properties, else palette.js. */
+// Every grid and legend repaints when the theme changes: the colour scheme, printing, or a
+// `theme` attribute on the page's root or on a widget.
+const themed = new Set();
+let themeWatched = false;
+
+/** Registers `owner.repaintTheme()` to run on a theme change (held weakly). */
+export function followTheme(owner) {
+  themed.add(new WeakRef(owner));
+  if (themeWatched || typeof document === 'undefined') return;
+  themeWatched = true;
+  const repaintAll = () => {
+    for (const reference of themed) {
+      const target = reference.deref();
+      if (target) target.repaintTheme();
+      else themed.delete(reference);
+    }
+  };
+  globalThis.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', repaintAll);
+  globalThis.matchMedia?.('print').addEventListener('change', repaintAll); // print in the light theme
+  new MutationObserver(repaintAll).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['theme'] });
+}
+
+/** The palette as the page themed it: --cnn-<name> custom properties, else the theme's defaults (styles.js), else palette.js. */
 export function themeColors(element) {
   const style = getComputedStyle(element);
-  return Object.fromEntries(Object.keys(COLORS).map((name) => [name, style.getPropertyValue(`--cnn-${name}`).trim() || COLORS[name]]));
+  const read = (name) => style.getPropertyValue(`--cnn-${name}`).trim() || style.getPropertyValue(`--default-${name}`).trim() || COLORS[name];
+  return Object.fromEntries(Object.keys(COLORS).map((name) => [name, read(name)]));
 }
 
 /** Any CSS colour → [r, g, b], through the canvas's own parser. */
@@ -34,11 +68,6 @@ function rgb(context, color) {
   const parsed = context.fillStyle;
   if (parsed.startsWith('#')) return [1, 3, 5].map((at) => parseInt(parsed.slice(at, at + 2), 16));
   return parsed.match(/[\d.]+/g).slice(0, 3).map(Number);
-}
-
-/** [r, g, b] of `amount` of the first colour over the second. */
-function mix([r1, g1, b1], [r2, g2, b2], amount) {
-  return [Math.round(r1 * amount + r2 * (1 - amount)), Math.round(g1 * amount + g2 * (1 - amount)), Math.round(b1 * amount + b2 * (1 - amount))];
 }
 
 const css = ([r, g, b]) => `rgb(${r}, ${g}, ${b})`;
@@ -62,33 +91,29 @@ function stripes(context, color, background, direction) {
   return context.createPattern(tile, 'repeat');
 }
 
-/** Paint resources for one theme: parsed colours and hatch patterns. */
+/** One colour map as cached strings: fill and text colour per hundredth of heat. */
+function ramp(parsed, signed) {
+  const fills = Array.from({ length: 2 * HEAT_STEPS + 1 }, (_, step) => mapColor(parsed, (step - HEAT_STEPS) / HEAT_STEPS, signed));
+  return { fills, fillCss: fills.map(css), textCss: fills.map((fill) => css(textColorOn(fill))) };
+}
+
+/** Paint resources for one theme: parsed colours, both colour maps and hatch patterns. */
 export function paintKit(context, colors) {
   const parsed = Object.fromEntries(Object.entries(colors).map(([name, value]) => [name, rgb(context, value)]));
   // One colour string per hundredth of heat: setting fillStyle from a cached string skips parsing.
-  const rgbShades = Array.from({ length: 2 * HEAT_STEPS + 1 }, (_, step) => {
-    const heat = (step - HEAT_STEPS) / HEAT_STEPS;
-    return heat >= 0 ? mix(parsed.ink, parsed.paper, 0.7 * heat) : mix(parsed.negative, parsed.paper, -0.7 * heat);
-  });
-  const shades = rgbShades.map(css);
+  const maps = { sequential: ramp(parsed, false), diverging: ramp(parsed, true) };
   const shadeIndex = (heat) => HEAT_STEPS + Math.round(Math.max(-1, Math.min(1, heat)) * HEAT_STEPS);
+  const mapOf = (signed) => (signed ? maps.diverging : maps.sequential);
   return {
     colors,
-    heat: (heat) => shades[shadeIndex(heat)],
-    heatRgb: (heat) => rgbShades[shadeIndex(heat)],
-    padding: stripes(context, css(mix(parsed.padding, parsed.paper, 0.6)), colors.paper, 1),
+    parsed,
+    heat: (heat, signed = false) => mapOf(signed).fillCss[shadeIndex(heat)],
+    heatRgb: (heat, signed = false) => mapOf(signed).fills[shadeIndex(heat)],
+    text: (heat, signed = false) => mapOf(signed).textCss[shadeIndex(heat)],
+    padding: stripes(context, css(paddingStripe(parsed)), colors.paper, 1),
+    paddingText: css(paddingTextColor(parsed)),
     unseen: stripes(context, css(mix(parsed.unseen, parsed.paper, 0.8)), null, -1),
   };
-}
-
-/** Veils cells (a path of rects) with paper: cells the stepper has not reached yet. */
-function fade(context, colors, addRects) {
-  context.beginPath();
-  addRects();
-  context.globalAlpha = LATER_VEIL;
-  context.fillStyle = colors.paper;
-  context.fill();
-  context.globalAlpha = 1;
 }
 
 function ring(context, x, y, size, inset, width, color, dash = []) {
@@ -99,30 +124,68 @@ function ring(context, x, y, size, inset, width, color, dash = []) {
   context.setLineDash([]);
 }
 
+/** A filled corner glyph: the shape that tells 'sel' (triangle) and 'fed' (dot) apart without colour. */
+function cornerGlyph(context, x, y, size, color, kind) {
+  const edge = Math.max(4, Math.round(size * 0.3));
+  context.fillStyle = color;
+  context.beginPath();
+  if (kind === 'triangle') {
+    context.moveTo(x, y);
+    context.lineTo(x + edge, y);
+    context.lineTo(x, y + edge);
+  } else {
+    context.arc(x + edge / 2 + 1, y + edge / 2 + 1, edge / 2.5, 0, 2 * Math.PI);
+  }
+  context.fill();
+}
+
+/** A cell the stepper has not reached: its colour veiled, its number not shown yet (it appears when computed). */
+function paintLater(context, kit, x, y, size, fill) {
+  context.fillStyle = fill;
+  context.fillRect(x, y, size, size);
+  context.globalAlpha = LATER_VEIL;
+  context.fillStyle = kit.colors.paper;
+  context.fillRect(x, y, size, size);
+  context.globalAlpha = 1;
+}
+
+/** The minus bar on a colour-only negative cell, so the sign never rests on colour alone. */
+function minusBar(context, kit, heat, signed, x, y, size) {
+  if (heat >= 0 || size < MIN_SIGN_CELL_PX) return;
+  context.fillStyle = kit.text(heat, signed);
+  context.fillRect(x + size * 0.25, y + size / 2 - 0.5, size * 0.5, Math.max(1, size / 8));
+}
+
 /** Paints one cell at (x, y), `size` CSS pixels wide: fill, text, then its marks. */
-export function paintCell(context, kit, { text = '', heat = 0, marks = '' }, x, y, size, showText = true) {
+export function paintCell(context, kit, { text = '', heat = 0, marks = '' }, x, y, size, showText = true, signed = false) {
   const set = marks ? new Set(marks.split(' ')) : null;
   const has = (name) => set !== null && set.has(name);
   const { colors } = kit;
-  context.fillStyle = has('pad') ? kit.padding : kit.heat(heat);
-  context.fillRect(x, y, size, size);
-  if (has('unseen')) {
-    context.fillStyle = kit.unseen;
+  if (has('later')) paintLater(context, kit, x, y, size, kit.heat(heat, signed));
+  else {
+    context.fillStyle = has('pad') ? kit.padding : kit.heat(heat, signed);
     context.fillRect(x, y, size, size);
+    if (has('unseen')) {
+      context.fillStyle = kit.unseen;
+      context.fillRect(x, y, size, size);
+    }
+    if (showText && text) {
+      context.fillStyle = has('pad') ? kit.paddingText : kit.text(heat, signed);
+      context.fillText(text, x + size / 2, y + size / 2 + 0.5, size - 2);
+    } else if (!has('pad')) minusBar(context, kit, heat, signed, x, y, size);
   }
-  if (showText && text) {
-    context.fillStyle = has('pad') ? colors.muted : heat > DARK_HEAT ? colors.paper : colors.ink;
-    context.fillText(text, x + size / 2, y + size / 2 + 0.5, size - 2);
-  }
-  if (has('later')) fade(context, colors, () => context.rect(x, y, size, size));
   const border = Math.max(2, Math.round(size / 11));
   if (has('hole')) ring(context, x, y, size, border + 1, 1, colors.window, [3, 2]);
   if (has('win')) ring(context, x, y, size, 0, border, colors.window);
-  if (has('fed')) ring(context, x, y, size, 0, border, colors.fed);
+  if (has('fed')) {
+    ring(context, x, y, size, 0, border, colors.fed);
+    cornerGlyph(context, x, y, size, colors.fed, 'dot');
+  }
   if (has('sel') || has('cur')) {
     ring(context, x, y, size, 0, border, colors.accent);
     ring(context, x, y, size, border, 2, colors.paper);
   }
+  if (has('sel')) cornerGlyph(context, x, y, size, colors.accent, 'triangle');
   if (has('winner')) {
     ring(context, x, y, size, 0, border, colors.winner);
     context.fillStyle = colors.winner;
@@ -163,7 +226,30 @@ export class GridView {
     this.element.setAttribute('role', 'img');
     this.element.setAttribute('aria-label', label);
     this.element.gridView = this; // tests and embedders inspect a grid through snapshot()
-    this.element.append(this.canvas);
+    this.signed = false;
+    this.windowFrame = frameOverlay('window-frame');
+    this.cellFrame = frameOverlay('cell-frame');
+    this.scaleElement = colorScale();
+    this.zoomed = false;
+    this.zoomButton = document.createElement('button');
+    this.zoomButton.type = 'button';
+    this.zoomButton.className = 'zoom';
+    this.zoomButton.textContent = 'Zoom in to read the numbers';
+    this.zoomButton.setAttribute('aria-pressed', 'false');
+    this.zoomButton.hidden = true;
+    this.zoomButton.addEventListener('click', () => {
+      this.zoomed = !this.zoomed;
+      this.zoomButton.setAttribute('aria-pressed', String(this.zoomed));
+      this.zoomButton.textContent = this.zoomed ? 'Fit to the screen' : 'Zoom in to read the numbers';
+      this.fit(this.availableWidth);
+    });
+    // The box a zoomed grid pans in (scrolls with a finger, a wheel or the arrow keys on the grid).
+    this.scroller = document.createElement('div');
+    this.scroller.className = 'grid-scroll';
+    this.element.append(this.canvas, this.windowFrame, this.cellFrame);
+    this.scroller.append(this.element);
+    this.repaintTheme = () => this.queueRender(null);
+    followTheme(this);
     this.renderQueued = false;
     this.dirty = null; // cells to repaint: a Set, or null for all
     this.canvas.addEventListener('click', (event) => this.handleClick(event));
@@ -192,10 +278,14 @@ export class GridView {
   fit(widthPx) {
     this.availableWidth = widthPx ?? SIZES.maxGridPx;
     const width = Math.min(this.availableWidth, SIZES.maxGridPx);
-    const cellPx = this.cols ? Math.max(4, Math.min(SIZES.cellPx, Math.floor((width - GAP) / this.cols) - GAP)) : SIZES.cellPx;
+    const fitting = this.cols ? Math.max(4, Math.min(SIZES.cellPx, Math.floor((width - GAP) / this.cols) - GAP)) : SIZES.cellPx;
+    // Zoomed, a grid too big for the screen keeps cells large enough for their numbers and pans in its box.
+    const cellPx = this.zoomed ? Math.max(fitting, SIZES.minLabelledCellPx + 4) : fitting;
+    this.zoomButton.hidden = !this.zoomed && fitting >= SIZES.minLabelledCellPx;
     const edgeWidth = this.cols * (cellPx + GAP) + GAP;
     const edgeHeight = this.rows * (cellPx + GAP) + GAP;
     if (cellPx === this.cellPx && this.edge?.[0] === edgeWidth && this.edge?.[1] === edgeHeight) return;
+    const resized = cellPx !== this.cellPx;
     this.cellPx = cellPx;
     this.edge = [edgeWidth, edgeHeight];
     // The frame clips the canvas to the grid; the canvas only grows (in CANVAS_GROWTH_PX steps),
@@ -213,6 +303,7 @@ export class GridView {
       this.canvas.style.width = `${this.capacity[0]}px`;
       this.canvas.style.height = `${this.capacity[1]}px`;
     }
+    if (resized) this.placeFrames();
     this.queueRender(null);
   }
 
@@ -220,7 +311,9 @@ export class GridView {
   draw(view) {
     const previous = this.view;
     this.view = view;
-    if (previous.length !== view.length) {
+    const signed = view.some((cell) => cell.heat < 0);
+    if (previous.length !== view.length || signed !== this.signed) {
+      this.signed = signed;
       this.queueRender(null);
       return;
     }
@@ -240,7 +333,31 @@ export class GridView {
     for (const [index, value] of this.marked) if (marks.get(index) !== value) changed.push(index);
     for (const [index, value] of marks) if (this.marked.get(index) !== value) changed.push(index);
     this.marked = marks;
+    this.placeFrames();
     this.queueRender(changed);
+  }
+
+  /** Lays the window frame over the bounding box of the win/hole cells and the cell frame over the current cell. */
+  placeFrames() {
+    let top = Infinity, left = Infinity, bottom = -1, right = -1, current = -1;
+    for (const [index, value] of this.marked) {
+      if (/\b(win|hole)\b/.test(value)) {
+        const row = Math.floor(index / this.cols);
+        const col = index % this.cols;
+        top = Math.min(top, row); bottom = Math.max(bottom, row);
+        left = Math.min(left, col); right = Math.max(right, col);
+      }
+      if (/\bcur\b/.test(value)) current = index;
+    }
+    const pitch = this.cellPx + GAP;
+    const box = bottom < 0 ? null : { x: left * pitch, y: top * pitch, width: (right - left + 1) * pitch + GAP, height: (bottom - top + 1) * pitch + GAP };
+    moveFrame(this.windowFrame, box);
+    if (this.zoomed && box) keepInView(this.scroller, box);
+    const row = Math.floor(current / this.cols);
+    const col = current % this.cols;
+    moveFrame(this.cellFrame, current < 0 ? null : { x: col * pitch, y: row * pitch, width: pitch + GAP, height: pitch + GAP });
+    const panels = this.element.closest('.panels');
+    if (panels) followLinks(panels);
   }
 
   /** Moves the keyboard cursor. */
@@ -289,6 +406,7 @@ export class GridView {
   }
 
   render(cells) {
+    if (this.tableHost?.open) this.fillTable();
     const context = this.canvas.getContext('2d');
     context.setTransform(this.capacityRatio, 0, 0, this.capacityRatio, 0, 0);
     if (cells === null || !this.kit) { // the page's theme is read again on full repaints only
@@ -312,13 +430,14 @@ export class GridView {
       const step = this.marked.get(index);
       const marks = step ? (cell.marks ? `${cell.marks} ${step}` : step) : cell.marks;
       const [x, y] = at(index);
-      paintCell(context, this.kit, { text: cell.text, heat: cell.heat, marks: index === this.activeIndex ? `${marks} active` : marks }, x, y, this.cellPx, showText);
+      paintCell(context, this.kit, { text: cell.text, heat: cell.heat, marks: index === this.activeIndex ? `${marks} active` : marks }, x, y, this.cellPx, showText, this.signed);
     };
     if (cells !== null) {
       for (const index of cells) paint(index);
       return;
     }
     this.paintAll(context, pitch, at, showText);
+    updateScale(this.scaleElement, this.kit, this.view, this.signed);
     for (const [index, marks] of this.marked) if (marks !== 'later') paint(index);
     if (this.activeIndex >= 0) paint(this.activeIndex);
   }
@@ -336,7 +455,7 @@ export class GridView {
     if (this.cols && this.rows) {
       const image = new ImageData(this.cols, this.rows);
       this.view.forEach((cell, index) => {
-        const [r, g, b] = kit.heatRgb(cell.heat);
+        const [r, g, b] = kit.heatRgb(cell.heat, this.signed);
         image.data.set([r, g, b, 255], index * 4);
       });
       this.pixels ??= document.createElement('canvas');
@@ -362,13 +481,60 @@ export class GridView {
         if (!cell.text) return;
         const [x, y] = at(index);
         const pad = cell.marks && cell.marks.split(' ').includes('pad');
-        context.fillStyle = pad ? kit.colors.muted : cell.heat > DARK_HEAT ? kit.colors.paper : kit.colors.ink;
+        context.fillStyle = pad ? kit.paddingText : kit.text(cell.heat, this.signed);
         context.fillText(cell.text, x + this.cellPx / 2, y + this.cellPx / 2 + 0.5, this.cellPx - 2);
       });
+    } else {
+      this.view.forEach((cell, index) => {
+        if (cell.heat < 0 && !(cell.marks && cell.marks.includes('pad'))) minusBar(context, kit, cell.heat, this.signed, ...at(index), this.cellPx);
+      });
     }
-    fade(context, kit.colors, () => {
-      for (const [index, marks] of this.marked) if (marks === 'later') context.rect(...at(index), this.cellPx, this.cellPx);
-    });
+    for (const [index, marks] of this.marked) if (marks === 'later') paintLater(context, kit, ...at(index), this.cellPx, kit.heat(this.view[index]?.heat ?? 0, this.signed));
+  }
+
+  /**
+   * The text alternative: a <details> whose table lists every cell's value by row and column,
+   * with the step's marks in words. Built when opened, kept in step while open.
+   */
+  tableView() {
+    if (this.tableHost) return this.tableHost;
+    const summary = document.createElement('summary');
+    summary.textContent = 'Table';
+    summary.title = 'The values as a table, for screen readers and copying';
+    this.tableHost = document.createElement('details');
+    this.tableHost.className = 'table-view';
+    this.tableHost.dataset.control = 'table-view';
+    this.tableHost.append(summary, document.createElement('div'));
+    this.tableHost.lastChild.className = 'scroll';
+    this.tableHost.addEventListener('toggle', () => { if (this.tableHost.open) this.fillTable(); });
+    return this.tableHost;
+  }
+
+  fillTable() {
+    const words = { win: 'in the window', cur: 'current', winner: 'winner', sel: 'selected', fed: 'fed by the selection', pad: 'padding', unseen: 'never read', later: 'not computed yet' };
+    const table = document.createElement('table');
+    const caption = table.createCaption();
+    caption.textContent = `${this.label}, ${this.rows} rows × ${this.cols} columns`;
+    const head = table.createTHead().insertRow();
+    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: 'row \\ column' }));
+    for (let col = 0; col < this.cols; col++) head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: String(col) }));
+    const body = table.createTBody();
+    for (let row = 0; row < this.rows; row++) {
+      const line = body.insertRow();
+      line.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: String(row) }));
+      for (let col = 0; col < this.cols; col++) {
+        const index = row * this.cols + col;
+        const marks = this.marksOf(index).split(' ').map((mark) => words[mark]).filter(Boolean);
+        const later = marks.includes(words.later);
+        const cell = line.insertCell();
+        cell.textContent = later ? '·' : this.view[index]?.text ?? '';
+        if (marks.length) {
+          cell.className = 'marked';
+          cell.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: ` (${marks.join(', ')})` }));
+        }
+      }
+    }
+    this.tableHost.lastChild.replaceChildren(table);
   }
 
   cellAt(event) {
@@ -452,5 +618,133 @@ export class GridView {
     this.element.append(editor);
     editor.focus();
     if (firstKey === null) editor.select();
+  }
+}
+
+/** A frame laid over the grid (window or current cell); aria-hidden, the canvas carries the meaning. */
+function frameOverlay(className) {
+  const frame = document.createElement('div');
+  frame.className = `grid-overlay ${className}`;
+  frame.setAttribute('aria-hidden', 'true');
+  frame.hidden = true;
+  return frame;
+}
+
+/** Moves a frame to `box` (CSS px), gliding from where it was; a frame that was hidden appears in place. */
+function moveFrame(frame, box) {
+  if (!box) {
+    frame.hidden = true;
+    return;
+  }
+  const appearing = frame.hidden;
+  frame.hidden = false;
+  frame.classList.toggle('instant', appearing);
+  frame.style.transform = `translate(${box.x}px, ${box.y}px)`;
+  frame.style.width = `${box.width}px`;
+  frame.style.height = `${box.height}px`;
+  if (appearing) requestAnimationFrame(() => frame.classList.remove('instant'));
+}
+
+// Lines from each window frame's corners to the corners of the output cell it produces, in an
+// SVG laid over the panels. They follow the frames while those glide (one layout read per
+// animation frame, for MOTION.tweenMs), or are drawn once under reduced motion.
+const SVG = 'http://www.w3.org/2000/svg';
+const linking = new WeakMap(); // panels → end time of the current follow
+
+function followLinks(panels) {
+  const reduced = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  const running = linking.has(panels);
+  linking.set(panels, performance.now() + (reduced ? 0 : MOTION.tweenMs + 50));
+  if (running) return;
+  const frame = () => {
+    drawLinks(panels);
+    if (performance.now() < linking.get(panels)) requestAnimationFrame(frame);
+    else linking.delete(panels);
+  };
+  requestAnimationFrame(frame);
+}
+
+function drawLinks(panels) {
+  let svg = panels.querySelector(':scope > svg.links');
+  if (!svg) {
+    svg = document.createElementNS(SVG, 'svg');
+    svg.classList.add('links');
+    svg.setAttribute('aria-hidden', 'true');
+    panels.prepend(svg);
+  }
+  const visible = (element) => !element.hidden && element.getBoundingClientRect().width > 0;
+  const target = [...panels.querySelectorAll('.cell-frame')].find(visible);
+  const sources = [...panels.querySelectorAll('.window-frame')].filter(visible);
+  if (!target || !sources.length) {
+    svg.replaceChildren();
+    return;
+  }
+  const base = panels.getBoundingClientRect();
+  const corners = (element) => {
+    const box = element.getBoundingClientRect();
+    return [[box.left, box.top], [box.right, box.top], [box.right, box.bottom], [box.left, box.bottom]].map(([x, y]) => [x - base.left, y - base.top]);
+  };
+  const to = corners(target);
+  const lines = sources.flatMap((source) => corners(source).map(([x, y], corner) => {
+    const line = document.createElementNS(SVG, 'line');
+    line.setAttribute('x1', x.toFixed(1));
+    line.setAttribute('y1', y.toFixed(1));
+    line.setAttribute('x2', to[corner][0].toFixed(1));
+    line.setAttribute('y2', to[corner][1].toFixed(1));
+    return line;
+  }));
+  svg.replaceChildren(...lines);
+}
+
+/** Pans a zoomed grid's box so that `box` (the window) stays in sight. */
+function keepInView(scroller, box) {
+  const { scrollLeft, clientWidth } = scroller;
+  if (box.x >= scrollLeft && box.x + box.width <= scrollLeft + clientWidth) return;
+  const behavior = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 'instant' : 'smooth';
+  scroller.scrollTo({ left: Math.max(0, box.x + box.width / 2 - clientWidth / 2), behavior });
+}
+
+/** The legend of a grid's colour map: a bar as wide as the grid, its lowest and highest value under the ends (0 in the middle of a diverging map). */
+function colorScale() {
+  const bar = document.createElement('canvas');
+  const low = document.createElement('span');
+  const zero = document.createElement('span');
+  const high = document.createElement('span');
+  const labels = document.createElement('div');
+  labels.append(low, zero, high);
+  labels.setAttribute('aria-hidden', 'true');
+  const element = document.createElement('div');
+  element.className = 'color-scale';
+  element.dataset.control = 'color-scale';
+  element.setAttribute('role', 'img');
+  element.append(bar, labels);
+  element.parts = { bar, low, zero, high };
+  return element;
+}
+
+function updateScale(element, kit, view, signed) {
+  let largest = 0;
+  for (const cell of view) if (typeof cell.value === 'number' && Number.isFinite(cell.value)) largest = Math.max(largest, Math.abs(cell.value));
+  const { bar, low, zero, high } = element.parts;
+  const key = `${signed} ${largest} ${kit.colors.paper} ${kit.colors.ink} ${kit.colors.negative} ${kit.colors.positive}`;
+  if (element.dataset.key === key) return;
+  element.dataset.key = key;
+  element.hidden = view.length === 0;
+  low.textContent = signed ? formatValue(-largest) : formatValue(0);
+  zero.textContent = signed ? '0' : '';
+  high.textContent = formatValue(largest);
+  element.setAttribute('aria-label', signed
+    ? `Colour scale: blue for negative values down to ${low.textContent}, white for 0, red for positive values up to ${high.textContent}`
+    : `Colour scale: white for 0, darker for larger values, darkest ${high.textContent}`);
+  const ratio = globalThis.devicePixelRatio || 1;
+  const width = SIZES.colorBarPx;
+  bar.width = Math.round(width * ratio);
+  bar.height = Math.round(8 * ratio);
+  const context = bar.getContext('2d');
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  for (let x = 0; x < width; x++) {
+    const heat = signed ? (2 * x) / (width - 1) - 1 : x / (width - 1);
+    context.fillStyle = kit.heat(heat, signed);
+    context.fillRect(x, 0, 1, 8);
   }
 }
