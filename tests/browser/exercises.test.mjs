@@ -46,11 +46,14 @@ const answerOf = (selector, kind) => page.evaluate(({ target, kind }) => {
 /** `text` as a whole number or expression: not inside a longer number (1,728 is not 728; 27×27, is 27×27). */
 const token = (text) => new RegExp(`(?<!\\d|\\d[.,])${text.replace(/[.()]/g, '\\$&')}(?!\\d|[.,]\\d)`);
 
-/** The texts that would give the answer away. */
-function giveaways(kind, answer) {
+/**
+ * The texts that would give the answer away: the answer itself and, in the widget itself (`derived`),
+ * the numbers that count its outputs (steps, MACs). Another widget's counts are its own.
+ */
+function giveaways(kind, answer, derived = true) {
   if (kind === 'output-size') {
     const { height: h, width: w } = answer;
-    return [`${h}×${w}`, `${h}, ${w})`, `of ${h * w}`, answer.macs.toLocaleString('en-US')].map(token);
+    return [`${h}×${w}`, `${h}, ${w})`, ...(derived ? [`of ${h * w}`, answer.macs.toLocaleString('en-US')] : [])].map(token);
   }
   if (kind === 'params') return [answer.text, answer.text.replace(/,/g, '')].map(token);
   if (kind === 'faster') return [/less work/];
@@ -84,8 +87,17 @@ for (const [selector, kind] of EXERCISES) {
     assert.ok(answer.expected.length > 0, `${selector} has an answer`);
     const hidden = await perceivable(selector);
     for (const pattern of giveaways(kind, answer)) assert.doesNotMatch(hidden, pattern, `${selector} shows ${pattern} before the reveal`);
-    const prose = await page.evaluate((target) => [...document.querySelector(target).closest('section').querySelectorAll('p')].map((p) => p.textContent).join(' '), selector);
+    const { prose, neighbours } = await page.evaluate((target) => {
+      const section = document.querySelector(target).closest('section');
+      return { prose: [...section.querySelectorAll('p')].map((p) => p.textContent).join(' '),
+        neighbours: [...section.querySelectorAll('[id]')].filter((element) => element.localName.startsWith('cnn-') && `#${element.id}` !== target).map((element) => `#${element.id}`) };
+    }, selector);
     for (const pattern of giveaways(kind, answer)) assert.doesNotMatch(prose.replace(/\s+/g, ' '), pattern, `the prose of ${selector}'s section gives ${pattern} away`);
+    for (const neighbour of neighbours) {
+      await whenStarted(page, neighbour);
+      const text = await perceivable(neighbour);
+      for (const pattern of giveaways(kind, answer, false)) assert.doesNotMatch(text, pattern, `${neighbour}, beside ${selector}, gives ${pattern} away`);
+    }
     const slip = answer.mistakes[0];
     if (slip) assert.equal(await typeAnswer(selector, slip.expected.join('×')), `Not quite: ${slip.message}`);
     await page.evaluate((target) => [...document.querySelector(target).shadowRoot.querySelectorAll('[part="exercise"] button')].find((button) => button.textContent === 'Reveal').click(), selector);

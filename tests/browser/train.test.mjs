@@ -100,8 +100,8 @@ test('a second run with another kernel: both in the table, both curves overlaid,
     const keyCells = [...root.querySelectorAll('[part="runs"] thead th.key')].map((th) => th.getBoundingClientRect().right);
     return {
       rows,
-      loss: filled(lab.lossChart), accuracy: filled(lab.accuracyChart),
-      accuracyAxis: [lab.accuracyChart.scales.y.min, lab.accuracyChart.scales.y.max],
+      loss: filled(lab.runCharts.lossChart), accuracy: filled(lab.runCharts.accuracyChart),
+      accuracyAxis: [lab.runCharts.accuracyChart.scales.y.min, lab.runCharts.accuracyChart.scales.y.max],
       points: [...root.querySelectorAll('svg.scatter circle')].map((circle) => circle.dataset.run),
       legend: [...root.querySelectorAll('.run-legend button')].map((button) => button.textContent),
       prediction: root.querySelector('[data-predicted]').textContent,

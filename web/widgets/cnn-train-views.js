@@ -1,6 +1,7 @@
 // <cnn-train>'s pictures: digits, kernels and feature maps as heat maps, the effective
-// receptive field with the theoretical one outlined, probability bars and the confusion
-// matrix. Each returns an element; values arrive computed (by the core, in the worker).
+// receptive field with the theoretical one outlined, probability bars, the confusion matrix,
+// the runs' legend toggles and their speed-against-accuracy scatter. Each returns an element;
+// values arrive computed (by the core, in the worker; geometry by cnn-train-model.js).
 import { COLORS } from './palette.js';
 import { button, h } from './controls.js';
 

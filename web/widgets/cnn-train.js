@@ -15,20 +15,19 @@
 import { CnnElement } from './base-element.js';
 import { button, h, panel, selectControl, checkboxControl, numberControl, table } from './controls.js';
 import { formatCount } from './format.js';
-import { SIZES } from './palette.js';
 import {
-  accuracyChartData, accuracyRange, attributeOf, CHOICES, fasterKernelExercise, knobsOf, lossChartData, RACE, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
+  attributeOf, CHOICES, fasterKernelExercise, knobsOf, RACE, TRAIN_SCHEMA, trainingNote,
 } from './cnn-train-model.js';
-import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars, runLegend, scatterPlot } from './cnn-train-views.js';
+import { RunCharts } from './cnn-train-charts.js';
+import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars } from './cnn-train-views.js';
 import { KNOBS } from '../train/knobs.js';
 import { buildModel, describeModel } from '../train/model.js';
-import { RUN_COLUMNS, runConfig, runRows, runsCsv } from '../train/runs.js';
+import { RUN_COLUMNS, runRows, runsCsv } from '../train/runs.js';
 
 const UPLOT_CSS = new URL('../vendor/uplot/uPlot.min.css', import.meta.url);
 const DRAW_SIDE = 280;      // drawing canvas pixels; shown at DRAW_CSS_PX
 const DRAW_CSS_PX = 224;
 const STROKE_PX = 20;
-const SCATTER = { width: 360, height: 220 };
 
 const CSS = `
 .lab-row { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
@@ -94,13 +93,8 @@ export class CnnTrain extends CnnElement {
     const progressPanel = h('div', '', transport, this.progress, this.status);
     progressPanel.setAttribute('part', 'progress');
 
-    this.runCurves = [];
-    this.legend = h('div', 'run-legend');
-    this.legend.setAttribute('aria-label', 'Runs shown on the charts');
-    this.lossBox = h('div', '');
-    this.accuracyBox = h('div', '');
-    this.scatterBox = h('figure', '');
-    this.charts = h('div', '', this.legend, h('div', 'lab-row', this.lossBox, this.accuracyBox, this.scatterBox));
+    this.runCharts = new RunCharts();
+    this.charts = this.runCharts.element;
     this.charts.setAttribute('part', 'charts');
     this.runsBody = h('div', 'runs-box');
     const exportButton = button('Export CSV', 'Export the runs table as CSV', () => this.exportRuns());
@@ -187,21 +181,16 @@ export class CnnTrain extends CnnElement {
         this.refresh();
         break;
       case 'started':
-        this.current = new RunCurves(message.run, runConfig(message.knobs), message.stepsPerEpoch);
-        this.runCurves.push(this.current);
-        this.buildCharts(Math.max(message.knobs.epochs, ...this.runCurves.map((curves) => curves.testAccuracy[0].at(-1))));
+        this.runCharts.start(message);
         break;
       case 'progress':
-        this.current.addProgress(message);
-        this.lossChart.setData(lossChartData(this.runCurves));
+        this.runCharts.progress(message);
         this.progress.value = message.done;
         this.showStatus(`epoch ${message.epoch}, step ${message.step}/${message.stepsPerEpoch}  loss ${message.loss.toFixed(4)}  ` +
           `${Math.round(message.imagesPerSecond)} images/s  training ${message.seconds.toFixed(1)} s`);
         break;
       case 'epoch':
-        this.current.addEpoch(message);
-        this.lossChart.setData(lossChartData(this.runCurves));
-        this.accuracyChart.setData(accuracyChartData(this.runCurves));
+        this.runCharts.epoch(message);
         break;
       case 'paused':
       case 'resumed':
@@ -257,7 +246,7 @@ export class CnnTrain extends CnnElement {
     const worker = this.startWorker();
     this.chartLibrary ??= Promise.all([import('../vendor/uplot/uPlot.esm.js'), this.adoptChartStyles()]);
     try {
-      [{ default: this.uPlot }] = await this.chartLibrary;
+      [{ default: this.runCharts.uPlot }] = await this.chartLibrary;
     } catch (error) {
       this.chartLibrary = null;
       this.setRunning(false);
@@ -278,53 +267,8 @@ export class CnnTrain extends CnnElement {
     this.shadowRoot.adoptedStyleSheets = [...this.shadowRoot.adoptedStyleSheets, sheet];
   }
 
-  /** The loss and accuracy charts with one pair of series per run (its colour; test dashed on loss, train dashed on accuracy). */
-  buildCharts(epochs) {
-    this.lossChart?.destroy();
-    this.accuracyChart?.destroy();
-    const size = this.chartSize();
-    const x = { time: false, range: [0, Math.max(epochs, 1)] };
-    const epochAxis = { label: 'epoch', values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? tick : '')) };
-    const pairs = (first, second, format) => this.runCurves.flatMap((curves) => [
-      { label: `run ${curves.run} ${first.label}`, stroke: curves.color, width: first.width, dash: first.dash, spanGaps: true, show: curves.shown,
-        points: { show: first.points }, value: (_, v) => (v == null ? '–' : format(v)) },
-      { label: `run ${curves.run} ${second.label}`, stroke: curves.color, width: second.width, dash: second.dash, spanGaps: true, show: curves.shown,
-        points: { show: true, size: 6 }, value: (_, v) => (v == null ? '–' : format(v)) },
-    ]);
-    this.lossChart = new this.uPlot({ ...size, title: 'Loss: training per batch, test per epoch (dashed)', legend: { show: false },
-      scales: { x }, axes: [epochAxis, { label: 'cross entropy' }],
-      series: [{ label: 'epoch' }, ...pairs({ label: 'training loss', width: 1 }, { label: 'test loss', width: 2, dash: [6, 4] }, (v) => v.toFixed(4))] },
-    lossChartData(this.runCurves), this.lossBox);
-    this.accuracyChart = new this.uPlot({ ...size, title: 'Accuracy per epoch: test, training (dashed)', legend: { show: false },
-      scales: { x, y: { range: () => accuracyRange(this.runCurves) } }, axes: [epochAxis, { label: '%' }],
-      series: [{ label: 'epoch' }, ...pairs({ label: 'test accuracy', width: 2, points: true }, { label: 'training accuracy', width: 1.5, dash: [6, 4] },
-        (v) => `${v.toFixed(2)}%`)] },
-    accuracyChartData(this.runCurves), this.accuracyBox);
-    this.lossChart.root.dataset.runs = this.accuracyChart.root.dataset.runs = String(this.runCurves.length);
-    this.showLegend();
-  }
-
-  /** The charts' size: the palette's, narrower when the lab is (a phone). */
-  chartSize() {
-    return { width: Math.min(SIZES.plotWidthPx, Math.max(200, (this.width ?? SIZES.plotWidthPx) - 8)), height: SIZES.plotHeightPx };
-  }
-
-  resize() {
-    for (const chart of [this.lossChart, this.accuracyChart]) chart?.setSize(this.chartSize());
-  }
-
-  /** One toggle per run: hides or shows its curves on both charts and its point on the scatter. */
-  showLegend() {
-    this.legend.replaceChildren(...runLegend(this.runCurves, (curves) => {
-      curves.shown = !curves.shown;
-      const index = this.runCurves.indexOf(curves);
-      for (const chart of [this.lossChart, this.accuracyChart]) {
-        for (const offset of [1, 2]) chart.setSeries(2 * index + offset, { show: curves.shown });
-      }
-      this.accuracyChart.setScale('y', { min: 0, max: 100 }); // the range function zooms to what is shown
-      this.showLegend();
-      this.showScatter();
-    }));
+  resize(width) {
+    this.runCharts?.resize(width);
   }
 
   showRuns() {
@@ -335,19 +279,11 @@ export class CnnTrain extends CnnElement {
     });
     this.runs.forEach((record, index) => {
       const swatch = h('span', 'swatch');
-      swatch.style.background = this.runCurves.find((curves) => curves.run === record.run)?.color ?? 'transparent';
+      swatch.style.background = this.runCharts.colorOf(record.run);
       runsTable.querySelectorAll('tbody tr')[index].cells[0].prepend(swatch);
     });
     this.runsBody.replaceChildren(runsTable);
-    this.showScatter();
-  }
-
-  showScatter() {
-    const shown = this.runs.filter((record) => this.runCurves.find((curves) => curves.run === record.run)?.shown ?? true);
-    const colors = new Map(this.runCurves.map((curves) => [curves.run, curves.color]));
-    const labels = new Map(this.runs.map((record) => [record.run, runConfig(record.knobs)]));
-    this.scatterBox.replaceChildren(h('figcaption', 'caption', 'Speed against accuracy, one point per finished run'),
-      scatterPlot(scatterGeometry(shown, SCATTER.width, SCATTER.height), { ...SCATTER, colors, labels }));
+    this.runCharts.finish(this.runs);
   }
 
   exerciseAnswer() {

@@ -11,7 +11,8 @@ export function showInvalid({ stepper, transport, caption, reason }) {
   caption.textContent = `No output: ${reason}`;
 }
 
-/** Re-enables what showInvalid disabled; transport.sync() then sets first/previous/next from the index. */
+/** Re-enables what showInvalid disabled (unless a teacher locked the transport); transport.sync() then sets first/previous/next. */
 export function showValid(transport) {
+  if (transport.element.getAttribute('aria-disabled') === 'true') return;
   for (const field of transport.element.querySelectorAll('button, select')) field.disabled = false;
 }
