@@ -302,3 +302,21 @@ test('redraw time of every grid on the page, full repaint and one step (reported
   });
   await close();
 });
+
+test('every grid shows the colour map it uses, with its extreme values', async () => {
+  const { page, close } = await openPage(SIZES.desktop);
+  await startAll(page);
+  const grids = await page.evaluate(() => [...document.querySelectorAll('cnn-conv, cnn-pool')].flatMap((widget) => [...widget.shadowRoot.querySelectorAll('.grid-frame')]
+    .filter((frame) => frame.gridView.rows && !frame.closest('[hidden], .not-applicable'))
+    .map((frame) => {
+      const grid = frame.gridView;
+      const scale = grid.scaleElement;
+      return { name: `${widget.id} › ${grid.label}`, signed: grid.signed, shown: scale.isConnected && !scale.hidden && scale.getBoundingClientRect().width > 0, label: scale.getAttribute('aria-label') ?? '' };
+    })));
+  await close();
+  assert.ok(grids.some((grid) => grid.signed) && grids.some((grid) => !grid.signed), 'both maps are in use on the page');
+  for (const grid of grids) {
+    assert.ok(grid.shown, `${grid.name}: no colour scale`);
+    assert.match(grid.label, grid.signed ? /blue for negative .* red for positive/ : /from 0|white for 0, darker/, grid.name);
+  }
+});
