@@ -478,7 +478,7 @@ export class GridView {
     }
     if (showText) {
       this.view.forEach((cell, index) => {
-        if (!cell.text) return;
+        if (!cell.text || this.marked.get(index) === 'later') return; // a number appears once computed
         const [x, y] = at(index);
         const pad = cell.marks && cell.marks.split(' ').includes('pad');
         context.fillStyle = pad ? kit.paddingText : kit.text(cell.heat, this.signed);
@@ -489,7 +489,13 @@ export class GridView {
         if (cell.heat < 0 && !(cell.marks && cell.marks.includes('pad'))) minusBar(context, kit, cell.heat, this.signed, ...at(index), this.cellPx);
       });
     }
-    for (const [index, marks] of this.marked) if (marks === 'later') paintLater(context, kit, ...at(index), this.cellPx, kit.heat(this.view[index]?.heat ?? 0, this.signed));
+    // One veil over every cell not computed yet (their colour was painted with the heat image).
+    context.beginPath();
+    for (const [index, marks] of this.marked) if (marks === 'later') context.rect(...at(index), this.cellPx, this.cellPx);
+    context.globalAlpha = LATER_VEIL;
+    context.fillStyle = kit.colors.paper;
+    context.fill();
+    context.globalAlpha = 1;
   }
 
   /**
