@@ -59,11 +59,12 @@ static void padded_size(const cnn_geometry *g, long long *height, long long *wid
 }
 
 /* The copy pays when the buffer is no larger than the plane it holds plus the
-   multiplications it saves checking (doubles: the product can pass 2^63). */
+   multiplications it saves checking (doubles: the product can pass 2^63), and fits the
+   scratch cap. height and width each reach 2^34: their product saturates, never wraps. */
 static int padding_pays(long long height, long long width, long long plane, const cnn_geometry *g) {
     const double multiplications = (double)g->out_height * g->out_width * g->kernel_h * g->kernel_w;
-    const long long padded = height * width;
-    return padded <= CNN_MAX_ELEMENTS && (double)padded <= (double)plane + multiplications;
+    const long long padded = cnn_size_mul(height, width);
+    return padded <= CNN_MAX_SCRATCH && (double)padded <= (double)plane + multiplications;
 }
 
 /* A plane's place in a zero buffer [height, width]:

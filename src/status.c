@@ -41,8 +41,9 @@ cnn_status cnn_check_elements(const char *op, const char *name, long long a, lon
 
 float *cnn_alloc_floats(const char *op, long long count) {
     if (count < 1) count = 1;
-    if (count > CNN_MAX_ELEMENTS || (unsigned long long)count > SIZE_MAX / sizeof(float)) {
-        cnn_fail(CNN_OUT_OF_MEMORY, op, "out of memory: scratch of %lld floats is over the limit", count);
+    if (count > CNN_MAX_SCRATCH || (unsigned long long)count > SIZE_MAX / sizeof(float)) {
+        cnn_fail(CNN_OUT_OF_MEMORY, op, "out of memory: scratch of %lld floats passes the cap of 2^28 floats (1 GiB)",
+                 count);
         return NULL;
     }
     float *block = malloc((size_t)count * sizeof(float));
