@@ -127,6 +127,9 @@ cnn_status cnn_depthwise_conv2d_backward(float *grad_in, float *grad_weight, flo
                                          const float *grad_out, const float *in, const float *weight,
                                          const cnn_geometry *g);
 
+/* Batch norm's eps (positive, finite) and momentum (in [0, 1]), named after op when broken. */
+cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float eps);
+
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */

@@ -356,6 +356,13 @@ double cnn_linear_params(int32_t in_features, int32_t out_features, int32_t bias
 /* batch-norm params = 2 · channels (weight γ and bias β) when affine; running stats are buffers. */
 double cnn_batch_norm2d_params(int32_t channels, int32_t affine) {
     if (cnn_check_positive("batch_norm2d params", "channels", channels)) return -1;
+    if (channels > CNN_MAX_BATCH_NORM_CHANNELS) {
+        cnn_fail(CNN_INVALID_ARGUMENT, "batch_norm2d params",
+                 "channels = %d must be at most 2^26 = %d: its 4 per-channel arrays (weight, bias, running "
+                 "mean and variance) together would pass the 2^28-float (1 GiB) block limit",
+                 channels, CNN_MAX_BATCH_NORM_CHANNELS);
+        return -1;
+    }
     return affine ? 2.0 * channels : 0.0;
 }
 

@@ -167,7 +167,7 @@ export interface Layers {
   Sequential: new (...layers: Module[]) => Module & {
     layers: Module[];
     /** Per layer: name, output shape, params, MACs, receptive field and jump (of the conv/pool stack so far). */
-    summary(input_shape: number[]): { rows: { name: string; shape: number[]; params: number; macs: number; rf: number; jump: number }[]; params: number; macs: number; text: string };
+    summary(input_shape: number[]): { rows: { name: string; shape: number[]; params: number; macs: number; rf: [number, number] | null; jump: [number, number] | null }[]; params: number; macs: number; text: string };
   };
 }
 

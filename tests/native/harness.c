@@ -24,6 +24,7 @@ void test_special_values(void);
 void test_out_of_memory(void);
 void test_limits(void);
 void test_edges(void);
+void test_network(void);
 
 static const struct {
     const char *name;
@@ -35,7 +36,7 @@ static const struct {
     {"invalid_windows", test_invalid_windows}, {"invalid_ops", test_invalid_ops},
     {"traces", test_traces},       {"special_values", test_special_values},
     {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
-    {"edges", test_edges},
+    {"edges", test_edges}, {"network", test_network},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 

@@ -73,6 +73,7 @@ const EXPORTS = {
   cnn_network_input_gradient: 'void',
   cnn_network_activation: 'pointer',
   cnn_network_running_stats: 'pointer',
+  cnn_network_set_batch_norm: 'status',
   cnn_network_forward: 'status',
   cnn_network_backward: 'status',
   cnn_network_zero_grad: 'void',
