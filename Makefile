@@ -6,7 +6,7 @@ SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 
-.PHONY: all setup setup-serve build test test-native test-node serve bench clean
+.PHONY: all setup setup-serve build test test-native test-node fuzz serve bench clean
 
 all: build
 
@@ -34,10 +34,17 @@ test: setup
 	@$(MAKE) --no-print-directory test-native
 	@$(MAKE) --no-print-directory test-node
 
-# The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels.
+# The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels,
+# then 20 seconds of the libFuzzer target (make fuzz runs it longer).
 test-native:
 	bash tests/native/run.sh
 	bash tests/native/run-wasm.sh
+	bash tests/native/fuzz.sh 20
+
+# libFuzzer over the C API under ASan + UBSan, FUZZ_SECONDS long (tests/native/fuzz.sh).
+FUZZ_SECONDS ?= 600
+fuzz:
+	bash tests/native/fuzz.sh $(FUZZ_SECONDS)
 
 test-node:
 	node --test --test-concurrency=1 tests/

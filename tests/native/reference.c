@@ -1,4 +1,5 @@
 /* reference.c — naive convolution from the definitions (see reference.h). */
+#include <math.h>
 #include "reference.h"
 
 double reference_input_count(const cnn_geometry *g) {
@@ -70,4 +71,26 @@ void reference_conv2d_backward(double *grad_in, double *grad_weight, double *gra
     for (long long i = 0; grad_bias && i < out_count; i++) grad_bias[i / plane % g->out_channels] += grad_out[i];
     sums s = {0, grad_in, grad_weight, in, weight, grad_out};
     for_each_term(g, add_backward, &s);
+}
+
+void reference_pool2d(double *out, const float *in, const cnn_geometry *g, int max) {
+    const long long planes = (long long)g->batch * g->in_channels;
+    for (long long p = 0; p < planes; p++)
+        for (long long oh = 0; oh < g->out_height; oh++)
+            for (long long ow = 0; ow < g->out_width; ow++) {
+                const long long top = oh * g->stride_h - g->pad_top, left = ow * g->stride_w - g->pad_left;
+                double best = -INFINITY, sum = 0;
+                long long cells = 0;
+                for (long long kh = 0; kh < g->kernel_h; kh++)
+                    for (long long kw = 0; kw < g->kernel_w; kw++) {
+                        const long long h = top + kh * g->dilation_h, w = left + kw * g->dilation_w;
+                        if (h < 0 || h >= g->in_height || w < 0 || w >= g->in_width) continue;
+                        const double value = in[(p * g->in_height + h) * g->in_width + w];
+                        best = value > best || value != value ? value : best, sum += value, cells++;
+                    }
+                const long long bottom = top + g->kernel_h < g->in_height + g->pad_bottom ? top + g->kernel_h : g->in_height + g->pad_bottom;
+                const long long right = left + g->kernel_w < g->in_width + g->pad_right ? left + g->kernel_w : g->in_width + g->pad_right;
+                const double divisor = g->count_include_pad ? (double)(bottom - top) * (right - left) : (double)cells;
+                out[(p * g->out_height + oh) * g->out_width + ow] = max ? best : sum / divisor;
+            }
 }

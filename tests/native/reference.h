@@ -21,4 +21,11 @@ double reference_input_count(const cnn_geometry *g);
 double reference_output_count(const cnn_geometry *g);
 double reference_weight_count(const cnn_geometry *g);
 
+
+/* Pooling of an accepted max/avg geometry, PyTorch's definitions: max = the largest input
+   cell of the window (taps every dilation); avg = the sum of the window's input cells over
+   the divisor: with count_include_pad the window clipped to the padded input
+   [−pad, in + pad) (a ceil_mode window hangs past it), else its input cells. */
+void reference_pool2d(double *out, const float *in, const cnn_geometry *g, int max);
+
 #endif

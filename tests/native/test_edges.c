@@ -117,8 +117,8 @@ static void check_transposed_against_reference(const cnn_geometry *geometry) {
     free(want_out), free(want_in), free(want_weight);
 }
 
-/* Max and average pooling (padding counted out): out = max or mean of the window's input
-   cells; backward checked by the sanitizers (and max's own argmax). Pooling keeps the
+/* Max and average pooling (padding counted out) against the reference; backward checked
+   by the sanitizers (and max's own argmax). Pooling keeps the
    channels and needs symmetric padding, so the geometry's own pads are made equal. */
 static void check_pools_against_reference(const cnn_geometry *geometry) {
     char text[256];
@@ -136,21 +136,10 @@ static void check_pools_against_reference(const cnn_geometry *geometry) {
         int32_t *argmax = malloc(sizeof(int32_t) * (size_t)out_count);
         CHECK((max ? cnn_max_pool2d_forward(out, argmax, in, &p) : cnn_avg_pool2d_forward(out, in, &p)) == CNN_OK,
               "%s pool %s: %s", max ? "max" : "avg", text, cnn_last_error());
-        int same = 1;
-        for (long long i = 0; i < (long long)out_count; i++) {
-            const long long ow = i % p.out_width, oh = i / p.out_width % p.out_height, plane = i / p.out_width / p.out_height;
-            double best = -1e30, sum = 0;
-            int cells = 0;
-            for (long long kh = 0; kh < p.kernel_h; kh++)
-                for (long long kw = 0; kw < p.kernel_w; kw++) {
-                    const long long h = oh * p.stride_h - p.pad_top + kh * p.dilation_h;
-                    const long long w = ow * p.stride_w - p.pad_left + kw * p.dilation_w;
-                    if (h < 0 || h >= p.in_height || w < 0 || w >= p.in_width) continue;
-                    const double value = in[(plane * p.in_height + h) * p.in_width + w];
-                    best = value > best ? value : best, sum += value, cells++;
-                }
-            same &= cells > 0 && close_enough(out[i], max ? best : sum / cells, 1e-5, 1e-5);
-        }
+        double *want = malloc(sizeof(double) * (size_t)out_count);
+        reference_pool2d(want, in, &p, max);
+        const int same = matches(out, want, (long long)out_count);
+        free(want);
         CHECK(same, "%s pool %s: differs from the reference", max ? "max" : "avg", text);
         CHECK((max ? cnn_max_pool2d_backward(grad_in, out, argmax, &p) : cnn_avg_pool2d_backward(grad_in, out, &p)) ==
                   CNN_OK,
@@ -230,7 +219,7 @@ static void issue_dilation(void) {
 /* Issue 14, item 7: a 5×5 output of a 5×5 kernel with padding (2, 2^23) and dilation
    (1, 2^22): each window's taps land 2^22 apart, one of them on the input. The padded copy
    the implicit GEMM would read is 9 rows of 2^24 columns; what im2col unfolds is 2·25 taps
-   by 25 outputs. No call may allocate more than 1 MiB. */
+   by 25 outputs. No call may allocate more than 1 MiB; nor for the depthwise case below. */
 static void far_apart_taps_cost_what_the_output_reads(void) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = 1, g.in_channels = 2, g.out_channels = 3, g.in_height = g.in_width = 5, g.kernel_h = g.kernel_w = 5;
@@ -238,6 +227,15 @@ static void far_apart_taps_cost_what_the_output_reads(void) {
     reset_largest_malloc();
     check_against_reference(&g);
     CHECK(largest_malloc_since_reset() <= (1 << 20), "largest allocation %zu bytes", largest_malloc_since_reset());
+    /* found by the fuzzer: depthwise grad_input spread 1×2 grad_out cells at stride 2^22 and sized its
+       buffer by that spread, 196,614 × 11 floats for a 6×5 input */
+    g = cnn_geometry_default();
+    g.batch = 1, g.in_channels = g.out_channels = g.groups = 2, g.in_height = 6, g.in_width = 5;
+    g.kernel_h = g.kernel_w = 4, g.stride_h = g.stride_w = 1 << 22, g.pad_top = g.pad_left = 1 << 22;
+    g.pad_bottom = g.pad_right = 1, g.dilation_h = 1 << 16;
+    reset_largest_malloc();
+    check_against_reference(&g);
+    CHECK(largest_malloc_since_reset() <= (1 << 20), "depthwise: largest allocation %zu bytes", largest_malloc_since_reset());
 }
 
 /* Pooling's window rule, window by window: with the size from PyTorch's formula, each
