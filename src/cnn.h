@@ -50,6 +50,11 @@ typedef enum {
 /* The reason for the last failure: names the op, the argument and the rule. */
 CNN_API const char *cnn_last_error(void);
 
+/* The layout of the structs and constants a binding mirrors (cnn_geometry's fields,
+   cnn_trace_term's, the network's layer kinds and record size, the error buffer), as JSON
+   with byte offsets, so a test can check the mirrors against the compiled core (layout.c). */
+CNN_API const char *cnn_layout(void);
+
 /* ---------------------------------------------------------------------------
    Geometry of a sliding-window op (conv2d, conv_transpose2d, max/avg pool).
    Padding is given per side, so PyTorch's padding='same' with an even

@@ -25,6 +25,9 @@ static inline long long cnn_size_mul(long long a, long long b) {
    CNN_OUT_OF_MEMORY naming the op and the size, before allocating anything. */
 #define CNN_MAX_SCRATCH (1LL << 28)
 
+/* The size of cnn_last_error()'s buffer (layout.c reports it to the binding's test). */
+size_t cnn_last_error_bytes(void);
+
 /* Records "op: message" as the last error and returns status. */
 cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...)
     __attribute__((format(printf, 3, 4)));

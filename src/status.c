@@ -9,6 +9,8 @@ static char last_error[512];
 
 const char *cnn_last_error(void) { return last_error; }
 
+size_t cnn_last_error_bytes(void) { return sizeof last_error; }
+
 cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...) {
     int used = snprintf(last_error, sizeof last_error, "%s: ", op);
     va_list args;

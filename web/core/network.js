@@ -5,8 +5,8 @@ import { GEOMETRY_FIELDS, integer, number, options, targets as checkTargets } fr
 import { convSpec, poolSpec, solve } from './specs.js';
 import { elementCount, Tensor } from './tensor.js';
 
-// Layer kinds, as cnn_layer_kind in src/cnn_network.h.
-const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
+// Layer kinds, as cnn_layer_kind in src/cnn_network.h (tests/layout.test.mjs checks them).
+export const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
 
 export function createNetworkClass(core, nn) {
   // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
