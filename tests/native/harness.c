@@ -25,6 +25,7 @@ void test_out_of_memory(void);
 void test_limits(void);
 void test_edges(void);
 void test_network(void);
+void test_microkernels(void);
 
 static const struct {
     const char *name;
@@ -37,6 +38,7 @@ static const struct {
     {"traces", test_traces},       {"special_values", test_special_values},
     {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
     {"edges", test_edges}, {"network", test_network},
+    {"microkernels", test_microkernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 
