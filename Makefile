@@ -9,7 +9,7 @@ SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 
-.PHONY: all setup setup-serve build dist test test-native test-types test-node serve bench figures clean
+.PHONY: all setup setup-serve build dist test test-native test-types test-node fuzz serve bench figures clean
 
 all: build
 
@@ -43,10 +43,17 @@ test: setup
 	@$(MAKE) --no-print-directory test-types
 	@$(MAKE) --no-print-directory test-node
 
-# The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels.
+# The C tests natively under ASan + UBSan, then compiled to WebAssembly with the SIMD kernels,
+# then 20 seconds of the libFuzzer target (make fuzz runs it longer).
 test-native:
 	bash tests/native/run.sh
 	bash tests/native/run-wasm.sh
+	bash tests/native/fuzz.sh 20
+
+# libFuzzer over the C API under ASan + UBSan, FUZZ_SECONDS long (tests/native/fuzz.sh).
+FUZZ_SECONDS ?= 600
+fuzz:
+	bash tests/native/fuzz.sh $(FUZZ_SECONDS)
 
 # web/cnn.d.ts and the widgets' element types, strict, over a typed usage file.
 test-types:

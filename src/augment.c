@@ -35,18 +35,19 @@ cnn_status cnn_random_shift(float *out, int32_t *shifts, const float *in, float 
     float *uniforms = cnn_alloc_floats(op, 2LL * batch);
     if (!uniforms) return CNN_OUT_OF_MEMORY;
     cnn_random_uniform(uniforms, 2 * batch, 0.0f, 1.0f, seed);
-    const int32_t choices = 2 * max_shift + 1;
+    /* in 64-bit: 2s + 1 passes int32 from s = 2^30, and so does h − dy; u < 1 keeps |dy| ≤ s */
+    const long long choices = 2LL * max_shift + 1;
     const long plane = (long)height * width;
     for (int32_t n = 0; n < batch; n++) {
-        const int32_t dy = (int32_t)((double)uniforms[2 * n] * choices) - max_shift;
-        const int32_t dx = (int32_t)((double)uniforms[2 * n + 1] * choices) - max_shift;
-        if (shifts) shifts[2 * n] = dy, shifts[2 * n + 1] = dx;
+        const long long dy = (long long)((double)uniforms[2 * n] * (double)choices) - max_shift;
+        const long long dx = (long long)((double)uniforms[2 * n + 1] * (double)choices) - max_shift;
+        if (shifts) shifts[2 * n] = (int32_t)dy, shifts[2 * n + 1] = (int32_t)dx;
         for (int32_t c = 0; c < channels; c++) {
             const float *source = in + ((long)n * channels + c) * plane;
             float *target = out + ((long)n * channels + c) * plane;
             for (int32_t h = 0; h < height; h++)
                 for (int32_t w = 0; w < width; w++) {
-                    const int32_t from_h = h - dy, from_w = w - dx;
+                    const long long from_h = h - dy, from_w = w - dx;
                     const int inside = from_h >= 0 && from_h < height && from_w >= 0 && from_w < width;
                     target[(long)h * width + w] = inside ? source[(long)from_h * width + from_w] : fill;
                 }

@@ -26,6 +26,13 @@ static cnn_status check(const char *op, int batch, int channels, int height, int
     return cnn_check_elements(op, "input", batch, channels, height, width);
 }
 
+cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float eps) {
+    if (!(eps > 0.0f) || eps == INFINITY) return cnn_fail(CNN_INVALID_ARGUMENT, op, "eps must be positive and finite, got %g", eps);
+    if (!(momentum >= 0.0f && momentum <= 1.0f))
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "momentum must be in [0, 1], got %g", momentum);
+    return CNN_OK;
+}
+
 cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_invstd,
                                     float *running_mean, float *running_var, const float *in,
                                     const float *weight, const float *bias, int32_t training,
@@ -35,9 +42,7 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
     cnn_status s = check(op, batch, channels, height, width);
     if (s) return s;
     const long plane = (long)height * width, count = batch * plane;
-    if (!(eps > 0.0f)) return cnn_fail(CNN_INVALID_ARGUMENT, op, "eps must be positive, got %g", eps);
-    if (!(momentum >= 0.0f && momentum <= 1.0f))
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "momentum must be in [0, 1], got %g", momentum);
+    if ((s = cnn_batch_norm2d_check_options(op, momentum, eps))) return s;
     if (training && count < 2)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "training needs more than 1 value per channel (N·H·W = %ld)", count);

@@ -50,6 +50,11 @@ typedef enum {
 /* The reason for the last failure: names the op, the argument and the rule. */
 CNN_API const char *cnn_last_error(void);
 
+/* The layout of the structs and constants a binding mirrors (cnn_geometry's fields,
+   cnn_trace_term's, the network's layer kinds and record size, the error buffer), as JSON
+   with byte offsets, so a test can check the mirrors against the compiled core (layout.c). */
+CNN_API const char *cnn_layout(void);
+
 /* ---------------------------------------------------------------------------
    Geometry of a sliding-window op (conv2d, conv_transpose2d, max/avg pool).
    Padding is given per side, so PyTorch's padding='same' with an even
@@ -126,7 +131,10 @@ CNN_API cnn_status cnn_conv2d_pad_same(cnn_geometry *g);
    convolved with the kernel flipped in both axes.
    result: {zero_inserted_h, zero_inserted_w, pad_top, pad_left, pad_bottom, pad_right}. */
 CNN_API cnn_status cnn_conv_transpose2d_equivalent(int32_t *result, const cnn_geometry *g);
-/* linear params = out·in (+ out), batch-norm params = 2·channels (weight and bias). */
+/* linear params = out·in (+ out), batch-norm params = 2·channels (weight and bias).
+   Batch norm refuses more than CNN_MAX_BATCH_NORM_CHANNELS channels: its four per-channel
+   arrays would not fit one block of the module (so a constructor can ask before allocating). */
+#define CNN_MAX_BATCH_NORM_CHANNELS (1 << 26)
 CNN_API double cnn_linear_params(int32_t in_features, int32_t out_features, int32_t bias);
 CNN_API double cnn_batch_norm2d_params(int32_t channels, int32_t affine);
 

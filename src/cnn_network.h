@@ -54,11 +54,16 @@ CNN_API float *cnn_network_activation(cnn_network *net, int32_t layer, int32_t *
 /* Batch-norm layer l's running statistics: [C] means then [C] variances. */
 CNN_API float *cnn_network_running_stats(cnn_network *net, int32_t layer);
 
+/* Batch-norm layer l's momentum (in [0, 1]) and eps (positive): torch.nn.BatchNorm2d's
+   0.1 and 1e-5 until set. */
+CNN_API cnn_status cnn_network_set_batch_norm(cnn_network *net, int32_t layer, float momentum, float eps);
+
 /* Forward pass over the first batch samples of the input; training selects
    batch statistics in batch norm. */
 CNN_API cnn_status cnn_network_forward(cnn_network *net, int32_t batch, int32_t training);
 /* Backward from grad_output (shaped like the last activation), accumulating
-   into the gradients; with input_gradient the gradient of the input too. */
+   into the gradients; with input_gradient the gradient of the input too. batch must be
+   the last forward pass's: backward reads the activations it left. */
 CNN_API cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int32_t batch,
                                         int32_t input_gradient);
 CNN_API void cnn_network_zero_grad(cnn_network *net);

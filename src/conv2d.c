@@ -65,10 +65,9 @@ cnn_status cnn_conv2d_forward(float *out, const float *in, const float *weight, 
         return cnn_depthwise_conv2d_forward(out, in, weight, bias, &g);
     const long in_count = (long)g.batch * g.in_channels * in_plane;
     const long weight_count = (long)g.out_channels * (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
-    if ((cnn_winograd_applies(&g) || cnn_winograd_rows_applies(&g)) &&
-        winograd_exact(in, in_count, weight, weight_count, NULL, 0))
-        return cnn_winograd_applies(&g) ? cnn_conv2d_winograd(out, in, weight, bias, &g)
-                                        : cnn_conv2d_winograd_rows(out, in, weight, bias, &g);
+    const int winograd = cnn_winograd_applies(&g), winograd_rows = !winograd && cnn_winograd_rows_applies(&g);
+    if ((winograd || winograd_rows) && winograd_exact(in, in_count, weight, weight_count, NULL, 0))
+        return winograd ? cnn_conv2d_winograd(out, in, weight, bias, &g) : cnn_conv2d_winograd_rows(out, in, weight, bias, &g);
     const cnn_window_view v = cnn_conv_window_view(&g, 0);
     if (implicit_forward_pays(&g, &v)) return cnn_conv2d_implicit(out, in, weight, bias, &g, 0);
     const int group_out = g.out_channels / g.groups;
@@ -103,20 +102,25 @@ cnn_status cnn_conv2d_backward(float *grad_in, float *grad_weight, float *grad_b
     const int rows = v.channels * g.kernel_h * g.kernel_w, cols = g.out_height * g.out_width;
     const long in_plane = (long)g.in_height * g.in_width;
     if (grad_bias) cnn_accumulate_bias_grad(grad_bias, grad_out, g.batch, g.out_channels, cols);
-    const int winograd_shaped = (grad_weight && (cnn_winograd_applies(&g) || cnn_winograd_rows_applies(&g))) ||
-                                (grad_in && cnn_conv2d_grad_input_as_forward_applies(&g, 1) == CNN_GRAD_INPUT_WINOGRAD);
+    /* each route's applies() once: the weight gradient's Winograd shape, grad_input's forward route */
+    const int winograd_3x3 = grad_weight && cnn_winograd_applies(&g);
+    const int winograd_rows = grad_weight && !winograd_3x3 && cnn_winograd_rows_applies(&g);
+    const int grad_input_route = grad_in ? cnn_conv2d_grad_input_as_forward_applies(&g, 1) : 0;
+    const int winograd_shaped = winograd_3x3 || winograd_rows || grad_input_route == CNN_GRAD_INPUT_WINOGRAD;
     const int winograd = winograd_shaped && winograd_exact(grad_out, (long)g.batch * g.out_channels * cols, in,
                                                            g.batch * g.in_channels * in_plane, weight,
                                                            (long)g.out_channels * rows);
-    if (grad_in && cnn_conv2d_grad_input_as_forward_applies(&g, winograd)) {
+    /* without Winograd (a NaN or ∞ somewhere), grad_input's route is asked again, for the implicit GEMM */
+    if (grad_in && (winograd || grad_input_route != CNN_GRAD_INPUT_WINOGRAD ? grad_input_route
+                                                                              : cnn_conv2d_grad_input_as_forward_applies(&g, 0))) {
         if ((status = cnn_conv2d_grad_input_as_forward(grad_in, grad_out, weight, &g, winograd))) return status;
         grad_in = NULL;
     }
-    if (grad_weight && winograd && cnn_winograd_applies(&g)) {
+    if (grad_weight && winograd && winograd_3x3) {
         if ((status = cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }
-    if (grad_weight && winograd && cnn_winograd_rows_applies(&g)) {
+    if (grad_weight && winograd && winograd_rows) {
         if ((status = cnn_conv2d_winograd_rows_grad_weight(grad_weight, grad_out, in, &g))) return status;
         grad_weight = NULL;
     }

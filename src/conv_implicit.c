@@ -34,14 +34,26 @@ typedef struct {
 
 static long long round_up(long long value, long long multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-/* The padded image of g's input; 0 when it would not fit an int32 index. */
+/* The padded image holds only what the output reads, so padding past the reach of every
+   window costs nothing:
+     rows    = (OH − 1)·stride_h + (KH − 1)·dilation_h + 1            (≤ H + pad_top + pad_bottom)
+     row_len = round_up(OW, NR) + ⌊(KW − 1)·dilation_w / stride_w⌋    (per phase, stride_w phases)
+   It is taken only when its size channels·stride_w·rows·row_len fits the limit and is at most
+   what im2col would unfold, taps·OH·OW (plus the input): a window whose taps land far apart in
+   the padding (dilation near 2^22 with padding 2^23) would otherwise copy a huge padded row
+   to read 5 cells of it. 0 when it is not taken. */
 static int padded_layout_of(const cnn_geometry *g, padded_layout *L) {
-    const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
+    const long long rows = (long long)(g->out_height - 1) * g->stride_h + (long long)(g->kernel_h - 1) * g->dilation_h + 1;
     const long long reach = (long long)(g->kernel_w - 1) * g->dilation_w / g->stride_w;
     const long long row_len = round_up(g->out_width, CNN_GEMM_NR) + reach;
-    if (rows * row_len * g->stride_w * g->in_channels > CNN_MAX_ELEMENTS) return 0;
+    const long long plane = cnn_size_mul(rows, row_len);
+    const long long size = cnn_size_mul(cnn_size_mul(plane, g->stride_w), g->in_channels);
+    const long long unfolded = cnn_size_mul(cnn_size_mul((long long)g->in_channels / g->groups * g->kernel_h, g->kernel_w),
+                                            (long long)g->out_height * g->out_width);
+    const long long in_image = (long long)g->in_channels * g->in_height * g->in_width; /* ≤ limit: geometry */
+    if (size > CNN_MAX_SCRATCH || size > unfolded + in_image) return 0;
     L->channels = g->in_channels, L->phases = g->stride_w, L->rows = (int)rows, L->row_len = (int)row_len;
-    L->plane = (long)(rows * row_len);
+    L->plane = (long)plane;
     return 1;
 }
 
@@ -54,10 +66,13 @@ int cnn_conv_implicit_applies(const cnn_geometry *g) {
    whole rows; otherwise column u = w + pad_left goes to phase u mod s, index ⌊u / s⌋,
    both stepped along the row. */
 static void pad_image(float *padded, const float *in, const cnn_geometry *g, const padded_layout *L) {
-    const int s = L->phases, columns = L->row_len * s - g->pad_left; /* inside the padded row */
-    const int width = g->in_width < columns ? g->in_width : columns;
+    /* the input cells inside the padded rows and columns (none when the padding reaches past them) */
+    const long long s = L->phases, columns = (long long)L->row_len * s - g->pad_left, rows = (long long)L->rows - g->pad_top;
+    const int width = (int)(g->in_width < columns ? g->in_width : columns > 0 ? columns : 0);
+    const int height = (int)(g->in_height < rows ? g->in_height : rows > 0 ? rows : 0);
+    if (width == 0) return;
     for (int c = 0; c < L->channels; c++)
-        for (int h = 0; h < g->in_height; h++) {
+        for (int h = 0; h < height; h++) {
             const float *src = in + ((long)c * g->in_height + h) * g->in_width;
             float *row = padded + (long)c * s * L->plane + (long)(h + g->pad_top) * L->row_len;
             if (s == 1) {

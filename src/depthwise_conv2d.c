@@ -59,11 +59,12 @@ static void padded_size(const cnn_geometry *g, long long *height, long long *wid
 }
 
 /* The copy pays when the buffer is no larger than the plane it holds plus the
-   multiplications it saves checking (doubles: the product can pass 2^63). */
+   multiplications it saves checking (doubles: the product can pass 2^63), and fits the
+   scratch cap. height and width each reach 2^34: their product saturates, never wraps. */
 static int padding_pays(long long height, long long width, long long plane, const cnn_geometry *g) {
     const double multiplications = (double)g->out_height * g->out_width * g->kernel_h * g->kernel_w;
-    const long long padded = height * width;
-    return padded <= CNN_MAX_ELEMENTS && (double)padded <= (double)plane + multiplications;
+    const long long padded = cnn_size_mul(height, width);
+    return padded <= CNN_MAX_SCRATCH && (double)padded <= (double)plane + multiplications;
 }
 
 /* A plane's place in a zero buffer [height, width]:
@@ -243,8 +244,9 @@ static cnn_status accumulate_grad_input(float *grad_in, const float *grad_out, c
                     .left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left,
                     .step_h = g->stride_h, .step_w = g->stride_w};
     padded_size(&flipped, &at.height, &at.width);
-    const long long zero_inserted = ((long long)g->out_height - 1) * g->stride_h + 1;
-    if (padding_pays(at.height, at.width, zero_inserted * ((long long)(g->out_width - 1) * g->stride_w + 1), &flipped))
+    /* the buffer pays against the grad_out cells it holds (not the zero-inserted extent they
+       spread over: stride 2^22 spreads 2 cells over 2^22 columns) plus the checks it saves */
+    if (padding_pays(at.height, at.width, (long long)g->out_height * g->out_width, &flipped))
         return accumulate_grad_input_flipped(grad_in, grad_out, weight, g, &flipped, &at);
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w;

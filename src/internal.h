@@ -8,11 +8,32 @@
 /* Largest element count of one tensor: every index fits an int32. */
 #define CNN_MAX_ELEMENTS 0x7fffffffLL
 
+/* The one limit every size in the core is checked against, in 64-bit, where a route is
+   chosen: a size a·b·… is computed with cnn_size_mul, which saturates at CNN_SIZE_OVER
+   (one past the limit) instead of wrapping, so a chain of products (4 int32 factors reach
+   2^124) can only come out too large, never negative or small. A route takes a geometry
+   only when each of its sizes is at most CNN_MAX_ELEMENTS; inside it every index then
+   fits an int32 (and wasm's 32-bit long). */
+#define CNN_SIZE_OVER (CNN_MAX_ELEMENTS + 1)
+static inline long long cnn_size_mul(long long a, long long b) {
+    if (a < 0 || b < 0 || a > CNN_MAX_ELEMENTS || b > CNN_MAX_ELEMENTS) return CNN_SIZE_OVER;
+    return a * b > CNN_MAX_ELEMENTS ? CNN_SIZE_OVER : a * b; /* a, b < 2^31: no wrap */
+}
+
+/* Largest scratch block one call may allocate: 2^28 floats (1 GiB), half of what wasm32 can
+   address. A route whose scratch would pass it is not taken; the last route refuses with
+   CNN_OUT_OF_MEMORY naming the op and the size, before allocating anything. */
+#define CNN_MAX_SCRATCH (1LL << 28)
+
+/* The size of cnn_last_error()'s buffer (layout.c reports it to the binding's test). */
+size_t cnn_last_error_bytes(void);
+
 /* Records "op: message" as the last error and returns status. */
 cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* malloc of count floats (or ints); NULL with CNN_OUT_OF_MEMORY recorded on failure. */
+/* malloc of count floats (or ints); NULL with CNN_OUT_OF_MEMORY recorded on failure or
+   when count passes CNN_MAX_SCRATCH. */
 float *cnn_alloc_floats(const char *op, long long count);
 
 /* Checks that a count is a positive size, and that the element count a·b·c·d
@@ -108,6 +129,9 @@ cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float
 cnn_status cnn_depthwise_conv2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
                                          const float *grad_out, const float *in, const float *weight,
                                          const cnn_geometry *g);
+
+/* Batch norm's eps (positive, finite) and momentum (in [0, 1]), named after op when broken. */
+cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float eps);
 
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);

@@ -12,8 +12,9 @@ typedef struct {
     cnn_layer_kind kind;
     int has_bias;
     cnn_geometry g;       /* batch set per call; in_* and out_* solved at creation */
-    long weight_offset;   /* into parameters and gradients; bias follows the weight */
-    long weight_count, bias_count;
+    long long weight_offset; /* into parameters and gradients; bias follows the weight */
+    long long weight_count, bias_count; /* all counts 64-bit, checked against the limit at creation */
+    float momentum, eps;  /* batch norm: torch.nn.BatchNorm2d's defaults 0.1, 1e-5 unless set */
     float *out;           /* [capacity, out_channels, out_height, out_width] */
     int32_t *argmax;      /* max pooling */
     float *save_mean, *save_invstd, *running_mean, *running_var; /* batch norm */
@@ -24,12 +25,15 @@ struct cnn_network {
     layer *layers;
     float *input, *input_gradient, *parameters, *gradients;
     float *grad_a, *grad_b, *probs; /* activation gradients (ping-pong) and softmax */
-    long parameter_count, largest_activation;
-    int training; /* of the last forward pass: backward uses the same statistics */
+    long long parameter_count, largest_activation;
+    int training;      /* of the last forward pass: backward uses the same statistics */
+    int forward_batch; /* of the last forward pass (0: none): backward reads its activations */
 };
 
-static long per_sample(const cnn_geometry *g) { return (long)g->out_channels * g->out_height * g->out_width; }
-static long input_per_sample(const cnn_geometry *g) { return (long)g->in_channels * g->in_height * g->in_width; }
+/* Both at most 2^31 − 1 (solve_layer), and capacity times either too (cnn_network_create):
+   every count the passes compute fits an int32. */
+static long long per_sample(const cnn_geometry *g) { return (long long)g->out_channels * g->out_height * g->out_width; }
+static long long input_per_sample(const cnn_geometry *g) { return (long long)g->in_channels * g->in_height * g->in_width; }
 
 /* Solves layer l's geometry from its record and the previous output. */
 static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int height, int width,
@@ -43,8 +47,8 @@ static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int
     cnn_status s = CNN_OK;
     switch (L->kind) {
     case CNN_LAYER_CONV2D:
-        s = cnn_conv2d_geometry(g);
-        L->weight_count = (long)g->out_channels * (channels / (g->groups ? g->groups : 1)) * g->kernel_h * g->kernel_w;
+        s = cnn_conv2d_geometry(g); /* checks the weight's element count */
+        L->weight_count = s ? 0 : (long long)g->out_channels * (channels / g->groups) * g->kernel_h * g->kernel_w;
         L->bias_count = L->has_bias ? g->out_channels : 0;
         break;
     case CNN_LAYER_MAX_POOL2D: s = cnn_max_pool2d_geometry(g); break;
@@ -57,15 +61,20 @@ static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int
     case CNN_LAYER_BATCH_NORM2D:
     case CNN_LAYER_RELU:
         g->out_channels = channels, g->out_height = height, g->out_width = width;
-        if (L->kind == CNN_LAYER_BATCH_NORM2D) L->weight_count = L->bias_count = L->has_bias ? channels : 0;
+        if (L->kind == CNN_LAYER_BATCH_NORM2D) {
+            L->weight_count = L->bias_count = L->has_bias ? channels : 0;
+            L->momentum = 0.1f, L->eps = 1e-5f;
+            if (cnn_batch_norm2d_params(channels, L->has_bias) < 0) s = CNN_INVALID_ARGUMENT;
+        }
         break;
     case CNN_LAYER_FLATTEN:
         g->out_channels = channels * height * width, g->out_height = g->out_width = 1;
         break;
     case CNN_LAYER_LINEAR:
-        s = cnn_check_positive("linear", "out_features", g->out_channels);
+        if (!(s = cnn_check_positive("linear", "out_features", g->out_channels)))
+            s = cnn_check_elements("linear", "weight [out_features, C·H·W]", g->out_channels, channels, height, width);
         g->out_height = g->out_width = 1;
-        L->weight_count = (long)g->out_channels * channels * height * width;
+        L->weight_count = s ? 0 : (long long)g->out_channels * channels * height * width;
         L->bias_count = L->has_bias ? g->out_channels : 0;
         break;
     default:
@@ -113,7 +122,7 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
         return NULL;
     }
     net->count = count, net->capacity = capacity;
-    long input_size = (long)channels * height * width;
+    const long long input_size = (long long)channels * height * width;
     net->largest_activation = input_size;
     for (int l = 0; l < count; l++) {
         layer *L = net->layers + l;
@@ -122,9 +131,17 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
             return NULL;
         }
         L->weight_offset = net->parameter_count;
-        net->parameter_count += L->weight_count + L->bias_count;
+        net->parameter_count += L->weight_count + L->bias_count; /* each ≤ 2^31 − 1: no wrap */
         channels = L->g.out_channels, height = L->g.out_height, width = L->g.out_width;
         if (per_sample(&L->g) > net->largest_activation) net->largest_activation = per_sample(&L->g);
+        if (net->parameter_count > CNN_MAX_ELEMENTS ||
+            cnn_check_elements(op, "a batch of activations", capacity, net->largest_activation, 1, 1)) {
+            if (net->parameter_count > CNN_MAX_ELEMENTS)
+                cnn_fail(CNN_INVALID_ARGUMENT, op, "layer %d: the parameters would number %lld, more than 2^31 - 1",
+                         l + 1, net->parameter_count);
+            cnn_network_destroy(net);
+            return NULL;
+        }
     }
     const long long batch_activation = (long long)capacity * net->largest_activation;
     int ok = (net->input = alloc_filled((long long)capacity * input_size, 0.0f)) &&
@@ -136,7 +153,7 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
              (net->probs = alloc_filled((long long)capacity * per_sample(&net->layers[count - 1].g), 0.0f));
     for (int l = 0; ok && l < count; l++) {
         layer *L = net->layers + l;
-        const long outputs = capacity * per_sample(&L->g);
+        const long long outputs = capacity * per_sample(&L->g);
         ok = (L->out = alloc_filled(outputs, 0.0f)) != NULL;
         if (ok && L->kind == CNN_LAYER_MAX_POOL2D)
             ok = (L->argmax = malloc((size_t)outputs * sizeof(int32_t))) != NULL ||
@@ -163,6 +180,16 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
 float *cnn_network_parameters(cnn_network *net) { return net->parameters; }
 float *cnn_network_gradients(cnn_network *net) { return net->gradients; }
 int32_t cnn_network_parameter_count(const cnn_network *net) { return (int32_t)net->parameter_count; }
+
+cnn_status cnn_network_set_batch_norm(cnn_network *net, int32_t index, float momentum, float eps) {
+    if (index < 0 || index >= net->count || net->layers[index].kind != CNN_LAYER_BATCH_NORM2D)
+        return cnn_fail(CNN_INVALID_ARGUMENT, "network", "layer %d is not a batch-norm layer", index);
+    char op[64];
+    snprintf(op, sizeof op, "network: layer %d (batch_norm2d)", index + 1);
+    cnn_status s = cnn_batch_norm2d_check_options(op, momentum, eps);
+    if (!s) net->layers[index].momentum = momentum, net->layers[index].eps = eps;
+    return s;
+}
 float *cnn_network_input(cnn_network *net) { return net->input; }
 float *cnn_network_input_gradient(cnn_network *net) { return net->input_gradient; }
 
@@ -211,7 +238,7 @@ static cnn_status layer_forward(layer *L, const float *in, const float *params, 
     case CNN_LAYER_BATCH_NORM2D:
         return cnn_batch_norm2d_forward(L->out, L->save_mean, L->save_invstd, L->running_mean,
                                         L->running_var, in, L->has_bias ? weight : NULL, bias,
-                                        training, 0.1f, 1e-5f, batch, g->in_channels, g->in_height,
+                                        training, L->momentum, L->eps, batch, g->in_channels, g->in_height,
                                         g->in_width);
     case CNN_LAYER_RELU: return cnn_relu_forward(L->out, in, (int32_t)count);
     case CNN_LAYER_FLATTEN: memcpy(L->out, in, (size_t)count * sizeof(float)); return CNN_OK;
@@ -263,6 +290,7 @@ cnn_status cnn_network_forward(cnn_network *net, int32_t batch, int32_t training
         in = net->layers[l].out;
     }
     net->training = training;
+    net->forward_batch = s ? 0 : batch;
     return s;
 }
 
@@ -270,6 +298,11 @@ cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int3
                                 int32_t input_gradient) {
     cnn_status s = check_batch(net, batch);
     if (s) return s;
+    if (batch != net->forward_batch)
+        return cnn_fail(CNN_INVALID_ARGUMENT, "network backward",
+                        "batch = %d must be the batch of the last forward pass (%d; 0 = none): "
+                        "backward reads its activations and a grad_output of that many samples",
+                        batch, net->forward_batch);
     const float *grad_out = grad_output;
     for (int l = net->count - 1; !s && l >= 0; l--) {
         layer *L = net->layers + l;

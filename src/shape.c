@@ -63,11 +63,49 @@ static long long floor_div(long long numerator, long long denominator) {
     return q * denominator > numerator ? q - 1 : q;
 }
 
-/* Does a window of taps first + t·dilation (t < kernel) hold an input cell in [0, in)?
-   The first tap at or past 0 is t = ceil(−first / dilation). */
-static int window_hits_input(long long first, long long kernel, long long dilation, long long in) {
-    const long long tap = first < 0 ? (-first + dilation - 1) / dilation : 0;
-    return tap < kernel && first + tap * dilation < in;
+static long long gcd(long long a, long long b) {
+    while (b) {
+        const long long r = a % b;
+        a = b, b = r;
+    }
+    return a;
+}
+
+/* x with a·x ≡ 1 (mod m), for a and m coprime (extended Euclid). */
+static long long inverse_mod(long long a, long long m) {
+    long long r0 = m, r1 = a % m, x0 = 0, x1 = 1;
+    while (r1) {
+        const long long q = r0 / r1, r2 = r0 - q * r1, x2 = x0 - q * x1;
+        r0 = r1, r1 = r2, x0 = x1, x1 = x2;
+    }
+    return (x0 % m + m) % m;
+}
+
+/* The first output of a pooling axis whose window holds no input cell, or −1; in time
+   independent of the sizes' magnitude.
+   Window o starts at first = o·stride − pad. With pad ≤ kernel/2 (checked before) a
+   window starting inside the input holds its first tap, and no window starts at or past
+   the input's end; one starting in the left padding (o·stride < pad, o < M = min(size,
+   ⌈pad/stride⌉)) has its first tap at or past 0 at first mod dilation (the ⌈−first/dilation⌉-th,
+   which is < kernel), so it misses iff (o·stride − pad) mod dilation ≥ in.
+   Over o = 0, 1, … those residues repeat with period P = dilation / gcd(stride, dilation),
+   taking every value ≡ −pad (mod gcd) in [0, dilation): when M ≥ P, a miss exists iff the
+   largest such value r reaches in, at o ≡ (r + pad)/gcd · (stride/gcd)⁻¹ (mod P). When
+   M < P ≤ dilation, M ≤ pad/stride + 1 ≤ kernel/2 + 1 and dilation·(kernel − 1) < 2^31
+   bound M below 2^16: a plain scan. */
+static long long first_window_missing_input(long long in, long long stride, long long pad, long long dilation,
+                                            long long size) {
+    if (dilation <= in || pad == 0) return -1;
+    const long long left = (pad + stride - 1) / stride, count = size < left ? size : left;
+    const long long common = gcd(stride, dilation), period = dilation / common;
+    if (count < period) {
+        for (long long o = 0; o < count; o++)
+            if (((o * stride - pad) % dilation + dilation) % dilation >= in) return o;
+        return -1;
+    }
+    const long long residue = ((-pad) % common + common) % common, largest = dilation - common + residue;
+    if (largest < in) return -1;
+    return (largest + pad) / common % period * inverse_mod(stride / common % period, period) % period;
 }
 
 /* floor_or_ceil((in + 2·pad − span) / stride) + 1, before ceil_mode's last-window rule. */
@@ -100,21 +138,12 @@ static cnn_status pool_out(const char *op, const char *axis, long long in, long 
                         "kernel_%s: the effective kernel dilation·(kernel−1)+1 = %lld·(%lld−1)+1 = %lld "
                         "is larger than the padded input %lld + 2·%lld = %lld",
                         axis, dilation, kernel, span, in, pad, in + 2 * pad);
-    /* Only windows that overhang a border can miss the input: check those. */
-    for (long long o = 0; o < size; o++) {
-        const long long first = o * stride - pad;
-        if (first >= 0 && first + span <= in) { /* skip to the first window past the right border */
-            const long long next = floor_div(in - span + pad, stride) + 1;
-            if (next >= size) break;
-            o = next > o ? next - 1 : o;
-            continue;
-        }
-        if (!window_hits_input(first, kernel, dilation, in))
-            return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                            "output %s %lld: its window (input %lld to %lld, every %lld) holds no input "
-                            "cell, only padding; reduce dilation_%s or padding_%s",
-                            axis, o, first, first + span - 1, dilation, axis, axis);
-    }
+    const long long o = first_window_missing_input(in, stride, pad, dilation, size);
+    if (o >= 0)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op,
+                        "output %s %lld: its window (input %lld to %lld, every %lld) holds no input "
+                        "cell, only padding; reduce dilation_%s or padding_%s",
+                        axis, o, o * stride - pad, o * stride - pad + span - 1, dilation, axis, axis);
     *out = (int32_t)size;
     return CNN_OK;
 }
@@ -338,6 +367,13 @@ double cnn_linear_params(int32_t in_features, int32_t out_features, int32_t bias
 /* batch-norm params = 2 · channels (weight γ and bias β) when affine; running stats are buffers. */
 double cnn_batch_norm2d_params(int32_t channels, int32_t affine) {
     if (cnn_check_positive("batch_norm2d params", "channels", channels)) return -1;
+    if (channels > CNN_MAX_BATCH_NORM_CHANNELS) {
+        cnn_fail(CNN_INVALID_ARGUMENT, "batch_norm2d params",
+                 "channels = %d must be at most 2^26 = %d: its 4 per-channel arrays (weight, bias, running "
+                 "mean and variance) together would pass the 2^28-float (1 GiB) block limit",
+                 channels, CNN_MAX_BATCH_NORM_CHANNELS);
+        return -1;
+    }
     return affine ? 2.0 * channels : 0.0;
 }
 

@@ -9,6 +9,8 @@ static char last_error[512];
 
 const char *cnn_last_error(void) { return last_error; }
 
+size_t cnn_last_error_bytes(void) { return sizeof last_error; }
+
 cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...) {
     int used = snprintf(last_error, sizeof last_error, "%s: ", op);
     va_list args;
@@ -41,8 +43,9 @@ cnn_status cnn_check_elements(const char *op, const char *name, long long a, lon
 
 float *cnn_alloc_floats(const char *op, long long count) {
     if (count < 1) count = 1;
-    if (count > CNN_MAX_ELEMENTS || (unsigned long long)count > SIZE_MAX / sizeof(float)) {
-        cnn_fail(CNN_OUT_OF_MEMORY, op, "out of memory: scratch of %lld floats is over the limit", count);
+    if (count > CNN_MAX_SCRATCH || (unsigned long long)count > SIZE_MAX / sizeof(float)) {
+        cnn_fail(CNN_OUT_OF_MEMORY, op, "out of memory: scratch of %lld floats passes the cap of 2^28 floats (1 GiB)",
+                 count);
         return NULL;
     }
     float *block = malloc((size_t)count * sizeof(float));

@@ -28,10 +28,21 @@
 
 enum { TILE_IN = 4, POSITIONS = TILE_IN * TILE_IN };
 
+/* Its largest scratch within the cap, so every size inside fits an int32: per position,
+   max(C, OC)·T transformed tiles (T = batch·⌈OH/2⌉·⌈OW/2⌉) or C·OC transformed filters;
+   the padded plane (2·⌈OH/2⌉ + 2)·(OW + 8) is at most 16·T of them. */
+static int scratch_fits(const cnn_geometry *g) {
+    const long long tiles = cnn_size_mul(cnn_size_mul(g->batch, (g->out_height + 1LL) / 2), (g->out_width + 1LL) / 2);
+    const long long widest = g->in_channels > g->out_channels ? g->in_channels : g->out_channels;
+    const long long filters = cnn_size_mul(g->in_channels, g->out_channels), inputs = cnn_size_mul(widest, tiles);
+    return cnn_size_mul(POSITIONS, (inputs > filters ? inputs : filters) + 16) <= CNN_MAX_SCRATCH;
+}
+
 int cnn_winograd_applies(const cnn_geometry *g) {
     return g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1 &&
            g->dilation_h == 1 && g->dilation_w == 1 && g->groups == 1 &&
-           g->in_channels >= CNN_WINOGRAD_MIN_CHANNELS && g->out_channels >= CNN_WINOGRAD_MIN_CHANNELS;
+           g->in_channels >= CNN_WINOGRAD_MIN_CHANNELS && g->out_channels >= CNN_WINOGRAD_MIN_CHANNELS &&
+           scratch_fits(g);
 }
 
 /* U = G g Gᵀ for one 3×3 filter, written with stride between positions. */

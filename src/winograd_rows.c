@@ -60,13 +60,19 @@ typedef struct {
     long tiles_image;          /* Q = OH·T */
 } rows_layout;
 
-/* The layout of g; 0 when an index would not fit an int32 (M and Ĝ hold OC rounded up to NR rows of Q). */
+/* The layout of g; 0 when a scratch block would pass the cap (then every index fits an int32).
+   Per position, for up to IMAGES_PER_GEMM images: V [C, R, T], M and Ĝ [OC rounded up to NR, OH·T],
+   U [OC rounded up to MR, C·KH]; and the padded image [C, R, m·T + r − 1]. */
 static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
     const long long rows = (long long)g->in_height + g->pad_top + g->pad_bottom;
     const int tile = POSITIONS + 1 - g->kernel_w;
     const long long tiles = (g->out_width + tile - 1LL) / tile;
-    if ((long long)g->in_channels * rows * (tile * tiles + g->kernel_w - 1) > CNN_MAX_ELEMENTS ||
-        ((long long)g->out_channels + CNN_GEMM_NR) * g->out_height * tiles > CNN_MAX_ELEMENTS - 16)
+    const long long v_image = cnn_size_mul(cnn_size_mul(g->in_channels, rows), tiles);
+    const long long m_image = cnn_size_mul(cnn_size_mul(g->out_channels + CNN_GEMM_NR, g->out_height), tiles);
+    const long long weights = cnn_size_mul(g->out_channels + CNN_GEMM_MR, cnn_size_mul(g->in_channels, g->kernel_h));
+    const long long widest = v_image > m_image ? (v_image > weights ? v_image : weights) : (m_image > weights ? m_image : weights);
+    const long long padded = cnn_size_mul(cnn_size_mul(g->in_channels, rows), tile * tiles + g->kernel_w - 1);
+    if (cnn_size_mul(POSITIONS, cnn_size_mul(widest, IMAGES_PER_GEMM) + 16) > CNN_MAX_SCRATCH || padded > CNN_MAX_SCRATCH)
         return 0;
     L->tile = tile;
     L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(tile * tiles + g->kernel_w - 1);

@@ -164,8 +164,8 @@ export interface Module {
 
 export interface SummaryRow {
   name: string; shape: number[]; params: number; macs: number;
-  /** Receptive field and jump of the stack so far; null after a layer that has no window (Flatten, Linear, adaptive pooling). */
-  rf: number | null; jump: number | null;
+  /** Receptive field and jump of the stack so far, [height, width]; null after a layer that has no window (Flatten, Linear, adaptive pooling). */
+  rf: [number, number] | null; jump: [number, number] | null;
 }
 
 /** nn.Sequential: what Network compiles. */

@@ -7,12 +7,13 @@ void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_g
     const int row0 = out_row * g->stride_h - g->pad_top, col0 = out_col * g->stride_w - g->pad_left;
     float best = -INFINITY;
     int32_t best_index = -1;
-    for (int kh = 0; kh < g->kernel_h; kh++) {
+    int kh_begin, kh_end, kw_begin, kw_end; /* the taps inside the input */
+    cnn_pool_kernel_taps(row0, g->dilation_h, g->in_height, g->kernel_h, &kh_begin, &kh_end);
+    cnn_pool_kernel_taps(col0, g->dilation_w, g->in_width, g->kernel_w, &kw_begin, &kw_end);
+    for (int kh = kh_begin; kh < kh_end; kh++) {
         const int h = row0 + kh * g->dilation_h;
-        if (h < 0 || h >= g->in_height) continue;
-        for (int kw = 0; kw < g->kernel_w; kw++) {
+        for (int kw = kw_begin; kw < kw_end; kw++) {
             const int w = col0 + kw * g->dilation_w;
-            if (w < 0 || w >= g->in_width) continue;
             const int32_t index = h * g->in_width + w;
             const float value = in[index];
             if (best_index < 0 || cnn_max_pool_takes(value, best)) {

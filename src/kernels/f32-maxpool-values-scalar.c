@@ -8,12 +8,13 @@
 float cnn_max_pool_value_cell(const float *in, const cnn_geometry *g, int out_row, int out_col) {
     const int row0 = out_row * g->stride_h - g->pad_top, col0 = out_col * g->stride_w - g->pad_left;
     float best = -INFINITY;
-    for (int kw = 0; kw < g->kernel_w; kw++) {
+    int kh_begin, kh_end, kw_begin, kw_end; /* the taps inside the input */
+    cnn_pool_kernel_taps(row0, g->dilation_h, g->in_height, g->kernel_h, &kh_begin, &kh_end);
+    cnn_pool_kernel_taps(col0, g->dilation_w, g->in_width, g->kernel_w, &kw_begin, &kw_end);
+    for (int kw = kw_begin; kw < kw_end; kw++) {
         const int w = col0 + kw * g->dilation_w;
-        if (w < 0 || w >= g->in_width) continue;
-        for (int kh = 0; kh < g->kernel_h; kh++) {
+        for (int kh = kh_begin; kh < kh_end; kh++) {
             const int h = row0 + kh * g->dilation_h;
-            if (h < 0 || h >= g->in_height) continue;
             const float value = in[h * g->in_width + w];
             if (cnn_max_pool_takes(value, best)) best = value;
         }

@@ -10,22 +10,26 @@ cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_c
     return w;
 }
 
-/* 0 ≤ row0 + kh·dilation_h < H, i.e. ceil(−row0 / dilation_h) ≤ kh ≤ floor((H − 1 − row0) / dilation_h),
-   within [0, KH) (64-bit: padding and dilation reach 2^31). */
-void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end) {
-    const long long dilation = g->dilation_h, last = (long long)g->in_height - 1 - row0; /* kh·dilation_h ≤ last */
+/* 0 ≤ origin + k·dilation < size, i.e. ceil(−origin / dilation) ≤ k ≤ floor((size − 1 − origin) / dilation),
+   within [0, kernel) (64-bit: padding and dilation reach 2^31). */
+void cnn_pool_kernel_taps(int origin, int dilation, int size, int kernel, int *begin, int *end) {
+    const long long step = dilation, last = (long long)size - 1 - origin; /* k·dilation ≤ last */
     long long first, stop;
-    if (dilation == 1) { /* most windows: no division, once per output row */
-        first = row0 >= 0 ? 0 : -(long long)row0;
+    if (step == 1) { /* most windows: no division */
+        first = origin >= 0 ? 0 : -(long long)origin;
         stop = last < 0 ? 0 : last + 1;
     } else {
-        first = row0 >= 0 ? 0 : (-(long long)row0 + dilation - 1) / dilation;
-        stop = last < 0 ? 0 : last / dilation + 1;
+        first = origin >= 0 ? 0 : (-(long long)origin + step - 1) / step;
+        stop = last < 0 ? 0 : last / step + 1;
     }
-    if (stop > g->kernel_h) stop = g->kernel_h;
+    if (stop > kernel) stop = kernel;
     if (first > stop) first = stop;
     *begin = (int)first;
     *end = (int)stop;
+}
+
+void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end) {
+    cnn_pool_kernel_taps(row0, g->dilation_h, g->in_height, g->kernel_h, begin, end);
 }
 
 /* 0 ≤ oh·stride_h − pad_top  and  oh·stride_h − pad_top + span ≤ H,  span = (KH − 1)·dilation_h + 1,

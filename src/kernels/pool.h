@@ -42,6 +42,9 @@ typedef struct {
 
 cnn_avg_window cnn_avg_pool_window(const cnn_geometry *g, int out_row, int out_col);
 
+/* Taps k in [*begin, *end) of a kernel whose input cell origin + k·dilation is inside [0, size):
+   a window's loop visits only those, so its time does not grow with kernel or padding. */
+void cnn_pool_kernel_taps(int origin, int dilation, int size, int kernel, int *begin, int *end);
 /* Kernel rows kh in [*begin, *end) whose input row row0 + kh·dilation_h is inside the input. */
 void cnn_pool_kernel_rows(const cnn_geometry *g, int row0, int *begin, int *end);
 

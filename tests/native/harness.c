@@ -23,6 +23,9 @@ void test_traces(void);
 void test_special_values(void);
 void test_out_of_memory(void);
 void test_limits(void);
+void test_edges(void);
+void test_network(void);
+void test_microkernels(void);
 
 static const struct {
     const char *name;
@@ -34,6 +37,8 @@ static const struct {
     {"invalid_windows", test_invalid_windows}, {"invalid_ops", test_invalid_ops},
     {"traces", test_traces},       {"special_values", test_special_values},
     {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
+    {"edges", test_edges}, {"network", test_network},
+    {"microkernels", test_microkernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 
@@ -46,13 +51,18 @@ const char *__asan_default_options(void) {
 
 static long checks, failures;
 static int malloc_countdown;
+static size_t largest_malloc_bytes;
 
 void fail_nth_malloc(int n) { malloc_countdown = n; }
+
+size_t largest_malloc_since_reset(void) { return largest_malloc_bytes; }
+void reset_largest_malloc(void) { largest_malloc_bytes = 0; }
 
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
 void *__wrap_malloc(size_t size) {
     if (malloc_countdown > 0 && --malloc_countdown == 0) return NULL;
+    if (size > largest_malloc_bytes) largest_malloc_bytes = size;
     return __real_malloc(size);
 }
 

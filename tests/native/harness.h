@@ -8,6 +8,7 @@
 #ifndef NATIVE_HARNESS_H
 #define NATIVE_HARNESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "cnn.h"
 
@@ -44,6 +45,9 @@ void run_isolated(const char *name, void (*test)(void));
    none). run.sh links with -Wl,--wrap=malloc, so every malloc of the core
    and of the tests goes through the harness. */
 void fail_nth_malloc(int n);
+/* The largest malloc (in bytes) since the last reset: what a call allocated at most. */
+size_t largest_malloc_since_reset(void);
+void reset_largest_malloc(void);
 
 /* Deterministic randomness (xorshift32), independent of the core's own. */
 void random_seed(uint32_t seed);

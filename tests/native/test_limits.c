@@ -8,6 +8,7 @@
    lies inside the input. Element counts are products of four int32s, which
    can pass even int64. */
 #include <stdlib.h>
+#include "cnn_train.h"
 #include "harness.h"
 #include "kernels/window.h"
 
@@ -190,7 +191,31 @@ static void window_interior_stride_past_int32(void) {
 static void depthwise_conv2d_padding_past_int32(void) { conv2d_padding_past_int32(1); }
 static void general_conv2d_padding_past_int32(void) { conv2d_padding_past_int32(2); }
 
+/* Issue 14, item 8: max_shift 2^30 and 2^31 − 1 made 2·max_shift + 1 wrap, giving shifts
+   outside ±max_shift. Every shift stays within it, and an image shifted past its size is all fill. */
+static void random_shift_past_int32(void) {
+    static const int32_t MAX_SHIFTS[] = {1 << 30, INT32_LIMIT};
+    enum { BATCH = 64 };
+    float in[BATCH * 4], out[BATCH * 4];
+    int32_t shifts[2 * BATCH];
+    for (int i = 0; i < BATCH * 4; i++) in[i] = (float)i;
+    for (int m = 0; m < 2; m++) {
+        const int32_t max_shift = MAX_SHIFTS[m];
+        CHECK(cnn_random_shift(out, shifts, in, -1.0f, max_shift, 7u, BATCH, 1, 2, 2) == CNN_OK, "%s", cnn_last_error());
+        int within = 1, filled = 1, spread = 0;
+        for (int n = 0; n < BATCH; n++) {
+            const long long dy = shifts[2 * n], dx = shifts[2 * n + 1];
+            within &= dy >= -max_shift && dy <= max_shift && dx >= -max_shift && dx <= max_shift;
+            spread |= dy > max_shift / 2 || dy < -max_shift / 2;
+            if (dy <= -2 || dy >= 2 || dx <= -2 || dx >= 2) filled &= all_equal(out + 4 * n, 4, -1.0f);
+        }
+        CHECK(within && filled && spread, "random_shift with max_shift %d: shifts within ±max %d, outside images filled %d, "
+              "spread %d", max_shift, within, filled, spread);
+    }
+}
+
 void test_limits(void) {
+    run_isolated("random_shift, max_shift past int32", random_shift_past_int32);
     run_isolated("window geometry element counts past int64", window_element_counts_past_int64);
     run_isolated("conv2d params past int64", conv2d_params_past_int64);
     run_isolated("batch norm and adaptive pool element counts past int64", plain_size_element_counts_past_int64);

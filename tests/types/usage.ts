@@ -25,7 +25,7 @@ export async function tour(): Promise<number> {
   const isLayer: boolean = conv instanceof nn.Module;
   const forward = model.forward({ shape: [1, 1, 28, 28], data: new Float32Array(784) }); // a plain {shape, data} works
   const rows: SummaryRow[] = model.summary([1, 1, 28, 28]).rows;
-  const lastField: number | null = rows[rows.length - 1].rf;
+  const lastField: [number, number] | null = rows[rows.length - 1].rf;
 
   const network = new cnn.Network(model, [1, 28, 28], { capacity: 8 });
   const optimizer = new cnn.optim.Adam(network, { lr: 1e-3 });
@@ -51,5 +51,5 @@ export async function tour(): Promise<number> {
   await typed.ready;
 
   return y.size + shape.length + rf + trace.value + indices.length + input.size + weight.size + (bias?.size ?? 0) +
-    forward.size + (lastField ?? 0) + step.loss + Number(isLayer) + same.size;
+    forward.size + (lastField?.[0] ?? 0) + step.loss + Number(isLayer) + same.size;
 }

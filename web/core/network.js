@@ -1,12 +1,12 @@
 // Network: a Sequential model compiled into the core (src/cnn_network.h), for
 // training. Parameters, gradients and activations stay in WASM memory; a step
 // copies in one input batch and its targets and copies out two numbers.
-import { GEOMETRY_FIELDS, integer, options, targets as checkTargets } from './args.js';
+import { GEOMETRY_FIELDS, integer, number, options, targets as checkTargets } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 import { elementCount, Tensor } from './tensor.js';
 
-// Layer kinds, as cnn_layer_kind in src/cnn_network.h.
-const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
+// Layer kinds, as cnn_layer_kind in src/cnn_network.h (tests/layout.test.mjs checks them).
+export const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
 
 export function createNetworkClass(core, nn) {
   // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
@@ -24,6 +24,9 @@ export function createNetworkClass(core, nn) {
       [g.out_height, g.out_width] = layer.outputSize;
     } else if (layer instanceof nn.BatchNorm2d) {
       hasBias = layer.parameters().length ? 1 : 0;
+      // carried in by cnn_network_set_batch_norm after creation, which checks their ranges
+      number(layer.momentum, 'Network', 'BatchNorm2d momentum');
+      number(layer.eps, 'Network', 'BatchNorm2d eps');
     } else if (layer instanceof nn.Flatten) {
       if (layer.startDim !== 1) throw new RangeError(`Network: Flatten must start at dim 1, got ${layer.startDim}`);
     } else if (layer instanceof nn.Linear) {
@@ -69,6 +72,8 @@ export function createNetworkClass(core, nn) {
       core.retain(this.#pointer);
       this.layerCount = layers.length;
       this.#layers = layers;
+      layers.forEach((layer, index) => layer instanceof nn.BatchNorm2d &&
+        core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
       this.loadParameters();
     }
 

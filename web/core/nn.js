@@ -68,8 +68,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
     get name() {
       return this.constructor.layerName ?? this.constructor.name;
     }
-    // The window this layer slides along the height axis, for receptive fields;
-    // null when it keeps every pixel where it is (kernel 1, stride 1).
+    // The window this layer slides along axis 0 (height) or 1 (width), for receptive
+    // fields; null when it keeps every pixel where it is (kernel 1, stride 1).
     window() {
       return null;
     }
@@ -132,12 +132,12 @@ export function createLayers(core, { F, backward }, arithmetic) {
       outputShape(inputShape) {
         return this.describe(inputShape).shape;
       }
-      window() {
+      window(axis = 0) {
         if (transposed) return NOT_A_WINDOW;
         const padding = this.options.padding;
-        const [stride] = pair(this.options.stride, op, 'stride'), [dilation] = pair(this.options.dilation, op, 'dilation');
-        const pad = padding === 'valid' ? 0 : padding === 'same' ? 'same' : pair(padding, op, 'padding')[0];
-        return { kernel: this.kernelSize[0], stride, padding: pad, dilation };
+        const stride = pair(this.options.stride, op, 'stride')[axis], dilation = pair(this.options.dilation, op, 'dilation')[axis];
+        const pad = padding === 'valid' ? 0 : padding === 'same' ? 'same' : pair(padding, op, 'padding')[axis];
+        return { kernel: this.kernelSize[axis], stride, padding: pad, dilation };
       }
     };
   }
@@ -160,11 +160,11 @@ export function createLayers(core, { F, backward }, arithmetic) {
       outputShape(inputShape) {
         return arithmetic[average ? 'avg_pool2d_shape' : 'max_pool2d_shape'](inputShape, this.kernelSize, this.options).shape;
       }
-      window() {
-        const [kernel] = pair(this.kernelSize, op, 'kernel_size');
-        const [stride] = this.options.stride == null ? [kernel] : pair(this.options.stride, op, 'stride');
-        const [dilation] = average ? [1] : pair(this.options.dilation ?? 1, op, 'dilation');
-        return { kernel, stride, padding: pair(this.options.padding ?? 0, op, 'padding')[0], dilation };
+      window(axis = 0) {
+        const kernel = pair(this.kernelSize, op, 'kernel_size')[axis];
+        const stride = this.options.stride == null ? kernel : pair(this.options.stride, op, 'stride')[axis];
+        const dilation = average ? 1 : pair(this.options.dilation ?? 1, op, 'dilation')[axis];
+        return { kernel, stride, padding: pair(this.options.padding ?? 0, op, 'padding')[axis], dilation };
       }
     };
   }
@@ -337,20 +337,26 @@ export function createLayers(core, { F, backward }, arithmetic) {
       const { rows, macs } = this.summary(inputShape);
       return { shape: rows.at(-1)?.shape ?? inputShape, macs };
     }
-    /** Per layer: output shape, params, MACs, and the receptive field and jump of the stack so far. */
+    /**
+     * Per layer: output shape, params, MACs, and the receptive field and jump of the stack so far,
+     * each [height, width] (the core's answer per axis), or null past a layer that is not a window.
+     */
     summary(inputShape) {
       const rows = [];
-      const windows = [];
+      const windows = [[], []]; // per axis
       let shape = inputShape, rfDefined = true;
       this.layers.forEach((layer, i) => {
         const described = layer.describe(shape);
-        const window = layer.window();
-        if (window === NOT_A_WINDOW) rfDefined = false;
-        else if (window) windows.push(resolveSame(window));
-        const field = rfDefined && windows.length ? arithmetic.receptive_field(windows).at(-1) : rfDefined ? { rf: 1, jump: 1 } : null;
+        const fields = [0, 1].map((axis) => {
+          const window = layer.window(axis);
+          if (window === NOT_A_WINDOW) rfDefined = false;
+          else if (window) windows[axis].push(resolveSame(window));
+          if (!rfDefined) return null;
+          return windows[axis].length ? arithmetic.receptive_field(windows[axis]).at(-1) : { rf: 1, jump: 1 };
+        });
         shape = described.shape;
         rows.push({ name: `${layer.name}-${i + 1}`, shape, params: layer.countParameters(), macs: described.macs,
-          rf: field?.rf ?? null, jump: field?.jump ?? null });
+          rf: rfDefined ? fields.map((field) => field.rf) : null, jump: rfDefined ? fields.map((field) => field.jump) : null });
       });
       const params = rows.reduce((total, row) => total + row.params, 0);
       const macs = rows.reduce((total, row) => total + row.macs, 0);
@@ -366,8 +372,9 @@ export function createLayers(core, { F, backward }, arithmetic) {
 
   function summaryText(rows, params, macs) {
     const number = (n) => (n === null ? '-' : n.toLocaleString('en-US'));
+    const perAxis = (pair) => (pair === null ? '-' : pair.map(number).join('×')); // height×width
     const table = [['Layer (type)', 'Output shape', 'Params', 'MACs', 'RF', 'Jump'],
-      ...rows.map((r) => [r.name, `[${r.shape.join(', ')}]`, number(r.params), number(r.macs), number(r.rf), number(r.jump)])];
+      ...rows.map((r) => [r.name, `[${r.shape.join(', ')}]`, number(r.params), number(r.macs), perAxis(r.rf), perAxis(r.jump)])];
     const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
     const line = (row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
     const rule = '-'.repeat(line(table[0]).length);

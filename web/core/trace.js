@@ -3,7 +3,9 @@
 import { integer, optionalTensor, options, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 
-const TERM_INTS = 8, TERM_FLOATS = 3, TERM_WORDS = TERM_INTS + TERM_FLOATS;
+// cnn_trace_term's counts (tests/layout.test.mjs checks them against the core).
+export const TERM_INTS = 8, TERM_FLOATS = 3;
+const TERM_WORDS = TERM_INTS + TERM_FLOATS;
 
 export function createTracing(core) {
   function position(at, op) {

@@ -20,6 +20,7 @@ export function simdSupported() {
 // NULL (0); 'void' cannot fail.
 const EXPORTS = {
   cnn_last_error: 'void',
+  cnn_layout: 'void',
   cnn_conv2d_geometry: 'status',
   cnn_conv_transpose2d_geometry: 'status',
   cnn_max_pool2d_geometry: 'status',
@@ -74,6 +75,7 @@ const EXPORTS = {
   cnn_network_input_gradient: 'void',
   cnn_network_activation: 'pointer',
   cnn_network_running_stats: 'pointer',
+  cnn_network_set_batch_norm: 'status',
   cnn_network_forward: 'status',
   cnn_network_backward: 'status',
   cnn_network_zero_grad: 'void',
@@ -85,6 +87,8 @@ const EXPORTS = {
 };
 
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
+/** The size of the core's last-error buffer (status.c); tests/layout.test.mjs checks it. */
+export const LAST_ERROR_BYTES = 512;
 
 async function fetchModuleBytes(url) {
   if (url.protocol === 'file:') {
@@ -160,7 +164,7 @@ export class Core {
 
   lastError() {
     const pointer = this.#exports.cnn_last_error();
-    const bytes = new Uint8Array(this.#exports.memory.buffer, pointer, 512);
+    const bytes = new Uint8Array(this.#exports.memory.buffer, pointer, LAST_ERROR_BYTES);
     return this.#decoder.decode(bytes.subarray(0, bytes.indexOf(0)));
   }
 

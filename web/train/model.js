@@ -66,5 +66,6 @@ export function buildModel(nn, knobs, inputShape = MNIST_INPUT) {
 export function describeModel(model, inputShape = MNIST_INPUT) {
   const summary = model.summary([1, ...inputShape]);
   const lastConv = summary.rows.findLast((row) => row.name.startsWith('Conv2d'));
-  return { ...summary, receptiveField: lastConv?.rf ?? null, jump: lastConv?.jump ?? null };
+  // The lab's kernels, strides and paddings are square: both axes of the field agree.
+  return { ...summary, receptiveField: lastConv?.rf?.[0] ?? null, jump: lastConv?.jump?.[0] ?? null };
 }

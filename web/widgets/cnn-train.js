@@ -140,7 +140,7 @@ export class CnnTrain extends CnnElement {
       const description = describeModel(buildModel(this.cnn.nn, knobs));
       this.knobs = knobs;
       this.summary.replaceChildren(table(['layer', 'output', 'params', 'MACs', 'RF'],
-        description.rows.map((row) => [row.name, `${row.shape.slice(1).join('×')}`, formatCount(row.params), formatCount(row.macs), row.rf ?? '–'])),
+        description.rows.map((row) => [row.name, `${row.shape.slice(1).join('×')}`, formatCount(row.params), formatCount(row.macs), row.rf?.join('×') ?? '–'])),
       h('p', 'summary', `${formatCount(description.params)} parameters, ${formatCount(description.macs)} MACs per image; ` +
         `the last convolution sees ${description.receptiveField}×${description.receptiveField} input pixels (jump ${description.jump}).`));
       this.summary.querySelector('table').classList.add('summary-table');
