@@ -1,5 +1,5 @@
 // Sizes, parameter and MAC counts and receptive fields, all computed by the core.
-import { bool, geometry, geometryObject, GEOMETRY_FIELDS, integer, options, pair } from './args.js';
+import { bool, describe, geometry, geometryObject, GEOMETRY_FIELDS, integer, options, pair } from './args.js';
 import { convSpec, outputShape, poolSpec, solve } from './specs.js';
 
 const RF_COLUMNS = 4; // rf, jump, start, center
@@ -59,7 +59,12 @@ export function createArithmetic(core) {
         return [g.pad_top, g.pad_bottom];
       });
     },
-    flops: (macs) => core.call('cnn_macs_to_flops', macs),
+    /** 2 · macs: a multiply and an add per MAC. */
+    flops(macs) {
+      if (typeof macs !== 'number') throw new TypeError(`flops: macs must be a number, got ${describe(macs)}`);
+      if (!Number.isInteger(macs) || macs < 0) throw new RangeError(`flops: macs must be a whole number at least 0, got ${macs}`);
+      return core.call('cnn_macs_to_flops', macs);
+    },
 
     conv2d_shape(inputShape, weightShape, opts = {}) {
       return core.scoped((scope) => {

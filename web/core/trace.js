@@ -37,8 +37,8 @@ export function createTracing(core) {
           throw new RangeError(`${op}: bias must have ${g.out_channels} elements, got ${b.size}`);
         const capacity = (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
         const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
-        const count = core.call(exportName, terms, capacity, result, scope.floats(x.data), scope.floats(w.data),
-          b ? scope.floats(b.data) : 0, pointer, ...where);
+        const count = core.call(exportName, terms, capacity, result, scope.tensor(x), scope.tensor(w),
+          b ? scope.tensor(b) : 0, pointer, ...where);
         const [value, biasValue] = scope.readFloats(result, 2);
         return { terms: readTerms(scope, terms, count), value, bias: biasValue };
       });
@@ -54,7 +54,7 @@ export function createTracing(core) {
         const { pointer, g } = solve(core, scope, spec);
         const capacity = g.kernel_h * g.kernel_w;
         const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
-        const count = core.call('cnn_pool2d_trace', terms, capacity, result, scope.floats(x.data), pointer, kind, ...where);
+        const count = core.call('cnn_pool2d_trace', terms, capacity, result, scope.tensor(x), pointer, kind, ...where);
         const [value, extra] = scope.readFloats(result, 2);
         const summary = kind === 0 ? { winner: extra } : { divisor: extra };
         return { terms: readTerms(scope, terms, count), value, ...summary };
