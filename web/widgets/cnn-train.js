@@ -133,16 +133,33 @@ export class CnnTrain extends CnnElement {
     this.startButton.disabled = this.running || !this.knobs || !this.workerReady;
   }
 
+  // The worker lives while the element is in the document: started by build() or on
+  // reconnection (an element moved in the DOM is disconnected, then connected again), ended on
+  // disconnection, when a run in progress ends with it.
   startWorker() {
+    this.workerReady = false;
     this.worker = new Worker(new URL('../train/worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => this.showStatus(`The training worker failed: ${event.message}`);
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    if (this.started && !this.worker) {
+      this.showStatus('Restarting the training worker…');
+      this.startWorker();
+    }
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.worker?.terminate();
     this.worker = null;
+    this.workerReady = false;
+    if (this.started) {
+      this.setRunning(false);
+      this.showStatus('The training worker stopped when the lab left the page.');
+    }
   }
 
   receive(message) {
@@ -183,7 +200,7 @@ export class CnnTrain extends CnnElement {
         break;
       case 'analysis':
         this.showAnalysis(message);
-        this.worker.postMessage({ type: 'inspect', digit: this.digitField.read() }); // the new model's maps
+        this.worker?.postMessage({ type: 'inspect', digit: this.digitField.read() }); // the new model's maps
         break;
       case 'prediction':
         this.showPrediction(message);
@@ -214,14 +231,14 @@ export class CnnTrain extends CnnElement {
   }
 
   startRun() {
-    if (!this.knobs) return;
+    if (!this.knobs || !this.workerReady) return;
     this.setRunning(true);
     this.progress.value = 0;
     this.worker.postMessage({ type: 'start', knobs: this.knobs });
   }
 
   togglePause() {
-    this.worker.postMessage({ type: this.pauseButton.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' });
+    this.worker?.postMessage({ type: this.pauseButton.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' });
   }
 
   /** uPlot's own style sheet, adopted by the shadow root once fetched. */
@@ -328,7 +345,7 @@ export class CnnTrain extends CnnElement {
       const alpha = this.pad.getContext('2d').getImageData(0, 0, DRAW_SIDE, DRAW_SIDE).data;
       const ink = new Uint8Array(DRAW_SIDE * DRAW_SIDE);
       for (let i = 0; i < ink.length; i++) ink[i] = alpha[4 * i + 3];
-      this.worker.postMessage({ type: 'predict', ink, width: DRAW_SIDE, height: DRAW_SIDE }, [ink.buffer]);
+      this.worker?.postMessage({ type: 'predict', ink, width: DRAW_SIDE, height: DRAW_SIDE }, [ink.buffer]);
     });
   }
 
