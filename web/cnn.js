@@ -12,7 +12,7 @@ import { createFunctional } from './core/functional.js';
 import { createNetworkClass } from './core/network.js';
 import { createLayers } from './core/nn.js';
 import { checkShape, Tensor } from './core/tensor.js';
-import { number } from './core/args.js';
+import { namedAll, number } from './core/args.js';
 import { createTracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
 import { createAugmentation } from './core/augment.js';
@@ -57,9 +57,11 @@ function createApi(core, simd) {
 
   return Object.freeze({
     simd,
-    F,
-    grad,
-    arithmetic,
+    // Each op names itself before any inner op the core names ('batch_norm: batch_norm2d: …').
+    F: namedAll(F),
+    grad: namedAll(grad),
+    // Each names itself in its errors, before the core's op ('conv_out_size: conv2d: …').
+    arithmetic: namedAll(arithmetic),
     trace: createTracing(core),
     nn,
     Network,

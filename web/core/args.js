@@ -33,6 +33,32 @@ export function pair(value, op, name) {
   return [size, size];
 }
 
+/**
+ * An error raised inside a public function named by that function: its message gains the prefix
+ * `${op}: ` unless it already starts with it (an error from an inner op or the core keeps its own
+ * text after the prefix, so the reader sees what they called, then the rule that was broken).
+ */
+export function renamed(error, op) {
+  if (error instanceof Error && !error.message.startsWith(`${op}: `)) error.message = `${op}: ${error.message}`;
+  return error;
+}
+
+/** fn, whose errors are renamed(error, op). */
+export function named(op, fn) {
+  return function namedFunction(...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      throw renamed(error, op);
+    }
+  };
+}
+
+/** Each function of an object wrapped by named(`${prefix}${key}`). */
+export function namedAll(functions, prefix = '') {
+  return Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, named(`${prefix}${key}`, fn)]));
+}
+
 /** A short description of any value for an error message (never throws, even for a Proxy). */
 export function describe(value) {
   if (value === null) return 'null';

@@ -16,6 +16,7 @@ export function createArithmetic(core) {
     }));
   }
 
+  // The layers call these directly; cnn.js wraps each for the public API, so its errors name it.
   return {
     conv_out_size: (size, kernel, stride = 1, padTotal = 0, dilation = 1) =>
       core.call('cnn_conv_out_size', int(size, 'conv_out_size', 'size'), int(kernel, 'conv_out_size', 'kernel'),

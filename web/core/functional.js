@@ -1,7 +1,7 @@
 // torch.nn.functional over the core: each op copies its tensors into WASM
 // memory, calls one exported function, and copies the result out. Backward
 // functions accumulate into `into` (the layers' gradient buffers) or into zeros.
-import { bool, describe, number, optionalTensor, options, pair, targets, tensorArg } from './args.js';
+import { bool, describe, named, number, optionalTensor, options, pair, targets, tensorArg } from './args.js';
 import { convSpec, outputShape, poolSpec, solve } from './specs.js';
 import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
@@ -145,13 +145,13 @@ export function createFunctional(core) {
     conv2d: conv2d.forward,
     conv_transpose2d: convTranspose2d.forward,
 
-    max_pool2d_with_indices(input, kernelSize, opts = {}) {
+    max_pool2d_with_indices: named('max_pool2d_with_indices', (input, kernelSize, opts = {}) => {
       const x = tensorArg(input, 'max_pool2d', 'input', 4);
       return core.scoped((scope) => {
         const { shape, out, argmax } = maxPoolForward(scope, x, kernelSize, opts);
         return { output: read(scope, out, shape), indices: scope.readInts(argmax, elementCount(shape)) };
       });
-    },
+    }),
     max_pool2d(input, kernelSize, opts = {}) {
       const x = tensorArg(input, 'max_pool2d', 'input', 4);
       return core.scoped((scope) => {
@@ -221,14 +221,14 @@ export function createFunctional(core) {
     flatten(input, startDim = 1) {
       const x = tensorArg(input, 'flatten', 'input');
       if (!Number.isInteger(startDim) || startDim < 0 || startDim >= Math.max(1, x.shape.length))
-        throw new RangeError(`flatten: start_dim must be an integer in [0, ${x.shape.length}), got ${startDim}`);
+        throw new RangeError(`flatten: start_dim must be an integer in [0, ${x.shape.length}), got ${describe(startDim)}`);
       return x.reshape([...x.shape.slice(0, startDim), elementCount(x.shape.slice(startDim))]);
     },
 
     /** Softmax over the classes of [N, K] logits (dim 1). */
     softmax(input, dim = 1) {
       const x = tensorArg(input, 'softmax', 'input', 2);
-      if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${dim}`);
+      if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${describe(dim)}`);
       return core.scoped((scope) => {
         const out = scope.output(x.size);
         core.call('cnn_softmax_forward', out, scope.tensor(x), x.shape[0], x.shape[1]);

@@ -1,7 +1,7 @@
 // Network: a Sequential model compiled into the core (src/cnn_network.h), for
 // training. Parameters, gradients and activations stay in WASM memory; a step
 // copies in one input batch and its targets and copies out two numbers.
-import { bool, describe, GEOMETRY_FIELDS, integer, options, targets as checkTargets, tensorArg } from './args.js';
+import { bool, describe, GEOMETRY_FIELDS, integer, options, renamed, targets as checkTargets, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
@@ -17,8 +17,7 @@ export function createNetworkClass(core, nn) {
   let buffersOf;
 
   // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
-  // `where` names the layer in errors ("layer 2 (Linear)").
-  function record(layer, inputShape, where) {
+  function record(layer, inputShape) {
     const shape = [1, ...inputShape];
     const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
     let hasBias = 0, g = {};
@@ -32,23 +31,23 @@ export function createNetworkClass(core, nn) {
       [g.out_height, g.out_width] = layer.outputSize;
     } else if (layer instanceof nn.BatchNorm2d) {
       if (layer.numFeatures !== inputShape[0])
-        throw new RangeError(`Network: ${where} has num_features ${layer.numFeatures} but its input has ${inputShape[0]} channels`);
+        throw new RangeError(`num_features = ${layer.numFeatures} must equal its input's channels ${inputShape[0]}`);
       hasBias = layer.parameters().length ? 1 : 0;
     } else if (layer instanceof nn.Flatten) {
-      if (layer.startDim !== 1) throw new RangeError(`Network: Flatten must start at dim 1, got ${describe(layer.startDim)}`);
+      if (layer.startDim !== 1) throw new RangeError(`start_dim must be 1, got ${describe(layer.startDim)}`);
     } else if (layer instanceof nn.Linear) {
       if (layer.inFeatures !== elementCount(inputShape))
-        throw new RangeError(`Network: ${where} has in_features ${layer.inFeatures} but its input has ${elementCount(inputShape)} features`);
+        throw new RangeError(`in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`);
       g.out_channels = layer.outFeatures;
       hasBias = layer.parameters().length > 1 ? 1 : 0;
     } else if (!(layer instanceof nn.ReLU)) {
-      throw new TypeError(`Network: ${where} cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
+      throw new TypeError(`cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
     }
     return [KIND[layer.name], hasBias, ...GEOMETRY_FIELDS.map((field) => g[field] ?? 0)];
   }
 
   // The parameters a layer holds, as the network lays them out: [{name, size}] (weight, then bias).
-  function parameterLayout(layer, inputShape, where) {
+  function parameterLayout(layer, inputShape) {
     const size = (shape) => elementCount(shape);
     let shapes = [];
     if (layer instanceof nn.Conv2d) shapes = [['weight', layer.weight.shape], ['bias', [layer.weight.shape[0]]]];
@@ -56,7 +55,7 @@ export function createNetworkClass(core, nn) {
     else if (layer instanceof nn.Linear) shapes = [['weight', [layer.outFeatures, elementCount(inputShape)]], ['bias', [layer.outFeatures]]];
     return Array.from(layer.parameters(), (p, i) => {
       if (p?.name !== shapes[i]?.[0])
-        throw new TypeError(`Network: ${where}'s parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
+        throw new TypeError(`parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
       return { name: p.name, size: size(shapes[i][1]) };
     });
   }
@@ -89,10 +88,14 @@ export function createNetworkClass(core, nn) {
       let shape = this.#inputShape;
       Array.from(model.layers).forEach((layer, index) => {
         if (layer instanceof nn.Identity) return;
-        const where = `layer ${index} (${layer.name})`;
-        records.push(...record(layer, shape, where));
-        layers.push({ layer, where, parameters: parameterLayout(layer, shape, where), channels: shape[0] });
-        shape = layer.outputShape([1, ...shape]).slice(1);
+        const where = `layer ${index} (${layer?.name})`;
+        try {
+          records.push(...record(layer, shape));
+          layers.push({ layer, where, parameters: parameterLayout(layer, shape), channels: shape[0] });
+          shape = layer.outputShape([1, ...shape]).slice(1);
+        } catch (error) {
+          throw renamed(error, `Network: ${where}`);
+        }
       });
       if (!layers.length) throw new RangeError('Network: model has no layers to compile');
       // Flatten and Linear outputs are [batch, features], as in the JS layers.

@@ -1,9 +1,9 @@
 // Layers like torch.nn, over the functional ops. forward() keeps what
 // backward() needs; backward() accumulates parameter gradients (the core adds
 // into the buffers it is given) and returns the gradient of the input.
-import { bool, integer, options, pair } from './args.js';
+import { bool, integer, named, options, pair, renamed, tensorArg } from './args.js';
 import { AVG_POOL_OPTIONS, CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS, MAX_POOL_OPTIONS } from './specs.js';
-import { elementCount, Tensor } from './tensor.js';
+import { checkShape, elementCount, Tensor } from './tensor.js';
 
 // window() of a layer after which the receptive field is no longer one window
 // of the input (flatten, linear, adaptive pooling, transposed convolution).
@@ -11,6 +11,15 @@ const NOT_A_WINDOW = Symbol('not a window');
 
 export function createLayers(core, { F, backward }, arithmetic) {
   let nextSeed = 1;
+
+  // A layer's parameter count from the core, its errors named by the layer ('Conv2d: conv2d params: …').
+  function countedBy(op, count) {
+    try {
+      return count();
+    } catch (error) {
+      throw renamed(error, op);
+    }
+  }
 
   class Parameter {
     constructor(name, value) {
@@ -100,8 +109,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
         if (transposed) this.options.output_padding = o.output_padding ?? 0;
         const hasBias = bool(o.bias, op, 'bias', true);
         // Parameter count and shape rules are the core's: it refuses bad channel/group combinations here.
-        this.formulaParameters = arithmetic[transposed ? 'conv_transpose2d_params' : 'conv2d_params'](
-          this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias: hasBias });
+        this.formulaParameters = countedBy(op, () => arithmetic[transposed ? 'conv_transpose2d_params' : 'conv2d_params'](
+          this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias: hasBias }));
         const [kh, kw] = this.kernelSize;
         const weightShape = transposed
           ? [this.inChannels, this.outChannels / this.groups, kh, kw]
@@ -196,7 +205,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.eps = o.eps ?? 1e-5;
       this.momentum = o.momentum ?? 0.1;
       const affine = bool(o.affine, 'BatchNorm2d', 'affine', true);
-      this.formulaParameters = arithmetic.batch_norm2d_params(this.numFeatures, affine);
+      this.formulaParameters = countedBy('BatchNorm2d', () => arithmetic.batch_norm2d_params(this.numFeatures, affine));
       this.params = affine
         ? [new Parameter('weight', new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures])),
           new Parameter('bias', Tensor.zeros([this.numFeatures]))]
@@ -260,7 +269,11 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return F.flatten(input, this.startDim);
     }
     backward(gradOutput) {
-      return gradOutput.reshape(this.requireInput().shape);
+      const shape = checkShape(this.requireInput().shape, 'Flatten.backward', 'the input shape');
+      const gy = tensorArg(gradOutput, 'Flatten.backward', 'grad_output');
+      if (gy.size !== elementCount(shape))
+        throw new RangeError(`Flatten.backward: grad_output has ${gy.size} values, the input ${elementCount(shape)}`);
+      return gy.reshape(shape);
     }
     outputShape(inputShape) {
       return [...inputShape.slice(0, this.startDim), elementCount(inputShape.slice(this.startDim))];
@@ -277,7 +290,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.inFeatures = integer(inFeatures, 'Linear', 'in_features');
       this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
       const hasBias = bool(o.bias, 'Linear', 'bias', true);
-      this.formulaParameters = arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias);
+      this.formulaParameters = countedBy('Linear', () => arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias));
       const weight = Tensor.zeros([this.outFeatures, this.inFeatures]), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
       initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++);
       this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
@@ -356,6 +369,15 @@ export function createLayers(core, { F, backward }, arithmetic) {
       const macs = rows.reduce((total, row) => total + row.macs, 0);
       return { rows, params, macs, text: summaryText(rows, params, macs) };
     }
+  }
+
+  // Errors of a whole stack name the method called (Sequential.summary: conv2d: …), and the
+  // input shape is checked before any layer sees it.
+  for (const method of ['summary', 'outputShape', 'describe']) {
+    const unchecked = Sequential.prototype[method];
+    Sequential.prototype[method] = named(`Sequential.${method}`, function checked(inputShape) {
+      return unchecked.call(this, checkShape(inputShape, `Sequential.${method}`, 'input_shape'));
+    });
   }
 
   // 'same' padding's begin side, from the core (it sets the RF start offset).

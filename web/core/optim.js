@@ -12,7 +12,7 @@
 // An optimizer is made only from a cnn.Network: the buffers it updates are the network's,
 // found by the binding (never an address from the caller), and every step re-checks the
 // hyper-parameters and the state's lengths, which are public and may have been reassigned.
-import { bool, describe, integer, number, options } from './args.js';
+import { bool, describe, integer, number, options, renamed } from './args.js';
 import { isFloat32Array } from './tensor.js';
 
 const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'];
@@ -24,7 +24,12 @@ export function createOptimizers(core, buffersOf) {
 
   // The network's flat buffers, or a TypeError naming the optimizer.
   function networkBuffers(network, op) {
-    const buffers = buffersOf(network);
+    let buffers;
+    try {
+      buffers = buffersOf(network);
+    } catch (error) {
+      throw renamed(error, op); // a disposed network
+    }
     if (!buffers) throw new TypeError(`${op}: parameters must be a cnn.Network, got ${describe(network)}`);
     return buffers;
   }

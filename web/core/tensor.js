@@ -81,6 +81,7 @@ export class Tensor {
       throw new RangeError(`Tensor: ${index.length} indices for a ${this.shape.length}-d tensor`);
     let offset = 0;
     index.forEach((raw, axis) => {
+      if (typeof raw !== 'number') throw new TypeError(`Tensor: index ${axis} must be a number, got ${typeof raw}`);
       const size = this.shape[axis];
       const i = raw < 0 ? raw + size : raw;
       if (!Number.isInteger(i) || i < 0 || i >= size)

@@ -1,13 +1,13 @@
 // Traces for the widgets: the terms one output cell summed (or maxed), read
 // from the core's cnn_trace_term records (8 int32 fields, then 3 float32).
-import { integer, optionalTensor, options, tensorArg } from './args.js';
+import { integer, namedAll, optionalTensor, options, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 
 const TERM_INTS = 8, TERM_FLOATS = 3, TERM_WORDS = TERM_INTS + TERM_FLOATS;
 
 export function createTracing(core) {
   function position(at, op) {
-    const a = options(at, op, ['n', 'channel', 'row', 'col']);
+    const a = options(at, op, ['n', 'channel', 'row', 'col'], 'at');
     return ['n', 'channel', 'row', 'col'].map((name) => integer(a[name] ?? 0, op, `at.${name}`));
   }
 
@@ -62,10 +62,10 @@ export function createTracing(core) {
     };
   }
 
-  return {
+  return namedAll({
     conv2d: convolution('conv2d', 'cnn_conv2d_trace', false),
     conv_transpose2d: convolution('conv_transpose2d', 'cnn_conv_transpose2d_trace', true),
     max_pool2d: pool('max_pool2d', 0),
     avg_pool2d: pool('avg_pool2d', 1),
-  };
+  }, 'trace.');
 }
