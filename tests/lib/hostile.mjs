@@ -55,10 +55,12 @@ export function makeValues(seed, { Tensor, edges = true }) {
 
   const values = {
     below, chance, pick, hostile,
-    /** A small int the ops take (sizes, strides), an int32 edge, or a hostile value. */
-    int: (low = 0, high = 3) => (chance(0.85) ? low + below(high - low + 1) : chance(0.5) && edges ? pick(INT32_EDGES) : hostile()),
+    /** A small int the ops take (sizes, strides), an int32 edge (unless withEdges is false), or a hostile value. */
+    int: (low = 0, high = 3, withEdges = true) =>
+      (chance(0.85) ? low + below(high - low + 1) : chance(0.5) && edges && withEdges ? pick(INT32_EDGES) : hostile()),
     /** An int or a pair of them. */
-    pair: (low = 0, high = 3) => (chance(0.7) ? values.int(low, high) : [values.int(low, high), values.int(low, high)]),
+    pair: (low = 0, high = 3, withEdges = true) =>
+      (chance(0.7) ? values.int(low, high, withEdges) : [values.int(low, high, withEdges), values.int(low, high, withEdges)]),
     /** A Tensor of the shape, or (sometimes) a hostile stand-in. */
     tensor: (shape) => {
       if (!chance(0.92)) return hostile();

@@ -53,8 +53,8 @@ export function createNetworkClass(core, nn) {
     if (layer instanceof nn.Conv2d) shapes = [['weight', layer.weight.shape], ['bias', [layer.weight.shape[0]]]];
     else if (layer instanceof nn.BatchNorm2d) shapes = [['weight', [inputShape[0]]], ['bias', [inputShape[0]]]];
     else if (layer instanceof nn.Linear) shapes = [['weight', [layer.outFeatures, elementCount(inputShape)]], ['bias', [layer.outFeatures]]];
-    return Array.from(layer.parameters(), (p, i) => {
-      if (p?.name !== shapes[i]?.[0])
+    return parametersOf(layer).map((p, i) => {
+      if (i >= shapes.length || p?.name !== shapes[i][0])
         throw new TypeError(`parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
       return { name: p.name, size: size(shapes[i][1]) };
     });
@@ -254,7 +254,7 @@ export function createNetworkClass(core, nn) {
     // Each layer's parameter data, checked against the layout the network was compiled with.
     #parameterValues(op) {
       return this.#layers.flatMap(({ layer, where, parameters }) => {
-        const current = Array.from(layer.parameters());
+        const current = parametersOf(layer, `${op}: ${where}`);
         if (current.length !== parameters.length || current.some((p, i) => p?.name !== parameters[i].name))
           throw new RangeError(`${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
             `the network was compiled with [${parameters.map((p) => p.name)}]`);
@@ -291,6 +291,13 @@ export function createNetworkClass(core, nn) {
     }
   }
   return { Network, buffersOf };
+}
+
+// A layer's parameters, which must still be an array (`layer.params` is public).
+function parametersOf(layer, what = 'the layer') {
+  const parameters = layer.parameters();
+  if (!Array.isArray(parameters)) throw new TypeError(`${what}: parameters() must be an array, got ${describe(parameters)}`);
+  return parameters;
 }
 
 // A model's Float32Array of exactly `size` values, or a RangeError naming it.

@@ -64,7 +64,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return this.formulaParameters;
     }
     zeroGrad() {
-      for (const p of this.parameters()) p.grad.data.fill(0);
+      for (const p of ownParameters(this)) p.grad?.data?.fill(0);
     }
     forward(input) {
       this.input = input;
@@ -87,11 +87,14 @@ export function createLayers(core, { F, backward }, arithmetic) {
     }
   }
 
+  // `params` and each Parameter are public: what a caller replaced is skipped here and refused
+  // by name where the op needs it (a gradient buffer of the wrong length, a missing weight).
+  const ownParameters = (layer) => (Array.isArray(layer.params) ? layer.params.filter((p) => p instanceof Parameter) : []);
   function paramGrads(layer) {
-    return Object.fromEntries(layer.params.map((p) => [p.name, p.grad.data]));
+    return Object.fromEntries(ownParameters(layer).map((p) => [p.name, p.grad?.data]));
   }
   function storeGrads(layer, grads) {
-    for (const p of layer.params) p.grad = grads[p.name];
+    for (const p of ownParameters(layer)) p.grad = grads[p.name];
   }
 
   function convolutionLayer(transposed) {
@@ -120,7 +123,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
         this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
       }
       get weight() {
-        return this.params[0].value;
+        return this.params[0]?.value ?? null;
       }
       get bias() {
         return this.params[1]?.value ?? null;
@@ -296,10 +299,10 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
     }
     apply(input) {
-      return F.linear(input, this.params[0].value, this.params[1]?.value ?? null);
+      return F.linear(input, this.params[0]?.value ?? null, this.params[1]?.value ?? null);
     }
     backward(gradOutput, needInput = true) {
-      const grads = backward.linear(gradOutput, this.requireInput(), this.params[0].value, this.params[1]?.value ?? null,
+      const grads = backward.linear(gradOutput, this.requireInput(), this.params[0]?.value ?? null, this.params[1]?.value ?? null,
         paramGrads(this), needInput);
       storeGrads(this, grads);
       return grads.input;

@@ -22,6 +22,15 @@ const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad'];
 export function createOptimizers(core, buffersOf) {
   const NULL = 0;
 
+  // A call of the core whose refusal names the optimizer first ('Adam: adam: lr must be at least 0').
+  function coreCall(op, name, ...args) {
+    try {
+      return core.call(name, ...args);
+    } catch (error) {
+      throw renamed(error, op);
+    }
+  }
+
   // The network's flat buffers, or a TypeError naming the optimizer.
   function networkBuffers(network, op) {
     let buffers;
@@ -73,7 +82,7 @@ export function createOptimizers(core, buffersOf) {
     }
 
     #update(op, param, buffer, grad, step, count) {
-      core.call('cnn_sgd_step', param, buffer, grad, number(this.lr, op, 'lr'), number(this.momentum, op, 'momentum'),
+      coreCall(op, 'cnn_sgd_step', param, buffer, grad, number(this.lr, op, 'lr'), number(this.momentum, op, 'momentum'),
         number(this.dampening, op, 'dampening'), number(this.weight_decay, op, 'weight_decay'),
         bool(this.nesterov, op, 'nesterov') ? 1 : 0, step, count);
     }
@@ -122,7 +131,7 @@ export function createOptimizers(core, buffersOf) {
     }
 
     #update(op, param, expAvg, expAvgSq, maxExpAvgSq, grad, step, count) {
-      core.call('cnn_adam_step', param, expAvg, expAvgSq, maxExpAvgSq, grad, number(this.lr, op, 'lr'),
+      coreCall(op, 'cnn_adam_step', param, expAvg, expAvgSq, maxExpAvgSq, grad, number(this.lr, op, 'lr'),
         ...betasOf(this.betas, op), number(this.eps, op, 'eps'), number(this.weight_decay, op, 'weight_decay'), step, count);
     }
 
