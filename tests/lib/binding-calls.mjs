@@ -110,18 +110,21 @@ const poolOptions = (v, average) => v.options({
 const layerNames = { Conv2d: 'conv2d', ConvTranspose2d: 'conv_transpose2d', MaxPool2d: 'max_pool2d', AvgPool2d: 'avg_pool2d',
   AdaptiveAvgPool2d: 'adaptive_avg_pool2d', BatchNorm2d: 'batch_norm', ReLU: 'relu', Linear: 'linear', Flatten: 'flatten', Identity: 'Identity' };
 
-// A small layer of a random kind, with plausible (sometimes hostile) arguments.
+// A small layer of a random kind, with plausible (sometimes hostile) arguments. Its sizes have no
+// int32 edges: a layer of 2^28 weights is valid and fills them (seconds, a GB); the size rules
+// meet the edges through arithmetic.conv2d_params and the like, which allocate nothing.
 function makeLayer(cnn, v, channels = 1 + v.below(3)) {
   const { nn } = cnn;
   const kind = v.pick(Object.keys(layerNames));
   switch (kind) {
     case 'Conv2d': case 'ConvTranspose2d':
-      return new nn[kind](v.chance(0.9) ? channels : v.int(0, 4), v.int(1, 3), v.pair(1, 3), v.options({ stride: () => v.pair(1, 2), padding: () => v.pair(0, 1), bias: () => v.chance(0.5) }));
+      return new nn[kind](v.chance(0.9) ? channels : v.int(0, 4, false), v.int(1, 3, false), v.pair(1, 3, false),
+        v.options({ stride: () => v.pair(1, 2), padding: () => v.pair(0, 1), bias: () => v.chance(0.5) }));
     case 'MaxPool2d': case 'AvgPool2d':
       return new nn[kind](poolKernel(v), poolOptions(v, kind === 'AvgPool2d'));
     case 'AdaptiveAvgPool2d': return new nn.AdaptiveAvgPool2d(v.pair(1, 3, false));
-    case 'BatchNorm2d': return new nn.BatchNorm2d(v.chance(0.9) ? channels : v.int(0, 4), v.options({ eps: () => 1e-5, momentum: () => 0.1, affine: () => v.chance(0.5) }));
-    case 'Linear': return new nn.Linear(v.int(1, 8), v.int(1, 3), v.options({ bias: () => v.chance(0.5) }));
+    case 'BatchNorm2d': return new nn.BatchNorm2d(v.chance(0.9) ? channels : v.int(0, 4, false), v.options({ eps: () => 1e-5, momentum: () => 0.1, affine: () => v.chance(0.5) }));
+    case 'Linear': return new nn.Linear(v.int(1, 8, false), v.int(1, 3, false), v.options({ bias: () => v.chance(0.5) }));
     case 'Flatten': return new nn.Flatten(v.chance(0.9) ? 1 : v.hostile());
     case 'ReLU': return new nn.ReLU();
     default: return new nn.Identity();
