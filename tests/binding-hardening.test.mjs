@@ -168,6 +168,9 @@ describe('item 9: no leak when a constructor throws; every argument checked, the
       [() => cnn.randn([2], 'seed'), /^randn: seed must be a number/],
       [() => new cnn.Network(smallModel(), 'shape'), /^Network: input_shape must be \[C, H, W\]/],
       [() => canary.trainStep(new Float32Array(16), undefined, 1), /^Network\.trainStep: labels must be an array/],
+      [() => canary.trainStep(new Float32Array(16), [99], 1), /^Network\.trainStep: cross_entropy: target\[0\] = 99 must be a class index in \[0, 2\)/],
+      [() => new cnn.nn.ReLU().train('yes'), /^ReLU\.train: mode must be true or false/],
+      [() => new cnn.nn.BatchNorm2d(2, { eps: '1e-5' }), /^BatchNorm2d: eps must be a number/],
     ];
     for (const [call, pattern] of cases) assert.throws(call, (error) => {
       assert.ok(error instanceof TypeError || error instanceof RangeError, `${error.constructor.name}: ${error.message}`);

@@ -1,7 +1,7 @@
 // Network: a Sequential model compiled into the core (src/cnn_network.h), for
 // training. Parameters, gradients and activations stay in WASM memory; a step
 // copies in one input batch and its targets and copies out two numbers.
-import { bool, describe, GEOMETRY_FIELDS, integer, options, renamed, targets as checkTargets, tensorArg } from './args.js';
+import { bool, describe, GEOMETRY_FIELDS, integer, named, options, renamed, targets as checkTargets, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
@@ -100,8 +100,12 @@ export function createNetworkClass(core, nn) {
       if (!layers.length) throw new RangeError('Network: model has no layers to compile');
       // Flatten and Linear outputs are [batch, features], as in the JS layers.
       this.#flatOutputs = layers.map(({ layer }) => layer instanceof nn.Flatten || layer instanceof nn.Linear);
-      this.#pointer = core.scoped((scope) => core.call('cnn_network_create', scope.ints(records, 'the layer records'),
-        layers.length, this.#capacity, ...this.#inputShape));
+      try {
+        this.#pointer = core.scoped((scope) => core.call('cnn_network_create', scope.ints(records, 'the layer records'),
+          layers.length, this.#capacity, ...this.#inputShape));
+      } catch (error) {
+        throw renamed(error, 'Network');
+      }
       core.retain(this.#pointer);
       this.layerCount = layers.length;
       this.#layers = layers;
@@ -290,6 +294,10 @@ export function createNetworkClass(core, nn) {
       };
     }
   }
+  // Refusals from inside (the core's cross entropy, a layer's op) name the method called first.
+  for (const method of ['trainStep', 'forward', 'activation', 'inputGradient', 'zeroGrad', 'parameters', 'gradients',
+    'loadParameters', 'storeParameters'])
+    Network.prototype[method] = named(`Network.${method}`, Network.prototype[method]);
   return { Network, buffersOf };
 }
 

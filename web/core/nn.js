@@ -1,7 +1,7 @@
 // Layers like torch.nn, over the functional ops. forward() keeps what
 // backward() needs; backward() accumulates parameter gradients (the core adds
 // into the buffers it is given) and returns the gradient of the input.
-import { bool, integer, named, options, pair, renamed, tensorArg } from './args.js';
+import { bool, integer, named, number, options, pair, renamed, tensorArg } from './args.js';
 import { AVG_POOL_OPTIONS, CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS, MAX_POOL_OPTIONS } from './specs.js';
 import { checkShape, elementCount, Tensor } from './tensor.js';
 
@@ -47,7 +47,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
     input = null;
 
     train(mode = true) {
-      this.training = mode;
+      this.training = bool(mode, `${this.name}.train`, 'mode', true);
       return this;
     }
     eval() {
@@ -57,14 +57,14 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return this.params;
     }
     numParameters() {
-      return this.parameters().reduce((total, p) => total + p.value.size, 0);
+      return listedParameters(this).reduce((total, p) => total + (p.value instanceof Tensor ? p.value.size : 0), 0);
     }
     /** The parameter count the core's formulas give (what summary() shows). */
     countParameters() {
       return this.formulaParameters;
     }
     zeroGrad() {
-      for (const p of ownParameters(this)) p.grad?.data?.fill(0);
+      for (const p of listedParameters(this)) p.grad?.data?.fill(0);
     }
     forward(input) {
       this.input = input;
@@ -90,6 +90,11 @@ export function createLayers(core, { F, backward }, arithmetic) {
   // `params` and each Parameter are public: what a caller replaced is skipped here and refused
   // by name where the op needs it (a gradient buffer of the wrong length, a missing weight).
   const ownParameters = (layer) => (Array.isArray(layer.params) ? layer.params.filter((p) => p instanceof Parameter) : []);
+  // What a module's parameters() lists (a subclass may override it), objects only.
+  const listedParameters = (module) => {
+    const parameters = module.parameters();
+    return Array.isArray(parameters) ? parameters.filter((p) => p !== null && typeof p === 'object') : [];
+  };
   function paramGrads(layer) {
     return Object.fromEntries(ownParameters(layer).map((p) => [p.name, p.grad?.data]));
   }
@@ -205,8 +210,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
       super();
       const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine']);
       this.numFeatures = integer(numFeatures, 'BatchNorm2d', 'num_features');
-      this.eps = o.eps ?? 1e-5;
-      this.momentum = o.momentum ?? 0.1;
+      this.eps = number(o.eps, 'BatchNorm2d', 'eps', 1e-5);
+      this.momentum = number(o.momentum, 'BatchNorm2d', 'momentum', 0.1);
       const affine = bool(o.affine, 'BatchNorm2d', 'affine', true);
       this.formulaParameters = countedBy('BatchNorm2d', () => arithmetic.batch_norm2d_params(this.numFeatures, affine));
       this.params = affine
@@ -333,8 +338,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return this.layers.reduce((total, layer) => total + layer.countParameters(), 0);
     }
     train(mode = true) {
-      this.training = mode;
-      for (const layer of this.layers) layer.train(mode);
+      this.training = bool(mode, 'Sequential.train', 'mode', true);
+      for (const layer of this.layers) layer.train(this.training);
       return this;
     }
     forward(input) {
