@@ -80,12 +80,12 @@ const gradientShape = (v, shape) => (shape && shape.every((n) => n > 0 && n < 64
 
 function convolutionArgs(v, transposed) {
   const x = v.tensor(v.shape4());
-  const channels = x?.shape?.[1] ?? 1, groups = v.chance(0.8) ? 1 : v.int(1, 2);
+  const channels = v.made(x) ? x.shape[1] : 1, groups = v.chance(0.8) ? 1 : v.int(1, 2);
   const kernel = [1 + v.below(3), 1 + v.below(3)];
   const out = 1 + v.below(3);
   const weightShape = transposed ? [channels, out, ...kernel] : [out, v.chance(0.9) ? Math.max(1, Math.floor(channels / (Number.isInteger(groups) && groups > 0 ? groups : 1))) : 1 + v.below(3), ...kernel];
   const w = v.tensor(weightShape);
-  const biasSize = transposed ? out * (Number.isInteger(groups) ? groups : 1) : out;
+  const biasSize = transposed ? out * (Number.isInteger(groups) && groups > 0 && groups < 4 ? groups : 1) : out;
   const bias = v.chance(0.5) ? null : v.tensor([v.chance(0.9) ? biasSize : 1 + v.below(4)]);
   const opts = v.options({
     stride: () => v.pair(1, 3), dilation: () => v.pair(1, 2), groups: () => groups,
@@ -145,7 +145,7 @@ const NETWORK_INPUT = [1, 6, 6];
 function tamper(cnn, v, model) {
   const layer = v.pick(model.layers);
   const target = v.pick(['param', 'grad', 'runningMean', 'runningVar', 'numFeatures', 'params']);
-  if (target === 'param' && layer.params.length) layer.params[v.below(layer.params.length)].value = v.tensor([v.int(1, 40)]);
+  if (target === 'param' && layer.params.length) layer.params[v.below(layer.params.length)].value = v.tensor([1 + v.below(40)]);
   else if (target === 'grad' && layer.params.length) layer.params[0].grad = v.hostile();
   else if (target === 'params') layer.params = v.chance(0.5) ? [] : v.hostile();
   else if (target === 'numFeatures') layer.numFeatures = v.int(0, 4000);
@@ -194,7 +194,7 @@ export const BINDING_CALLS = [
     return tensorProblem(cnn, cnn.F.adaptive_avg_pool2d(x, size), genuine(v, x) && pair ? [x.shape[0], x.shape[1], ...pair] : null);
   } },
   { name: 'F.batch_norm', names: ['batch_norm'], run: (cnn, v) => {
-    const x = v.tensor(v.shape4()), channels = x?.shape?.[1] ?? 2;
+    const x = v.tensor(v.shape4()), channels = v.made(x) ? x.shape[1] : 2;
     const stats = () => v.tensor([v.chance(0.9) ? channels : 1 + v.below(5)]);
     const opts = v.options({ weight: stats, bias: stats, training: () => v.chance(0.5), momentum: () => v.pick([0.1, 0.5, v.hostile()]), eps: () => v.pick([1e-5, 0.5, -1, 0]) });
     return tensorProblem(cnn, cnn.F.batch_norm(x, stats(), stats(), opts), genuine(v, x) ? x.shape : null);
@@ -204,7 +204,7 @@ export const BINDING_CALLS = [
     return tensorProblem(cnn, cnn.F.relu(x), genuine(v, x) ? x.shape : null);
   } },
   { name: 'F.linear', names: ['linear'], run: (cnn, v) => {
-    const x = v.tensor(v.shape(2)), features = x?.shape?.[1] ?? 2, out = 1 + v.below(3);
+    const x = v.tensor(v.shape(2)), features = v.made(x) ? x.shape[1] : 2, out = 1 + v.below(3);
     const w = v.tensor([out, v.chance(0.9) ? features : 1 + v.below(4)]), b = v.chance(0.5) ? null : v.tensor([v.chance(0.9) ? out : 5]);
     return tensorProblem(cnn, cnn.F.linear(x, w, b), genuine(v, x, w) ? [x.shape[0], out] : null);
   } },
@@ -218,7 +218,7 @@ export const BINDING_CALLS = [
   } },
   { name: 'F.cross_entropy', names: ['cross_entropy'], run: (cnn, v) => {
     const x = v.tensor(v.shape(2));
-    return tensorProblem(cnn, cnn.F.cross_entropy(x, v.labels(x?.shape?.[0] ?? 2, x?.shape?.[1] ?? 2)), []);
+    return tensorProblem(cnn, cnn.F.cross_entropy(x, v.labels(v.made(x) ? x.shape[0] : 2, v.made(x) ? x.shape[1] : 2)), []);
   } },
 
   // ---- gradients: the same arguments, upstream gradient first; each gradient has its input's shape ----
@@ -242,7 +242,7 @@ export const BINDING_CALLS = [
     return tensorProblem(cnn, cnn.grad.adaptive_avg_pool2d(gy, x, size).input, genuine(v, x) ? x.shape : null);
   } },
   { name: 'grad.batch_norm', names: ['batch_norm'], run: (cnn, v) => {
-    const x = v.tensor(v.shape4()), channels = x?.shape?.[1] ?? 2;
+    const x = v.tensor(v.shape4()), channels = v.made(x) ? x.shape[1] : 2;
     const stats = () => v.tensor([v.chance(0.9) ? channels : 3]);
     const gy = v.tensor(genuine(v, x) && v.chance(0.9) ? x.shape : v.shape4());
     const opts = v.options({ weight: stats, bias: stats, training: () => v.chance(0.5) });
@@ -254,13 +254,13 @@ export const BINDING_CALLS = [
     return tensorProblem(cnn, cnn.grad.relu(gy, x).input, genuine(v, x) ? x.shape : null);
   } },
   { name: 'grad.linear', names: ['linear'], run: (cnn, v) => {
-    const x = v.tensor(v.shape(2)), features = x?.shape?.[1] ?? 2, out = 1 + v.below(3);
+    const x = v.tensor(v.shape(2)), features = v.made(x) ? x.shape[1] : 2, out = 1 + v.below(3);
     const w = v.tensor([out, features]), gy = v.tensor(genuine(v, x) && v.chance(0.9) ? [x.shape[0], out] : v.shape(2));
     return tensorProblem(cnn, cnn.grad.linear(gy, x, w, v.chance(0.5) ? null : v.tensor([out])).weight, genuine(v, w) ? w.shape : null);
   } },
   { name: 'grad.cross_entropy', names: ['cross_entropy'], run: (cnn, v) => {
     const x = v.tensor(v.shape(2));
-    return tensorProblem(cnn, cnn.grad.cross_entropy(v.chance(0.9) ? 1 : v.hostile(), x, v.labels(x?.shape?.[0] ?? 2, x?.shape?.[1] ?? 2)).input,
+    return tensorProblem(cnn, cnn.grad.cross_entropy(v.chance(0.9) ? 1 : v.hostile(), x, v.labels(v.made(x) ? x.shape[0] : 2, v.made(x) ? x.shape[1] : 2)).input,
       genuine(v, x) ? x.shape : null);
   } },
 
@@ -336,7 +336,7 @@ export const BINDING_CALLS = [
   { name: 'Network.forward', names: ['Network.forward', 'Network.activation'], run: (cnn, v) => withNetwork(cnn, v, (network) => {
     const batch = v.int(1, 4);
     const y = network.forward(images(v, batch), batch, v.options({ training: () => v.chance(0.5) }));
-    return tensorProblem(cnn, y, [batch, ...network.outputShape]);
+    return tensorProblem(cnn, y, [Number(batch), ...network.outputShape]);
   }) },
   { name: 'Network.activation', names: ['Network.activation'], run: (cnn, v) => withNetwork(cnn, v, (network) => {
     if (v.chance(0.8)) network.forward(v.data(72), 2);

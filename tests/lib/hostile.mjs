@@ -36,8 +36,8 @@ export function makeValues(seed, { Tensor, edges = true }) {
     },
     () => { // a Proxy whose shape grows after the first read
       let reads = 0;
-      const real = new Tensor(data(4), [1, 1, 2, 2]);
-      return new Proxy(real, { get: (target, key) => (key === 'shape' && reads++ > 0 ? [1, 1, 4000, 2] : target[key]) });
+      const plain = { shape: [1, 1, 2, 2], data: data(4) };
+      return new Proxy(plain, { get: (target, key) => (key === 'shape' && reads++ > 0 ? [1, 1, 4000, 2] : target[key]) });
     },
     () => Object.create(Tensor.prototype),
     () => ({ get shape() { throw new Error('a getter that throws'); }, data: new Float32Array(4) }),

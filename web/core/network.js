@@ -22,7 +22,7 @@ export function createNetworkClass(core, nn) {
     const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
     let hasBias = 0, g = {};
     if (layer instanceof nn.Conv2d) {
-      g = solved(convSpec('conv2d', shape, layer.weight.shape, layer.options, false));
+      g = solved(convSpec('conv2d', shape, layer.weight?.shape, layer.options, false));
       hasBias = layer.bias ? 1 : 0;
     } else if (layer instanceof nn.MaxPool2d || layer instanceof nn.AvgPool2d) {
       const average = layer instanceof nn.AvgPool2d;

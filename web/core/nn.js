@@ -271,7 +271,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
   class Flatten extends Module {
     constructor(startDim = 1) {
       super();
-      this.startDim = startDim;
+      this.startDim = integer(startDim, 'Flatten', 'start_dim');
     }
     apply(input) {
       return F.flatten(input, this.startDim);
