@@ -12,7 +12,7 @@ const NOT_A_WINDOW = Symbol('not a window');
 export function createLayers(core, { F, backward }, arithmetic) {
   let nextSeed = 1;
 
-  // A layer's parameter count from the core, its errors named by the layer ('Conv2d: conv2d params: …').
+  // A layer's parameter count or initialisation by the core, its errors named by the layer ('Conv2d: conv2d params: …').
   function countedBy(op, count) {
     try {
       return count();
@@ -123,8 +123,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
         const weightShape = transposed
           ? [this.inChannels, this.outChannels / this.groups, kh, kw]
           : [this.outChannels, this.inChannels / this.groups, kh, kw];
-        const weight = Tensor.zeros(weightShape), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
-        initDefault(weight, bias, elementCount(weightShape.slice(1)), o.seed ?? nextSeed++);
+        const weight = countedBy(op, () => Tensor.zeros(weightShape)), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
+        countedBy(op, () => initDefault(weight, bias, elementCount(weightShape.slice(1)), o.seed ?? nextSeed++));
         this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
       }
       get weight() {
@@ -299,8 +299,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
       const hasBias = bool(o.bias, 'Linear', 'bias', true);
       this.formulaParameters = countedBy('Linear', () => arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias));
-      const weight = Tensor.zeros([this.outFeatures, this.inFeatures]), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
-      initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++);
+      const weight = countedBy('Linear', () => Tensor.zeros([this.outFeatures, this.inFeatures])), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
+      countedBy('Linear', () => initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++));
       this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
     }
     apply(input) {
