@@ -1,6 +1,6 @@
 // Optimizer updates and whole training steps against PyTorch (tests/golden/train_step.py),
 // in both builds, with the op fixtures' tolerance.
-//   optimizers: cnn_sgd_step / cnn_adam_step through cnn.optim on one buffer, three steps.
+//   optimizers: cnn_sgd_step / cnn_adam_step through cnn.optim on a one-layer Network's weight, three steps.
 //   steps:      the knobs' model (web/train/model.js) from PyTorch's initial weights, two steps
 //               of cnn.Network.trainStep + cnn.optim, SGD and Adam: the loss, every parameter
 //               and batch norm's running statistics.
@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { load, Tensor } from '../web/cnn.js';
-import { instantiateCore } from '../web/core/wasm.js';
 import { stateDict } from '../web/train/checkpoint.js';
 import { checkKnobs } from '../web/train/knobs.js';
 import { buildModel } from '../web/train/model.js';
-import { createOptimizers } from '../web/core/optim.js';
 import { assertClose, maxAbs } from './lib/close.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('./golden/train_step.json', import.meta.url), 'utf8'));
@@ -39,31 +37,35 @@ for (const simd of [true, false]) {
   const build = simd ? 'SIMD128' : 'scalar';
 
   describe(`optimizer updates vs torch.optim, ${build} build`, () => {
-    // One buffer is not a network: the optimizers run on a core instance whose memory the
-    // test fills itself, through the same createOptimizers the binding uses.
-    let core, optim;
-    before(async () => {
-      core = await instantiateCore(new URL(`../web/build/cnn-${simd ? 'simd' : 'scalar'}.wasm`, import.meta.url));
-      optim = createOptimizers(core);
-    });
+    // An optimizer takes a cnn.Network: here Flatten then Linear(1 → count) without bias, on the
+    // input 1. Its weight holds the parameters, and backward from grad_output g sets their
+    // gradient to g · 1 = g exactly, so each step sees the fixture's gradient.
+    let cnn;
+    before(async () => { cnn = await load({ simd }); });
 
     for (const c of fixture.optimizers) {
-      test(c.name, () => core.scoped((scope) => {
+      test(c.name, () => {
         const count = c.param.length;
-        const flat = { parametersPointer: scope.floats(Float32Array.from(c.param)), gradientsPointer: scope.floats(count), parameterCount: count };
-        const optimizer = new (optimizerClass(optim, c.kind))(flat, c.options);
+        const model = new cnn.nn.Sequential(new cnn.nn.Flatten(), new cnn.nn.Linear(1, count, { bias: false }));
+        model.parameters()[0].value.data.set(c.param);
+        const network = new cnn.Network(model, [1, 1, 1], { capacity: 1 });
+        const optimizer = new (optimizerClass(cnn.optim, c.kind))(network, c.options);
+        network.forward(Float32Array.of(1), 1);
         c.grads.forEach((grad, step) => {
-          core.write(flat.gradientsPointer, Float32Array.from(grad));
+          network.zeroGrad();
+          network.inputGradient(new Tensor(Float32Array.from(grad), [1, count]));
+          assert.deepEqual(network.gradients(), Float32Array.from(grad), 'the weight gradient is grad_output');
           optimizer.step();
           const label = (what) => `${c.name}, step ${step + 1}: ${what}`;
-          const param = scope.readFloats(flat.parametersPointer, count);
+          const param = network.parameters();
           assertUpdateClose(param, c.after[step].param, c.param, step + 1, label('param − start'));
           for (const [name, want] of Object.entries(c.after[step])) {
             const got = name === 'param' ? param : optimizer.state[name];
             assertClose(vector(got), vector(want), tolerance(vector(want)), label(name));
           }
         });
-      }));
+        network.dispose();
+      });
     }
   });
 

@@ -191,30 +191,35 @@ export interface Layers {
   Sequential: new (...layers: Module[]) => Sequential;
 }
 
-/** The flat parameters an optimizer updates: a Network (or any object with these three). */
-export interface FlatParameters { readonly parametersPointer: number; readonly gradientsPointer: number; readonly parameterCount: number }
-
 export interface SGDOptions { lr: number; momentum?: number; dampening?: number; weight_decay?: number; nesterov?: boolean }
 export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weight_decay?: number; amsgrad?: boolean }
 
-/** torch.optim.SGD over a Network's parameters: step() is one call of the core (cnn_sgd_step). */
+/**
+ * torch.optim.SGD over a Network's parameters: step() is one call of the core (cnn_sgd_step).
+ * Made only from a cnn.Network (its buffers are found by the binding, never given as addresses);
+ * every step re-checks the hyper-parameters and the state's lengths.
+ */
 export interface SGD {
+  /** The network whose parameters step() updates. */
+  readonly parameters: Network;
   lr: number; momentum: number; dampening: number; weight_decay: number; nesterov: boolean;
   /** Steps taken so far. */
   readonly steps: number;
   readonly state: { momentum_buffer: Float32Array | null };
   step(): void;
 }
-/** torch.optim.Adam over a Network's parameters: step() is one call of the core (cnn_adam_step). */
+/** torch.optim.Adam over a Network's parameters: step() is one call of the core (cnn_adam_step); made only from a cnn.Network. */
 export interface Adam {
+  /** The network whose parameters step() updates. */
+  readonly parameters: Network;
   lr: number; betas: [number, number]; eps: number; weight_decay: number; amsgrad: boolean;
   readonly steps: number;
   readonly state: { exp_avg: Float32Array; exp_avg_sq: Float32Array; max_exp_avg_sq: Float32Array | null };
   step(): void;
 }
 export interface Optimizers {
-  SGD: new (parameters: FlatParameters, options: SGDOptions) => SGD;
-  Adam: new (parameters: FlatParameters, options?: AdamOptions) => Adam;
+  SGD: new (network: Network, options: SGDOptions) => SGD;
+  Adam: new (network: Network, options?: AdamOptions) => Adam;
 }
 
 export interface Augmentation {
@@ -242,9 +247,8 @@ export interface Network {
   /** Flat copies, layer by layer, weight then bias. */
   parameters(): Float32Array;
   gradients(): Float32Array;
-  /** Addresses of the flat parameters and gradients, for the core's optimizers. */
-  readonly parametersPointer: number;
-  readonly gradientsPointer: number;
+  /** Sets every parameter gradient to 0 (trainStep does it itself; inputGradient accumulates). */
+  zeroGrad(): void;
   /** Model → network, and network → model (parameters and batch-norm running statistics). */
   loadParameters(): void;
   storeParameters(): void;

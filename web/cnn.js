@@ -11,7 +11,8 @@ import { createArithmetic } from './core/arithmetic.js';
 import { createFunctional } from './core/functional.js';
 import { createNetworkClass } from './core/network.js';
 import { createLayers } from './core/nn.js';
-import { Tensor } from './core/tensor.js';
+import { checkShape, Tensor } from './core/tensor.js';
+import { namedAll, number } from './core/args.js';
 import { createTracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
 import { createAugmentation } from './core/augment.js';
@@ -37,13 +38,18 @@ function createApi(core, simd) {
   const { F, grad, backward } = createFunctional(core);
   const arithmetic = createArithmetic(core);
   const nn = createLayers(core, { F, backward }, arithmetic);
+  const { Network, buffersOf } = createNetworkClass(core, nn);
 
   // A tensor of seeded random values, filled by the core.
-  const random = (exportName, a, b) => (shape, seed = 0) => {
-    const tensor = Tensor.zeros(shape);
+  const random = (op, exportName, a, b) => (shape, seed = 0) => {
+    const sizes = checkShape(shape, op, 'shape');
+    const seedValue = number(seed, op, 'seed');
+    if (!Number.isInteger(seedValue) || seedValue < 0 || seedValue > 0xffffffff)
+      throw new RangeError(`${op}: seed must be an integer in [0, 2^32), got ${seedValue}`);
+    const tensor = Tensor.zeros(sizes);
     core.scoped((scope) => {
-      const pointer = scope.floats(tensor.size);
-      core.call(exportName, pointer, tensor.size, a, b, seed >>> 0);
+      const pointer = scope.output(tensor.size);
+      core.call(exportName, pointer, tensor.size, a, b, seedValue);
       tensor.data.set(scope.readFloats(pointer, tensor.size));
     });
     return tensor;
@@ -51,17 +57,19 @@ function createApi(core, simd) {
 
   return Object.freeze({
     simd,
-    F,
-    grad,
-    arithmetic,
+    // Each op names itself before any inner op the core names ('batch_norm: batch_norm2d: …').
+    F: namedAll(F),
+    grad: namedAll(grad),
+    // Each names itself in its errors, before the core's op ('conv_out_size: conv2d: …').
+    arithmetic: namedAll(arithmetic),
     trace: createTracing(core),
     nn,
-    Network: createNetworkClass(core, nn),
-    optim: createOptimizers(core),
+    Network,
+    optim: createOptimizers(core, buffersOf),
     augment: createAugmentation(core),
     Tensor,
-    randn: random('cnn_random_normal', 0, 1),
-    rand: random('cnn_random_uniform', 0, 1),
+    randn: random('randn', 'cnn_random_normal', 0, 1),
+    rand: random('rand', 'cnn_random_uniform', 0, 1),
     liveAllocations: () => core.liveAllocations,
     memoryBytes: () => core.memoryBytes,
   });

@@ -15,6 +15,8 @@ export function makeRandom(seed) {
   // Box–Muller: sqrt(−2 ln u1) · cos(2π u2) is N(0, 1); 1 − u keeps the log finite.
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return {
+    /** The next uniform value in [0, 1). */
+    uniform,
     /** A {shape, data} tensor of N(0, 1) values. */
     randn(shape) {
       return { shape, data: Float32Array.from({ length: sizeOf(shape) }, normal) };

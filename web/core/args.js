@@ -1,7 +1,7 @@
 // Argument checking and the geometry record the core reads. Types are checked
 // here (TypeError); every rule about sizes is the core's, which answers with a
 // RangeError naming the argument and the rule.
-import { Tensor } from './tensor.js';
+import { checkShape, elementCount, isFloat32Array, isTensor, Tensor } from './tensor.js';
 
 // The int32 fields of cnn_geometry (src/cnn.h), in order.
 export const GEOMETRY_FIELDS = [
@@ -33,39 +33,100 @@ export function pair(value, op, name) {
   return [size, size];
 }
 
-export function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return `'${value}'`;
-  return typeof value === 'object' ? value.constructor?.name ?? 'an object' : String(value);
+/**
+ * An error raised inside a public function named by that function: its message gains the prefix
+ * `${op}: ` unless it already starts with it (an error from an inner op or the core keeps its own
+ * text after the prefix, so the reader sees what they called, then the rule that was broken).
+ */
+export function renamed(error, op) {
+  if (error instanceof Error && !error.message.startsWith(`${op}: `)) error.message = `${op}: ${error.message}`;
+  return error;
 }
 
-/** A tensor argument of the given rank: {shape, data: Float32Array} with matching length. */
+/** fn, whose errors are renamed(error, op). */
+export function named(op, fn) {
+  return function namedFunction(...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      throw renamed(error, op);
+    }
+  };
+}
+
+/** Each function of an object wrapped by named(`${prefix}${key}`). */
+export function namedAll(functions, prefix = '') {
+  return Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, named(`${prefix}${key}`, fn)]));
+}
+
+/** A short description of any value for an error message (never throws, even for a Proxy). */
+export function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value !== 'object') return String(value);
+  try {
+    if (Array.isArray(value)) return `an array of ${value.length}`;
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === 'string' && name ? name : 'an object';
+  } catch {
+    return 'an object';
+  }
+}
+
+/**
+ * A tensor argument of the given rank: a Tensor, or {shape, data: Float32Array} with matching
+ * length, which becomes one. Each property is read once; the Tensor returned has a frozen
+ * shape, so what the binding derives from it cannot change during the call.
+ */
 export function tensorArg(value, op, name, rank) {
-  if (value === null || typeof value !== 'object' || !Array.isArray(value.shape) || !(value.data instanceof Float32Array))
+  if (value === null || typeof value !== 'object')
     throw new TypeError(`${op}: ${name} must be a Tensor ({shape, data: Float32Array}), got ${describe(value)}`);
-  if (rank !== undefined && value.shape.length !== rank)
-    throw new RangeError(`${op}: ${name} must be ${rank}-D, got shape [${value.shape.join(', ')}]`);
-  const tensor = value instanceof Tensor ? value : new Tensor(value.data, value.shape);
+  let tensor = value;
+  if (!isTensor(value)) {
+    const { shape, data } = value;
+    if (!Array.isArray(shape) || !isFloat32Array(data))
+      throw new TypeError(`${op}: ${name} must be a Tensor ({shape, data: Float32Array}), got ${describe(value)}`);
+    const sizes = checkShape(shape, op, `${name}.shape`);
+    checkLength(data, sizes, op, name);
+    tensor = new Tensor(data, sizes);
+  }
+  checkLength(tensor.data, tensor.shape, op, name);
+  if (rank !== undefined && tensor.shape.length !== rank)
+    throw new RangeError(`${op}: ${name} must be ${rank}-D, got shape [${tensor.shape.join(', ')}]`);
   tensor.shape.forEach((size, axis) => {
     if (size < 1) throw new RangeError(`${op}: ${name}.shape[${axis}] must be at least 1, got ${size}`);
   });
   return tensor;
 }
 
+// A Tensor's data keeps its length unless its buffer is detached (transferred to a worker).
+function checkLength(data, shape, op, name) {
+  const expected = elementCount(shape);
+  if (data.length !== expected)
+    throw new RangeError(`${op}: ${name} data has ${data.length} elements but shape [${shape.join(', ')}] needs ${expected}`);
+}
+
 export function optionalTensor(value, op, name, rank) {
   return value === null || value === undefined ? null : tensorArg(value, op, name, rank);
 }
 
-/** An options object whose keys are all in `allowed` (PyTorch refuses unknown keywords too). */
-export function options(value, op, allowed) {
+/**
+ * A copy of an options object whose keys are all in `allowed` (PyTorch refuses unknown keywords
+ * too); each option is read once, so a getter cannot answer differently later in the call.
+ */
+export function options(value, op, allowed, name = 'options') {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
-    throw new TypeError(`${op}: options must be an object, got ${describe(value)}`);
-  for (const key of Object.keys(value))
+    throw new TypeError(`${op}: ${name} must be an object, got ${describe(value)}`);
+  const copy = {};
+  for (const key of Object.keys(value)) {
     if (!allowed.includes(key))
       throw new TypeError(`${op}: unknown option '${key}' (expected ${allowed.join(', ')})`);
-  return value;
+    copy[key] = value[key];
+  }
+  return copy;
 }
 
 export function bool(value, op, name, fallback) {

@@ -1,5 +1,5 @@
 // Sizes, parameter and MAC counts and receptive fields, all computed by the core.
-import { bool, geometry, geometryObject, GEOMETRY_FIELDS, integer, options, pair } from './args.js';
+import { bool, describe, geometry, geometryObject, GEOMETRY_FIELDS, integer, options, pair } from './args.js';
 import { convSpec, outputShape, poolSpec, solve } from './specs.js';
 
 const RF_COLUMNS = 4; // rf, jump, start, center
@@ -16,6 +16,7 @@ export function createArithmetic(core) {
     }));
   }
 
+  // The layers call these directly; cnn.js wraps each for the public API, so its errors name it.
   return {
     conv_out_size: (size, kernel, stride = 1, padTotal = 0, dilation = 1) =>
       core.call('cnn_conv_out_size', int(size, 'conv_out_size', 'size'), int(kernel, 'conv_out_size', 'kernel'),
@@ -62,7 +63,12 @@ export function createArithmetic(core) {
         return [g.pad_top, g.pad_bottom];
       });
     },
-    flops: (macs) => core.call('cnn_macs_to_flops', macs),
+    /** 2 · macs: a multiply and an add per MAC. */
+    flops(macs) {
+      if (typeof macs !== 'number') throw new TypeError(`flops: macs must be a number, got ${describe(macs)}`);
+      if (!Number.isInteger(macs) || macs < 0) throw new RangeError(`flops: macs must be a whole number at least 0, got ${macs}`);
+      return core.call('cnn_macs_to_flops', macs);
+    },
 
     conv2d_shape(inputShape, weightShape, opts = {}) {
       return core.scoped((scope) => {

@@ -3,7 +3,7 @@
 //
 //   const x = cnn.augment.normalizePixels(bytes, MNIST_NORMALIZATION);   // Float32Array
 //   const { images, shifts } = cnn.augment.randomShift(x, [64, 1, 28, 28], { maxShift: 2, fill, seed });
-import { integer, number, options } from './args.js';
+import { integer, namedAll, number, options } from './args.js';
 import { elementCount } from './tensor.js';
 
 /** MNIST's usual normalisation (torchvision's MNIST example): mean and std of its pixels in [0, 1]. */
@@ -16,7 +16,7 @@ export function createAugmentation(core) {
     return values;
   }
 
-  return {
+  return namedAll({
     /** (pixels / 255 − mean) / std for each pixel 0–255, as ToTensor() then Normalize(mean, std). */
     normalizePixels(pixels, opts = {}) {
       const op = 'normalizePixels';
@@ -53,5 +53,5 @@ export function createAugmentation(core) {
         return { images: scope.readFloats(out, values.length), shifts: scope.readInts(shifts, 2 * sizes[0]) };
       });
     },
-  };
+  });
 }

@@ -1,16 +1,24 @@
 // torch.nn.functional over the core: each op copies its tensors into WASM
 // memory, calls one exported function, and copies the result out. Backward
 // functions accumulate into `into` (the layers' gradient buffers) or into zeros.
-import { bool, number, optionalTensor, options, pair, targets, tensorArg } from './args.js';
+import { bool, describe, named, number, optionalTensor, options, pair, targets, tensorArg } from './args.js';
 import { convSpec, outputShape, poolSpec, solve } from './specs.js';
-import { elementCount, Tensor } from './tensor.js';
+import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
 export function createFunctional(core) {
   const NULL = 0;
   const read = (scope, pointer, shape) => new Tensor(scope.readFloats(pointer, elementCount(shape)), shape);
   // A gradient buffer: a copy of into[name] to accumulate into, zeros, or NULL when not wanted.
-  const gradBuffer = (scope, into, name, size, wanted = true) =>
-    !wanted ? NULL : scope.floats(into?.[name] ?? size, `the ${name} gradient`);
+  // The core writes `size` values, so an `into` buffer of another length is refused.
+  function gradBuffer(scope, op, into, name, size, wanted = true) {
+    if (!wanted) return NULL;
+    const start = into?.[name];
+    if (start === undefined || start === null) return scope.floats(size, `the ${name} gradient`);
+    if (!isFloat32Array(start) || start.length !== size)
+      throw new RangeError(`${op}: the ${name} gradient must be a Float32Array of ${size} values, got ${describe(start)}` +
+        `${isFloat32Array(start) ? ` of ${start.length}` : ''}`);
+    return scope.floats(start, `the ${name} gradient`);
+  }
 
   function checkBias(bias, outChannels, op) {
     if (bias && bias.size !== outChannels)
@@ -33,7 +41,7 @@ export function createFunctional(core) {
         checkBias(b, g.out_channels, op);
         const shape = outputShape(g);
         const out = scope.output(elementCount(shape));
-        core.call(forwardName, out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL, pointer);
+        core.call(forwardName, out, scope.tensor(x), scope.tensor(w), b ? scope.tensor(b) : NULL, pointer);
         return read(scope, out, shape);
       });
     };
@@ -46,10 +54,10 @@ export function createFunctional(core) {
         const shape = outputShape(g);
         if (gy.shape.join() !== shape.join())
           throw new RangeError(`${op}: grad_output shape [${gy.shape}] must equal the output shape [${shape}]`);
-        const gx = gradBuffer(scope, into, 'input', x.size, needInput);
-        const gw = gradBuffer(scope, into, 'weight', w.size);
-        const gb = gradBuffer(scope, into, 'bias', b?.size ?? 0, b !== null);
-        core.call(backwardName, gx, gw, gb, scope.floats(gy.data), scope.floats(x.data), scope.floats(w.data), pointer);
+        const gx = gradBuffer(scope, op, into, 'input', x.size, needInput);
+        const gw = gradBuffer(scope, op, into, 'weight', w.size);
+        const gb = gradBuffer(scope, op, into, 'bias', b?.size ?? 0, b !== null);
+        core.call(backwardName, gx, gw, gb, scope.tensor(gy), scope.tensor(x), scope.tensor(w), pointer);
         return {
           input: needInput ? read(scope, gx, x.shape) : null,
           weight: read(scope, gw, w.shape),
@@ -68,7 +76,7 @@ export function createFunctional(core) {
     const shape = outputShape(g);
     const out = scope.output(elementCount(shape));
     const argmax = scope.ints(elementCount(shape), 'the argmax indices');
-    core.call('cnn_max_pool2d_forward', out, argmax, scope.floats(x.data), pointer);
+    core.call('cnn_max_pool2d_forward', out, argmax, scope.tensor(x), pointer);
     return { pointer, shape, out, argmax };
   }
 
@@ -105,8 +113,8 @@ export function createFunctional(core) {
     const [batch, channels, height, width] = a.x.shape;
     const out = scope.output(a.x.size);
     const saveMean = scope.floats(channels), saveInvstd = scope.floats(channels);
-    const weight = a.weight ? scope.floats(a.weight.data) : NULL, bias = a.bias ? scope.floats(a.bias.data) : NULL;
-    const input = scope.floats(a.x.data);
+    const weight = a.weight ? scope.tensor(a.weight) : NULL, bias = a.bias ? scope.tensor(a.bias) : NULL;
+    const input = scope.tensor(a.x);
     core.call('cnn_batch_norm2d_forward', out, saveMean, saveInvstd, runningMean, runningVar, input, weight, bias,
       a.training ? 1 : 0, a.momentum, a.eps, batch, channels, height, width);
     return { out, saveMean, saveInvstd, weight, input };
@@ -120,7 +128,7 @@ export function createFunctional(core) {
   function crossEntropyForward(scope, x, t) {
     const loss = scope.floats(1), probs = scope.floats(x.size, 'the probabilities');
     const targetPointer = scope.ints(t);
-    core.call('cnn_cross_entropy_forward', loss, probs, scope.floats(x.data), targetPointer, x.shape[0], x.shape[1]);
+    core.call('cnn_cross_entropy_forward', loss, probs, scope.tensor(x), targetPointer, x.shape[0], x.shape[1]);
     return { loss, probs, targetPointer };
   }
 
@@ -137,20 +145,20 @@ export function createFunctional(core) {
     conv2d: conv2d.forward,
     conv_transpose2d: convTranspose2d.forward,
 
-    max_pool2d_with_indices(input, kernelSize, opts = {}) {
+    max_pool2d_with_indices: named('max_pool2d_with_indices', (input, kernelSize, opts = {}) => {
       const x = tensorArg(input, 'max_pool2d', 'input', 4);
       return core.scoped((scope) => {
         const { shape, out, argmax } = maxPoolForward(scope, x, kernelSize, opts);
         return { output: read(scope, out, shape), indices: scope.readInts(argmax, elementCount(shape)) };
       });
-    },
+    }),
     max_pool2d(input, kernelSize, opts = {}) {
       const x = tensorArg(input, 'max_pool2d', 'input', 4);
       return core.scoped((scope) => {
         const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
         const shape = outputShape(g);
         const out = scope.output(elementCount(shape));
-        core.call('cnn_max_pool2d_forward', out, NULL, scope.floats(x.data), pointer);
+        core.call('cnn_max_pool2d_forward', out, NULL, scope.tensor(x), pointer);
         return read(scope, out, shape);
       });
     },
@@ -161,7 +169,7 @@ export function createFunctional(core) {
         const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
         const shape = outputShape(g);
         const out = scope.output(elementCount(shape));
-        core.call('cnn_avg_pool2d_forward', out, scope.floats(x.data), pointer);
+        core.call('cnn_avg_pool2d_forward', out, scope.tensor(x), pointer);
         return read(scope, out, shape);
       });
     },
@@ -172,7 +180,7 @@ export function createFunctional(core) {
       const shape = [sizes[0], sizes[1], sizes[4], sizes[5]];
       return core.scoped((scope) => {
         const out = scope.output(Math.max(0, elementCount(shape)));
-        core.call('cnn_adaptive_avg_pool2d_forward', out, scope.floats(x.data), ...sizes);
+        core.call('cnn_adaptive_avg_pool2d_forward', out, scope.tensor(x), ...sizes);
         return read(scope, out, shape);
       });
     },
@@ -180,7 +188,7 @@ export function createFunctional(core) {
     batch_norm(input, runningMean, runningVar, opts = {}) {
       const a = batchNormArgs(input, runningMean, runningVar, opts, 'batch_norm');
       return core.scoped((scope) => {
-        const meanPointer = scope.floats(a.mean.data), varPointer = scope.floats(a.variance.data);
+        const meanPointer = scope.tensor(a.mean), varPointer = scope.tensor(a.variance);
         const { out } = batchNormForward(scope, a, meanPointer, varPointer);
         if (a.training) {
           a.mean.data.set(scope.readFloats(meanPointer, a.mean.size));
@@ -194,7 +202,7 @@ export function createFunctional(core) {
       const x = tensorArg(input, 'relu', 'input');
       return core.scoped((scope) => {
         const out = scope.output(x.size);
-        core.call('cnn_relu_forward', out, scope.floats(x.data), x.size);
+        core.call('cnn_relu_forward', out, scope.tensor(x), x.size);
         return read(scope, out, x.shape);
       });
     },
@@ -204,7 +212,7 @@ export function createFunctional(core) {
       const shape = [x.shape[0], w.shape[0]];
       return core.scoped((scope) => {
         const out = scope.output(elementCount(shape));
-        core.call('cnn_linear_forward', out, scope.floats(x.data), scope.floats(w.data), b ? scope.floats(b.data) : NULL,
+        core.call('cnn_linear_forward', out, scope.tensor(x), scope.tensor(w), b ? scope.tensor(b) : NULL,
           x.shape[0], x.shape[1], w.shape[0]);
         return read(scope, out, shape);
       });
@@ -213,17 +221,17 @@ export function createFunctional(core) {
     flatten(input, startDim = 1) {
       const x = tensorArg(input, 'flatten', 'input');
       if (!Number.isInteger(startDim) || startDim < 0 || startDim >= Math.max(1, x.shape.length))
-        throw new RangeError(`flatten: start_dim must be an integer in [0, ${x.shape.length}), got ${startDim}`);
+        throw new RangeError(`flatten: start_dim must be an integer in [0, ${x.shape.length}), got ${describe(startDim)}`);
       return x.reshape([...x.shape.slice(0, startDim), elementCount(x.shape.slice(startDim))]);
     },
 
     /** Softmax over the classes of [N, K] logits (dim 1). */
     softmax(input, dim = 1) {
       const x = tensorArg(input, 'softmax', 'input', 2);
-      if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${dim}`);
+      if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${describe(dim)}`);
       return core.scoped((scope) => {
         const out = scope.output(x.size);
-        core.call('cnn_softmax_forward', out, scope.floats(x.data), x.shape[0], x.shape[1]);
+        core.call('cnn_softmax_forward', out, scope.tensor(x), x.shape[0], x.shape[1]);
         return read(scope, out, x.shape);
       });
     },
@@ -243,8 +251,8 @@ export function createFunctional(core) {
       return core.scoped((scope) => {
         const { pointer, shape, argmax } = maxPoolForward(scope, x, kernelSize, opts);
         checkGradShape('max_pool2d', gy, shape);
-        const gx = gradBuffer(scope, into, 'input', x.size);
-        core.call('cnn_max_pool2d_backward', gx, scope.floats(gy.data), argmax, pointer);
+        const gx = gradBuffer(scope, 'max_pool2d', into, 'input', x.size);
+        core.call('cnn_max_pool2d_backward', gx, scope.tensor(gy), argmax, pointer);
         return { input: read(scope, gx, x.shape) };
       });
     },
@@ -254,8 +262,8 @@ export function createFunctional(core) {
       return core.scoped((scope) => {
         const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
         checkGradShape('avg_pool2d', gy, outputShape(g));
-        const gx = gradBuffer(scope, into, 'input', x.size);
-        core.call('cnn_avg_pool2d_backward', gx, scope.floats(gy.data), pointer);
+        const gx = gradBuffer(scope, 'avg_pool2d', into, 'input', x.size);
+        core.call('cnn_avg_pool2d_backward', gx, scope.tensor(gy), pointer);
         return { input: read(scope, gx, x.shape) };
       });
     },
@@ -266,8 +274,8 @@ export function createFunctional(core) {
       const sizes = adaptiveSizes(x, outputSize, op);
       checkGradShape(op, gy, [sizes[0], sizes[1], sizes[4], sizes[5]]);
       return core.scoped((scope) => {
-        const gx = gradBuffer(scope, into, 'input', x.size);
-        core.call('cnn_adaptive_avg_pool2d_backward', gx, scope.floats(gy.data), ...sizes);
+        const gx = gradBuffer(scope, 'adaptive_avg_pool2d', into, 'input', x.size);
+        core.call('cnn_adaptive_avg_pool2d_backward', gx, scope.tensor(gy), ...sizes);
         return { input: read(scope, gx, x.shape) };
       });
     },
@@ -279,11 +287,11 @@ export function createFunctional(core) {
       const [batch, channels, height, width] = a.x.shape;
       return core.scoped((scope) => {
         // Running statistics are copies here: a gradient never moves them.
-        const saved = batchNormForward(scope, a, scope.floats(a.mean.data), scope.floats(a.variance.data));
-        const gx = gradBuffer(scope, into, 'input', a.x.size);
-        const gw = gradBuffer(scope, into, 'weight', channels, a.weight !== null);
-        const gb = gradBuffer(scope, into, 'bias', channels, a.bias !== null);
-        core.call('cnn_batch_norm2d_backward', gx, gw, gb, scope.floats(gy.data), saved.input, saved.weight,
+        const saved = batchNormForward(scope, a, scope.tensor(a.mean), scope.tensor(a.variance));
+        const gx = gradBuffer(scope, 'batch_norm', into, 'input', a.x.size);
+        const gw = gradBuffer(scope, 'batch_norm', into, 'weight', channels, a.weight !== null);
+        const gb = gradBuffer(scope, 'batch_norm', into, 'bias', channels, a.bias !== null);
+        core.call('cnn_batch_norm2d_backward', gx, gw, gb, scope.tensor(gy), saved.input, saved.weight,
           saved.saveMean, saved.saveInvstd, a.training ? 1 : 0, batch, channels, height, width);
         return {
           input: read(scope, gx, a.x.shape),
@@ -297,8 +305,8 @@ export function createFunctional(core) {
       const x = tensorArg(input, 'relu', 'input'), gy = tensorArg(gradOutput, 'relu', 'grad_output');
       checkGradShape('relu', gy, x.shape);
       return core.scoped((scope) => {
-        const gx = gradBuffer(scope, into, 'input', x.size);
-        core.call('cnn_relu_backward', gx, scope.floats(gy.data), scope.floats(x.data), x.size);
+        const gx = gradBuffer(scope, 'relu', into, 'input', x.size);
+        core.call('cnn_relu_backward', gx, scope.tensor(gy), scope.tensor(x), x.size);
         return { input: read(scope, gx, x.shape) };
       });
     },
@@ -308,10 +316,10 @@ export function createFunctional(core) {
       const gy = tensorArg(gradOutput, 'linear', 'grad_output', 2);
       checkGradShape('linear', gy, [x.shape[0], w.shape[0]]);
       return core.scoped((scope) => {
-        const gx = gradBuffer(scope, into, 'input', x.size, needInput);
-        const gw = gradBuffer(scope, into, 'weight', w.size);
-        const gb = gradBuffer(scope, into, 'bias', b?.size ?? 0, b !== null);
-        core.call('cnn_linear_backward', gx, gw, gb, scope.floats(gy.data), scope.floats(x.data), scope.floats(w.data),
+        const gx = gradBuffer(scope, 'linear', into, 'input', x.size, needInput);
+        const gw = gradBuffer(scope, 'linear', into, 'weight', w.size);
+        const gb = gradBuffer(scope, 'linear', into, 'bias', b?.size ?? 0, b !== null);
+        core.call('cnn_linear_backward', gx, gw, gb, scope.tensor(gy), scope.tensor(x), scope.tensor(w),
           x.shape[0], x.shape[1], w.shape[0]);
         return {
           input: needInput ? read(scope, gx, x.shape) : null,
@@ -326,7 +334,7 @@ export function createFunctional(core) {
       const gradLoss = number(gradOutput, 'cross_entropy', 'grad_output', 1);
       return core.scoped((scope) => {
         const { probs, targetPointer } = crossEntropyForward(scope, x, t);
-        const gx = gradBuffer(scope, into, 'input', x.size);
+        const gx = gradBuffer(scope, 'cross_entropy', into, 'input', x.size);
         core.call('cnn_cross_entropy_backward', gx, gradLoss, probs, targetPointer, x.shape[0], x.shape[1]);
         return { input: read(scope, gx, x.shape) };
       });

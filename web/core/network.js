@@ -1,21 +1,28 @@
 // Network: a Sequential model compiled into the core (src/cnn_network.h), for
 // training. Parameters, gradients and activations stay in WASM memory; a step
 // copies in one input batch and its targets and copies out two numbers.
-import { GEOMETRY_FIELDS, integer, number, options, targets as checkTargets } from './args.js';
+import { bool, describe, GEOMETRY_FIELDS, integer, named, number, options, renamed, targets as checkTargets, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
-import { elementCount, Tensor } from './tensor.js';
+import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
 // Layer kinds, as cnn_layer_kind in src/cnn_network.h (tests/layout.test.mjs checks them).
 export const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
 
+/**
+ * The Network class over one core, and buffersOf(network): the core's flat parameter and gradient
+ * buffers of a live Network of this class ({parameters, gradients, count}), or null for anything
+ * else. Only the optimizers get buffersOf; the public API hands out no pointer.
+ */
 export function createNetworkClass(core, nn) {
+  let buffersOf;
+
   // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
   function record(layer, inputShape) {
     const shape = [1, ...inputShape];
     const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
     let hasBias = 0, g = {};
     if (layer instanceof nn.Conv2d) {
-      g = solved(convSpec('conv2d', shape, layer.weight.shape, layer.options, false));
+      g = solved(convSpec('conv2d', shape, layer.weight?.shape, layer.options, false));
       hasBias = layer.bias ? 1 : 0;
     } else if (layer instanceof nn.MaxPool2d || layer instanceof nn.AvgPool2d) {
       const average = layer instanceof nn.AvgPool2d;
@@ -23,29 +30,46 @@ export function createNetworkClass(core, nn) {
     } else if (layer instanceof nn.AdaptiveAvgPool2d) {
       [g.out_height, g.out_width] = layer.outputSize;
     } else if (layer instanceof nn.BatchNorm2d) {
+      if (layer.numFeatures !== inputShape[0])
+        throw new RangeError(`num_features = ${layer.numFeatures} must equal its input's channels ${inputShape[0]}`);
       hasBias = layer.parameters().length ? 1 : 0;
       // carried in by cnn_network_set_batch_norm after creation, which checks their ranges
       number(layer.momentum, 'Network', 'BatchNorm2d momentum');
       number(layer.eps, 'Network', 'BatchNorm2d eps');
     } else if (layer instanceof nn.Flatten) {
-      if (layer.startDim !== 1) throw new RangeError(`Network: Flatten must start at dim 1, got ${layer.startDim}`);
+      if (layer.startDim !== 1) throw new RangeError(`start_dim must be 1, got ${describe(layer.startDim)}`);
     } else if (layer instanceof nn.Linear) {
+      if (layer.inFeatures !== elementCount(inputShape))
+        throw new RangeError(`in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`);
       g.out_channels = layer.outFeatures;
       hasBias = layer.parameters().length > 1 ? 1 : 0;
     } else if (!(layer instanceof nn.ReLU)) {
-      throw new TypeError(`Network: ${layer.name} layers cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
+      throw new TypeError(`cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
     }
     return [KIND[layer.name], hasBias, ...GEOMETRY_FIELDS.map((field) => g[field] ?? 0)];
   }
 
-  return class Network {
+  // The parameters a layer holds, as the network lays them out: [{name, size}] (weight, then bias).
+  function parameterLayout(layer, inputShape) {
+    const size = (shape) => elementCount(shape);
+    let shapes = [];
+    if (layer instanceof nn.Conv2d) shapes = [['weight', layer.weight.shape], ['bias', [layer.weight.shape[0]]]];
+    else if (layer instanceof nn.BatchNorm2d) shapes = [['weight', [inputShape[0]]], ['bias', [inputShape[0]]]];
+    else if (layer instanceof nn.Linear) shapes = [['weight', [layer.outFeatures, elementCount(inputShape)]], ['bias', [layer.outFeatures]]];
+    return parametersOf(layer).map((p, i) => {
+      if (i >= shapes.length || p?.name !== shapes[i][0])
+        throw new TypeError(`parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
+      return { name: p.name, size: size(shapes[i][1]) };
+    });
+  }
+
+  class Network {
     #pointer;
     #inputShape;
     #capacity;
-    #model;
     #lastBatch = 0;
     #flatOutputs;
-    #layers;
+    #layers; // [{layer, where, parameters: [{name, size}], channels (batch norm)}]
 
     /**
      * Compiles a Sequential (its layers minus Identity) for inputs [C, H, W] and up to
@@ -53,28 +77,54 @@ export function createNetworkClass(core, nn) {
      */
     constructor(model, inputShape, opts = {}) {
       const o = options(opts, 'Network', ['capacity']);
-      if (!(model instanceof nn.Sequential)) throw new TypeError('Network: model must be an nn.Sequential');
+      if (!(model instanceof nn.Sequential)) throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
+      if (!Array.isArray(inputShape) || inputShape.length !== 3)
+        throw new TypeError(`Network: input_shape must be [C, H, W], got ${describe(inputShape)}`);
       this.#capacity = integer(o.capacity ?? 64, 'Network', 'capacity');
-      this.#inputShape = inputShape.map((size, i) => integer(size, 'Network', `input_shape[${i}]`));
-      this.#model = model;
-      const layers = model.layers.filter((layer) => !(layer instanceof nn.Identity));
+      if (this.#capacity < 1) throw new RangeError(`Network: capacity must be at least 1, got ${this.#capacity}`);
+      this.#inputShape = Array.from(inputShape, (size, i) => integer(size, 'Network', `input_shape[${i}]`));
+      this.#inputShape.forEach((size, i) => {
+        if (size < 1) throw new RangeError(`Network: input_shape[${i}] must be at least 1, got ${size}`);
+      });
+      const layers = [];
       const records = [];
       let shape = this.#inputShape;
-      for (const layer of layers) {
-        records.push(...record(layer, shape));
-        shape = layer.outputShape([1, ...shape]).slice(1);
-      }
-      this.outputShape = shape;
+      Array.from(model.layers).forEach((layer, index) => {
+        if (layer instanceof nn.Identity) return;
+        const where = `layer ${index} (${layer?.name})`;
+        try {
+          records.push(...record(layer, shape));
+          layers.push({ layer, where, parameters: parameterLayout(layer, shape), channels: shape[0] });
+          shape = layer.outputShape([1, ...shape]).slice(1);
+        } catch (error) {
+          throw renamed(error, `Network: ${where}`);
+        }
+      });
+      if (!layers.length) throw new RangeError('Network: model has no layers to compile');
       // Flatten and Linear outputs are [batch, features], as in the JS layers.
-      this.#flatOutputs = layers.map((layer) => layer instanceof nn.Flatten || layer instanceof nn.Linear);
-      this.#pointer = core.scoped((scope) => core.call('cnn_network_create', scope.ints(records, 'the layer records'),
-        layers.length, this.#capacity, ...this.#inputShape));
+      this.#flatOutputs = layers.map(({ layer }) => layer instanceof nn.Flatten || layer instanceof nn.Linear);
+      try {
+        this.#pointer = core.scoped((scope) => core.call('cnn_network_create', scope.ints(records, 'the layer records'),
+          layers.length, this.#capacity, ...this.#inputShape));
+      } catch (error) {
+        throw renamed(error, 'Network');
+      }
       core.retain(this.#pointer);
       this.layerCount = layers.length;
       this.#layers = layers;
-      layers.forEach((layer, index) => layer instanceof nn.BatchNorm2d &&
-        core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
-      this.loadParameters();
+      try {
+        // The output shape is the core's, so grad_output is checked against what the core reads.
+        this.outputShape = this.#activationShape(this.layerCount - 1);
+        const expected = layers.reduce((total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0), 0);
+        if (expected !== this.parameterCount)
+          throw new RangeError(`Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`);
+        layers.forEach((layer, index) => layer instanceof nn.BatchNorm2d &&
+          core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
+        this.loadParameters();
+      } catch (error) {
+        this.dispose();
+        throw error;
+      }
     }
 
     get parameterCount() {
@@ -86,20 +136,33 @@ export function createNetworkClass(core, nn) {
       return this.#pointer;
     }
 
-    #writeBatch(images, batch) {
+    // Layer l's output per sample, as the core holds it: [C] after Flatten and Linear, else [C, H, W].
+    #activationShape(index) {
+      return core.scoped((scope) => {
+        const shapePointer = scope.ints(3);
+        core.call('cnn_network_activation', this.#live(), index, shapePointer);
+        const [channels, height, width] = scope.readInts(shapePointer, 3);
+        return this.#flatOutputs[index] ? [channels] : [channels, height, width];
+      });
+    }
+
+    #writeBatch(op, images, batch) {
       const size = elementCount(this.#inputShape);
-      const n = integer(batch, 'Network', 'batch');
-      if (n < 1 || n > this.#capacity) throw new RangeError(`Network: batch = ${n} must be in [1, ${this.#capacity}]`);
-      if (!(images instanceof Float32Array) || images.length < n * size)
-        throw new RangeError(`Network: images must be a Float32Array of at least batch · ${size} = ${n * size} values`);
-      core.write(core.call('cnn_network_input', this.#live()), images.subarray(0, n * size));
+      const n = integer(batch, op, 'batch');
+      if (n < 1 || n > this.#capacity) throw new RangeError(`${op}: batch = ${n} must be in [1, ${this.#capacity}]`);
+      if (!isFloat32Array(images) || images.length < n * size)
+        throw new RangeError(`${op}: images must be a Float32Array of at least batch · ${size} = ${n * size} values`);
+      core.write(core.call('cnn_network_input', this.#live()), images.subarray(0, n * size), this.#capacity * size);
       return n;
     }
 
     /** One supervised step: zero grads, forward (training), cross entropy, backward. */
     trainStep(images, labels, batch) {
-      const n = this.#writeBatch(images, batch);
-      const t = checkTargets(Array.from(labels).slice(0, n), 'Network.trainStep', n);
+      const op = 'Network.trainStep';
+      const n = this.#writeBatch(op, images, batch);
+      if (labels === null || typeof labels !== 'object' || !(labels.length >= n))
+        throw new TypeError(`${op}: labels must be an array of at least batch = ${n} class indices, got ${describe(labels)}`);
+      const t = checkTargets(Array.prototype.slice.call(labels, 0, n), op, n);
       const result = core.scoped((scope) => {
         const loss = scope.floats(1), correct = scope.ints(1);
         core.call('cnn_network_train_step', this.#live(), loss, correct, scope.ints(t), n);
@@ -110,8 +173,10 @@ export function createNetworkClass(core, nn) {
     }
 
     /** The network's output for a batch, [batch, ...outputShape]; eval mode unless training. */
-    forward(images, batch, { training = false } = {}) {
-      const n = this.#writeBatch(images, batch);
+    forward(images, batch, opts = {}) {
+      const op = 'Network.forward';
+      const training = bool(options(opts, op, ['training']).training, op, 'training', false);
+      const n = this.#writeBatch(op, images, batch);
       core.call('cnn_network_forward', this.#live(), n, training ? 1 : 0);
       this.#lastBatch = n;
       return this.activation(this.layerCount - 1);
@@ -119,12 +184,12 @@ export function createNetworkClass(core, nn) {
 
     /** Layer l's output from the last forward pass, [batch, C, H, W]. */
     activation(layer) {
+      const index = integer(layer, 'Network.activation', 'layer');
+      if (index < 0 || index >= this.layerCount)
+        throw new RangeError(`Network.activation: layer must be in [0, ${this.layerCount}), got ${index}`);
+      const shape = [this.#lastBatch, ...this.#activationShape(index)];
       return core.scoped((scope) => {
-        const shapePointer = scope.ints(3);
-        const index = integer(layer, 'Network', 'layer');
-        const pointer = core.call('cnn_network_activation', this.#live(), index, shapePointer);
-        const [channels, height, width] = scope.readInts(shapePointer, 3);
-        const shape = this.#flatOutputs[index] ? [this.#lastBatch, channels] : [this.#lastBatch, channels, height, width];
+        const pointer = core.call('cnn_network_activation', this.#live(), index, scope.ints(3));
         return new Tensor(core.read(Float32Array, pointer, elementCount(shape)), shape);
       });
     }
@@ -134,15 +199,23 @@ export function createNetworkClass(core, nn) {
      * forward(images, batch): e.g. one output pixel's effective receptive field.
      */
     inputGradient(gradOutput) {
+      const op = 'Network.inputGradient';
       const n = this.#lastBatch;
+      if (n === 0) throw new Error(`${op}: call forward(images, batch) first`);
+      const gy = tensorArg(gradOutput, op, 'grad_output');
       const expected = [n, ...this.outputShape];
-      if (gradOutput.shape.join() !== expected.join())
-        throw new RangeError(`Network.inputGradient: grad_output must have shape [${expected}], got [${gradOutput.shape}]`);
+      if (gy.shape.join() !== expected.join())
+        throw new RangeError(`${op}: grad_output must have shape [${expected}], got [${gy.shape}]`);
       return core.scoped((scope) => {
-        core.call('cnn_network_backward', this.#live(), scope.floats(gradOutput.data), n, 1);
+        core.call('cnn_network_backward', this.#live(), scope.tensor(gy, 'grad_output'), n, 1);
         const shape = [n, ...this.#inputShape];
         return new Tensor(core.read(Float32Array, core.call('cnn_network_input_gradient', this.#pointer), elementCount(shape)), shape);
       });
+    }
+
+    /** Sets every parameter gradient to 0 (trainStep does it itself; inputGradient accumulates). */
+    zeroGrad() {
+      core.call('cnn_network_zero_grad', this.#live());
     }
 
     /** Flat parameters (layer by layer, weight then bias) and their gradients, copied out. */
@@ -152,48 +225,60 @@ export function createNetworkClass(core, nn) {
     gradients() {
       return core.read(Float32Array, core.call('cnn_network_gradients', this.#live()), this.parameterCount);
     }
-    /** Pointers for the core's optimizers, which update the parameters in place. */
-    get parametersPointer() {
-      return core.call('cnn_network_parameters', this.#live());
-    }
-    get gradientsPointer() {
-      return core.call('cnn_network_gradients', this.#live());
-    }
 
     /** Copies the model's JS parameters and batch-norm running statistics into the network. */
     loadParameters() {
+      const op = 'Network.loadParameters';
       const flat = new Float32Array(this.parameterCount);
       let offset = 0;
-      for (const p of this.#model.parameters()) {
-        flat.set(p.value.data, offset);
-        offset += p.value.size;
+      for (const { values } of this.#parameterValues(op)) {
+        flat.set(values, offset);
+        offset += values.length;
       }
-      if (offset !== flat.length) throw new Error(`Network: the model has ${offset} parameters, the network ${flat.length}`);
-      core.write(core.call('cnn_network_parameters', this.#live()), flat);
-      this.#batchNorms().forEach(({ layer, pointer }) => {
-        core.write(pointer, layer.runningMean.data);
-        core.write(pointer + layer.numFeatures * Float32Array.BYTES_PER_ELEMENT, layer.runningVar.data);
-      });
+      core.write(core.call('cnn_network_parameters', this.#live()), flat, flat.length);
+      for (const { mean, variance, channels, pointer } of this.#runningStats(op)) {
+        core.write(pointer, mean, channels);
+        core.write(pointer + channels * Float32Array.BYTES_PER_ELEMENT, variance, channels);
+      }
     }
 
     /** Copies the network's parameters and running statistics back into the model's layers (to save or summarise it). */
     storeParameters() {
+      const op = 'Network.storeParameters';
       const flat = this.parameters();
+      const targets = this.#parameterValues(op);
+      const stats = this.#runningStats(op);
       let offset = 0;
-      for (const p of this.#model.parameters()) {
-        p.value.data.set(flat.subarray(offset, offset + p.value.size));
-        offset += p.value.size;
+      for (const { values } of targets) {
+        values.set(flat.subarray(offset, offset + values.length));
+        offset += values.length;
       }
-      this.#batchNorms().forEach(({ layer, pointer }) => {
-        const stats = core.read(Float32Array, pointer, 2 * layer.numFeatures);
-        layer.runningMean.data.set(stats.subarray(0, layer.numFeatures));
-        layer.runningVar.data.set(stats.subarray(layer.numFeatures));
+      for (const { mean, variance, channels, pointer } of stats) {
+        const values = core.read(Float32Array, pointer, 2 * channels);
+        mean.set(values.subarray(0, channels));
+        variance.set(values.subarray(channels));
+      }
+    }
+
+    // Each layer's parameter data, checked against the layout the network was compiled with.
+    #parameterValues(op) {
+      return this.#layers.flatMap(({ layer, where, parameters }) => {
+        const current = parametersOf(layer, `${op}: ${where}`);
+        if (current.length !== parameters.length || current.some((p, i) => p?.name !== parameters[i].name))
+          throw new RangeError(`${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
+            `the network was compiled with [${parameters.map((p) => p.name)}]`);
+        return current.map((p, i) => ({ values: checkedValues(op, `${where} ${p.name}`, p.value?.data, parameters[i].size) }));
       });
     }
 
-    #batchNorms() {
-      return this.#layers.flatMap((layer, index) => (layer instanceof nn.BatchNorm2d
-        ? [{ layer, pointer: core.call('cnn_network_running_stats', this.#live(), index) }] : []));
+    // Each batch norm's running statistics (JS arrays) and the core's block for them.
+    #runningStats(op) {
+      return this.#layers.flatMap(({ layer, where, channels }, index) => (layer instanceof nn.BatchNorm2d ? [{
+        mean: checkedValues(op, `${where} running_mean`, layer.runningMean?.data, channels),
+        variance: checkedValues(op, `${where} running_var`, layer.runningVar?.data, channels),
+        channels,
+        pointer: core.call('cnn_network_running_stats', this.#live(), index),
+      }] : []));
     }
 
     dispose() {
@@ -202,5 +287,35 @@ export function createNetworkClass(core, nn) {
       core.release(this.#pointer);
       this.#pointer = 0;
     }
-  };
+
+    static {
+      buffersOf = (network) => {
+        if (network === null || typeof network !== 'object' || !(#pointer in network)) return null;
+        return {
+          parameters: core.call('cnn_network_parameters', network.#live()),
+          gradients: core.call('cnn_network_gradients', network.#live()),
+          count: network.parameterCount,
+        };
+      };
+    }
+  }
+  // Refusals from inside (the core's cross entropy, a layer's op) name the method called first.
+  for (const method of ['trainStep', 'forward', 'activation', 'inputGradient', 'zeroGrad', 'parameters', 'gradients',
+    'loadParameters', 'storeParameters'])
+    Network.prototype[method] = named(`Network.${method}`, Network.prototype[method]);
+  return { Network, buffersOf };
+}
+
+// A layer's parameters, which must still be an array (`layer.params` is public).
+function parametersOf(layer, what = 'the layer') {
+  const parameters = layer.parameters();
+  if (!Array.isArray(parameters)) throw new TypeError(`${what}: parameters() must be an array, got ${describe(parameters)}`);
+  return parameters;
+}
+
+// A model's Float32Array of exactly `size` values, or a RangeError naming it.
+function checkedValues(op, name, values, size) {
+  if (!isFloat32Array(values) || values.length !== size)
+    throw new RangeError(`${op}: ${name} must hold ${size} values, got ${isFloat32Array(values) ? values.length : describe(values)}`);
+  return values;
 }

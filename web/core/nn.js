@@ -1,9 +1,9 @@
 // Layers like torch.nn, over the functional ops. forward() keeps what
 // backward() needs; backward() accumulates parameter gradients (the core adds
 // into the buffers it is given) and returns the gradient of the input.
-import { bool, integer, options, pair } from './args.js';
+import { bool, integer, named, number, options, pair, renamed, tensorArg } from './args.js';
 import { AVG_POOL_OPTIONS, CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS, MAX_POOL_OPTIONS } from './specs.js';
-import { elementCount, Tensor } from './tensor.js';
+import { checkShape, elementCount, Tensor } from './tensor.js';
 
 // window() of a layer after which the receptive field is no longer one window
 // of the input (flatten, linear, adaptive pooling, transposed convolution).
@@ -11,6 +11,15 @@ const NOT_A_WINDOW = Symbol('not a window');
 
 export function createLayers(core, { F, backward }, arithmetic) {
   let nextSeed = 1;
+
+  // A layer's parameter count or initialisation by the core, its errors named by the layer ('Conv2d: conv2d params: …').
+  function countedBy(op, count) {
+    try {
+      return count();
+    } catch (error) {
+      throw renamed(error, op);
+    }
+  }
 
   class Parameter {
     constructor(name, value) {
@@ -38,7 +47,7 @@ export function createLayers(core, { F, backward }, arithmetic) {
     input = null;
 
     train(mode = true) {
-      this.training = mode;
+      this.training = bool(mode, `${this.name}.train`, 'mode', true);
       return this;
     }
     eval() {
@@ -48,14 +57,14 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return this.params;
     }
     numParameters() {
-      return this.parameters().reduce((total, p) => total + p.value.size, 0);
+      return listedParameters(this).reduce((total, p) => total + (p.value instanceof Tensor ? p.value.size : 0), 0);
     }
     /** The parameter count the core's formulas give (what summary() shows). */
     countParameters() {
       return this.formulaParameters;
     }
     zeroGrad() {
-      for (const p of this.parameters()) p.grad.data.fill(0);
+      for (const p of listedParameters(this)) p.grad?.data?.fill(0);
     }
     forward(input) {
       this.input = input;
@@ -78,11 +87,19 @@ export function createLayers(core, { F, backward }, arithmetic) {
     }
   }
 
+  // `params` and each Parameter are public: what a caller replaced is skipped here and refused
+  // by name where the op needs it (a gradient buffer of the wrong length, a missing weight).
+  const ownParameters = (layer) => (Array.isArray(layer.params) ? layer.params.filter((p) => p instanceof Parameter) : []);
+  // What a module's parameters() lists (a subclass may override it), objects only.
+  const listedParameters = (module) => {
+    const parameters = module.parameters();
+    return Array.isArray(parameters) ? parameters.filter((p) => p !== null && typeof p === 'object') : [];
+  };
   function paramGrads(layer) {
-    return Object.fromEntries(layer.params.map((p) => [p.name, p.grad.data]));
+    return Object.fromEntries(ownParameters(layer).map((p) => [p.name, p.grad?.data]));
   }
   function storeGrads(layer, grads) {
-    for (const p of layer.params) p.grad = grads[p.name];
+    for (const p of ownParameters(layer)) p.grad = grads[p.name];
   }
 
   function convolutionLayer(transposed) {
@@ -100,18 +117,18 @@ export function createLayers(core, { F, backward }, arithmetic) {
         if (transposed) this.options.output_padding = o.output_padding ?? 0;
         const hasBias = bool(o.bias, op, 'bias', true);
         // Parameter count and shape rules are the core's: it refuses bad channel/group combinations here.
-        this.formulaParameters = arithmetic[transposed ? 'conv_transpose2d_params' : 'conv2d_params'](
-          this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias: hasBias });
+        this.formulaParameters = countedBy(op, () => arithmetic[transposed ? 'conv_transpose2d_params' : 'conv2d_params'](
+          this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias: hasBias }));
         const [kh, kw] = this.kernelSize;
         const weightShape = transposed
           ? [this.inChannels, this.outChannels / this.groups, kh, kw]
           : [this.outChannels, this.inChannels / this.groups, kh, kw];
-        const weight = Tensor.zeros(weightShape), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
-        initDefault(weight, bias, elementCount(weightShape.slice(1)), o.seed ?? nextSeed++);
+        const weight = countedBy(op, () => Tensor.zeros(weightShape)), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
+        countedBy(op, () => initDefault(weight, bias, elementCount(weightShape.slice(1)), o.seed ?? nextSeed++));
         this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
       }
       get weight() {
-        return this.params[0].value;
+        return this.params[0]?.value ?? null;
       }
       get bias() {
         return this.params[1]?.value ?? null;
@@ -193,10 +210,10 @@ export function createLayers(core, { F, backward }, arithmetic) {
       super();
       const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine']);
       this.numFeatures = integer(numFeatures, 'BatchNorm2d', 'num_features');
-      this.eps = o.eps ?? 1e-5;
-      this.momentum = o.momentum ?? 0.1;
+      this.eps = number(o.eps, 'BatchNorm2d', 'eps', 1e-5);
+      this.momentum = number(o.momentum, 'BatchNorm2d', 'momentum', 0.1);
       const affine = bool(o.affine, 'BatchNorm2d', 'affine', true);
-      this.formulaParameters = arithmetic.batch_norm2d_params(this.numFeatures, affine);
+      this.formulaParameters = countedBy('BatchNorm2d', () => arithmetic.batch_norm2d_params(this.numFeatures, affine));
       this.params = affine
         ? [new Parameter('weight', new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures])),
           new Parameter('bias', Tensor.zeros([this.numFeatures]))]
@@ -254,13 +271,17 @@ export function createLayers(core, { F, backward }, arithmetic) {
   class Flatten extends Module {
     constructor(startDim = 1) {
       super();
-      this.startDim = startDim;
+      this.startDim = integer(startDim, 'Flatten', 'start_dim');
     }
     apply(input) {
       return F.flatten(input, this.startDim);
     }
     backward(gradOutput) {
-      return gradOutput.reshape(this.requireInput().shape);
+      const shape = checkShape(this.requireInput().shape, 'Flatten.backward', 'the input shape');
+      const gy = tensorArg(gradOutput, 'Flatten.backward', 'grad_output');
+      if (gy.size !== elementCount(shape))
+        throw new RangeError(`Flatten.backward: grad_output has ${gy.size} values, the input ${elementCount(shape)}`);
+      return gy.reshape(shape);
     }
     outputShape(inputShape) {
       return [...inputShape.slice(0, this.startDim), elementCount(inputShape.slice(this.startDim))];
@@ -277,16 +298,16 @@ export function createLayers(core, { F, backward }, arithmetic) {
       this.inFeatures = integer(inFeatures, 'Linear', 'in_features');
       this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
       const hasBias = bool(o.bias, 'Linear', 'bias', true);
-      this.formulaParameters = arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias);
-      const weight = Tensor.zeros([this.outFeatures, this.inFeatures]), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
-      initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++);
+      this.formulaParameters = countedBy('Linear', () => arithmetic.linear_params(this.inFeatures, this.outFeatures, hasBias));
+      const weight = countedBy('Linear', () => Tensor.zeros([this.outFeatures, this.inFeatures])), bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
+      countedBy('Linear', () => initDefault(weight, bias, this.inFeatures, o.seed ?? nextSeed++));
       this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
     }
     apply(input) {
-      return F.linear(input, this.params[0].value, this.params[1]?.value ?? null);
+      return F.linear(input, this.params[0]?.value ?? null, this.params[1]?.value ?? null);
     }
     backward(gradOutput, needInput = true) {
-      const grads = backward.linear(gradOutput, this.requireInput(), this.params[0].value, this.params[1]?.value ?? null,
+      const grads = backward.linear(gradOutput, this.requireInput(), this.params[0]?.value ?? null, this.params[1]?.value ?? null,
         paramGrads(this), needInput);
       storeGrads(this, grads);
       return grads.input;
@@ -317,8 +338,8 @@ export function createLayers(core, { F, backward }, arithmetic) {
       return this.layers.reduce((total, layer) => total + layer.countParameters(), 0);
     }
     train(mode = true) {
-      this.training = mode;
-      for (const layer of this.layers) layer.train(mode);
+      this.training = bool(mode, 'Sequential.train', 'mode', true);
+      for (const layer of this.layers) layer.train(this.training);
       return this;
     }
     forward(input) {
@@ -362,6 +383,15 @@ export function createLayers(core, { F, backward }, arithmetic) {
       const macs = rows.reduce((total, row) => total + row.macs, 0);
       return { rows, params, macs, text: summaryText(rows, params, macs) };
     }
+  }
+
+  // Errors of a whole stack name the method called (Sequential.summary: conv2d: …), and the
+  // input shape is checked before any layer sees it.
+  for (const method of ['summary', 'outputShape', 'describe']) {
+    const unchecked = Sequential.prototype[method];
+    Sequential.prototype[method] = named(`Sequential.${method}`, function checked(inputShape) {
+      return unchecked.call(this, checkShape(inputShape, `Sequential.${method}`, 'input_shape'));
+    });
   }
 
   // 'same' padding's begin side, from the core (it sets the RF start offset).

@@ -1,37 +1,79 @@
 // Tensor: a float32 array and its shape, owned by JS (never a view of WASM memory),
 // printed the way PyTorch prints it.
+//
+// A tensor's shape and data are fixed once made: `shape` is a frozen copy and neither
+// property can be reassigned, so the sizes the binding derives from a Tensor when it
+// hands the core a buffer are the sizes the core reads.
 
-function checkShape(shape) {
-  if (!Array.isArray(shape)) throw new TypeError(`Tensor: shape must be an array of sizes, got ${typeof shape}`);
-  shape.forEach((size, axis) => {
-    if (typeof size !== 'number') throw new TypeError(`Tensor: shape[${axis}] must be a number, got ${typeof size}`);
+// The most elements a tensor may hold: the core's limit (CNN_MAX_ELEMENTS in src/internal.h).
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+// %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot, so neither a Proxy nor
+// an object made from Float32Array.prototype passes, as they would pass instanceof.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag).get;
+
+/** true for a genuine Float32Array (not a Proxy or a look-alike). */
+export function isFloat32Array(value) {
+  return typedArrayTag.call(value) === 'Float32Array';
+}
+
+/** A frozen copy of shape, checked: an array of non-negative integers with at most MAX_ELEMENTS elements. */
+export function checkShape(shape, op = 'Tensor', name = 'shape') {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name} must be an array of sizes, got ${typeof shape}`);
+  const sizes = Array.from(shape);
+  sizes.forEach((size, axis) => {
+    if (typeof size !== 'number') throw new TypeError(`${op}: ${name}[${axis}] must be a number, got ${typeof size}`);
     if (!Number.isSafeInteger(size) || size < 0)
-      throw new RangeError(`Tensor: shape[${axis}] must be a non-negative integer, got ${size}`);
+      throw new RangeError(`${op}: ${name}[${axis}] must be a non-negative integer, got ${size}`);
   });
+  const count = elementCount(sizes);
+  if (count > MAX_ELEMENTS)
+    throw new RangeError(`${op}: ${name} [${sizes.join(', ')}] has ${count} elements, more than the limit 2^31 - 1`);
+  return Object.freeze(sizes);
 }
 
 export function elementCount(shape) {
   return shape.reduce((product, size) => product * size, 1);
 }
 
+// A Float32Array the tensor can keep: data itself, or a fixed-length copy when data's
+// buffer can be resized (a length-tracking view would change size under the binding).
+function ownValues(data) {
+  if (isFloat32Array(data)) return data.buffer.resizable || data.buffer.growable ? data.slice() : data;
+  if (data === null || data === undefined) return new Float32Array(0);
+  if (typeof data !== 'object') throw new TypeError(`Tensor: data must be a Float32Array or an array of numbers, got ${typeof data}`);
+  return Float32Array.from(data);
+}
+
+// Every Tensor this module made: a Proxy or a look-alike that passes instanceof is not one.
+const made = new WeakSet();
+
+/** true for a Tensor made by this module, whose shape and data are fixed. */
+export function isTensor(value) {
+  return made.has(value);
+}
+
 export class Tensor {
   constructor(data, shape) {
-    checkShape(shape);
-    const values = data instanceof Float32Array ? data : Float32Array.from(data ?? []);
-    const expected = elementCount(shape);
+    const sizes = checkShape(shape);
+    const values = ownValues(data);
+    const expected = elementCount(sizes);
     if (values.length !== expected)
-      throw new RangeError(`Tensor: data has ${values.length} elements but shape [${shape.join(', ')}] needs ${expected}`);
-    this.shape = [...shape];
-    this.data = values;
+      throw new RangeError(`Tensor: data has ${values.length} elements but shape [${sizes.join(', ')}] needs ${expected}`);
+    Object.defineProperties(this, {
+      shape: { value: sizes, enumerable: true },
+      data: { value: values, enumerable: true },
+    });
+    made.add(this);
   }
 
   static zeros(shape) {
-    checkShape(shape);
-    return new Tensor(new Float32Array(elementCount(shape)), shape);
+    const sizes = checkShape(shape);
+    return new Tensor(new Float32Array(elementCount(sizes)), sizes);
   }
 
   get size() {
-    return this.data.length;
+    return elementCount(this.shape);
   }
 
   #offset(index) {
@@ -39,6 +81,7 @@ export class Tensor {
       throw new RangeError(`Tensor: ${index.length} indices for a ${this.shape.length}-d tensor`);
     let offset = 0;
     index.forEach((raw, axis) => {
+      if (typeof raw !== 'number') throw new TypeError(`Tensor: index ${axis} must be a number, got ${typeof raw}`);
       const size = this.shape[axis];
       const i = raw < 0 ? raw + size : raw;
       if (!Number.isInteger(i) || i < 0 || i >= size)

@@ -1,6 +1,6 @@
 // Traces for the widgets: the terms one output cell summed (or maxed), read
 // from the core's cnn_trace_term records (8 int32 fields, then 3 float32).
-import { integer, optionalTensor, options, tensorArg } from './args.js';
+import { integer, namedAll, optionalTensor, options, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
 
 // cnn_trace_term's counts (tests/layout.test.mjs checks them against the core).
@@ -9,7 +9,7 @@ const TERM_WORDS = TERM_INTS + TERM_FLOATS;
 
 export function createTracing(core) {
   function position(at, op) {
-    const a = options(at, op, ['n', 'channel', 'row', 'col']);
+    const a = options(at, op, ['n', 'channel', 'row', 'col'], 'at');
     return ['n', 'channel', 'row', 'col'].map((name) => integer(a[name] ?? 0, op, `at.${name}`));
   }
 
@@ -39,8 +39,8 @@ export function createTracing(core) {
           throw new RangeError(`${op}: bias must have ${g.out_channels} elements, got ${b.size}`);
         const capacity = (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
         const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
-        const count = core.call(exportName, terms, capacity, result, scope.floats(x.data), scope.floats(w.data),
-          b ? scope.floats(b.data) : 0, pointer, ...where);
+        const count = core.call(exportName, terms, capacity, result, scope.tensor(x), scope.tensor(w),
+          b ? scope.tensor(b) : 0, pointer, ...where);
         const [value, biasValue] = scope.readFloats(result, 2);
         return { terms: readTerms(scope, terms, count), value, bias: biasValue };
       });
@@ -56,7 +56,7 @@ export function createTracing(core) {
         const { pointer, g } = solve(core, scope, spec);
         const capacity = g.kernel_h * g.kernel_w;
         const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
-        const count = core.call('cnn_pool2d_trace', terms, capacity, result, scope.floats(x.data), pointer, kind, ...where);
+        const count = core.call('cnn_pool2d_trace', terms, capacity, result, scope.tensor(x), pointer, kind, ...where);
         const [value, extra] = scope.readFloats(result, 2);
         const summary = kind === 0 ? { winner: extra } : { divisor: extra };
         return { terms: readTerms(scope, terms, count), value, ...summary };
@@ -64,10 +64,10 @@ export function createTracing(core) {
     };
   }
 
-  return {
+  return namedAll({
     conv2d: convolution('conv2d', 'cnn_conv2d_trace', false),
     conv_transpose2d: convolution('conv_transpose2d', 'cnn_conv_transpose2d_trace', true),
     max_pool2d: pool('max_pool2d', 0),
     avg_pool2d: pool('avg_pool2d', 1),
-  };
+  }, 'trace.');
 }

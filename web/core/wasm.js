@@ -140,8 +140,10 @@ export class Core {
     return result;
   }
 
-  /** Copies typed data into WASM memory at pointer (a buffer the core owns). */
-  write(pointer, data) {
+  /** Copies typed data into a buffer the core owns, of `capacity` elements at pointer; never past its end. */
+  write(pointer, data, capacity) {
+    if (!Number.isSafeInteger(capacity) || data.length > capacity)
+      throw new RangeError(`cnn: ${data.length} values do not fit a buffer of ${capacity}`);
     new data.constructor(this.#exports.memory.buffer, pointer, data.length).set(data);
   }
 
@@ -170,7 +172,7 @@ export class Core {
 
   /**
    * Runs fn(scope) and frees every block the scope allocated, even on throw.
-   * scope.floats(data | length), scope.ints(data | length), scope.doubles(length)
+   * scope.floats(data | length), scope.tensor(tensor), scope.ints(data | length), scope.doubles(length)
    * return pointers (a length gives zeros), scope.output(length) uninitialised room; scope.readFloats/readInts/readDoubles copy out.
    */
   scoped(fn) {
@@ -196,6 +198,13 @@ export class Core {
     };
     const scope = {
       floats: (source, what = 'a tensor') => fill(Float32Array, source, what),
+      // A tensor's data, exactly as many floats as its shape holds (what the core will read).
+      tensor: (tensor, what = 'a tensor') => {
+        const length = tensor.shape.reduce((product, size) => product * size, 1);
+        if (tensor.data.length !== length)
+          throw new RangeError(`cnn: ${what} has ${tensor.data.length} values but its shape [${tensor.shape}] needs ${length}`);
+        return fill(Float32Array, tensor.data, what);
+      },
       // Room for an op's output, which the op writes whole: no zeroing.
       output: (length) => allocate(length * Float32Array.BYTES_PER_ELEMENT, 'the output'),
       ints: (source, what = 'an index array') => fill(Int32Array, source, what),

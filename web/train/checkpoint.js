@@ -49,37 +49,76 @@ export function saveModel(model, knobs, metadata = {}) {
   return bytes;
 }
 
-/** { model, knobs, metadata } from safetensors bytes written by saveModel; every tensor checked by name and shape. */
-export function loadModel(nn, bytes) {
-  const fail = (rule) => { throw new RangeError(`model file: ${rule}`); };
+/**
+ * { model, knobs, metadata } from safetensors bytes written by saveModel. A file is accepted only
+ * when its header is a JSON object, its knobs build a model, and each of that model's tensors is
+ * there by name, F32, with the model's shape, and data_offsets [begin, end] of whole numbers that
+ * hold exactly its floats; together the tensors cover the data section exactly (no overlap, no
+ * hole, nothing past its end: safetensors' own rule). Errors name the file, the tensor and the rule.
+ */
+export function loadModel(nn, bytes, fileName = 'model file') {
+  const fail = (rule) => { throw new RangeError(`${fileName}: ${rule}`); };
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${fileName}: the bytes must be a Uint8Array`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) fail(`the header length ${headerLength} runs past the end of the file`);
-  let header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch (error) {
-    fail(`the header is not JSON (${error.message})`);
-  }
-  const metadata = header.__metadata__ ?? {};
+  const header = parseJson(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)), (reason) => fail(`the header is not JSON (${reason})`));
+  if (!isObject(header)) fail(`the header must be a JSON object, got ${JSON.stringify(header)}`);
+  const metadata = Object.hasOwn(header, '__metadata__') ? header.__metadata__ : {};
+  if (!isObject(metadata) || Object.values(metadata).some((value) => typeof value !== 'string'))
+    fail('__metadata__ must be an object of strings');
   if (metadata.format !== FORMAT || metadata.version !== VERSION)
     fail(`format ${JSON.stringify(metadata.format)} version ${JSON.stringify(metadata.version)}, expected ${FORMAT} version ${VERSION}`);
-  const knobs = checkKnobs(JSON.parse(metadata.knobs));
-  const model = buildModel(nn, knobs);
-  const dataStart = 8 + headerLength, state = stateDict(model);
+  const rawKnobs = parseJson(metadata.knobs ?? '', (reason) => fail(`the knobs are not JSON (${reason})`));
+  if (!isObject(rawKnobs)) fail(`the knobs must be a JSON object, got ${JSON.stringify(rawKnobs)}`);
+  let knobs, model;
+  try {
+    knobs = checkKnobs(rawKnobs);
+    model = buildModel(nn, knobs);
+  } catch (error) {
+    fail(`the knobs do not make a model: ${error.message}`);
+  }
+  const dataStart = 8 + headerLength, dataLength = bytes.length - dataStart, state = stateDict(model);
   const expected = new Set(state.map(([name]) => name));
   for (const name of Object.keys(header))
     if (name !== '__metadata__' && !expected.has(name)) fail(`unexpected tensor '${name}' for these knobs`);
-  for (const [name, tensor] of state) {
-    const entry = header[name] ?? fail(`tensor '${name}' is missing`);
-    if (entry.dtype !== 'F32') fail(`tensor '${name}' has dtype ${entry.dtype}, expected F32`);
+  const placed = state.map(([name, tensor]) => {
+    const entry = Object.hasOwn(header, name) ? header[name] : fail(`tensor '${name}' is missing`);
+    if (!isObject(entry)) fail(`tensor '${name}' must be an object {dtype, shape, data_offsets}`);
+    if (entry.dtype !== 'F32') fail(`tensor '${name}' has dtype ${JSON.stringify(entry.dtype)}, expected F32`);
     if (JSON.stringify(entry.shape) !== JSON.stringify(tensor.shape))
-      fail(`tensor '${name}' has shape [${entry.shape}], the model needs [${tensor.shape}]`);
-    const [begin, end] = entry.data_offsets;
-    if (end - begin !== 4 * tensor.size || dataStart + end > bytes.length)
-      fail(`tensor '${name}' data_offsets [${begin}, ${end}] do not hold ${tensor.size} floats inside the file`);
-    for (let i = 0; i < tensor.size; i++) tensor.data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+      fail(`tensor '${name}' has shape ${JSON.stringify(entry.shape)}, the model needs [${tensor.shape}]`);
+    const offsets = entry.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((offset) => Number.isSafeInteger(offset) && offset >= 0))
+      fail(`tensor '${name}' data_offsets ${JSON.stringify(offsets)} must be two whole numbers of bytes [begin, end]`);
+    const [begin, end] = offsets;
+    if (end - begin !== 4 * tensor.size)
+      fail(`tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes, its ${tensor.size} floats need ${4 * tensor.size}`);
+    if (end > dataLength) fail(`tensor '${name}' data_offsets [${begin}, ${end}] run past the data section (${dataLength} bytes)`);
+    return { name, tensor, begin, end };
+  });
+  // Sorted by begin, each tensor starts where the previous one ended, from 0 to the end of the data.
+  let covered = 0;
+  for (const { name, begin, end } of [...placed].sort((a, b) => a.begin - b.begin)) {
+    if (begin < covered) fail(`tensor '${name}' data_offsets [${begin}, ${end}] overlap another tensor's (which ends at ${covered})`);
+    if (begin > covered) fail(`tensor '${name}' data_offsets [${begin}, ${end}] leave bytes ${covered}–${begin} unused`);
+    covered = end;
   }
+  if (covered !== dataLength) fail(`the tensors cover ${covered} of the data section's ${dataLength} bytes`);
+  for (const { tensor, begin } of placed)
+    for (let i = 0; i < tensor.size; i++) tensor.data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
   return { model, knobs, metadata };
+}
+
+function isObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseJson(text, fail) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail(error.message);
+  }
 }

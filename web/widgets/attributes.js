@@ -66,7 +66,7 @@ export function formatAttribute(spec, value) {
     case 'bool':
       return value ? '' : null;
     case 'numbers':
-      return Array.from(value, String).join(',');
+      return typeof value === 'object' ? Array.from(value, String).join(',') : String(value);
     default:
       return String(value);
   }

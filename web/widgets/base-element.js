@@ -26,6 +26,7 @@ import { sharedStyleSheet, styleSheet } from './styles.js';
 import { button, h } from './controls.js';
 
 const COMMON_ATTRIBUTES = ['url-state', 'hide', 'lock', 'exercise', 'loading'];
+const LOADING_VALUES = ['lazy', 'eager'];
 const URL_WRITE_DELAY_MS = 250; // browsers throttle history.replaceState bursts
 
 export class CnnElement extends HTMLElement {
@@ -38,7 +39,16 @@ export class CnnElement extends HTMLElement {
     return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES];
   }
 
-  /** Defines the reflecting properties and registers the tag (once). */
+  /** Every reflected property: the schema's attributes and the shared ones, camelCased. */
+  static get reflectedProperties() {
+    return this.observedAttributes.map(propertyName);
+  }
+
+  /**
+   * Defines the reflecting properties and registers the tag (once). A property set is an
+   * attribute set: the value is checked when the attribute is parsed, like any attribute text,
+   * and a bad one is explained next to the controls, never thrown at a later refresh.
+   */
   static define(tag) {
     if (customElements.get(tag)) return;
     for (const [name, spec] of Object.entries(this.schema)) {
@@ -50,6 +60,18 @@ export class CnnElement extends HTMLElement {
           const text = formatAttribute(spec, value);
           if (text === null) this.removeAttribute(name);
           else this.setAttribute(name, text);
+        },
+        configurable: true,
+      });
+    }
+    for (const name of COMMON_ATTRIBUTES) {
+      Object.defineProperty(this.prototype, propertyName(name), {
+        get() {
+          return this.getAttribute(name);
+        },
+        set(value) {
+          if (value === null || value === undefined || value === false) this.removeAttribute(name);
+          else this.setAttribute(name, value === true ? '' : String(value));
         },
         configurable: true,
       });
@@ -74,6 +96,7 @@ export class CnnElement extends HTMLElement {
   }
 
   connectedCallback() {
+    this.upgradeProperties();
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     // The host is a tab stop (its keys step the widget), so it is a named group, not an anonymous one.
     if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
@@ -104,12 +127,35 @@ export class CnnElement extends HTMLElement {
     this.visibility?.disconnect();
     this.sizeObserver?.disconnect();
     this.stepper?.pause();
+    clearTimeout(this.urlTimer);
+    this.urlTimer = null;
+  }
+
+  /**
+   * A property set on the element before its class was defined is an own property that hides
+   * the reflecting accessor: take it off and set it again through the accessor (the custom
+   * elements "lazy properties" pattern).
+   */
+  upgradeProperties() {
+    for (const property of this.constructor.reflectedProperties) {
+      if (!Object.hasOwn(this, property)) continue;
+      const value = this[property];
+      delete this[property];
+      this[property] = value;
+    }
   }
 
   attributeChangedCallback(name) {
     if (name === 'hide' || name === 'lock') {
       if (this.started) this.applyTeacherControls();
       return;
+    }
+    if (name === 'exercise' && this.started) {
+      this.exerciseForm?.element.remove();
+      this.exerciseForm = null;
+      for (const element of this.shadowRoot.querySelectorAll('.concealed')) element.classList.remove('concealed');
+      this.buildExercise();
+      this.applyTeacherControls();
     }
     this.changedSinceUpdate.add(name);
     if (!this.started || this.committing || this.refreshQueued) return;
@@ -154,6 +200,7 @@ export class CnnElement extends HTMLElement {
 
   refresh() {
     const { state, problems } = parseAll(this.constructor.schema, (name) => this.getAttribute(name));
+    problems.push(...this.sharedAttributeProblems());
     const changed = this.changedSinceUpdate;
     this.changedSinceUpdate = new Set();
     this.problemsNote.textContent = problems.join(' ');
@@ -161,6 +208,19 @@ export class CnnElement extends HTMLElement {
     this.update(state, changed);
     if ([...changed].some((name) => name !== 'step')) this.revealed = false;
     this.refreshExercise();
+  }
+
+  /** Why a shared attribute's text is not used (exercise and loading take one of their values). */
+  sharedAttributeProblems() {
+    const problems = [];
+    const kinds = Object.keys(this.constructor.exercises);
+    const exercise = this.getAttribute('exercise');
+    if (exercise !== null && !Object.hasOwn(this.constructor.exercises, exercise))
+      problems.push(`exercise="${exercise}" is not ${kinds.length ? `one of ${kinds.join(', ')}` : 'offered by this widget'}; no exercise shown.`);
+    const loading = this.getAttribute('loading');
+    if (loading !== null && !LOADING_VALUES.includes(loading))
+      problems.push(`loading="${loading}" is not one of ${LOADING_VALUES.join(', ')}; loading when scrolled near.`);
+    return problems;
   }
 
   /** A user action: set attributes (locked ones excepted), redraw now, update the URL, tell listeners. */
@@ -263,8 +323,8 @@ export class CnnElement extends HTMLElement {
 
   buildExercise() {
     const kind = this.getAttribute('exercise');
+    if (!Object.hasOwn(this.constructor.exercises, kind)) return;
     const question = this.constructor.exercises[kind];
-    if (!question) return;
     const input = h('input');
     input.setAttribute('aria-label', question);
     const feedback = h('span', 'note');
@@ -280,8 +340,8 @@ export class CnnElement extends HTMLElement {
       feedback.textContent = `Answer: ${this.exerciseAnswer(kind).text}`;
       this.reveal();
     });
-    this.exercise = { kind, input, feedback };
     const form = h('div', 'code-row', h('strong', '', 'Predict: '), h('span', '', question), input, check, reveal, feedback);
+    this.exerciseForm = { kind, input, feedback, element: form };
     form.setAttribute('part', 'exercise');
     form.dataset.control = 'exercise';
     this.shadowRoot.insertBefore(form, this.shadowRoot.firstChild.nextSibling);
@@ -293,14 +353,14 @@ export class CnnElement extends HTMLElement {
   }
 
   refreshExercise() {
-    if (!this.exercise) return;
-    for (const element of this.shadowRoot.querySelectorAll(`[data-reveal~="${this.exercise.kind}"]`)) {
+    if (!this.exerciseForm) return;
+    for (const element of this.shadowRoot.querySelectorAll(`[data-reveal~="${this.exerciseForm.kind}"]`)) {
       element.classList.toggle('concealed', !this.revealed);
     }
-    if (!this.revealed && this.exercise.answeredFor !== this.exerciseAnswer(this.exercise.kind).text) {
-      this.exercise.answeredFor = this.exerciseAnswer(this.exercise.kind).text;
-      this.exercise.feedback.textContent = '';
-      this.exercise.input.value = '';
+    if (!this.revealed && this.exerciseForm.answeredFor !== this.exerciseAnswer(this.exerciseForm.kind).text) {
+      this.exerciseForm.answeredFor = this.exerciseAnswer(this.exerciseForm.kind).text;
+      this.exerciseForm.feedback.textContent = '';
+      this.exerciseForm.input.value = '';
     }
   }
 }

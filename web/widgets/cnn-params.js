@@ -91,7 +91,7 @@ export class CnnParams extends CnnElement {
     this.body.replaceChildren(...(rendered.elements ?? []));
     this.code.set(rendered.code ?? '');
     this.answer = rendered.answer ?? null;
-    this.question.hidden = !this.exercise;
+    this.question.hidden = !this.exerciseForm;
     this.question.textContent = rendered.question ?? '';
     this.announce(concealing(this, 'params') ? rendered.question ?? '' : rendered.summary ?? rendered.error ?? '');
   }

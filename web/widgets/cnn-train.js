@@ -156,9 +156,14 @@ export class CnnTrain extends CnnElement {
     this.startButton.disabled = this.running || !this.knobs;
   }
 
-  /** The worker, started on first use; messages sent while it loads wait in it (worker.js). */
+  /**
+   * The worker, started on first use (Start, the drawing pad, the test-digit field) and again
+   * when a lab that had one is moved in the DOM (disconnected, then connected); messages sent
+   * while it loads wait in it (worker.js). It ends on disconnection, and a run in progress with it.
+   */
   startWorker() {
     if (this.worker) return this.worker;
+    this.workerReady = false;
     this.showStatus('Loading the digits and the pre-trained model…');
     this.worker = new Worker(new URL('../train/worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = ({ data }) => this.receive(data);
@@ -166,11 +171,24 @@ export class CnnTrain extends CnnElement {
     return this.worker;
   }
 
+  connectedCallback() {
+    super.connectedCallback();
+    if (this.started && this.hadWorker && !this.worker) {
+      this.showStatus('Restarting the training worker…');
+      this.startWorker();
+    }
+  }
+
   disconnectedCallback() {
     super.disconnectedCallback();
+    this.hadWorker = Boolean(this.worker);
     this.worker?.terminate();
     this.worker = null;
     this.workerReady = false;
+    if (this.started) {
+      this.setRunning(false);
+      this.showStatus('The training worker stopped when the lab left the page.');
+    }
   }
 
   receive(message) {
@@ -208,7 +226,7 @@ export class CnnTrain extends CnnElement {
         break;
       case 'analysis':
         this.showAnalysis(message);
-        this.worker.postMessage({ type: 'inspect', digit: this.digitField.read() }); // the new model's maps
+        this.worker?.postMessage({ type: 'inspect', digit: this.digitField.read() }); // the new model's maps
         this.requestPrediction(); // and its answer to what is on the pad
         break;
       case 'prediction':
@@ -257,7 +275,7 @@ export class CnnTrain extends CnnElement {
   }
 
   togglePause() {
-    this.worker.postMessage({ type: this.pauseButton.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' });
+    this.worker?.postMessage({ type: this.pauseButton.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' });
   }
 
   /** uPlot's own style sheet, adopted by the shadow root once fetched. */
@@ -370,7 +388,7 @@ export class CnnTrain extends CnnElement {
       const alpha = this.pad.getContext('2d').getImageData(0, 0, DRAW_SIDE, DRAW_SIDE).data;
       const ink = new Uint8Array(DRAW_SIDE * DRAW_SIDE);
       for (let i = 0; i < ink.length; i++) ink[i] = alpha[4 * i + 3];
-      this.worker.postMessage({ type: 'predict', ink, width: DRAW_SIDE, height: DRAW_SIDE }, [ink.buffer]);
+      this.worker?.postMessage({ type: 'predict', ink, width: DRAW_SIDE, height: DRAW_SIDE }, [ink.buffer]);
     });
   }
 

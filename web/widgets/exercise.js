@@ -74,7 +74,7 @@ function summarize(answers) {
 
 /** True while `widget` hides the answer of exercise `kind` (its announcements must not say it either). */
 export function concealing(widget, kind) {
-  return widget.exercise?.kind === kind && !widget.revealed;
+  return widget.exerciseForm?.kind === kind && !widget.revealed;
 }
 
 /**
