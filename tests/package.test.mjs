@@ -86,7 +86,7 @@ test('installed from the tarball, it imports by name and runs a conv, a summary 
     assert.equal(run.simd, build === 'simd');
     assert.deepEqual(run.conv, [1 + 6, 3 + 8, 9 + 14, 11 + 16]);
     assert.equal(run.params, 3 * 64 * 49 + 64);
-    assert.equal(run.rf, 11); // 7×7 stride 2, then 3×3: 7 + 2·2
+    assert.deepEqual(run.rf, [11, 11]); // per axis: 7×7 stride 2, then 3×3: 7 + 2·2
     assert.equal(run.losses.length, 3, '48 training digits in batches of 16');
     assert.ok(run.losses.every(Number.isFinite) && run.losses[0] > 1, `losses ${run.losses}`);
     assert.equal(run.live, 0);
