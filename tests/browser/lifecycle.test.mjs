@@ -54,7 +54,7 @@ test('a bad property value is explained like a bad attribute, and later refreshe
   await page.waitForFunction(() => /exercise="x"/.test(document.querySelector('#early').shadowRoot.querySelector('p.error').textContent));
   const note = await problemsNote('#early');
   assert.match(note, /kernel="big" is not an integer from 1 to 6; using 2\./);
-  assert.match(note, /exercise="x" is not one of output-size; no exercise shown\./);
+  assert.match(note, /exercise="x" is not one of output-size, pooled-value; no exercise shown\./);
   // Later refreshes (attribute changes, user commits) run without error.
   for (const stride of [1, 2, 3]) {
     await page.evaluate((value) => { document.querySelector('#early').stride = value; }, stride);
@@ -91,7 +91,7 @@ test('<cnn-train> moved in the DOM restarts its worker, and Start trains', async
   await page.waitForFunction(startEnabled, LAB, { timeout: 60_000 });
   await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('button').click(), LAB);
   await page.waitForFunction((selector) => document.querySelector(selector).shadowRoot.querySelector('progress').value > 0, LAB, { timeout: 60_000 });
-  await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('[aria-label="Stop training"]').click(), LAB);
+  await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('button[title="Stop training"]').click(), LAB);
   await page.waitForFunction((selector) => /^Run 1 (stopped|finished)/.test(document.querySelector(selector).shadowRoot.querySelector('.status').textContent),
     LAB, { timeout: 120_000 });
   // Removed from the page, the lab ends its worker and says so.

@@ -37,8 +37,8 @@ test('an invalid setting clears the output caption and disables stepping, with t
   await setControl(page, '#conv', 'size', 3);
   await setControl(page, '#conv', 'kernel', 5);
   const after = await shown('#conv');
-  assert.doesNotMatch(after.caption, /shape/);
-  assert.match(after.caption, /^No output: conv2d: kernel_h: the effective kernel/);
+  assert.doesNotMatch(after.caption, /^shape \(/);
+  assert.match(after.caption, /^No output: conv2d_shape: conv2d: kernel_h: the effective kernel/);
   assert.deepEqual(after.enabled, [], 'no step button stays live');
   assert.equal(after.position, 'no steps: invalid setting');
   await setControl(page, '#conv', 'size', 6);

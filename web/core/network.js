@@ -118,7 +118,7 @@ export function createNetworkClass(core, nn) {
         const expected = layers.reduce((total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0), 0);
         if (expected !== this.parameterCount)
           throw new RangeError(`Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`);
-        layers.forEach((layer, index) => layer instanceof nn.BatchNorm2d &&
+        layers.forEach(({ layer }, index) => layer instanceof nn.BatchNorm2d &&
           core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
         this.loadParameters();
       } catch (error) {

@@ -678,7 +678,9 @@ function drawLinks(panels) {
     svg.setAttribute('aria-hidden', 'true');
     panels.prepend(svg);
   }
-  const visible = (element) => !element.hidden && element.getBoundingClientRect().width > 0;
+  // visibility is inherited: a frame inside a concealed answer (exercise.js) computes to hidden
+  const visible = (element) => !element.hidden && element.getBoundingClientRect().width > 0
+    && getComputedStyle(element).visibility !== 'hidden';
   const target = [...panels.querySelectorAll('.cell-frame')].find(visible);
   const sources = [...panels.querySelectorAll('.window-frame')].filter(visible);
   if (!target || !sources.length) {
