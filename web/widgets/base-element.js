@@ -25,6 +25,8 @@ import { checkAnswer } from './exercise.js';
 import { sharedStyleSheet, styleSheet } from './styles.js';
 import { button, h } from './controls.js';
 
+/** What a concealed answer's box shows in its place (styles.js). */
+const CONCEALED_NOTE = 'Hidden until you answer the question above, or reveal it';
 const COMMON_ATTRIBUTES = ['url-state', 'hide', 'lock', 'exercise', 'loading'];
 const LOADING_VALUES = ['lazy', 'eager'];
 const URL_WRITE_DELAY_MS = 250; // browsers throttle history.replaceState bursts
@@ -356,6 +358,7 @@ export class CnnElement extends HTMLElement {
     if (!this.exerciseForm) return;
     for (const element of this.shadowRoot.querySelectorAll(`[data-reveal~="${this.exerciseForm.kind}"]`)) {
       element.classList.toggle('concealed', !this.revealed);
+      element.dataset.concealed = CONCEALED_NOTE;
     }
     if (!this.revealed && this.exerciseForm.answeredFor !== this.exerciseAnswer(this.exerciseForm.kind).text) {
       this.exerciseForm.answeredFor = this.exerciseAnswer(this.exerciseForm.kind).text;

@@ -41,6 +41,14 @@ const SHARED_CSS = `
 * { box-sizing: border-box; }
 [hidden], .not-applicable { display: none !important; }
 .concealed { visibility: hidden; }
+/* A concealed box keeps its place (nothing jumps on reveal) and says why it is empty; its text
+   (data-concealed) comes from base-element.js. */
+:is(div, figure, section).concealed { position: relative; }
+:is(div, figure, section).concealed::after {
+  content: attr(data-concealed); visibility: visible; position: absolute; inset: 0;
+  display: grid; place-items: center; padding: 0.5rem; text-align: center;
+  border: 1px dashed ${themed('muted')}; border-radius: 6px; color: ${themed('muted')}; font-size: 0.85rem;
+}
 .visually-hidden {
   position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap;
