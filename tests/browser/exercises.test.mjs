@@ -2,23 +2,14 @@
 // a question is open, nothing the widget shows — text, labels, the live region — holds the
 // answer or a number that gives it away; a slip is told which term it left out; the reveal
 // shows the answer; the quiet score counts the checked predictions in this browser only.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, watchedPage, whenStarted } from './harness.mjs';
+import { openPageForFile, whenStarted } from './harness.mjs';
 
-let session, watched, page;
+let watched, page;
 
-before(async () => {
-  session = await openBrowser();
-  watched = await watchedPage(session);
-  page = watched.page;
-  await page.goto(`${session.url}web/`);
-});
+openPageForFile('web/', (opened) => ({ watched, page } = opened));
 
-after(async () => {
-  await watched?.close();
-  await session?.close();
-});
 
 /** Everything a learner can see or hear in a widget: rendered text, labels and titles, the selected options. */
 const perceivable = (selector) => page.evaluate((target) => {

@@ -1,5 +1,6 @@
 // Shared by the browser tests: Debian's Chromium through playwright-core, the project's
 // static server, and a page that records console errors and any request leaving the origin.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,25 @@ export async function openBrowser() {
       await server.close();
     },
   };
+}
+
+/**
+ * One browser, server and watched page at `path` for a whole test file: registers the file's
+ * before and after hooks, and awaits `use({ session, watched, page })` once the page is open, so
+ * `use` can also prepare the page (a before hook of the file's own may run before this one).
+ */
+export function openPageForFile(path, use) {
+  let session, watched;
+  before(async () => {
+    session = await openBrowser();
+    watched = await watchedPage(session);
+    await watched.page.goto(`${session.url}${path}`);
+    await use({ session, watched, page: watched.page });
+  });
+  after(async () => {
+    await watched?.close();
+    await session?.close();
+  });
 }
 
 /**

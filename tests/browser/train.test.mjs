@@ -1,18 +1,15 @@
 // <cnn-train> in Chromium: the pre-trained model answers a drawing; one short epoch trains in
 // the Web Worker while the page stays responsive; the plots, the runs table and the analysis
 // update; an impossible model is refused before training.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, watchedPage, whenStarted, setControl } from './harness.mjs';
+import { openPageForFile, whenStarted, setControl } from './harness.mjs';
 
 const LAB = 'cnn-train#lab';
-let session, watched, page;
+let watched, page;
 
-before(async () => {
-  session = await openBrowser();
-  watched = await watchedPage(session);
-  page = watched.page;
-  await page.goto(`${session.url}web/`);
+openPageForFile('web/', async (opened) => {
+  ({ watched, page } = opened);
   // A lab of its own on the page: small channels so one epoch of 8,000 digits takes seconds.
   await page.evaluate(async () => {
     await import('/web/widgets/cnn-train.js');
@@ -24,11 +21,6 @@ before(async () => {
     document.body.prepend(lab);
   });
   await whenStarted(page, LAB);
-});
-
-after(async () => {
-  await watched?.close();
-  await session?.close();
 });
 
 const inLab = (body, argument = null) => page.evaluate(body, { selector: LAB, argument });

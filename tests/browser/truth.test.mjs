@@ -1,23 +1,15 @@
 // Issue 12 in Chromium: an invalid setting leaves nothing stale and stepping off; one edited
 // cell of a 32×32×3 input keeps the link short; kernel 1 with the Sobel preset keeps the grids.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, watchedPage, whenStarted, setControl, clickCell, readGrid } from './harness.mjs';
+import { openPageForFile, whenStarted, setControl, clickCell, readGrid } from './harness.mjs';
 import { URL_LIMIT } from '../../web/widgets/url-state.js';
 
-let session, watched, page;
+let watched, page;
 
-before(async () => {
-  session = await openBrowser();
-  watched = await watchedPage(session);
-  page = watched.page;
-  await page.goto(`${session.url}web/`);
+openPageForFile('web/', async (opened) => {
+  ({ watched, page } = opened);
   await whenStarted(page, '#conv');
-});
-
-after(async () => {
-  await watched?.close();
-  await session?.close();
 });
 
 const shown = (selector) => page.evaluate((target) => {

@@ -1,23 +1,12 @@
 // The widgets in Chromium: what they show is checked against the core, called in the same page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, watchedPage, whenStarted, setControl, readGrid, clickCell } from './harness.mjs';
+import { openPageForFile, whenStarted, setControl, readGrid, clickCell } from './harness.mjs';
 
-let session;
-let watched;
-let page;
+let watched, page;
 
-before(async () => {
-  session = await openBrowser();
-  watched = await watchedPage(session);
-  page = watched.page;
-  await page.goto(`${session.url}web/`);
-});
+openPageForFile('web/', (opened) => ({ watched, page } = opened));
 
-after(async () => {
-  await watched?.close();
-  await session?.close();
-});
 
 /**
  * Runs `body({ selector, argument })` in the page; the body imports the core itself
