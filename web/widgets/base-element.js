@@ -14,6 +14,9 @@
 //   lock="a b"            shows them but disables them; the URL cannot change a locked value
 //   exercise="<kind>"     predict-then-reveal
 //   loading="eager"       starts at once instead of when scrolled near the viewport
+//   lang="zh"             the language of its text (en or zh; default: the page's <html lang>).
+//                         Strings come from web/i18n through this.t(key, vars); a change of
+//                         language rebuilds the shadow DOM from the attributes, which hold the state.
 // Events: `cnn-change` (detail: { changed, state }) after a user action, never after a
 // programmatic change; `cnn-ready` once the core is loaded and the widget drawn; `cnn-answer`
 // (detail: { kind, correct }) when the learner checks a prediction.
@@ -24,12 +27,22 @@ import { keyAction } from './keyboard.js';
 import { checkAnswer } from './exercise.js';
 import { sharedStyleSheet, styleSheet } from './styles.js';
 import { button, h } from './controls.js';
+import { formatNumber, languageOf, message } from '../i18n/index.js';
 
-/** What a concealed answer's box shows in its place (styles.js). */
-const CONCEALED_NOTE = 'Hidden until you answer the question above, or reveal it';
 const COMMON_ATTRIBUTES = ['url-state', 'hide', 'lock', 'exercise', 'loading'];
 const LOADING_VALUES = ['lazy', 'eager'];
 const URL_WRITE_DELAY_MS = 250; // browsers throttle history.replaceState bursts
+
+/** Started widgets, told when the page's <html lang> changes (a widget's own lang wins). */
+const connectedWidgets = new Set();
+let pageLanguageObserver = null;
+function watchPageLanguage() {
+  if (pageLanguageObserver || typeof MutationObserver === 'undefined') return;
+  pageLanguageObserver = new MutationObserver(() => {
+    for (const widget of connectedWidgets) widget.languageChanged();
+  });
+  pageLanguageObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+}
 
 export class CnnElement extends HTMLElement {
   static schema = {};
@@ -38,12 +51,12 @@ export class CnnElement extends HTMLElement {
   static label = 'CNN widget';
 
   static get observedAttributes() {
-    return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES];
+    return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES, 'lang']; // lang: HTMLElement's own property
   }
 
   /** Every reflected property: the schema's attributes and the shared ones, camelCased. */
   static get reflectedProperties() {
-    return this.observedAttributes.map(propertyName);
+    return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES].map(propertyName);
   }
 
   /**
@@ -106,11 +119,13 @@ export class CnnElement extends HTMLElement {
       this.setAttribute('aria-label', this.constructor.label);
     }
     this.addEventListener('keydown', this.handleHostKey);
+    connectedWidgets.add(this);
+    watchPageLanguage();
     if (this.started || this.starting) {
       this.observeSize();
       return;
     }
-    this.shadowRoot.replaceChildren(h('p', 'loading', 'Loading the CNN core…'));
+    this.shadowRoot.replaceChildren(h('p', 'loading', this.t('shared.loading')));
     if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver === 'undefined') {
       this.start();
       return;
@@ -126,6 +141,7 @@ export class CnnElement extends HTMLElement {
 
   disconnectedCallback() {
     this.removeEventListener('keydown', this.handleHostKey);
+    connectedWidgets.delete(this);
     this.visibility?.disconnect();
     this.sizeObserver?.disconnect();
     this.stepper?.pause();
@@ -147,7 +163,45 @@ export class CnnElement extends HTMLElement {
     }
   }
 
+  /** en or zh: the widget's lang attribute, else the closest one above it (the page's). */
+  get language() {
+    return languageOf(this);
+  }
+
+  /** The message `key` in the widget's language (web/i18n). */
+  t(key, vars) {
+    return message(this.language, key, vars);
+  }
+
+  /** A number written for the widget's language. */
+  formatNumber(value, decimals) {
+    return formatNumber(this.language, value, decimals);
+  }
+
+  /**
+   * The language may have changed (own lang attribute or the page's): rebuild the shadow DOM in
+   * it. A widget whose DOM holds more than its attributes (the lab's runs) overrides this.
+   */
+  languageChanged() {
+    const language = this.language;
+    if (language === this.builtLanguage) return;
+    if (!this.started) {
+      if (!this.starting) this.shadowRoot.replaceChildren(h('p', 'loading', this.t('shared.loading')));
+      return;
+    }
+    this.stepper?.pause();
+    this.render();
+    for (const name of Object.keys(this.constructor.schema)) this.changedSinceUpdate.add(name);
+    this.applyTeacherControls();
+    this.refresh();
+    if (this.width !== null) this.resize(this.width);
+  }
+
   attributeChangedCallback(name) {
+    if (name === 'lang') {
+      this.languageChanged();
+      return;
+    }
     if (name === 'hide' || name === 'lock') {
       if (this.started) this.applyTeacherControls();
       return;
@@ -174,18 +228,10 @@ export class CnnElement extends HTMLElement {
     try {
       this.cnn = await load();
     } catch (error) {
-      this.shadowRoot.replaceChildren(h('p', 'error', `The CNN core failed to load: ${error.message}`));
+      this.shadowRoot.replaceChildren(h('p', 'error', this.t('shared.core-failed', { reason: error.message })));
       throw error;
     }
-    this.problemsNote = h('p', 'error');
-    this.problemsNote.hidden = true;
-    this.liveRegion = h('p', 'visually-hidden');
-    this.liveRegion.setAttribute('role', 'status');
-    this.liveRegion.setAttribute('aria-live', 'polite');
-    this.shadowRoot.replaceChildren(this.problemsNote);
-    this.build();
-    this.buildExercise();
-    this.shadowRoot.append(this.liveRegion);
+    this.render();
     this.started = true;
     this.starting = false;
     this.applyTeacherControls();
@@ -193,6 +239,21 @@ export class CnnElement extends HTMLElement {
     this.refresh();
     this.resolveReady();
     this.dispatchEvent(new CustomEvent('cnn-ready', { bubbles: true, composed: true }));
+  }
+
+  /** The shadow DOM in the widget's language: problems note, the widget's build(), exercise, live region. */
+  render() {
+    this.builtLanguage = this.language;
+    this.problemsNote = h('p', 'error');
+    this.problemsNote.hidden = true;
+    this.liveRegion = h('p', 'visually-hidden');
+    this.liveRegion.setAttribute('role', 'status');
+    this.liveRegion.setAttribute('aria-live', 'polite');
+    this.exerciseForm = null;
+    this.shadowRoot.replaceChildren(this.problemsNote);
+    this.build();
+    this.buildExercise();
+    this.shadowRoot.append(this.liveRegion);
   }
 
   /** Typed values of every schema attribute. */
@@ -358,7 +419,7 @@ export class CnnElement extends HTMLElement {
     if (!this.exerciseForm) return;
     for (const element of this.shadowRoot.querySelectorAll(`[data-reveal~="${this.exerciseForm.kind}"]`)) {
       element.classList.toggle('concealed', !this.revealed);
-      element.dataset.concealed = CONCEALED_NOTE;
+      element.dataset.concealed = this.t('shared.concealed');
     }
     if (!this.revealed && this.exerciseForm.answeredFor !== this.exerciseAnswer(this.exerciseForm.kind).text) {
       this.exerciseForm.answeredFor = this.exerciseAnswer(this.exerciseForm.kind).text;
