@@ -2,12 +2,13 @@
 // the standalone files name them. DOM-free. Names come from URLs, so a name is looked up as an
 // own property only: "toString" or "__proto__" is an unknown widget, not Object.prototype's.
 
-/** Short name → element tag. The first four are light; `train` is the lab, loaded on use. */
+/** Short name → element tag. All but `train` are light; `train` is the lab, loaded on use. */
 export const WIDGET_TAGS = Object.freeze({
   conv: 'cnn-conv',
   pool: 'cnn-pool',
   'receptive-field': 'cnn-receptive-field',
   params: 'cnn-params',
+  channels: 'cnn-channels',
   train: 'cnn-train',
 });
 
