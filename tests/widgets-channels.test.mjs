@@ -121,7 +121,7 @@ test('the parameter count is the core’s: out · (in / groups) · k · k + out,
     const formula = parameterFormula(state, layer.params);
     assert.equal(formula.filled, `${state.outChannels} · (3 / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${state.outChannels} = ${layer.params}`);
   }
-  assert.equal(runLayer(cnn, stateOf()).params, 112); // 4 · 3 · 3 · 3 + 4
+  assert.equal(runLayer(cnn, stateOf()).params, 168); // 6 · 3 · 3 · 3 + 6
 });
 
 test('only the groups the core accepts are offered; others are explained by the core', () => {
@@ -135,12 +135,13 @@ test('only the groups the core accepts are offered; others are explained by the 
 
 test('filters: the colour-opposite kernel weighs R against G; depthwise keeps only the spatial kernel', () => {
   const standard = layerWeights(cnn, stateOf());
-  assert.deepEqual(standard.weightShape, [4, 3, 3, 3]);
-  assert.deepEqual(standard.filters.map((filter) => filter.key), FILTER_SETS.mixed.slice(0, 4));
+  assert.deepEqual(standard.weightShape, [6, 3, 3, 3]);
+  assert.deepEqual(standard.filters.map((filter) => filter.key), FILTER_SETS.mixed.slice(0, 6));
   const redGreen = standard.weight.subarray(27, 54);
   assert.ok(redGreen.subarray(0, 9).every((value) => value > 0) && redGreen.subarray(9, 18).every((value) => value < 0) && redGreen.subarray(18).every((value) => value === 0));
   const depthwise = layerWeights(cnn, stateOf({ groups: 3, 'out-channels': 3 }));
   assert.deepEqual(depthwise.weightShape, [3, 1, 3, 3]);
+  assert.deepEqual(layerWeights(cnn, stateOf({ groups: 3 })).weightShape, [6, 1, 3, 3]); // the default 6 outputs: two per plane
   assert.deepEqual(depthwise.filters.map((filter) => filter.key), ['sobel-x', 'box', 'sobel-y']);
   assert.equal(layerWeights(cnn, stateOf({ kernel: 1 })).filters[0].key, 'mix'); // Sobel needs 3×3: only the colour mix is left
 });
@@ -153,6 +154,6 @@ test('the pixel: "row,col" inside the output, else the default spot', () => {
 });
 
 test('the PyTorch line', () => {
-  assert.equal(channelsCode(stateOf()), 'nn.Conv2d(3, 4, kernel_size=3, padding=1)');
+  assert.equal(channelsCode(stateOf()), 'nn.Conv2d(3, 6, kernel_size=3, padding=1)');
   assert.equal(channelsCode(stateOf({ groups: 3, 'out-channels': 6, padding: 0 })), 'nn.Conv2d(3, 6, kernel_size=3, groups=3)');
 });

@@ -38,7 +38,7 @@ export default {
   'channels.plane.B': 'B (blue)',
   'channels.plane-alt': 'Input plane {plane} of the photo, drawn in its colour: bright where the photo has much of it',
   'channels.outputs-label': 'Output planes (feature maps): pick one to see how it is made',
-  'channels.output-alt': 'Output plane {channel}: {name}, fed by {planes}',
+  'channels.output-fed': ', fed by {planes}',
   'channels.band-standard': 'Each of the {count} output planes sums all 3 input planes, each through its own kernel.',
   'channels.band-grouped': 'groups = {groups}: the planes are split into {groups} groups; each output reads only its group.',
   'channels.band-depthwise': 'Depthwise: each output plane reads one input plane only.',

@@ -39,7 +39,7 @@ export default {
   'channels.plane.B': 'B（蓝）',
   'channels.plane-alt': '照片的输入平面 {plane}，用它自己的颜色画出：该颜色越多越亮',
   'channels.outputs-label': '输出平面（特征图）：选一个，看它是怎样算出来的',
-  'channels.output-alt': '输出平面 {channel}：{name}，来自 {planes}',
+  'channels.output-fed': '，来自 {planes}',
   'channels.band-standard': '{count} 个输出平面，每个都把 3 个输入平面相加，每个输入平面用自己的卷积核。',
   'channels.band-grouped': 'groups = {groups}：输入平面分成 {groups} 组，每个输出只读自己那一组。',
   'channels.band-depthwise': '深度卷积：每个输出平面只读一个输入平面。',

@@ -57,7 +57,7 @@ export const FILTER_SETS = {
 
 export const CHANNELS_SCHEMA = {
   filters: { type: 'enum', values: Object.keys(FILTER_SETS), default: 'mixed' },
-  'out-channels': { type: 'int', min: 1, max: MAX_OUT_CHANNELS, default: 4 },
+  'out-channels': { type: 'int', min: 1, max: MAX_OUT_CHANNELS, default: 6 }, // 6: both groups 1 and 3 (depthwise) are valid
   kernel: { type: 'int', min: 1, max: 7, default: 3 },
   groups: { type: 'int', min: 1, max: 3, default: 1 },
   stride: { type: 'int', min: 1, max: 3, default: 1 },

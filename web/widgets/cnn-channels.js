@@ -22,14 +22,15 @@ import {
 import { rangeControl, selectControl, codeRow, h, setText } from './controls.js';
 
 const PLANE_RGB = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]; // each plane drawn in its own colour: value · (r, g, b)
-const TILE = { inputMin: 64, inputMax: 132, outputMin: 40, outputMax: 124, namedOutput: 72, termMax: 150, termMin: 72 };
+const TILE = { inputMin: 64, inputMax: 132, outputMin: 40, outputMax: 124, namedOutput: 72, termMax: 150, termMin: 72, chromePx: 8 }; // chromePx: a tile's padding and border
 const GAP_PX = 12;
+const NARROW_PX = 480;
 const SVG = 'http://www.w3.org/2000/svg';
 const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
 const CSS = `
 .figure { position: relative; padding: var(--space-2) 0; }
-.row { display: flex; flex-wrap: nowrap; justify-content: center; align-items: flex-start; gap: ${GAP_PX}px; position: relative; z-index: 1; }
+.row { display: flex; flex-wrap: nowrap; justify-content: center; align-items: flex-start; gap: var(--row-gap, ${GAP_PX}px); position: relative; z-index: 1; }
 .tile { margin: 0; display: flex; flex-direction: column; align-items: center; gap: 2px; min-width: 0; }
 .tile canvas { display: block; border: 1px solid var(--cnn-rule, var(--default-rule)); image-rendering: pixelated; }
 .tile figcaption, .tile .label { font-size: 0.75rem; text-align: center; line-height: 1.25; max-width: 100%; }
@@ -45,9 +46,9 @@ const CSS = `
 }
 .link-gap { height: 4.5rem; }
 .layer-band code { font-weight: 700; }
-button.tile { padding: 3px; border: 2px solid transparent; background: var(--cnn-paper, var(--default-paper)); color: inherit; font-weight: 400; min-width: 0; }
+button.tile { position: relative; padding: 2px; border: 2px solid transparent; background: var(--cnn-paper, var(--default-paper)); color: inherit; font-weight: 400; min-width: 0; }
 button.tile[aria-pressed="true"] { border-color: var(--cnn-accent, var(--default-accent)); background: color-mix(in srgb, var(--cnn-accent, var(--default-accent)) 10%, var(--cnn-paper, var(--default-paper))); }
-.outputs.compact .label .name { display: none; }
+.outputs.compact .label .name { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; } /* heard, not shown */
 button.tile .feeds { font-family: var(--cnn-mono, var(--default-mono)); font-size: 0.6875rem; letter-spacing: 0.05em; }
 svg.channel-links { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; pointer-events: none; z-index: 0; }
 svg.channel-links line { stroke: var(--cnn-muted, var(--default-muted)); stroke-width: 1; opacity: 0.35; }
@@ -57,7 +58,7 @@ svg.channel-links line.active { stroke: var(--cnn-accent, var(--default-accent))
 .legends canvas { border: 1px solid var(--cnn-rule, var(--default-rule)); }
 .detail { border-top: 1px solid var(--cnn-rule, var(--default-rule)); margin-top: var(--space-3); padding-top: var(--space-2); }
 .detail h3 { margin-top: 0; }
-.equation { display: flex; flex-wrap: wrap; align-items: center; gap: var(--space-2); margin: var(--space-2) 0; }
+.equation { display: flex; flex-wrap: wrap; align-items: center; justify-content: center; gap: var(--space-2); margin: var(--space-2) 0; }
 .term { display: flex; flex-direction: column; align-items: center; gap: 3px; font-size: 0.75rem; }
 .term .grid-frame { margin-bottom: 2px; }
 .term .value { font-family: var(--cnn-mono, var(--default-mono)); font-size: var(--text-small); font-weight: 700; }
@@ -116,7 +117,10 @@ export class CnnChannels extends CnnElement {
       const label = h('span', 'label');
       const feeds = h('span', 'feeds');
       const range = h('span', 'range');
-      const tile = h('button', 'tile', canvas, label, feeds, range);
+      feeds.setAttribute('aria-hidden', 'true'); // said in words by `spoken`
+      range.setAttribute('aria-hidden', 'true');
+      const spoken = h('span', 'visually-hidden');
+      const tile = h('button', 'tile', canvas, label, spoken, feeds, range);
       tile.type = 'button';
       tile.dataset.channel = String(channel);
       tile.addEventListener('click', () => this.commit({ channel }));
@@ -124,7 +128,7 @@ export class CnnChannels extends CnnElement {
       tile.addEventListener('pointerenter', () => this.preview(channel));
       tile.addEventListener('pointerleave', () => this.preview(null));
       tile.addEventListener('keydown', (event) => this.moveAmongOutputs(event, channel));
-      return { tile, canvas, label, feeds, range };
+      return { tile, canvas, label, feeds, range, spoken };
     });
     this.outputRow = h('div', 'row outputs', ...this.outputTiles.map((output) => output.tile));
     this.outputRow.setAttribute('part', 'output');
@@ -156,7 +160,7 @@ export class CnnChannels extends CnnElement {
       const caption = h('span', '');
       const value = h('span', 'value');
       const kernelCaption = h('span', '');
-      const element = h('div', 'term', kernelCaption, kernel.scroller, map, caption, value);
+      const element = h('div', 'term share', kernelCaption, kernel.scroller, map, caption, value);
       const plus = h('span', 'op', '+');
       plus.setAttribute('aria-hidden', 'true');
       return { element, plus, kernel, map, caption, value, kernelCaption };
@@ -177,7 +181,7 @@ export class CnnChannels extends CnnElement {
     biasPlus.setAttribute('aria-hidden', 'true');
     this.equation = h('div', 'equation',
       ...this.terms.flatMap((term) => [term.element, term.plus]),
-      this.biasTerm, equals, h('div', 'term', h('span', '', this.t('channels.result')), this.resultMap, this.resultCaption, this.resultValue));
+      this.biasTerm, equals, h('div', 'term result', h('span', '', this.t('channels.result')), this.resultMap, this.resultCaption, this.resultValue));
     this.sumText = h('p', 'math');
     this.sumText.dataset.control = 'formula';
     this.groupsNote = h('p', 'note');
@@ -249,10 +253,10 @@ export class CnnChannels extends CnnElement {
       if (output.tile.hidden) return;
       const filter = layer.weights.filters[channel];
       const name = this.filterName(filter, layer.feeds[channel]);
-      const feeds = layer.feeds[channel].map((plane) => PLANES[plane]).join(' ');
+      const feeds = layer.feeds[channel].map((plane) => PLANES[plane]).join('');
       output.label.replaceChildren(String(channel), h('span', 'name', ` · ${name}`));
       setText(output.feeds, `← ${feeds}`);
-      output.tile.setAttribute('aria-label', this.t('channels.output-alt', { channel, name, planes: layer.feeds[channel].map((plane) => this.planeName(plane)).join(', ') }));
+      setText(output.spoken, this.t('channels.output-fed', { planes: layer.feeds[channel].map((plane) => this.planeName(plane)).join(', ') }));
     });
     this.layoutTiles();
     this.showChannel();
@@ -367,7 +371,9 @@ export class CnnChannels extends CnnElement {
   layoutTiles() {
     const width = this.width ?? 640;
     const count = this.layer && !this.layer.error ? this.layer.feeds.length : 1;
-    const fit = (tiles, min, max, reserve = 0) => Math.max(min, Math.min(max, Math.floor((width - reserve - GAP_PX * (tiles - 1)) / tiles) - 8));
+    const gap = width < NARROW_PX ? GAP_PX / 2 : GAP_PX; // a phone keeps the room for the maps
+    this.figure.style.setProperty('--row-gap', `${gap}px`);
+    const fit = (tiles, min, max, reserve = 0) => Math.max(min, Math.min(max, Math.floor((width - reserve - gap * (tiles - 1)) / tiles) - TILE.chromePx));
     this.sizes = {
       input: fit(4, TILE.inputMin, TILE.inputMax, 24),
       output: fit(count, TILE.outputMin, TILE.outputMax),

@@ -121,7 +121,7 @@ export interface CnnParamsElement extends CnnWidgetElement {
 export interface CnnChannelsElement extends CnnWidgetElement {
   /** filters: One of mixed, edges, colour, blur, random. Default "mixed". */
   filters: 'mixed' | 'edges' | 'colour' | 'blur' | 'random';
-  /** out-channels: An integer from 1 to 8. Default 4. */
+  /** out-channels: An integer from 1 to 8. Default 6. */
   outChannels: number;
   /** kernel: An integer from 1 to 7. Default 3. */
   kernel: number;
