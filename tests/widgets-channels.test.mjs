@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
 import { PHOTO } from '../web/data/photo-patch.js';
+import { formatCount } from '../web/widgets/format.js';
 import {
   CHANNELS_SCHEMA, FILTER_SETS, PLANES, photoInput, groupsOffered, layerWeights, runLayer, chosenPixel, planeOf, kernelsOf,
-  pixelSum, sumLine, parameterFormula, channelsCode,
+  pixelSum, sumLine, parameterFormula, articleLayer, channelsCode,
 } from '../web/widgets/channels-model.js';
 
 const cnn = await load();
@@ -119,7 +120,7 @@ test('the parameter count is the core’s: out · (in / groups) · k · k + out,
     assert.equal(layer.params, cnn.arithmetic.conv2d_params(3, state.outChannels, state.kernel, { groups: state.groups, bias: true }));
     assert.equal(layer.params, layer.weights.weight.length + layer.weights.bias.length);
     const formula = parameterFormula(state, layer.params);
-    assert.equal(formula.filled, `${state.outChannels} · (3 / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${state.outChannels} = ${layer.params}`);
+    assert.equal(formula.filled, `${state.outChannels} · (3 / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${state.outChannels} = ${formatCount(layer.params)}`);
   }
   assert.equal(runLayer(cnn, stateOf()).params, 168); // 6 · 3 · 3 · 3 + 6
 });
@@ -156,4 +157,9 @@ test('the pixel: "row,col" inside the output, else the default spot', () => {
 test('the PyTorch line', () => {
   assert.equal(channelsCode(stateOf()), 'nn.Conv2d(3, 6, kernel_size=3, padding=1)');
   assert.equal(channelsCode(stateOf({ groups: 3, 'out-channels': 6, padding: 0 })), 'nn.Conv2d(3, 6, kernel_size=3, groups=3)');
+});
+
+test('the seed article’s 3 → 64 with the same kernel and groups, counted by the core (none where groups do not divide 64)', () => {
+  assert.deepEqual(articleLayer(cnn, stateOf()), { params: 1792, weights: 1728, filled: '64 · (3 / 1) · 3 · 3 + 64 = 1,792' }); // the article's 1,728 weights + 64 biases
+  assert.equal(articleLayer(cnn, stateOf({ groups: 3 })), null);
 });

@@ -197,6 +197,7 @@ test('screenshots: 1280 and 360 px, light and dark, English and Chinese', async 
       for (const lang of ['en', 'zh']) {
         // Dark shows the depthwise layer, so the screenshots show both kinds of links.
         await reset({ theme, lang, ...(theme === 'dark' ? { groups: '3', channel: '3' } : {}) });
+        await page.evaluate(() => document.querySelector('cnn-channels').shadowRoot.activeElement?.blur()); // no focus ring left by the keyboard test
         await page.screenshot({ path: join(SHOTS, `channels-${size}-${theme}-${lang}.png`), fullPage: true });
       }
     }

@@ -87,6 +87,9 @@ export default {
   'channels.params': 'Parameters: {count}',
   'channels.shapes': 'weight {weight}, bias {bias}',
   'channels.invalid': 'This layer cannot be built: {reason}',
+  'channels.params-article': 'The seed article’s 3 → 64 with this kernel: {formula} (the article counts the {weights} weights only)',
+  'channels.page-title': 'Channels: a photo is three planes, a layer makes many',
+  'channels.page-lead': 'A colour photo is three planes, red, green and blue, and a convolution layer turns them into as many feature maps as it has kernels. Pick an output plane to see how its kernels read the three planes and how their maps add up; with groups = 3 (depthwise) each output reads only one plane.',
   'channels.credit': 'Photo: astronaut Eileen Collins, NASA (public domain), via scikit-image, 32×32.',
 
   // ---- lab (cnn-train*.js, web/train messages shown in the lab) ----

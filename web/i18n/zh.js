@@ -88,6 +88,9 @@ export default {
   'channels.params': '参数量：{count}',
   'channels.shapes': '权重 {weight}，偏置 {bias}',
   'channels.invalid': '无法构建这一层：{reason}',
+  'channels.params-article': '种子文章的 3 → 64，用这个卷积核：{formula}（文章只数 {weights} 个权重）',
+  'channels.page-title': '通道：一张照片是三个平面，一层卷积得到许多特征图',
+  'channels.page-lead': '一张彩色照片有红、绿、蓝三个平面（通道），卷积层有多少个卷积核，就得到多少张特征图。选一个输出平面，看它的卷积核怎样读取三个平面、各平面的结果怎样相加；groups = 3（深度卷积）时，每个输出只读一个平面。',
   'channels.credit': '照片：宇航员艾琳·柯林斯，NASA（公有领域），取自 scikit-image，32×32。',
 
   // ---- lab (cnn-train*.js, web/train messages shown in the lab) ----

@@ -12,6 +12,7 @@ import { PHOTO } from '../data/photo-patch.js';
 import { kernelPlane, presetForKernel } from './presets.js';
 import { conv2dCode } from './pytorch-code.js';
 import { explained } from './explained.js';
+import { formatCount } from './format.js';
 
 export const IN_CHANNELS = 3;
 export const PLANES = ['R', 'G', 'B'];
@@ -256,9 +257,19 @@ export function parameterFormula(state, params) {
   const { outChannels: out, groups, kernel } = state;
   return {
     general: 'out · (in / groups) · k · k + out',
-    filled: `${out} · (${IN_CHANNELS} / ${groups}) · ${kernel} · ${kernel} + ${out} = ${params}`,
+    filled: `${out} · (${IN_CHANNELS} / ${groups}) · ${kernel} · ${kernel} + ${out} = ${formatCount(params)}`,
     params,
   };
+}
+
+/** The seed article's 3 → 64 layer with this kernel and groups: its parameter count from the core, or null where groups do not divide 64. */
+export const ARTICLE_OUT_CHANNELS = 64;
+export function articleLayer(cnn, state) {
+  const count = (bias) => explained(() => cnn.arithmetic.conv2d_params(IN_CHANNELS, ARTICLE_OUT_CHANNELS, state.kernel, { groups: state.groups, bias }));
+  const [params, weights] = [count(true), count(false)];
+  if (typeof params !== 'number') return null;
+  const out = ARTICLE_OUT_CHANNELS;
+  return { params, weights, filled: `${out} · (${IN_CHANNELS} / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${out} = ${formatCount(params)}` };
 }
 
 export function channelsCode(state) {

@@ -17,7 +17,7 @@ import { formatTerm, formatValue } from './format.js';
 import { drawPlane, drawBar, pixelAt } from './channels-canvas.js';
 import {
   CHANNELS_SCHEMA, FILTER_SETS, PLANES, IN_CHANNELS, MAX_OUT_CHANNELS, groupsOffered, runLayer, chosenPixel, planeOf,
-  kernelsOf, pixelSum, sumLine, parameterFormula, channelsCode, largestMagnitude,
+  kernelsOf, pixelSum, sumLine, parameterFormula, articleLayer, channelsCode, largestMagnitude,
 } from './channels-model.js';
 import { rangeControl, selectControl, codeRow, h, setText } from './controls.js';
 
@@ -206,7 +206,8 @@ export class CnnChannels extends CnnElement {
     );
     this.previewed = null;
     this.repaintTheme = () => this.paint();
-    followTheme(this);
+    if (!this.followsTheme) followTheme(this); // once: a new language rebuilds the DOM, not the element
+    this.followsTheme = true;
   }
 
   planeName(channel) {
@@ -240,8 +241,10 @@ export class CnnChannels extends CnnElement {
       return;
     }
     const formula = parameterFormula(state, layer.params);
+    const article = articleLayer(this.cnn, state);
     setText(this.paramsText, `${this.t('channels.params', { count: this.formatNumber(layer.params) })}\n${formula.general} = ${formula.filled}\n`
-      + this.t('channels.shapes', { weight: `(${layer.weights.weightShape.join(', ')})`, bias: `(${state.outChannels})` }));
+      + this.t('channels.shapes', { weight: `(${layer.weights.weightShape.join(', ')})`, bias: `(${state.outChannels})` })
+      + (article ? `\n${this.t('channels.params-article', { formula: article.filled, weights: this.formatNumber(article.weights) })}` : ''));
     setText(this.layerBand, '');
     this.layerBand.replaceChildren(
       h('code', '', `Conv2d(${IN_CHANNELS} → ${state.outChannels}, ${state.kernel}×${state.kernel}, groups=${state.groups})`),
