@@ -168,6 +168,20 @@ test('keyboard only: Tab to the controls and arrow keys; ← → among the outpu
   assert.deepEqual(errors, []);
 });
 
+test('hovering an output plane explains it; a click in its sum picks a pixel of that plane', async () => {
+  await reset({ kernel: '7', padding: '3', stride: '2' });
+  await page.locator('cnn-channels button.tile[data-channel="3"]').hover();
+  assert.match((await readWidget(page)).sum, /^out\[3\]/);
+  const box = await page.locator('cnn-channels canvas.map[tabindex="0"]').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2); // the pointer left the tile on its way
+  const chosen = await page.evaluate(() => ({ channel: document.querySelector('cnn-channels').channel, pixel: document.querySelector('cnn-channels').pixel }));
+  assert.deepEqual(chosen, { channel: 3, pixel: '3,12' }); // 16×16 output at stride 2
+  const shown = await readWidget(page);
+  assert.match(shown.sum, /out\[3\]\[3, 12\]/);
+  assert.ok(addsUp(shown));
+  await page.mouse.move(0, 0);
+});
+
 test('axe-core finds nothing, light and dark; at 360 px nothing scrolls sideways and targets are at least 24 px', async () => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.addScriptTag({ path: AXE });

@@ -124,9 +124,12 @@ export class CnnChannels extends CnnElement {
       tile.type = 'button';
       tile.dataset.channel = String(channel);
       tile.addEventListener('click', () => this.commit({ channel }));
-      tile.addEventListener('focus', () => this.commit({ channel }));
+      tile.addEventListener('focus', () => {
+        this.previewed = null;
+        this.commit({ channel });
+        this.showChannel();
+      });
       tile.addEventListener('pointerenter', () => this.preview(channel));
-      tile.addEventListener('pointerleave', () => this.preview(null));
       tile.addEventListener('keydown', (event) => this.moveAmongOutputs(event, channel));
       return { tile, canvas, label, feeds, range, spoken };
     });
@@ -204,7 +207,13 @@ export class CnnChannels extends CnnElement {
       this.code.element,
       h('p', 'note credit', this.t('channels.credit')),
     );
+    // A hovered output plane stays explained while the pointer travels to its sum below (a click
+    // there picks a pixel of that plane); leaving the widget shows the chosen plane again.
     this.previewed = null;
+    if (!this.leaveListener) {
+      this.leaveListener = () => this.preview(null);
+      this.addEventListener('pointerleave', this.leaveListener);
+    }
     this.repaintTheme = () => this.paint();
     if (!this.followsTheme) followTheme(this); // once: a new language rebuilds the DOM, not the element
     this.followsTheme = true;
@@ -228,6 +237,7 @@ export class CnnChannels extends CnnElement {
       options.replaceChildren(...groups.map((value) => new Option(this.t(`channels.groups.${value === 1 ? 'standard' : value === IN_CHANNELS ? 'depthwise' : 'grouped'}`, { groups: value }), String(value))));
     }
     options.value = String(state.groups);
+    if (changed.has('channel')) this.previewed = null; // a chosen plane (click, focus, attribute) ends the hover preview
     const viewOnly = [...changed].every((name) => name === 'channel' || name === 'pixel');
     if (!(viewOnly && this.layer)) this.layer = runLayer(this.cnn, state);
     const layer = this.layer;
