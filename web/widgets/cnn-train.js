@@ -106,6 +106,14 @@ function parseColor(text) {
   return parsed.match(/[\d.]+/g).slice(0, 3).map(Number);
 }
 
+/** A table's scroll box as a named tab stop: keyboard users scroll it with the arrow keys when it is wider than the lab. */
+function scrollRegion(box, name) {
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', name);
+  return box;
+}
+
 export class CnnTrain extends CnnElement {
   static schema = TRAIN_SCHEMA;
   static label = english('lab.label'); // the host's accessible name (base-element.js); build() writes it in the lab's language
@@ -279,6 +287,7 @@ export class CnnTrain extends CnnElement {
       h('p', 'summary', this.t('lab.summary.totals', { params: fixed(description.params, 0), macs: fixed(description.macs, 0),
         rf: description.receptiveField, jump: description.jump })));
       this.summary.querySelector('table').classList.add('summary-table');
+      scrollRegion(this.summary.querySelector('.scroll'), this.t('lab.summary.title'));
       this.summaryError.hidden = true;
       this.warning.textContent = trainingNote(knobs, description, undefined, (key, vars) => this.t(key, vars));
       this.warning.hidden = !this.warning.textContent;
@@ -482,10 +491,7 @@ export class CnnTrain extends CnnElement {
       swatch.style.background = this.runCharts.colorOf(record.run);
       runsTable.querySelectorAll('tbody tr')[index].cells[0].prepend(swatch);
     });
-    // A scroll box of its own: a tab stop (keyboard users scroll it with the arrow keys), named.
-    runsTable.tabIndex = 0;
-    runsTable.setAttribute('role', 'region');
-    runsTable.setAttribute('aria-label', this.t('lab.runs.table'));
+    scrollRegion(runsTable, this.t('lab.runs.table'));
     runsTable.addEventListener('scroll', () => this.showScrollHint(), { passive: true });
     this.runsBody.replaceChildren(runsTable);
     this.runCharts.finish(this.runs);
@@ -525,11 +531,13 @@ export class CnnTrain extends CnnElement {
     const erf = model.erf;
     const erfText = t('lab.analysis.erf-note', { digits: ERF_DIGITS, rf: erf.rf, massShare: fixed(100 * erf.massShare, 0), pixels: erf.pixels,
       share: fixed(100 * erf.share, 0), area: erf.area });
+    const confusionTitle = t('lab.analysis.confusion', { count: fixed(TEST_DIGITS, 0) });
+    const confusion = scrollRegion(confusionTable(ui, model.confusion), confusionTitle);
     this.analysis.replaceChildren(
       h('h4', '', t('lab.analysis.title', { model: title, accuracy: fixed(100 * model.testAccuracy, 2) })),
       h('div', 'lab-row', kernelGrid(ui, model.kernels),
         h('figure', '', h('figcaption', 'caption', t('lab.analysis.erf')), fieldCanvas(ui, erf), h('p', 'note erf-share', erfText))),
-      h('div', 'lab-row', h('figure', '', h('figcaption', 'caption', t('lab.analysis.confusion', { count: fixed(TEST_DIGITS, 0) })), confusionTable(ui, model.confusion)),
+      h('div', 'lab-row', h('figure', '', h('figcaption', 'caption', confusionTitle), confusion),
         h('figure', '', h('figcaption', 'caption', t('lab.analysis.mistakes', { count: model.misclassified.length })), mistakes)));
   }
 
