@@ -231,5 +231,12 @@ test('dark theme: the lab\'s canvases are painted on dark paper, on a live chang
   }
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.evaluate(() => document.documentElement.removeAttribute('theme'));
+  await settle();
+  assert.deepEqual((await samples()).digit, [255, 255, 255], 'light again without the attribute');
+  // the reader's setting, changed while the page is open
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settle();
+  assert.ok(luminance((await samples()).digit) < 40, 'dark paper after prefers-color-scheme turned dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   assert.deepEqual(watched.problems(), []);
 });
