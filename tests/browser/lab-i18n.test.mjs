@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, openPageForFile, whenStarted } from './harness.mjs';
+import { ARTIFACTS, openPageForFile, setControl, whenStarted } from './harness.mjs';
 
 const LAB = 'cnn-train#lab-i18n';
 const SHOTS = join(ARTIFACTS, 'lab');
@@ -185,11 +185,16 @@ test('a live change of language keeps the runs, a run in progress, the drawing a
   assert.deepEqual(watched.problems(), []);
 });
 
-test('the lab\'s own lang attribute wins over the page\'s, and a worker error is shown in it', async () => {
+test('the lab\'s own lang attribute wins over the page\'s; a worker error and a refused model are said in it', async () => {
   await page.evaluate((selector) => document.querySelector(selector).setAttribute('lang', 'zh'), LAB);
   await inLab(({ selector }) => document.querySelector(selector).receive({ type: 'error', message: 'a run is in progress: stop it first' }));
   const shown = await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent);
   assert.equal(shown, '正在训练：请先停止当前训练');
+  // a model the core refuses: the layer said in Chinese, the core's rule quoted
+  for (const [control, value] of [['kernel', 9], ['stride', 4], ['padding', 'valid']]) await setControl(page, LAB, control, value);
+  const refused = await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('[part="summary"] .error').textContent);
+  assert.match(refused, /^无法构建这个模型：第 5 层（Conv2d）得到的输入是 2×2×2，放不下这一层。核心的说明：conv2d: kernel_h: /);
+  for (const [control, value] of [['kernel', 5], ['stride', 1], ['padding', 'same']]) await setControl(page, LAB, control, value);
 });
 
 test('dark theme: the lab\'s canvases are painted on dark paper, on a live change too; screenshots in both themes and languages', async () => {

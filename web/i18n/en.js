@@ -75,6 +75,8 @@ export default {
   'lab.summary.rf': 'RF',
   'lab.summary.totals': '{params} parameters, {macs} MACs per image; the last convolution sees {rf}×{rf} input pixels (jump {jump}).',
   'lab.summary.error': 'This model cannot be built: {reason}',
+  'lab.summary.error-layer': 'This model cannot be built: layer {layer} ({kind}) gets a {shape} input: {detail}',
+  'lab.summary.error-knob': 'This model cannot be built: {knob} (--{flag}) {detail}',
   'lab.note.gap': 'Known to train poorly: the global-average-pooling head keeps {channels} numbers, one average per channel, and drops where each feature was; the last convolution sees {rf}×{rf} of the {size}×{size} digit, so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.',
   'lab.start': 'Start training',
   'lab.pause': 'Pause',

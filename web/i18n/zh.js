@@ -76,6 +76,8 @@ export default {
   'lab.summary.rf': '感受野 (RF)',
   'lab.summary.totals': '共 {params} 个参数，每张图像 {macs} 次乘加；最后一个卷积的感受野 (receptive field) 是 {rf}×{rf} 个输入像素（跳距 {jump}）。',
   'lab.summary.error': '无法构建这个模型：{reason}',
+  'lab.summary.error-layer': '无法构建这个模型：第 {layer} 层（{kind}）得到的输入是 {shape}，放不下这一层。核心的说明：{detail}',
+  'lab.summary.error-knob': '无法构建这个模型：{knob}（--{flag}）的值不合要求：{detail}',
   'lab.note.gap': '已知训练效果差：全局平均池化头只保留 {channels} 个数，每个通道一个平均值，丢掉了每个特征的位置；最后一个卷积只看到 {size}×{size} 数字中的 {rf}×{rf}，没有哪个通道看到整个数字，平均值只说明出现了哪些笔画，说明不了在哪里。全连接头（池化选最大池化）会保留位置。',
   'lab.start': '开始训练',
   'lab.pause': '暂停',

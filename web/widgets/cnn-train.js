@@ -293,7 +293,7 @@ export class CnnTrain extends CnnElement {
       this.warning.hidden = !this.warning.textContent;
     } catch (error) {
       this.warning.hidden = true;
-      this.summaryError.textContent = this.t('lab.summary.error', { reason: error.message });
+      this.summaryError.textContent = this.buildError(error.message);
       this.summaryError.hidden = false;
       this.summary.replaceChildren();
     }
@@ -390,6 +390,19 @@ export class CnnTrain extends CnnElement {
         break;
       default:
     }
+  }
+
+  /**
+   * Why the knobs make no model, in the lab's language: the core's and the knob checker's
+   * English names the layer or the flag, which are said in the language; their rule is quoted.
+   */
+  buildError(text) {
+    const layer = /^layer (\d+) \((\w+)\) gets an? ([\d×]+) input: (.*)$/s.exec(text);
+    if (layer) return this.t('lab.summary.error-layer', { layer: layer[1], kind: layer[2], shape: layer[3], detail: layer[4] });
+    const flag = /^--([\w-]+): (.*)$/s.exec(text);
+    const knob = flag && KNOBS.find((candidate) => candidate.flag === flag[1]);
+    if (knob) return this.t('lab.summary.error-knob', { knob: this.knobText(knob).label, flag: knob.flag, detail: flag[2] });
+    return this.t('lab.summary.error', { reason: text });
   }
 
   /** The worker's English error as a status line in the lab's language: known kinds translated, others quoted. */
