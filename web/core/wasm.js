@@ -1,6 +1,7 @@
 // Loads a standalone core module and owns its memory: every block the binding
-// allocates is tracked, scopes free them even when a call throws, and each
-// export is declared once here with how its result reports failure.
+// allocates is tracked, scopes (scope.js) free them even when a call throws, and
+// each export is declared once here with how its result reports failure.
+import { Scope } from './scope.js';
 
 const SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
@@ -86,6 +87,8 @@ const EXPORTS = {
   cnn_random_shift: 'status',
 };
 
+// The largest block the binding asks malloc for (Core.allocate): wasm32 addresses 4 GiB, this
+// module's memory stops at 2 GiB, and a larger request would wrap malloc's 32-bit size argument.
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
 /** The size of the core's last-error buffer (status.c); tests/layout.test.mjs checks it. */
 export const LAST_ERROR_BYTES = 512;
@@ -162,8 +165,6 @@ export class Core {
 
   /** A counted block of at least `bytes` bytes for `what`, or a RangeError naming it; free() returns it. */
   allocate(bytes, what) {
-    // wasm32 addresses 4 GiB and this module's memory stops at 2 GiB; a larger
-    // request would also wrap around in malloc's 32-bit size argument.
     if (bytes > MAX_ALLOCATION_BYTES)
       throw new RangeError(`cnn: out of memory: ${what} needs ${bytes} bytes, more than the 2 GiB the module can hold`);
     const pointer = this.#exports.malloc(Math.max(bytes, 4));
@@ -200,75 +201,5 @@ export class Core {
     } finally {
       scope.free();
     }
-  }
-}
-
-/**
- * The blocks one call of the core needs: floats(data | length), tensor(tensor), ints(data | length)
- * and doubles(length) return pointers (a length gives zeros), output(length) uninitialised room;
- * readFloats / readInts / readDoubles copy out. Core.scoped frees them all.
- */
-export class Scope {
-  #core;
-  #blocks = [];
-
-  constructor(core) {
-    this.#core = core;
-  }
-
-  #fill(Type, source, what) {
-    const length = typeof source === 'number' ? source : source.length;
-    const pointer = this.#allocate(length * Type.BYTES_PER_ELEMENT, what);
-    if (typeof source === 'number') this.#core.heap(Type, pointer, length).fill(0);
-    else this.#core.heap(Type, pointer, length).set(source);
-    return pointer;
-  }
-
-  #allocate(bytes, what) {
-    const pointer = this.#core.allocate(bytes, what);
-    this.#blocks.push(pointer);
-    return pointer;
-  }
-
-  floats(source, what = 'a tensor') {
-    return this.#fill(Float32Array, source, what);
-  }
-
-  /** A tensor's data, exactly as many floats as its shape holds (what the core will read). */
-  tensor(tensor, what = 'a tensor') {
-    const length = tensor.shape.reduce((product, size) => product * size, 1);
-    if (tensor.data.length !== length)
-      throw new RangeError(`cnn: ${what} has ${tensor.data.length} values but its shape [${tensor.shape}] needs ${length}`);
-    return this.#fill(Float32Array, tensor.data, what);
-  }
-
-  /** Room for an op's output, which the op writes whole: no zeroing. */
-  output(length) {
-    return this.#allocate(length * Float32Array.BYTES_PER_ELEMENT, 'the output');
-  }
-
-  ints(source, what = 'an index array') {
-    return this.#fill(Int32Array, source, what);
-  }
-
-  doubles(length, what = 'results') {
-    return this.#fill(Float64Array, length, what);
-  }
-
-  readFloats(pointer, length) {
-    return this.#core.read(Float32Array, pointer, length);
-  }
-
-  readInts(pointer, length) {
-    return this.#core.read(Int32Array, pointer, length);
-  }
-
-  readDoubles(pointer, length) {
-    return this.#core.read(Float64Array, pointer, length);
-  }
-
-  free() {
-    for (const pointer of this.#blocks) this.#core.free(pointer);
-    this.#blocks.length = 0;
   }
 }
