@@ -15,7 +15,7 @@ import { functional, gradients } from './core/functional.js';
 import { Network } from './core/network.js';
 import { layersFor } from './core/nn.js';
 import { Adam, SGD } from './core/optim.js';
-import { rand, randn } from './core/random.js';
+import { randomTensors } from './core/random.js';
 import { Tensor } from './core/tensor.js';
 import { tracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
@@ -51,8 +51,7 @@ function createApi(core, simd) {
     optim: { SGD, Adam },
     augment: bindAll(core, augmentation),
     Tensor,
-    randn: (shape, seed) => randn(core, shape, seed),
-    rand: (shape, seed) => rand(core, shape, seed),
+    ...bindAll(core, randomTensors), // randn, rand
     liveAllocations: () => core.liveAllocations,
     memoryBytes: () => core.memoryBytes,
   });

@@ -90,6 +90,8 @@ const EXPORTS = {
 // The largest block the binding asks malloc for (Core.allocate): wasm32 addresses 4 GiB, this
 // module's memory stops at 2 GiB, and a larger request would wrap malloc's 32-bit size argument.
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
+/** The most floats one block of WASM memory holds: every op copies a tensor into one block. */
+export const MAX_BLOCK_FLOATS = Math.floor(MAX_ALLOCATION_BYTES / Float32Array.BYTES_PER_ELEMENT);
 /** The size of the core's last-error buffer (status.c); tests/layout.test.mjs checks it. */
 export const LAST_ERROR_BYTES = 512;
 

@@ -5,7 +5,7 @@ import { conv2d_params, conv2d_shape, conv_transpose2d_params, conv_transpose2d_
 import { conv2d, conv2d_backward, conv_transpose2d, conv_transpose2d_backward } from '../ops/convolution.js';
 import { CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS } from '../specs.js';
 import { elementCount, Tensor } from '../tensor.js';
-import { coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
+import { checkWeightSize, coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
 
 // What differs between the two: the options, the core's functions and the weight's layout.
 const KINDS = {
@@ -35,9 +35,11 @@ class Convolution extends Module {
     if (kind === KINDS.ConvTranspose2d) this.options.output_padding = o.output_padding ?? 0;
     const hasBias = bool(o.bias, op, 'bias', true);
     // Parameter count and shape rules are the core's: it refuses bad channel/group combinations here.
-    this.formulaParameters = countedBy(op, () => kind.params(core, this.inChannels, this.outChannels, this.kernelSize,
-      { groups: this.groups, bias: hasBias }));
+    const count = (bias) => countedBy(op, () => kind.params(core, this.inChannels, this.outChannels, this.kernelSize,
+      { groups: this.groups, bias }));
+    this.formulaParameters = count(hasBias);
     const weightShape = kind.weightShape(this.inChannels, this.outChannels, this.groups, this.kernelSize);
+    checkWeightSize(op, `[${weightShape.join(', ')}]`, count(false));
     const weight = countedBy(op, () => Tensor.zeros(weightShape)), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
     countedBy(op, () => initDefault(core, weight, bias, elementCount(weightShape.slice(1)), o.seed));
     this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];

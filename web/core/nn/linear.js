@@ -3,7 +3,7 @@ import { bool, integer, options, tensorArg } from '../args.js';
 import { linear_macs, linear_params } from '../arithmetic.js';
 import { flatten, linear, linear_backward } from '../ops/linear.js';
 import { checkShape, elementCount, Tensor } from '../tensor.js';
-import { coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
+import { checkWeightSize, coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
 
 export class Flatten extends Module {
   constructor(startDim = 1) {
@@ -36,7 +36,9 @@ export class Linear extends Module {
     this.inFeatures = integer(inFeatures, 'Linear', 'in_features');
     this.outFeatures = integer(outFeatures, 'Linear', 'out_features');
     const hasBias = bool(o.bias, 'Linear', 'bias', true);
-    this.formulaParameters = countedBy('Linear', () => linear_params(core, this.inFeatures, this.outFeatures, hasBias));
+    const count = (bias) => countedBy('Linear', () => linear_params(core, this.inFeatures, this.outFeatures, bias));
+    this.formulaParameters = count(hasBias);
+    checkWeightSize('Linear', `[out_features, in_features] = [${this.outFeatures}, ${this.inFeatures}]`, count(false));
     const weight = countedBy('Linear', () => Tensor.zeros([this.outFeatures, this.inFeatures]));
     const bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
     countedBy('Linear', () => initDefault(core, weight, bias, this.inFeatures, o.seed));

@@ -1,7 +1,8 @@
 // The base of every layer (nn.Module) and what the layers share: their parameters, the core
-// a layer calls and default initialisation by the core.
+// a layer calls, default initialisation by the core, and the size check before allocating.
 import { bool, renamed } from '../args.js';
 import { Tensor } from '../tensor.js';
+import { MAX_BLOCK_FLOATS } from '../wasm.js';
 
 /**
  * window() of a layer after which the receptive field is no longer one window
@@ -105,6 +106,16 @@ export function countedBy(op, count) {
   } catch (error) {
     throw renamed(error, op);
   }
+}
+
+/**
+ * Refuses a weight of `count` elements (the core's count) before JS allocates it: every op copies
+ * the weight into one block of WASM memory, so a larger one could never be used.
+ */
+export function checkWeightSize(op, shapeText, count) {
+  if (count > MAX_BLOCK_FLOATS)
+    throw new RangeError(`${op}: the weight ${shapeText} would have ${Number.isSafeInteger(count) ? count : count.toExponential(2)} elements, more than the ` +
+      `${MAX_BLOCK_FLOATS} floats (2 GiB) one block of WASM memory holds`);
 }
 
 // Layers made without a seed take 1, 2, 3, … counted per core, as each load() counted them.
