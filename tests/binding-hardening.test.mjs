@@ -78,6 +78,24 @@ describe('item 3: optimizers only over a Network', () => {
     untouched();
   });
 
+  test('no property reachable from the API, a layer, a network or an optimizer holds the core (its raw calls take any pointer)', () => {
+    const seen = new Set();
+    const visit = (value, path, depth) => {
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value) || depth > 5) return;
+      seen.add(value);
+      assert.ok(!('scoped' in value) && !('lastError' in value), `${path} is the core`);
+      for (const key of Reflect.ownKeys(value)) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        if ('value' in descriptor) visit(descriptor.value, `${path}.${String(key)}`, depth + 1);
+      }
+    };
+    visit(cnn, 'cnn', 0);
+    visit(smallModel(), 'model', 0);
+    visit(canary, 'network', 0);
+    visit(new cnn.optim.SGD(canary, { lr: 0 }), 'optimizer', 0);
+    assert.ok(seen.size > 100, `visited ${seen.size} objects`);
+  });
+
   test('state replaced by the caller is checked at every step', () => {
     const network = new cnn.Network(smallModel(), [1, 4, 4]);
     const sgd = new cnn.optim.SGD(network, { lr: 0.1, momentum: 0.9 });

@@ -1,5 +1,6 @@
 // The binding's code is module-level and takes the core it calls explicitly; these give one
-// load()'s public API its core: functions bound to it, classes subclassed to carry it.
+// load()'s public API its core: functions bound to it, classes subclassed to carry it. The core
+// stays out of reach of callers (no property holds it): its raw calls take any pointer.
 import { renamed } from './args.js';
 
 /**
@@ -19,10 +20,23 @@ export function bindAll(core, functions, prefix = '') {
   }));
 }
 
-/** Class's subclass under Class's name whose static `core` its instances call (read as new.target.core). */
+// The core of each class onCore made.
+const classCores = new WeakMap();
+
+/** Class's subclass under Class's name whose instances call core (they ask coreOfClass(new.target)). */
 export function onCore(core, Class) {
-  return class extends Class {
+  const Bound = class extends Class {
     static name = Class.name;
-    static core = core;
   };
+  classCores.set(Bound, core);
+  return Bound;
+}
+
+/** The core of a class onCore made, or of a caller's subclass of one; undefined for any other class. */
+export function coreOfClass(Class) {
+  for (let current = Class; typeof current === 'function'; current = Object.getPrototypeOf(current)) {
+    const core = classCores.get(current);
+    if (core) return core;
+  }
+  return undefined;
 }

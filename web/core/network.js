@@ -3,6 +3,7 @@
 // copies in one input batch and its targets and copies out two numbers.
 // The class is module-level; a Network calls the core its class was bound to (cnn.Network of one load()).
 import { bool, describe, integer, named, options, renamed, targets as checkTargets, tensorArg } from './args.js';
+import { coreOfClass } from './bind.js';
 import { layerRecord, parameterLayout, parametersOf } from './layer-records.js';
 import { BatchNorm2d, Flatten, Identity, Linear, Sequential } from './nn.js';
 import { elementCount, isFloat32Array, Tensor } from './tensor.js';
@@ -27,7 +28,7 @@ export class Network {
    * `capacity` samples per batch, starting from the model's current parameters.
    */
   constructor(model, inputShape, opts = {}) {
-    this.#core = new.target.core;
+    this.#core = coreOfClass(new.target);
     const o = options(opts, 'Network', ['capacity']);
     if (!(model instanceof Sequential)) throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
     if (!Array.isArray(inputShape) || inputShape.length !== 3)

@@ -1,6 +1,7 @@
 // The base of every layer (nn.Module) and what the layers share: their parameters, the core
 // a layer calls, default initialisation by the core, and the size check before allocating.
 import { bool, renamed } from '../args.js';
+import { coreOfClass } from '../bind.js';
 import { Tensor } from '../tensor.js';
 import { MAX_BLOCK_FLOATS } from '../wasm.js';
 
@@ -18,7 +19,7 @@ export class Parameter {
   }
 }
 
-/** The core a layer calls: its class's static `core`, set by layersFor() (nn.js) when it was made. */
+/** The core a layer calls: its class's, from layersFor() (nn.js), fixed when the layer was made. */
 export let coreOf;
 
 export class Module {
@@ -30,7 +31,7 @@ export class Module {
   #core;
 
   constructor() {
-    this.#core = new.target.core;
+    this.#core = coreOfClass(new.target);
   }
 
   static {
