@@ -3,7 +3,7 @@
 // buffers it is given) and returns the gradient of the input.
 //
 // The classes are module-level; a layer calls the core its class was bound to: layersFor(core)
-// gives each class a subclass carrying that core (cnn.nn of one load()). nn.Module, which calls
+// gives each class a subclass bound to that core (bind.js; cnn.nn of one load()). nn.Module, which calls
 // nothing, is shared, so every layer is an instanceof it.
 import { onCore } from './bind.js';
 import { Conv2d, ConvTranspose2d } from './nn/convolution.js';

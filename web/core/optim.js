@@ -14,8 +14,8 @@
 // hyper-parameters and the state's lengths, which are public and may have been reassigned.
 import { bool, describe, integer, number, options, renamed } from './args.js';
 import { buffersOf } from './network.js';
-import { NULL } from './ops/common.js';
 import { isFloat32Array } from './tensor.js';
+import { NULL } from './wasm.js';
 
 const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'];
 const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad'];

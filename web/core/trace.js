@@ -3,6 +3,7 @@
 // Each function takes the core first; cnn.js binds `tracing` as cnn.trace.
 import { integer, optionalTensor, options, tensorArg } from './args.js';
 import { convSpec, poolSpec, solve } from './specs.js';
+import { NULL } from './wasm.js';
 
 // cnn_trace_term's counts (tests/layout.test.mjs checks them against the core).
 export const TERM_INTS = 8, TERM_FLOATS = 3;
@@ -43,7 +44,7 @@ function convolutionTrace(core, op, exportName, transposed, input, weight, bias,
     const capacity = (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
     const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
     const count = core.call(exportName, terms, capacity, result, scope.tensor(x), scope.tensor(w),
-      b ? scope.tensor(b) : 0, pointer, ...where);
+      b ? scope.tensor(b) : NULL, pointer, ...where);
     const [value, biasValue] = scope.readFloats(result, 2);
     return { terms: readTerms(scope, terms, count), value, bias: biasValue };
   });

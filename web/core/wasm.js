@@ -92,6 +92,8 @@ const EXPORTS = {
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
 /** The most floats one block of WASM memory holds: every op copies a tensor into one block. */
 export const MAX_BLOCK_FLOATS = Math.floor(MAX_ALLOCATION_BYTES / Float32Array.BYTES_PER_ELEMENT);
+/** The core's null pointer: an absent bias, a gradient or optimizer state not wanted. */
+export const NULL = 0;
 /** The size of the core's last-error buffer (status.c); tests/layout.test.mjs checks it. */
 export const LAST_ERROR_BYTES = 512;
 

@@ -3,7 +3,7 @@
 import { bool, renamed } from '../args.js';
 import { coreOfClass } from '../bind.js';
 import { Tensor } from '../tensor.js';
-import { MAX_BLOCK_FLOATS } from '../wasm.js';
+import { MAX_BLOCK_FLOATS, NULL } from '../wasm.js';
 
 /**
  * window() of a layer after which the receptive field is no longer one window
@@ -132,7 +132,7 @@ function nextSeed(core) {
 export function initDefault(core, weight, bias, fanIn, seed) {
   const seedValue = seed ?? nextSeed(core);
   core.scoped((scope) => {
-    const w = scope.floats(weight.size), b = bias ? scope.floats(bias.size) : 0;
+    const w = scope.floats(weight.size), b = bias ? scope.floats(bias.size) : NULL;
     core.call('cnn_init_default', w, b, weight.size, bias?.size ?? 0, fanIn, seedValue >>> 0);
     weight.data.set(scope.readFloats(w, weight.size));
     if (bias) bias.data.set(scope.readFloats(b, bias.size));

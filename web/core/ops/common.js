@@ -2,9 +2,7 @@
 // accumulates into, and the shape checks of bias and grad_output.
 import { describe } from '../args.js';
 import { elementCount, isFloat32Array, Tensor } from '../tensor.js';
-
-/** The core's null pointer: an absent bias, a gradient not wanted. */
-export const NULL = 0;
+import { NULL } from '../wasm.js';
 
 /** A Tensor of `shape` copied out of the scope's block at pointer. */
 export function readTensor(scope, pointer, shape) {

@@ -5,7 +5,8 @@
 import { optionalTensor, tensorArg } from '../args.js';
 import { convSpec, outputShape, solve } from '../specs.js';
 import { elementCount } from '../tensor.js';
-import { checkBias, checkGradShape, gradBuffer, NULL, readTensor } from './common.js';
+import { checkBias, checkGradShape, gradBuffer, readTensor } from './common.js';
+import { NULL } from '../wasm.js';
 
 const EXPORTS = {
   conv2d: { forward: 'cnn_conv2d_forward', backward: 'cnn_conv2d_backward', transposed: false },

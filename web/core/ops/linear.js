@@ -2,7 +2,8 @@
 // backward, and flatten, the reshape that puts a feature map in front of a linear layer.
 import { describe, optionalTensor, tensorArg } from '../args.js';
 import { elementCount } from '../tensor.js';
-import { checkBias, checkGradShape, gradBuffer, NULL, readTensor } from './common.js';
+import { checkBias, checkGradShape, gradBuffer, readTensor } from './common.js';
+import { NULL } from '../wasm.js';
 
 function linearArgs(input, weight, bias, op) {
   const x = tensorArg(input, op, 'input', 2), w = tensorArg(weight, op, 'weight', 2);

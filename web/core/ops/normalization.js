@@ -1,7 +1,8 @@
 // batch_norm over input [N, C, H, W], forward and backward: per channel, batch statistics when
 // training (moving the running ones in place, as PyTorch does), the running ones otherwise.
 import { bool, number, optionalTensor, options, tensorArg } from '../args.js';
-import { checkGradShape, gradBuffer, NULL, readTensor } from './common.js';
+import { checkGradShape, gradBuffer, readTensor } from './common.js';
+import { NULL } from '../wasm.js';
 
 function batchNormArgs(input, runningMean, runningVar, opts, op) {
   const x = tensorArg(input, op, 'input', 4);

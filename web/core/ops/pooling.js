@@ -4,7 +4,8 @@
 import { pair, tensorArg } from '../args.js';
 import { outputShape, poolSpec, solve } from '../specs.js';
 import { elementCount } from '../tensor.js';
-import { checkGradShape, gradBuffer, NULL, readTensor } from './common.js';
+import { checkGradShape, gradBuffer, readTensor } from './common.js';
+import { NULL } from '../wasm.js';
 
 // The max-pool forward in a scope, winners kept: what max_pool2d_with_indices and the backward need.
 function maxPoolWithIndices(core, scope, x, kernelSize, opts) {
