@@ -4,8 +4,9 @@ import { bool, integer, options, pair } from '../args.js';
 import { conv2d_params, conv2d_shape, conv_transpose2d_params, conv_transpose2d_shape } from '../arithmetic.js';
 import { conv2d, conv2d_backward, conv_transpose2d, conv_transpose2d_backward } from '../ops/convolution.js';
 import { CONV_OPTIONS, CONV_TRANSPOSE_OPTIONS } from '../specs.js';
-import { elementCount, Tensor } from '../tensor.js';
-import { checkWeightSize, coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
+import { elementCount } from '../tensor.js';
+import { coreOf, Module, NOT_A_WINDOW, paramGrads, storeGrads } from './module.js';
+import { countedBy, defaultParameters } from './parameters.js';
 
 // What differs between the two: the options, the core's functions and the weight's layout.
 const KINDS = {
@@ -39,10 +40,8 @@ class Convolution extends Module {
       { groups: this.groups, bias }));
     this.formulaParameters = count(hasBias);
     const weightShape = kind.weightShape(this.inChannels, this.outChannels, this.groups, this.kernelSize);
-    checkWeightSize(op, `[${weightShape.join(', ')}]`, count(false));
-    const weight = countedBy(op, () => Tensor.zeros(weightShape)), bias = hasBias ? Tensor.zeros([this.outChannels]) : null;
-    countedBy(op, () => initDefault(core, weight, bias, elementCount(weightShape.slice(1)), o.seed));
-    this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
+    this.params = defaultParameters(core, op, { weightShape, weightCount: count(false), shapeText: `[${weightShape.join(', ')}]`,
+      biasSize: hasBias ? this.outChannels : null, fanIn: elementCount(weightShape.slice(1)), seed: o.seed });
   }
   get weight() {
     return this.params[0]?.value ?? null;

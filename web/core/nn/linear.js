@@ -2,8 +2,9 @@
 import { bool, integer, options, tensorArg } from '../args.js';
 import { linear_macs, linear_params } from '../arithmetic.js';
 import { flatten, linear, linear_backward } from '../ops/linear.js';
-import { checkShape, elementCount, Tensor } from '../tensor.js';
-import { checkWeightSize, coreOf, countedBy, initDefault, Module, NOT_A_WINDOW, Parameter, paramGrads, storeGrads } from './module.js';
+import { checkShape, elementCount } from '../tensor.js';
+import { coreOf, Module, NOT_A_WINDOW, paramGrads, storeGrads } from './module.js';
+import { countedBy, defaultParameters } from './parameters.js';
 
 export class Flatten extends Module {
   constructor(startDim = 1) {
@@ -38,11 +39,9 @@ export class Linear extends Module {
     const hasBias = bool(o.bias, 'Linear', 'bias', true);
     const count = (bias) => countedBy('Linear', () => linear_params(core, this.inFeatures, this.outFeatures, bias));
     this.formulaParameters = count(hasBias);
-    checkWeightSize('Linear', `[out_features, in_features] = [${this.outFeatures}, ${this.inFeatures}]`, count(false));
-    const weight = countedBy('Linear', () => Tensor.zeros([this.outFeatures, this.inFeatures]));
-    const bias = hasBias ? Tensor.zeros([this.outFeatures]) : null;
-    countedBy('Linear', () => initDefault(core, weight, bias, this.inFeatures, o.seed));
-    this.params = [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
+    this.params = defaultParameters(core, 'Linear', { weightShape: [this.outFeatures, this.inFeatures], weightCount: count(false),
+      shapeText: `[out_features, in_features] = [${this.outFeatures}, ${this.inFeatures}]`,
+      biasSize: hasBias ? this.outFeatures : null, fanIn: this.inFeatures, seed: o.seed });
   }
   apply(input) {
     return linear(coreOf(this), input, this.params[0]?.value ?? null, this.params[1]?.value ?? null);

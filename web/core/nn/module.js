@@ -1,23 +1,15 @@
-// The base of every layer (nn.Module) and what the layers share: their parameters, the core
-// a layer calls, default initialisation by the core, and the size check before allocating.
-import { bool, renamed } from '../args.js';
+// The base of every layer (nn.Module) and what the layers share: the core a layer calls, the
+// window marker for receptive fields, and the gradient buffers of their parameters.
+import { bool } from '../args.js';
 import { coreOfClass } from '../bind.js';
 import { Tensor } from '../tensor.js';
-import { MAX_BLOCK_FLOATS, NULL } from '../wasm.js';
+import { Parameter } from './parameters.js';
 
 /**
  * window() of a layer after which the receptive field is no longer one window
  * of the input (flatten, linear, adaptive pooling, transposed convolution).
  */
 export const NOT_A_WINDOW = Symbol('not a window');
-
-export class Parameter {
-  constructor(name, value) {
-    this.name = name;
-    this.value = value;
-    this.grad = Tensor.zeros(value.shape);
-  }
-}
 
 /** The core a layer calls: its class's, from layersFor() (nn.js), fixed when the layer was made. */
 export let coreOf;
@@ -98,43 +90,4 @@ export function paramGrads(layer) {
 
 export function storeGrads(layer, grads) {
   for (const p of ownParameters(layer)) p.grad = grads[p.name];
-}
-
-/** count() (a parameter count, a check or an initialisation by the core), its errors named by the layer ('Conv2d: conv2d params: …'). */
-export function countedBy(op, count) {
-  try {
-    return count();
-  } catch (error) {
-    throw renamed(error, op);
-  }
-}
-
-/**
- * Refuses a weight of `count` elements (the core's count) before JS allocates it: every op copies
- * the weight into one block of WASM memory, so a larger one could never be used.
- */
-export function checkWeightSize(op, shapeText, count) {
-  if (count > MAX_BLOCK_FLOATS)
-    throw new RangeError(`${op}: the weight ${shapeText} would have ${Number.isSafeInteger(count) ? count : count.toExponential(2)} elements, more than the ` +
-      `${MAX_BLOCK_FLOATS} floats (2 GiB) one block of WASM memory holds`);
-}
-
-// Layers made without a seed take 1, 2, 3, … counted per core, as each load() counted them.
-const seedCounts = new WeakMap();
-
-function nextSeed(core) {
-  const seed = seedCounts.get(core) ?? 1;
-  seedCounts.set(core, seed + 1);
-  return seed;
-}
-
-/** Fills weight (and bias) with PyTorch's default initialisation, in the core; no seed takes the core's next. */
-export function initDefault(core, weight, bias, fanIn, seed) {
-  const seedValue = seed ?? nextSeed(core);
-  core.scoped((scope) => {
-    const w = scope.floats(weight.size), b = bias ? scope.floats(bias.size) : NULL;
-    core.call('cnn_init_default', w, b, weight.size, bias?.size ?? 0, fanIn, seedValue >>> 0);
-    weight.data.set(scope.readFloats(w, weight.size));
-    if (bias) bias.data.set(scope.readFloats(b, bias.size));
-  });
 }

@@ -4,7 +4,8 @@ import { batch_norm2d_params } from '../arithmetic.js';
 import { relu, relu_backward } from '../ops/activation.js';
 import { batch_norm, batch_norm_backward } from '../ops/normalization.js';
 import { Tensor } from '../tensor.js';
-import { coreOf, countedBy, Module, Parameter, paramGrads, storeGrads } from './module.js';
+import { coreOf, Module, paramGrads, storeGrads } from './module.js';
+import { countedBy, Parameter } from './parameters.js';
 
 export class BatchNorm2d extends Module {
   constructor(numFeatures, opts = {}) {

@@ -7,12 +7,17 @@ import { elementCount } from '../tensor.js';
 import { checkGradShape, gradBuffer, readTensor } from './common.js';
 import { NULL } from '../wasm.js';
 
-// The max-pool forward in a scope, winners kept: what max_pool2d_with_indices and the backward need.
-function maxPoolWithIndices(core, scope, x, kernelSize, opts) {
-  const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
+// In a scope: the pooling geometry solved by the core, the output shape and room for the output.
+function solvedPool(core, scope, op, x, kernelSize, opts) {
+  const { pointer, g } = solve(core, scope, poolSpec(op, x.shape, kernelSize, opts, op === 'avg_pool2d'));
   const shape = outputShape(g);
-  const out = scope.output(elementCount(shape));
-  const argmax = scope.ints(elementCount(shape), 'the argmax indices');
+  return { pointer, shape, out: scope.output(elementCount(shape)) };
+}
+
+// The max-pool forward in a scope; the winners too when `withIndices` (max_pool2d_with_indices and the backward).
+function maxPoolForward(core, scope, x, kernelSize, opts, withIndices) {
+  const { pointer, shape, out } = solvedPool(core, scope, 'max_pool2d', x, kernelSize, opts);
+  const argmax = withIndices ? scope.ints(elementCount(shape), 'the argmax indices') : NULL;
   core.call('cnn_max_pool2d_forward', out, argmax, scope.tensor(x), pointer);
   return { pointer, shape, out, argmax };
 }
@@ -27,10 +32,7 @@ function adaptiveSizes(x, outputSize, op) {
 export function max_pool2d(core, input, kernelSize, opts = {}) {
   const x = tensorArg(input, 'max_pool2d', 'input', 4);
   return core.scoped((scope) => {
-    const { pointer, g } = solve(core, scope, poolSpec('max_pool2d', x.shape, kernelSize, opts, false));
-    const shape = outputShape(g);
-    const out = scope.output(elementCount(shape));
-    core.call('cnn_max_pool2d_forward', out, NULL, scope.tensor(x), pointer);
+    const { shape, out } = maxPoolForward(core, scope, x, kernelSize, opts, false);
     return readTensor(scope, out, shape);
   });
 }
@@ -39,7 +41,7 @@ export function max_pool2d(core, input, kernelSize, opts = {}) {
 export function max_pool2d_with_indices(core, input, kernelSize, opts = {}) {
   const x = tensorArg(input, 'max_pool2d', 'input', 4);
   return core.scoped((scope) => {
-    const { shape, out, argmax } = maxPoolWithIndices(core, scope, x, kernelSize, opts);
+    const { shape, out, argmax } = maxPoolForward(core, scope, x, kernelSize, opts, true);
     return { output: readTensor(scope, out, shape), indices: scope.readInts(argmax, elementCount(shape)) };
   });
 }
@@ -47,9 +49,7 @@ export function max_pool2d_with_indices(core, input, kernelSize, opts = {}) {
 export function avg_pool2d(core, input, kernelSize, opts = {}) {
   const x = tensorArg(input, 'avg_pool2d', 'input', 4);
   return core.scoped((scope) => {
-    const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
-    const shape = outputShape(g);
-    const out = scope.output(elementCount(shape));
+    const { pointer, shape, out } = solvedPool(core, scope, 'avg_pool2d', x, kernelSize, opts);
     core.call('cnn_avg_pool2d_forward', out, scope.tensor(x), pointer);
     return readTensor(scope, out, shape);
   });
@@ -69,7 +69,7 @@ export function adaptive_avg_pool2d(core, input, outputSize) {
 export function max_pool2d_backward(core, gradOutput, input, kernelSize, opts = {}, into = null) {
   const x = tensorArg(input, 'max_pool2d', 'input', 4), gy = tensorArg(gradOutput, 'max_pool2d', 'grad_output', 4);
   return core.scoped((scope) => {
-    const { pointer, shape, argmax } = maxPoolWithIndices(core, scope, x, kernelSize, opts);
+    const { pointer, shape, argmax } = maxPoolForward(core, scope, x, kernelSize, opts, true);
     checkGradShape('max_pool2d', gy, shape);
     const gx = gradBuffer(scope, 'max_pool2d', into, 'input', x.size);
     core.call('cnn_max_pool2d_backward', gx, scope.tensor(gy), argmax, pointer);
