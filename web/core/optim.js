@@ -10,8 +10,9 @@
 // optimizer.state, and visits WASM memory for the step. Rules on hyper-parameters are the
 // core's: the constructor asks it with an empty update, so a bad value fails at once.
 // An optimizer is made only from a cnn.Network: the buffers it updates are the network's,
-// found by the binding (never an address from the caller), in the core that network lives in; and every step re-checks the
-// hyper-parameters and the state's lengths, which are public and may have been reassigned.
+// found by the binding (never an address from the caller) in the core that network lives in,
+// and every step re-checks the hyper-parameters and the state's lengths, which are public and
+// may have been reassigned.
 import { bool, describe, integer, number, options, renamed } from './args.js';
 import { buffersOf } from './network.js';
 import { isFloat32Array } from './tensor.js';
