@@ -5,6 +5,7 @@
 // Positions come from the core's trace terms (padded_row, padded_col): nothing here
 // recomputes a window position from stride, padding or dilation.
 import { formatTerm, formatValue } from './format.js';
+import { english } from '../i18n/index.js';
 
 /** Largest |value|, so heat = value / scale lies in [−1, 1] (1 for an all-zero grid). */
 function heatScale(values) {
@@ -120,13 +121,14 @@ export function maskedInputView({ values, fromInput }) {
     : { text: '0', heat: 0, marks: 'pad', name: 'inserted zero or padding' }));
 }
 
-/** The tooltip and accessible description of one cell of a view. */
-export function cellTitle(cell) {
+/** The tooltip and accessible description of one cell of a view, in the language of `t`. */
+export function cellTitle(cell, t = english) {
   if (!cell?.name) return '';
-  if (cell.value === undefined) return cell.text ? `${cell.name} (${cell.text})` : cell.name;
+  const name = t(`shared.cell.${cell.name.replace(/ /g, '-')}`);
+  if (cell.value === undefined) return cell.text ? `${name} (${cell.text})` : name;
   const where = cell.row === undefined ? '' : `[${cell.row}, ${cell.col}]`;
-  const unread = /\bunseen\b/.test(cell.marks) ? ' (no window reads it)' : '';
-  return `${cell.name}${where} = ${formatValue(cell.value, 4)}${unread}`;
+  const unread = /\bunseen\b/.test(cell.marks) ? t('shared.cell-unread') : '';
+  return `${name}${where} = ${formatValue(cell.value, 4)}${unread}`;
 }
 
 /** Marks "row,col" → 'win' for the cells a list of terms reads (unpadded coordinates). */
