@@ -50,7 +50,7 @@ export class CnnElement extends HTMLElement {
   static schema = {};
   static css = '';
   static exercises = {};
-  static label = 'CNN widget';
+  static label = 'shared.widget';
 
   static get observedAttributes() {
     return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES, 'lang']; // lang: HTMLElement's own property

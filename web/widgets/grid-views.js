@@ -117,14 +117,14 @@ export function cellMarks(marksByKey, cols) {
 export function maskedInputView({ values, fromInput }) {
   const scale = heatScale(values);
   return Array.from(values, (value, index) => (fromInput[index]
-    ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input value', value }
-    : { text: '0', heat: 0, marks: 'pad', name: 'inserted zero or padding' }));
+    ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input-value', value }
+    : { text: '0', heat: 0, marks: 'pad', name: 'inserted-zero-or-padding' }));
 }
 
 /** The tooltip and accessible description of one cell of a view, in the language of `t`. */
 export function cellTitle(cell, t = english) {
   if (!cell?.name) return '';
-  const name = t(`shared.cell.${cell.name.replace(/ /g, '-')}`);
+  const name = t(`shared.cell.${cell.name}`);
   if (cell.value === undefined) return cell.text ? `${name} (${cell.text})` : name;
   const where = cell.row === undefined ? '' : `[${cell.row}, ${cell.col}]`;
   const unread = /\bunseen\b/.test(cell.marks) ? t('shared.cell-unread') : '';

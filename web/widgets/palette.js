@@ -76,7 +76,7 @@ export const SIZES = {
 };
 
 export const FONTS = {
-  body: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  body: 'system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
   mono: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
 };
 
