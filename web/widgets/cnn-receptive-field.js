@@ -213,7 +213,9 @@ export class CnnReceptiveField extends CnnElement {
     const width = SIZES.plotWidthPx;
     const height = SIZES.plotHeightPx;
     const styles = [{ color: COLORS.accent, dash: '', marker: 'circle' }, { color: COLORS.window, dash: '6 4', marker: 'square' }];
-    renderPlot(this.plot, plotGeometry(series, width, height), styles, { xLabel: t('rf.plot-x'), yLabel: t('rf.plot-y'), width, height });
+    renderPlot(this.plot, plotGeometry(series, width, height), styles, {
+      xLabel: t('rf.plot-x'), yLabel: t('rf.plot-y'), width, height, pointTitle: (label, depth, rf) => t('rf.plot-point', { label, depth, rf }),
+    });
     const last = (points) => points[points.length - 1]?.y;
     this.plotPanel.caption.textContent = series.map((line) => t(line.solid ? 'rf.plot-line-solid' : 'rf.plot-line-dashed', { label: line.label, rf: last(line.points), count: line.points.length - 1 }))
       .join(t('rf.plot-separator'));

@@ -187,7 +187,8 @@ export function h(tag, className = '', ...children) {
 export function transport(stepper, speeds, label, t = english) {
   const first = button(GLYPHS.first, t('shared.first-step'), () => stepper.perform('first'));
   const previous = button(GLYPHS.previous, t('shared.previous-step'), () => stepper.perform('prev'));
-  const play = button(GLYPHS.play, t('shared.play'), () => stepper.perform('toggle-play'));
+  const playText = (playing) => (playing ? `${GLYPHS.pause} ${t('shared.pause')}` : `${GLYPHS.play} ${t('shared.play')}`);
+  const play = button(playText(false), t('shared.play'), () => stepper.perform('toggle-play'));
   const next = button(GLYPHS.next, t('shared.next-step'), () => stepper.perform('next'));
   const speed = selectControl({
     name: 'speed',
@@ -204,7 +205,7 @@ export function transport(stepper, speeds, label, t = english) {
   return {
     element,
     sync() {
-      play.textContent = stepper.playing ? GLYPHS.pause : GLYPHS.play;
+      play.textContent = playText(stepper.playing);
       play.setAttribute('aria-label', t(stepper.playing ? 'shared.pause' : 'shared.play'));
       play.setAttribute('aria-pressed', String(stepper.playing));
       position.textContent = t('shared.step-of', { index: stepper.index + 1, count: stepper.count });

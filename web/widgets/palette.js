@@ -60,8 +60,8 @@ export const GLYPHS = {
   first: '|◀',
   previous: '◀',
   next: '▶',
-  play: '▶ Play',
-  pause: '❚❚ Pause',
+  play: '▶',  // the button adds the word, in the widget's language
+  pause: '❚❚',
 };
 
 export const SIZES = {
