@@ -206,10 +206,18 @@ export class CnnElement extends HTMLElement {
       return;
     }
     this.stepper?.pause();
+    // What the learner did that the attributes do not hold: a revealed answer and a typed guess.
+    const { revealed } = this;
+    const guess = this.exerciseForm?.input.value ?? '';
     this.render();
     for (const name of Object.keys(this.constructor.schema)) this.changedSinceUpdate.add(name);
     this.applyTeacherControls();
     this.refresh();
+    this.revealed = revealed;
+    if (this.exerciseForm) {
+      this.exerciseForm.input.value = guess;
+      this.refreshExercise();
+    }
     if (this.width !== null) this.resize(this.width);
   }
 
