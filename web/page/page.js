@@ -3,16 +3,14 @@
 // the predictions checked on it (localStorage: nothing leaves the browser).
 //
 // Language: language.js (in <head>) has set <html lang> from ?lang=, a stored choice or the
-// browser. The HTML holds the English text (tests/i18n.test.mjs checks it equals en.js); every
-// element marked data-i18n="key" (text) or data-i18n-attr="attribute:key;…" is written from the
-// catalogue here. The switch sets <html lang> (the widgets follow it: base-element.js), keeps the
-// choice, and puts ?lang= in the address with replaceState, so a copied link keeps the language.
+// browser; page-text.js writes the marked elements in it. The switch sets <html lang> (the
+// widgets follow it: base-element.js), keeps the choice, and puts ?lang= in the address with
+// replaceState, so a copied link keeps the language.
 import '../widgets/index.js';
 import { load } from '../cnn.js';
 import { readScore, recordAnswer } from '../widgets/exercise.js';
-import { message, resolveLanguage } from '../i18n/index.js';
+import { LANGUAGE_KEY, followPageLanguage, pageLanguage, pageText as t, translateDocument } from './page-text.js';
 
-const LANGUAGE_KEY = 'cnn-see.lang'; // language.js reads it too
 const root = document.documentElement;
 const storage = (() => {
   try {
@@ -22,27 +20,14 @@ const storage = (() => {
   }
 })();
 
-const language = () => resolveLanguage(root.lang);
-const t = (key, vars) => message(language(), key, vars);
-
-/** Writes every marked element of the page in the current language. */
+/** The page in the current language: its marked text, the switch, the status and score lines. */
 function translatePage() {
-  for (const element of document.querySelectorAll('[data-i18n]')) {
-    const text = t(element.dataset.i18n);
-    if (element.textContent.replace(/\s+/g, ' ').trim() !== text) element.textContent = text; // the HTML's English stays as written
-  }
-  for (const element of document.querySelectorAll('[data-i18n-attr]')) {
-    for (const pair of element.dataset.i18nAttr.split(';')) {
-      const [attribute, key] = pair.split(':').map((part) => part.trim());
-      element.setAttribute(attribute, t(key));
-    }
-  }
+  translateDocument();
   for (const link of document.querySelectorAll('.language a[data-language]')) {
-    link.setAttribute('aria-current', String(link.dataset.language === language()));
+    link.setAttribute('aria-current', String(link.dataset.language === pageLanguage()));
   }
   showStatus();
   showScore();
-  root.classList.remove('translating');
 }
 
 /** The switch: a link per language; with the script, it changes the page in place. */
@@ -90,5 +75,4 @@ if (storage) {
 }
 
 document.querySelector('.language')?.addEventListener('click', chooseLanguage);
-new MutationObserver(translatePage).observe(root, { attributes: true, attributeFilter: ['lang'] });
-translatePage();
+followPageLanguage(translatePage);

@@ -122,7 +122,7 @@ export class CnnElement extends HTMLElement {
     if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
     if (!this.hasAttribute('aria-label') && !this.hasAttribute('aria-labelledby')) {
       this.ownLabel = true; // ours, so it follows the language
-      this.setAttribute('aria-label', this.text(this.constructor.label));
+      this.setAttribute('aria-label', this.localText(this.constructor.label));
     }
     this.addEventListener('keydown', this.handleHostKey);
     connectedWidgets.add(this);
@@ -180,13 +180,13 @@ export class CnnElement extends HTMLElement {
   }
 
   /** `text` translated when it is a message key, else as given (static label, exercise questions). */
-  text(text) {
+  localText(text) {
     return hasMessage(text) ? this.t(text) : text;
   }
 
   /** An exercise's question in the widget's language. */
   exerciseQuestion(kind) {
-    return this.text(this.constructor.exercises[kind]);
+    return this.localText(this.constructor.exercises[kind]);
   }
 
   /** A number written for the widget's language. */
@@ -268,7 +268,7 @@ export class CnnElement extends HTMLElement {
   /** The shadow DOM in the widget's language: problems note, the widget's build(), exercise, live region. */
   render() {
     this.builtLanguage = this.language;
-    if (this.ownLabel) this.setAttribute('aria-label', this.text(this.constructor.label));
+    if (this.ownLabel) this.setAttribute('aria-label', this.localText(this.constructor.label));
     this.problemsNote = h('p', 'error');
     this.problemsNote.hidden = true;
     this.liveRegion = h('p', 'visually-hidden');
