@@ -81,7 +81,6 @@ export default {
   'shared.cell-index': 'cell {index}',
   'shared.scale-signed': 'Colour scale: blue for negative values down to {low}, white for 0, red for positive values up to {high}',
   'shared.scale': 'Colour scale: white for 0, darker for larger values, darkest {high}',
-  'shared.core-error': 'The core refused this setting: {message}',
   'shared.input': 'Input',
   'shared.input-padded': 'Input (padded)',
   'shared.input-size': 'Input size',

@@ -82,7 +82,6 @@ export default {
   'shared.cell-index': '第 {index} 个单元',
   'shared.scale-signed': '色标：蓝色表示负值，最低 {low}；白色为 0；红色表示正值，最高 {high}',
   'shared.scale': '色标：白色为 0，值越大颜色越深，最深 {high}',
-  'shared.core-error': '核心拒绝了这个设置：{message}',
   'shared.input': '输入',
   'shared.input-padded': '输入（已填充）',
   'shared.input-size': '输入尺寸',
