@@ -405,5 +405,6 @@ export default {
   'builder.standalone-where': ' (the files are in standalone/ of the release folder that make dist writes)',
   'builder.standalone-none': 'The training lab has no single-file form: it needs its worker and 1.6 MB of digits. Use the tag or the iframe.',
   'builder.fix-first': 'Change the settings until the widget shows no error',
+  'builder.end': '.',
 
 };

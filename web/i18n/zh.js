@@ -406,5 +406,6 @@ export default {
   'builder.standalone-where': '（这些文件在 make dist 生成的发布目录的 standalone/ 中）',
   'builder.standalone-none': '训练实验室没有单文件形式：它需要自己的 worker 和 1.6 MB 的数字数据。请使用标签或 iframe。',
   'builder.fix-first': '请修改设置，直到组件不再显示错误',
+  'builder.end': '。',
 
 };
