@@ -4,6 +4,7 @@
 //   cnn.js + cnn-simd.wasm + cnn-scalar.wasm   the binding, one ES module
 //   widgets.js   the four light widgets;  train.js, train-worker.js, uplot.js(+css)  the lab, loaded on use
 //   index.html, embed.html, builder.html       the page, the iframe route, the embed builder
+//                                              (language.js: their language, ?lang=zh among the ways)
 //   data/        the digits gzipped (the lab inflates them) and the pre-trained model
 //   standalone/cnn-<widget>.html               one file per light widget, module and wasm inlined
 // Prints every file's size, plain and gzipped.
@@ -50,6 +51,7 @@ const COPIES = {
   'page.css': 'page/page.css',
   'embed.css': 'page/embed.css',
   'builder.css': 'page/builder.css',
+  'language.js': 'page/language.js', // a classic script in <head>: the page's language before it is drawn
 };
 
 const PAGES = ['index.html', 'embed.html', 'builder.html'];

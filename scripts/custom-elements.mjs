@@ -22,6 +22,7 @@ const SHARED = {
   lock: { type: 'string', description: 'Space-separated names of controls to show disabled; the URL cannot change them either.' },
   exercise: { type: 'string', description: 'Predict-then-reveal: conceal one answer until the learner types it or clicks Reveal.' },
   loading: { type: "'eager' | 'lazy'", description: 'eager: start at once; by default a widget starts within 300 px of the viewport.' },
+  lang: { type: "'en' | 'zh'", description: "The language of the widget's text (zh: Simplified Chinese); by default the page's <html lang>." },
 };
 const EVENTS = [
   { name: 'cnn-change', type: { text: 'CustomEvent<{ changed: string[], state: object }>' }, description: 'After a user action (never after a programmatic change).' },

@@ -12,6 +12,7 @@ export const PAGE_LINKS = {
   'page/page.js': 'page.js',
   'page/embed.js': 'embed.js',
   'page/builder.js': 'builder.js',
+  'page/language.js': 'language.js',
   'build/cnn-simd.wasm': 'cnn-simd.wasm',
   '../examples/embed.html': 'builder.html', // the course-page example is not released; the builder shows the same routes
 };
@@ -22,7 +23,7 @@ const LINK = /\b(href|src)="([^"]*)"/g;
 /** `html` (a page of web/) with every local link moved; module preloads become the release's bundles. */
 export function releasePage(name, html) {
   const moveLink = (whole, attribute, value) => {
-    if (value.startsWith('#') || value.startsWith('data:')) return whole;
+    if (value.startsWith('#') || value.startsWith('?') || value.startsWith('data:')) return whole; // ?lang=zh: this page
     const [, path, rest] = value.match(/^([^?#]*)(.*)$/);
     if (!Object.hasOwn(PAGE_LINKS, path)) throw new Error(`${name}: no place in the release for ${attribute}="${value}" (scripts/dist/pages.mjs PAGE_LINKS)`);
     return `${attribute}="${PAGE_LINKS[path]}${rest}"`;

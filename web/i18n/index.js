@@ -30,6 +30,11 @@ export function formatNumber(language, value, decimals = 3) {
   return new Intl.NumberFormat(LOCALES[resolveLanguage(language)], { maximumFractionDigits: decimals }).format(value);
 }
 
+/** Is `key` a message of the catalogues (a widget's label or question may be a key or plain text)? */
+export function hasMessage(key) {
+  return typeof key === 'string' && Object.hasOwn(CATALOGUES.en, key);
+}
+
 /**
  * The message `key` in `language` with {name} replaced by vars[name]. An unknown key throws:
  * a missing string is a bug the catalogue test should have caught, not text to guess.
@@ -44,6 +49,21 @@ export function message(language, key, vars = {}) {
   }
   return text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
 }
+
+/**
+ * A translate function for `language`: (key, vars) → message. Shared modules and DOM-free model
+ * modules take one as their last argument, English by default, so a caller that passes none
+ * keeps working and a widget passes its own (this.t).
+ */
+export function translator(language) {
+  const resolved = resolveLanguage(language);
+  const t = (key, vars) => message(resolved, key, vars);
+  t.language = resolved;
+  return t;
+}
+
+/** The English translate function: the default of every module that takes one. */
+export const english = translator('en');
 
 /** The language of a node: its closest lang attribute (the page's <html lang> at the top). */
 export function languageOf(node) {

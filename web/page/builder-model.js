@@ -19,11 +19,11 @@ function attributeText(spec, value) {
  * equal to the default are left out. `chosen` maps names to texts (null: absent). Also returns
  * the problems the widget would show, one per adjusted value.
  */
-export function snippetAttributes(schema, chosen, extraNames = TEACHER_ATTRIBUTES) {
+export function snippetAttributes(schema, chosen, extraNames = TEACHER_ATTRIBUTES, t = undefined) {
   const attributes = [];
   const problems = [];
   for (const [name, spec] of Object.entries(schema)) {
-    const { value, problem } = parseAttribute(name, spec, chosen[name] ?? null);
+    const { value, problem } = parseAttribute(name, spec, chosen[name] ?? null, t);
     if (problem) problems.push(problem);
     const text = attributeText(spec, value);
     if (text !== null && text !== attributeText(spec, spec.default)) attributes.push([name, text]);

@@ -4,6 +4,8 @@
 import { WIDGET_TAGS, widgetTag } from '../widgets/index.js';
 import { formatAttribute, parseAttribute } from '../widgets/attributes.js';
 import { iframeSnippet, snippetAttributes, tagSnippet, TEACHER_ATTRIBUTES, widgetQuery } from './builder-model.js';
+import { followPageLanguage, pageText as t, translateDocument } from './page-text.js';
+import { translator } from '../i18n/index.js';
 
 const SCRIPT_URL = new URL('../widgets/index.js', import.meta.url);
 const EMBED_URL = new URL('../embed.html', import.meta.url);
@@ -28,6 +30,14 @@ let extraNames = [];
 let frameHeight = 600;
 
 function setUp() {
+  followPageLanguage(() => {
+    translateDocument();
+    if (widget?.started) {
+      buildAttributeFields();
+      buildTeacherFields(customElements.get(WIDGET_TAGS[name]).exercises);
+      render();
+    }
+  });
   const choice = $('widget-choice');
   for (const [short, tag] of Object.entries(WIDGET_TAGS)) choice.append(element('option', { value: short, textContent: `<${tag}>` }));
   choice.value = name;
@@ -103,7 +113,7 @@ function buildAttributeFields() {
     label.append(input);
     return label;
   });
-  $('attributes').replaceChildren(element('legend', { textContent: `Attributes of <${WIDGET_TAGS[name]}>` }), ...fields);
+  $('attributes').replaceChildren(element('legend', { textContent: t('builder.attributes-of', { tag: `<${WIDGET_TAGS[name]}>` }) }), ...fields);
 }
 
 /** hide and lock as check boxes over the widget's controls; exercise as a choice; other shared attributes as text. */
@@ -124,8 +134,9 @@ function buildTeacherFields(exercises) {
     });
     return element('fieldset', { className: 'names' }, element('legend', { textContent: `${attribute}: ${help}` }), ...boxes);
   };
-  const exercise = element('select', { name: 'exercise' }, element('option', { value: '', textContent: 'none' }),
-    ...Object.entries(exercises).map(([kind, question]) => element('option', { value: kind, textContent: `${kind}: ${question}` })));
+  const question = (text) => (widget.localText ? widget.localText(text) : text); // a question may be a message key
+  const exercise = element('select', { name: 'exercise' }, element('option', { value: '', textContent: t('builder.no-exercise') }),
+    ...Object.entries(exercises).map(([kind, text]) => element('option', { value: kind, textContent: `${kind}: ${question(text)}` })));
   exercise.value = chosen.exercise ?? '';
   exercise.addEventListener('change', () => {
     chosen.exercise = exercise.value;
@@ -140,27 +151,27 @@ function buildTeacherFields(exercises) {
     });
     return element('label', { className: 'field' }, element('span', { textContent: attribute }), input);
   });
-  $('teacher').replaceChildren(element('legend', { textContent: 'For the learner' }),
-    nameList('hide', 'not shown'), nameList('lock', 'shown, not changeable'),
-    element('label', { className: 'field' }, element('span', { textContent: 'exercise (predict, then reveal)' }), exercise), ...others);
+  $('teacher').replaceChildren(element('legend', { textContent: t('builder.for-learner') }),
+    nameList('hide', t('builder.hide-help')), nameList('lock', t('builder.lock-help')),
+    element('label', { className: 'field' }, element('span', { textContent: t('builder.exercise') }), exercise), ...others);
 }
 
 /** The snippets, the problems note and the page URL for the current choices. */
 function render() {
   const tag = WIDGET_TAGS[name];
-  const { attributes, problems } = snippetAttributes(schema, chosen, extraNames);
+  const { attributes, problems } = snippetAttributes(schema, chosen, extraNames, translator(document.documentElement.lang));
   showProblems(problems);
   requestAnimationFrame(() => showProblems([...problems, ...widgetErrors()])); // once the widget has redrawn
   $('tag-snippet').value = tagSnippet(tag, attributes, SCRIPT_URL.href);
   const src = `${EMBED_URL.href}?${widgetQuery(attributes, name)}`;
-  $('iframe-snippet').value = iframeSnippet(src, `${tag} widget`, frameHeight);
+  $('iframe-snippet').value = iframeSnippet(src, t('builder.frame-title', { tag }), frameHeight);
   const standalone = $('standalone');
   if (STANDALONE_TAGS.has(tag)) {
     const query = widgetQuery(attributes);
     const link = element('a', { href: `${STANDALONE_URL.href}${tag}.html${query ? `?${query}` : ''}`, textContent: `${tag}.html${query ? `?${query}` : ''}` });
-    standalone.replaceChildren(link, ' (the files are in standalone/ of the release folder that make dist writes)');
+    standalone.replaceChildren(link, t('builder.standalone-where'));
   } else {
-    standalone.textContent = 'The training lab has no single-file form: it needs its worker and 1.6 MB of digits. Use the tag or the iframe.';
+    standalone.textContent = t('builder.standalone-none');
   }
   history.replaceState(history.state, '', `${location.pathname}?${widgetQuery(attributes, name)}`);
 }
@@ -178,7 +189,7 @@ function showProblems(problems) {
   $('problems').hidden = problems.length === 0;
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.disabled = errors.length > 0;
-    button.title = errors.length ? 'Change the settings until the widget shows no error' : '';
+    button.title = errors.length ? t('builder.fix-first') : '';
   }
 }
 
@@ -190,8 +201,8 @@ async function copy(button) {
     field.select();
     document.execCommand('copy'); // http pages other than localhost have no clipboard API
   }
-  button.textContent = 'Copied';
-  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  button.textContent = t('builder.copied');
+  setTimeout(() => { button.textContent = t('builder.copy'); }, 1500);
 }
 
 setUp();

@@ -8,12 +8,13 @@
 // posts  { type: 'cnn-embed-size', widget: '<name>', height: <CSS pixels> }  to its parent, so
 // a parent page with a script can fit the frame (README, "The iframe route", has the listener).
 import { unknownWidgetMessage, widgetTag } from '../widgets/index.js';
-import { mountWidget, note } from './mount.js';
+import { mountWidget, note, pageLanguage } from './mount.js';
 
 const slot = document.getElementById('widget-slot');
 const params = new URLSearchParams(location.search);
 const name = params.get('widget') ?? 'conv';
 const tag = widgetTag(name);
+const t = pageLanguage(params); // ?lang=zh: the frame's <html lang>, and the widget's lang attribute
 
 /** Posts the frame height the widget (and any note above it) needs, each time it changes. */
 function reportSize(widget) {
@@ -29,8 +30,8 @@ function reportSize(widget) {
 }
 
 if (!tag) {
-  slot.replaceChildren(note('error', unknownWidgetMessage(name)));
+  slot.replaceChildren(note('error', unknownWidgetMessage(name, t)));
 } else {
-  const widget = mountWidget(slot, tag, params, { skip: ['widget'], fixed: { 'url-state': '', loading: 'eager' } });
+  const widget = mountWidget(slot, tag, params, { skip: ['widget'], fixed: { 'url-state': '', loading: 'eager' }, t });
   if (window.parent !== window) reportSize(widget);
 }

@@ -1,30 +1,78 @@
-// The guided page (web/index.html): registers the widgets, says which core build runs, and
-// keeps a quiet score of the predictions checked on it (localStorage: nothing leaves the browser).
+// The guided page (web/index.html): registers the widgets, writes the page in the reader's
+// language, offers the language switch, says which core build runs, and keeps a quiet score of
+// the predictions checked on it (localStorage: nothing leaves the browser).
+//
+// Language: language.js (in <head>) has set <html lang> from ?lang=, a stored choice or the
+// browser; page-text.js writes the marked elements in it. The switch sets <html lang> (the
+// widgets follow it: base-element.js), keeps the choice, and puts ?lang= in the address with
+// replaceState, so a copied link keeps the language.
 import '../widgets/index.js';
 import { load } from '../cnn.js';
 import { readScore, recordAnswer } from '../widgets/exercise.js';
+import { LANGUAGE_KEY, followPageLanguage, pageLanguage, pageText as t, translateDocument } from './page-text.js';
 
-const status = document.getElementById('core-status');
-load().then(
-  (cnn) => { status.textContent = `Computed by the WebAssembly core (${cnn.simd ? 'SIMD128' : 'scalar'} build), in your browser.`; },
-  (error) => { status.textContent = `The WebAssembly core failed to load: ${error.message}`; },
-);
-
-const scoreLine = document.getElementById('exercise-score');
+const root = document.documentElement;
 const storage = (() => {
   try {
     return window.localStorage;
   } catch {
-    return null; // storage disabled: no score, the exercises still work
+    return null; // storage disabled: no score, no remembered language; the page still works
   }
 })();
 
-function showScore({ answered, correct }) {
-  scoreLine.hidden = answered === 0;
-  scoreLine.textContent = `Predictions checked in this browser: ${answered}, right at the first try: ${correct}. Kept in this browser only.`;
+/** The page in the current language: its marked text, the switch, the status and score lines. */
+function translatePage() {
+  translateDocument();
+  for (const link of document.querySelectorAll('.language a[data-language]')) {
+    link.setAttribute('aria-current', String(link.dataset.language === pageLanguage()));
+  }
+  showStatus();
+  showScore();
 }
 
-if (storage) {
-  showScore(readScore(storage));
-  document.addEventListener('cnn-answer', (event) => showScore(recordAnswer(storage, `${event.target.id}:${event.detail.kind}`, event.detail.correct)));
+/** The switch: a link per language; with the script, it changes the page in place. */
+function chooseLanguage(event) {
+  const link = event.target.closest('a[data-language]');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  const chosen = link.dataset.language;
+  try {
+    storage?.setItem(LANGUAGE_KEY, chosen);
+  } catch {
+    // a storage that refuses keeps the choice for this page only
+  }
+  const url = new URL(location.href);
+  url.searchParams.set('lang', chosen);
+  history.replaceState(history.state, '', url);
+  root.lang = chosen === 'zh' ? 'zh-CN' : 'en'; // the page (below) and the widgets (base-element.js) follow
 }
+
+// ---- the core's status line ----
+let core = { state: 'loading' };
+function showStatus() {
+  const status = document.getElementById('core-status');
+  if (core.state === 'ready') status.textContent = t('page.core-ready', { build: t(core.simd ? 'page.core-build-simd' : 'page.core-build-scalar') });
+  else if (core.state === 'failed') status.textContent = t('page.core-failed', { reason: core.reason });
+  else status.textContent = t('page.core-loading');
+}
+load().then(
+  (cnn) => { core = { state: 'ready', simd: cnn.simd }; showStatus(); },
+  (error) => { core = { state: 'failed', reason: error.message }; showStatus(); },
+);
+
+// ---- the score of checked predictions ----
+let score = storage ? readScore(storage) : { answered: 0, correct: 0 };
+function showScore() {
+  const line = document.getElementById('exercise-score');
+  line.hidden = score.answered === 0;
+  line.textContent = t('page.score', { answered: score.answered, correct: score.correct });
+}
+if (storage) {
+  document.addEventListener('cnn-answer', (event) => {
+    score = recordAnswer(storage, `${event.target.id}:${event.detail.kind}`, event.detail.correct);
+    showScore();
+  });
+}
+
+document.querySelector('.language')?.addEventListener('click', chooseLanguage);
+followPageLanguage(translatePage);

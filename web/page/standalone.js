@@ -2,9 +2,10 @@
 // scripts/build-dist.mjs with this module, the widget and the core inlined): shows the widget
 // with the attributes of the file's query string, e.g. cnn-conv.html?kernel=3&lock=kernel.
 // It does not write the URL back (a file:// page or a notebook cell may not).
-import { mountWidget } from './mount.js';
+import { mountWidget, pageLanguage } from './mount.js';
 
 /** Mounts `tag` into #widget-slot. */
 export function showStandalone(tag) {
-  mountWidget(document.getElementById('widget-slot'), tag, new URLSearchParams(location.search), { fixed: { loading: 'eager' } });
+  const params = new URLSearchParams(location.search);
+  mountWidget(document.getElementById('widget-slot'), tag, params, { fixed: { loading: 'eager' }, t: pageLanguage(params) });
 }

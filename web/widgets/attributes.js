@@ -10,7 +10,8 @@
 //   { type: 'numbers', default }                comma-separated numbers, or null
 //   { type: 'string', default }                 any text
 // Invalid text never passes silently: parseAttribute returns the value used and a problem
-// sentence that the widget shows next to its controls.
+// sentence that the widget shows next to its controls, in the language of `t` (web/i18n).
+import { english } from '../i18n/index.js';
 
 /** 'ceil-mode' → 'ceilMode'. */
 export function propertyName(attribute) {
@@ -18,7 +19,7 @@ export function propertyName(attribute) {
 }
 
 /** { value, problem }: the typed value of `text` (null = attribute absent), and why it was changed. */
-export function parseAttribute(name, spec, text) {
+export function parseAttribute(name, spec, text, t = english) {
   if (text === null || text === undefined) return { value: spec.default, problem: null };
   const trimmed = String(text).trim();
   switch (spec.type) {
@@ -30,18 +31,18 @@ export function parseAttribute(name, spec, text) {
       if (spec.values.includes(trimmed)) return { value: trimmed, problem: null };
       return {
         value: spec.default,
-        problem: `${name}="${trimmed}" is not one of ${spec.values.join(', ')}; using ${spec.default}.`,
+        problem: t('shared.attribute-not-one-of', { name, text: trimmed, values: spec.values.join(', '), default: spec.default }),
       };
     case 'int': {
       if (spec.keywords?.includes(trimmed)) return { value: trimmed, problem: null };
       const number = Number(trimmed);
-      const allowed = spec.keywords ? `an integer from ${spec.min} to ${spec.max} or ${spec.keywords.join(', ')}` : `an integer from ${spec.min} to ${spec.max}`;
       if (trimmed === '' || !Number.isInteger(number)) {
-        return { value: spec.default, problem: `${name}="${trimmed}" is not ${allowed}; using ${spec.default}.` };
+        const vars = { name, text: trimmed, min: spec.min, max: spec.max, default: spec.default };
+        return { value: spec.default, problem: spec.keywords ? t('shared.attribute-not-integer-or', { ...vars, keywords: spec.keywords.join(', ') }) : t('shared.attribute-not-integer', vars) };
       }
       if (number < spec.min || number > spec.max) {
         const clamped = Math.min(spec.max, Math.max(spec.min, number));
-        return { value: clamped, problem: `${name}=${number} is outside ${spec.min}–${spec.max} here; using ${clamped}.` };
+        return { value: clamped, problem: t('shared.attribute-outside', { name, number, min: spec.min, max: spec.max, value: clamped }) };
       }
       return { value: number, problem: null };
     }
@@ -50,7 +51,7 @@ export function parseAttribute(name, spec, text) {
       const numbers = trimmed.split(',').map((part) => Number(part.trim()));
       const bad = numbers.findIndex((number) => !Number.isFinite(number));
       if (bad >= 0) {
-        return { value: spec.default, problem: `${name}: item ${bad + 1} is not a number; ignoring the list.` };
+        return { value: spec.default, problem: t('shared.attribute-not-number', { name, item: bad + 1 }) };
       }
       return { value: numbers, problem: null };
     }
@@ -73,11 +74,11 @@ export function formatAttribute(spec, value) {
 }
 
 /** Parses every attribute of a schema through `read(name)` → { state, problems }. */
-export function parseAll(schema, read) {
+export function parseAll(schema, read, t = english) {
   const state = {};
   const problems = [];
   for (const [name, spec] of Object.entries(schema)) {
-    const { value, problem } = parseAttribute(name, spec, read(name));
+    const { value, problem } = parseAttribute(name, spec, read(name), t);
     state[propertyName(name)] = value;
     if (problem) problems.push(problem);
   }

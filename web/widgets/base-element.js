@@ -2,6 +2,8 @@
 //   static schema      its attributes (attributes.js specs); each reflects to a camelCase property
 //   static css         its own styles (the shared sheet comes from styles.js)
 //   static exercises   { kind: question } for exercise="<kind>"
+//   static label       the host's accessible name
+// (a question or the label may be a message key of web/i18n: it is then shown translated)
 // and implements
 //   build()                      creates its shadow DOM once the core is loaded
 //   update(state, changed)       redraws; `changed` names the attributes changed since last time
@@ -27,7 +29,7 @@ import { keyAction } from './keyboard.js';
 import { checkAnswer } from './exercise.js';
 import { sharedStyleSheet, styleSheet } from './styles.js';
 import { button, h } from './controls.js';
-import { formatNumber, languageOf, message } from '../i18n/index.js';
+import { formatNumber, hasMessage, languageOf, message } from '../i18n/index.js';
 
 const COMMON_ATTRIBUTES = ['url-state', 'hide', 'lock', 'exercise', 'loading'];
 const LOADING_VALUES = ['lazy', 'eager'];
@@ -48,7 +50,7 @@ export class CnnElement extends HTMLElement {
   static schema = {};
   static css = '';
   static exercises = {};
-  static label = 'CNN widget';
+  static label = 'shared.widget';
 
   static get observedAttributes() {
     return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES, 'lang']; // lang: HTMLElement's own property
@@ -107,6 +109,9 @@ export class CnnElement extends HTMLElement {
     this.urlTimer = null;
     this.width = null; // content width, from the ResizeObserver
     this.handleHostKey = this.handleHostKey.bind(this);
+    const t = this.t.bind(this); // handed to shared and model modules as their translate function
+    Object.defineProperty(t, 'language', { get: () => this.language });
+    this.t = t;
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
   }
 
@@ -116,7 +121,8 @@ export class CnnElement extends HTMLElement {
     // The host is a tab stop (its keys step the widget), so it is a named group, not an anonymous one.
     if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
     if (!this.hasAttribute('aria-label') && !this.hasAttribute('aria-labelledby')) {
-      this.setAttribute('aria-label', this.constructor.label);
+      this.ownLabel = true; // ours, so it follows the language
+      this.setAttribute('aria-label', this.localText(this.constructor.label));
     }
     this.addEventListener('keydown', this.handleHostKey);
     connectedWidgets.add(this);
@@ -173,6 +179,16 @@ export class CnnElement extends HTMLElement {
     return message(this.language, key, vars);
   }
 
+  /** `text` translated when it is a message key, else as given (static label, exercise questions). */
+  localText(text) {
+    return hasMessage(text) ? this.t(text) : text;
+  }
+
+  /** An exercise's question in the widget's language. */
+  exerciseQuestion(kind) {
+    return this.localText(this.constructor.exercises[kind]);
+  }
+
   /** A number written for the widget's language. */
   formatNumber(value, decimals) {
     return formatNumber(this.language, value, decimals);
@@ -190,10 +206,18 @@ export class CnnElement extends HTMLElement {
       return;
     }
     this.stepper?.pause();
+    // What the learner did that the attributes do not hold: a revealed answer and a typed guess.
+    const { revealed } = this;
+    const guess = this.exerciseForm?.input.value ?? '';
     this.render();
     for (const name of Object.keys(this.constructor.schema)) this.changedSinceUpdate.add(name);
     this.applyTeacherControls();
     this.refresh();
+    this.revealed = revealed;
+    if (this.exerciseForm) {
+      this.exerciseForm.input.value = guess;
+      this.refreshExercise();
+    }
     if (this.width !== null) this.resize(this.width);
   }
 
@@ -244,6 +268,7 @@ export class CnnElement extends HTMLElement {
   /** The shadow DOM in the widget's language: problems note, the widget's build(), exercise, live region. */
   render() {
     this.builtLanguage = this.language;
+    if (this.ownLabel) this.setAttribute('aria-label', this.localText(this.constructor.label));
     this.problemsNote = h('p', 'error');
     this.problemsNote.hidden = true;
     this.liveRegion = h('p', 'visually-hidden');
@@ -262,7 +287,7 @@ export class CnnElement extends HTMLElement {
   }
 
   refresh() {
-    const { state, problems } = parseAll(this.constructor.schema, (name) => this.getAttribute(name));
+    const { state, problems } = parseAll(this.constructor.schema, (name) => this.getAttribute(name), this.t);
     problems.push(...this.sharedAttributeProblems());
     const changed = this.changedSinceUpdate;
     this.changedSinceUpdate = new Set();
@@ -279,10 +304,10 @@ export class CnnElement extends HTMLElement {
     const kinds = Object.keys(this.constructor.exercises);
     const exercise = this.getAttribute('exercise');
     if (exercise !== null && !Object.hasOwn(this.constructor.exercises, exercise))
-      problems.push(`exercise="${exercise}" is not ${kinds.length ? `one of ${kinds.join(', ')}` : 'offered by this widget'}; no exercise shown.`);
+      problems.push(kinds.length ? this.t('shared.exercise-not-one-of', { text: exercise, kinds: kinds.join(', ') }) : this.t('shared.exercise-none', { text: exercise }));
     const loading = this.getAttribute('loading');
     if (loading !== null && !LOADING_VALUES.includes(loading))
-      problems.push(`loading="${loading}" is not one of ${LOADING_VALUES.join(', ')}; loading when scrolled near.`);
+      problems.push(this.t('shared.loading-not-one-of', { text: loading, values: LOADING_VALUES.join(', ') }));
     return problems;
   }
 
@@ -334,7 +359,7 @@ export class CnnElement extends HTMLElement {
     const schema = this.constructor.schema;
     const attributes = Object.fromEntries(Object.keys(schema).map((name) => [name, this.getAttribute(name)]));
     const params = writeUrlState(schema, attributes, new URLSearchParams(location.search), this.urlPrefix());
-    const { url, problem } = shareableUrl(location, params);
+    const { url, problem } = shareableUrl(location, params, this.t);
     if (problem) {
       this.problemsNote.textContent = problem;
       this.problemsNote.hidden = false;
@@ -387,23 +412,23 @@ export class CnnElement extends HTMLElement {
   buildExercise() {
     const kind = this.getAttribute('exercise');
     if (!Object.hasOwn(this.constructor.exercises, kind)) return;
-    const question = this.constructor.exercises[kind];
+    const question = this.exerciseQuestion(kind);
     const input = h('input');
     input.setAttribute('aria-label', question);
     const feedback = h('span', 'note');
     feedback.setAttribute('aria-live', 'polite');
-    const check = button('Check', `Check: ${question}`, () => {
+    const check = button(this.t('shared.check'), this.t('shared.check-title', { question }), () => {
       const answer = this.exerciseAnswer(kind);
-      const result = checkAnswer(input.value, answer.expected, answer.mistakes, answer.tolerance);
+      const result = checkAnswer(input.value, answer.expected, answer.mistakes, answer.tolerance, this.t);
       feedback.textContent = result.message;
       this.dispatchEvent(new CustomEvent('cnn-answer', { detail: { kind, correct: result.correct }, bubbles: true, composed: true }));
       if (result.correct) this.reveal();
     });
-    const reveal = button('Reveal', 'Reveal the answer', () => {
-      feedback.textContent = `Answer: ${this.exerciseAnswer(kind).text}`;
+    const reveal = button(this.t('shared.reveal'), this.t('shared.reveal-title'), () => {
+      feedback.textContent = this.t('shared.answer', { answer: this.exerciseAnswer(kind).text });
       this.reveal();
     });
-    const form = h('div', 'code-row', h('strong', '', 'Predict: '), h('span', '', question), input, check, reveal, feedback);
+    const form = h('div', 'code-row', h('strong', '', this.t('shared.predict')), h('span', '', question), input, check, reveal, feedback);
     this.exerciseForm = { kind, input, feedback, element: form };
     form.setAttribute('part', 'exercise');
     form.dataset.control = 'exercise';

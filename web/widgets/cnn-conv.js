@@ -14,10 +14,11 @@ import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { GridView } from './grid.js';
 import { PLAY_SPEEDS } from './palette.js';
-import { formatCount, formatShape } from './format.js';
+import { formatShape } from './format.js';
+import { coreMessage } from '../i18n/core-errors.js';
 import { paddedInputView, outputView, windowMarks, maskedInputView, termCells, cellMarks, stepMarks } from './grid-views.js';
 import { unreadCells, droppedLines } from './reach.js';
-import { INPUT_PRESETS, KERNEL_PRESETS } from './presets.js';
+import { INPUT_PRESETS, KERNEL_PRESETS, presetOptions } from './presets.js';
 import {
   CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials,
   equivalentConvolution, windowReads, outputsReading, convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation,
@@ -36,13 +37,14 @@ const CLEARS_WEIGHTS = new Set(['kernel', 'channels', 'kernelPreset']);
 
 export class CnnConv extends CnnElement {
   static schema = CONV_SCHEMA;
-  static label = 'Convolution stepper'; // the host's accessible name (base-element.js)
+  static label = 'conv.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
   static exercises = {
-    'output-size': 'the output size (height × width)',
-    params: `the weight count of a ${SEED_CHANNELS.in} → ${SEED_CHANNELS.out} layer with this kernel (no bias)`,
+    'output-size': 'shared.exercise-output-size',
+    params: 'conv.exercise-params',
   };
 
   build() {
+    const t = this.t;
     this.stepper = new Stepper({ onStep: (index) => this.commit({ step: index }), onPlayChange: () => this.transport.sync() });
     const set = (property) => (value) => {
       const change = { [property]: property === 'padding' && /^\d$/.test(value) ? Number(value) : value };
@@ -52,47 +54,47 @@ export class CnnConv extends CnnElement {
       this.commit(change);
     };
     this.controls = {
-      mode: selectControl({ name: 'mode', label: 'Convolution', options: [['standard', 'Conv2d'], ['transposed', 'ConvTranspose2d']], onInput: set('mode') }),
-      input: selectControl({ name: 'input', label: 'Input', options: Object.entries(INPUT_PRESETS), onInput: set('input') }),
-      size: rangeControl({ name: 'size', label: 'Input size', min: CONV_SCHEMA.size.min, max: CONV_SCHEMA.size.max, onInput: set('size') }),
-      channels: rangeControl({ name: 'channels', label: 'Input channels', min: 1, max: MAX_CHANNELS, onInput: set('channels') }),
-      kernel: rangeControl({ name: 'kernel', label: 'Kernel size', min: 1, max: CONV_SCHEMA.kernel.max, onInput: set('kernel') }),
-      kernelPreset: selectControl({ name: 'kernel-preset', label: 'Kernel', options: Object.entries(KERNEL_PRESETS), onInput: set('kernelPreset') }),
-      stride: rangeControl({ name: 'stride', label: 'Stride', min: 1, max: CONV_SCHEMA.stride.max, onInput: set('stride') }),
-      padding: selectControl({ name: 'padding', label: 'Padding', options: PADDING_CHOICES, onInput: set('padding') }),
-      dilation: rangeControl({ name: 'dilation', label: 'Dilation', min: 1, max: CONV_SCHEMA.dilation.max, onInput: set('dilation') }),
+      mode: selectControl({ name: 'mode', label: t('conv.mode'), options: [['standard', 'Conv2d'], ['transposed', 'ConvTranspose2d']], onInput: set('mode') }),
+      input: selectControl({ name: 'input', label: t('shared.input'), options: presetOptions(INPUT_PRESETS, t), onInput: set('input') }),
+      size: rangeControl({ name: 'size', label: t('shared.input-size'), min: CONV_SCHEMA.size.min, max: CONV_SCHEMA.size.max, onInput: set('size') }),
+      channels: rangeControl({ name: 'channels', label: t('conv.channels'), min: 1, max: MAX_CHANNELS, onInput: set('channels') }),
+      kernel: rangeControl({ name: 'kernel', label: t('shared.kernel-size'), min: 1, max: CONV_SCHEMA.kernel.max, onInput: set('kernel') }),
+      kernelPreset: selectControl({ name: 'kernel-preset', label: t('shared.kernel'), options: presetOptions(KERNEL_PRESETS, t), onInput: set('kernelPreset') }),
+      stride: rangeControl({ name: 'stride', label: t('shared.stride'), min: 1, max: CONV_SCHEMA.stride.max, onInput: set('stride') }),
+      padding: selectControl({ name: 'padding', label: t('shared.padding'), options: PADDING_CHOICES, onInput: set('padding') }),
+      dilation: rangeControl({ name: 'dilation', label: t('shared.dilation'), min: 1, max: CONV_SCHEMA.dilation.max, onInput: set('dilation') }),
       outputPadding: rangeControl({ name: 'output-padding', label: 'output_padding', min: 0, max: CONV_SCHEMA['output-padding'].max, onInput: set('outputPadding') }),
     };
-    this.transport = transport(this.stepper, PLAY_SPEEDS, 'Convolution steps');
+    this.transport = transport(this.stepper, PLAY_SPEEDS, t('conv.steps'), t);
     this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 16" counts the outputs
 
     const channelGrids = (make) => Array.from({ length: MAX_CHANNELS }, (_, channel) => make(channel));
     this.inputGrids = channelGrids((channel) => new GridView({
-      label: `Input channel ${channel}`,
+      label: t('conv.grid-input', { channel }), t,
       onActivate: (index) => this.selectInput(index),
       onEdit: (index, value) => this.editInput(channel, index, value),
     }));
     this.kernelGrids = channelGrids((channel) => new GridView({
-      label: `Kernel weights for input channel ${channel}`, editOnClick: true,
+      label: t('conv.grid-kernel', { channel }), editOnClick: true, t,
       onEdit: (index, value) => this.editWeight(channel, index, value),
     }));
-    this.equivalentGrids = channelGrids((channel) => new GridView({ label: `Zero-inserted, padded input channel ${channel}` }));
-    this.flippedGrids = channelGrids((channel) => new GridView({ label: `Flipped kernel for channel ${channel}` }));
-    this.outputGrid = new GridView({ label: 'Output', onActivate: (index) => this.stepper.goTo(index) });
+    this.equivalentGrids = channelGrids((channel) => new GridView({ label: t('conv.grid-equivalent', { channel }), t }));
+    this.flippedGrids = channelGrids((channel) => new GridView({ label: t('conv.grid-flipped', { channel }), t }));
+    this.outputGrid = new GridView({ label: t('shared.output'), t, onActivate: (index) => this.stepper.goTo(index) });
 
-    this.inputPanels = this.inputGrids.map((grid) => panel('Input', grid.element, 'input'));
-    this.kernelPanels = this.kernelGrids.map((grid) => panel('Kernel', grid.element, 'kernel'));
-    this.equivalentPanels = this.equivalentGrids.map((grid) => panel('Zero-inserted input', grid.element, 'equivalent'));
-    this.flippedPanels = this.flippedGrids.map((grid) => panel('Flipped kernel', grid.element, 'equivalent'));
-    this.outputPanel = panel('Output', this.outputGrid.element, 'output');
+    this.inputPanels = this.inputGrids.map((grid) => panel(t('shared.input'), grid.element, 'input'));
+    this.kernelPanels = this.kernelGrids.map((grid) => panel(t('shared.kernel'), grid.element, 'kernel'));
+    this.equivalentPanels = this.equivalentGrids.map((grid) => panel(t('conv.panel-equivalent'), grid.element, 'equivalent'));
+    this.flippedPanels = this.flippedGrids.map((grid) => panel(t('conv.panel-flipped'), grid.element, 'equivalent'));
+    this.outputPanel = panel(t('shared.output'), this.outputGrid.element, 'output');
     this.outputPanel.element.dataset.reveal = 'output-size';
 
     this.stepLines = h('div', 'math');
     this.stepLines.setAttribute('part', 'step');
     this.stepLines.dataset.reveal = 'output-size';
     this.equivalentSection = h('section', '',
-      h('h4', '', 'The same output as a stride-1 convolution'),
-      h('p', 'note', 'Insert stride − 1 zeros between input cells, pad by dilation·(kernel − 1) − padding (plus output_padding at the bottom and right), flip the kernel, and slide it with stride 1.'),
+      h('h4', '', t('conv.equivalent-title')),
+      h('p', 'note', t('conv.equivalent-note')),
       h('div', 'panels', ...this.equivalentPanels.map((item) => item.element), ...this.flippedPanels.map((item) => item.element)));
     this.equivalentSection.dataset.reveal = 'output-size'; // its padded input is the output size plus the kernel
     this.formula = h('p', 'math');
@@ -103,7 +105,7 @@ export class CnnConv extends CnnElement {
     this.counts = h('p', 'summary');
     this.counts.dataset.control = 'params';
     this.counts.dataset.reveal = 'params output-size'; // the MACs count the outputs too
-    this.code = codeRow();
+    this.code = codeRow('PyTorch', t);
 
     this.shadowRoot.append(
       h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
@@ -115,20 +117,9 @@ export class CnnConv extends CnnElement {
       this.formula,
       this.notes,
       this.counts,
-      h('details', '', h('summary', '', 'MACs and FLOPs: definitions'),
-        h('p', '', 'A MAC (multiply–accumulate) is one product added to a running sum: one kernel tap at one output cell. '
-          + 'A FLOP is one floating-point operation; a MAC is two (a multiply and an add), so FLOPs = 2 × MACs. '
-          + 'Both are counted by the core for a batch of one.')),
+      h('details', '', h('summary', '', t('conv.macs-title')), h('p', '', t('conv.macs-definition'))),
       this.code.element,
-      legend([
-        ['win', 'a kernel tap reads this cell'],
-        ['hole', 'skipped by dilation'],
-        ['pad', 'padding or inserted zero'],
-        ['unseen', 'no window reads it'],
-        ['cur', 'current output cell'],
-        ['sel', 'selected input cell'],
-        ['fed', 'outputs the selected input cell feeds'],
-      ]),
+      legend(['win', 'hole', 'pad', 'unseen', 'cur', 'sel', 'fed'].map((mark) => [mark, t(`conv.legend.${mark}`)])),
     );
   }
 
@@ -146,12 +137,13 @@ export class CnnConv extends CnnElement {
 
   compute(state) {
     const input = this.inputFor(state);
-    const { weights, note: presetNote } = convWeights(state, this.cnn);
+    const t = this.t;
+    const { weights, note: presetNote } = convWeights(state, this.cnn, t);
     const result = runConv(this.cnn, state, input, weights);
     const formula = convFormula(state, result);
     setText(this.formula, `${formula.general}\n${formula.filled}`);
     this.error.hidden = !result.error;
-    setText(this.error, result.error ?? '');
+    setText(this.error, result.error ? coreMessage(t, result.error) : '');
     this.model = null;
     if (result.error) {
       this.showChannels(0, false);
@@ -159,8 +151,8 @@ export class CnnConv extends CnnElement {
       setLines(this.stepLines, []);
       setLines(this.notes, [], 'p');
       setText(this.counts, '');
-      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: result.error });
-      this.announce(`Invalid setting: ${result.error}`);
+      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: coreMessage(t, result.error), t });
+      this.announce(t('shared.invalid-setting', { reason: coreMessage(t, result.error) }));
       return;
     }
     showValid(this.transport);
@@ -177,17 +169,17 @@ export class CnnConv extends CnnElement {
     this.showChannels(state.channels, transposed);
     const inputViews = this.inputViewsFor(input, [top, left, bottom, right], unread, state);
     for (let channel = 0; channel < state.channels; channel++) {
-      const suffix = state.channels > 1 ? ` · channel ${channel}` : '';
+      const suffix = state.channels > 1 ? t('conv.channel-suffix', { channel }) : '';
       this.inputGrids[channel].setShape(n + top + bottom, n + left + right);
       this.inputGrids[channel].draw(inputViews[channel]);
-      setText(this.inputPanels[channel].heading, `${transposed ? 'Input' : 'Input (padded)'}${suffix}`);
-      setText(this.inputPanels[channel].caption, transposed || (top === bottom && left === right && top === left)
-        ? `${n}×${n}${transposed ? '' : `, padding ${top}`}`
-        : `${n}×${n}, padding top ${top}, left ${left}, bottom ${bottom}, right ${right}`);
+      setText(this.inputPanels[channel].heading, `${t(transposed ? 'shared.input' : 'shared.input-padded')}${suffix}`);
+      setText(this.inputPanels[channel].caption, transposed ? `${n}×${n}`
+        : top === bottom && left === right && top === left ? t('shared.size-padding', { size: n, padding: top })
+          : t('conv.size-padding-sides', { size: n, top, left, bottom, right }));
       this.kernelGrids[channel].setShape(state.kernel, state.kernel);
       this.kernelGrids[channel].draw(outputView({ values: weights.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'weight', exact: true }));
-      setText(this.kernelPanels[channel].heading, `Kernel${suffix}`);
-      setText(this.kernelPanels[channel].caption, channel === 0 ? 'click a weight to edit it' : '');
+      setText(this.kernelPanels[channel].heading, `${t('shared.kernel')}${suffix}`);
+      setText(this.kernelPanels[channel].caption, channel === 0 ? t('conv.edit-weight') : '');
       if (equivalent && !equivalent.error) {
         const size = equivalent.height * equivalent.width;
         this.equivalentGrids[channel].setShape(equivalent.height, equivalent.width);
@@ -195,21 +187,23 @@ export class CnnConv extends CnnElement {
           values: equivalent.values.subarray(channel * size, (channel + 1) * size),
           fromInput: equivalent.fromInput.subarray(channel * size, (channel + 1) * size),
         }));
-        setText(this.equivalentPanels[channel].heading, `Zero-inserted, padded input${suffix}`);
-        setText(this.equivalentPanels[channel].caption, `${equivalent.height}×${equivalent.width}, padding ${equivalent.padding.join(', ')} (top, left, bottom, right)`);
+        setText(this.equivalentPanels[channel].heading, `${t('conv.panel-equivalent-padded')}${suffix}`);
+        setText(this.equivalentPanels[channel].caption, t('conv.equivalent-caption', { height: equivalent.height, width: equivalent.width, padding: equivalent.padding.join(', ') }));
         this.flippedGrids[channel].setShape(state.kernel, state.kernel);
         this.flippedGrids[channel].draw(outputView({ values: equivalent.flipped.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'flipped', exact: true }));
-        setText(this.flippedPanels[channel].heading, `Flipped kernel${suffix}`);
+        setText(this.flippedPanels[channel].heading, `${t('conv.panel-flipped')}${suffix}`);
       }
     }
     this.outputGrid.setShape(result.height, result.width);
     this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
-    setText(this.outputPanel.caption, `shape ${formatShape([1, 1, result.height, result.width])}`);
-    setLines(this.notes, [presetNote, oneByOneNote(state), ...this.noteLines(state, result, droppedLines(reads, n, n), equivalent)].filter(Boolean), 'p');
+    setText(this.outputPanel.caption, t('shared.shape', { shape: formatShape([1, 1, result.height, result.width]) }));
+    setLines(this.notes, [presetNote, oneByOneNote(state, t), ...this.noteLines(state, result, droppedLines(reads, n, n), equivalent)].filter(Boolean), 'p');
     const counts = convParameterCounts(this.cnn, state);
-    setText(this.counts, `Weights of this layer (${state.channels} → 1, ${state.kernel}×${state.kernel}, no bias): ${formatCount(counts.layer)}. `
-      + `The seed article’s ${SEED_CHANNELS.in} → ${SEED_CHANNELS.out} layer with this kernel: ${formatCount(counts.seed)}. `
-      + `This layer on this input: ${formatCount(result.macs)} MACs = ${formatCount(result.flops)} FLOPs.`);
+    const count = (value) => this.formatNumber(value);
+    setText(this.counts, t('conv.counts', {
+      channels: state.channels, kernel: state.kernel, layer: count(counts.layer), in: SEED_CHANNELS.in, out: SEED_CHANNELS.out,
+      seed: count(counts.seed), macs: count(result.macs), flops: count(result.flops),
+    }));
   }
 
   /** The input, made again only when its own attributes change (not on every kernel or stride change). */
@@ -236,17 +230,19 @@ export class CnnConv extends CnnElement {
   }
 
   noteLines(state, result, dropped, equivalent) {
+    const t = this.t;
     const lines = [];
-    const same = samePaddingNote(state, result);
+    const same = samePaddingNote(state, result, t);
     if (same) lines.push(same);
     if (state.mode === 'standard' && (dropped.rows.length || dropped.cols.length)) {
-      lines.push(`The division is not exact, and floor drops what no full window reaches: input rows ${dropped.rows.join(', ') || 'none'}, columns ${dropped.cols.join(', ') || 'none'} are never read (hatched).`);
+      const list = (items) => items.join(', ') || t('shared.none');
+      lines.push(t('conv.dropped', { rows: list(dropped.rows), cols: list(dropped.cols) }));
     } else if (state.mode === 'standard') {
-      lines.push('Every input row and column is read by some window.');
+      lines.push(t('conv.all-read'));
     }
     if (state.mode === 'transposed') {
-      lines.push('output_padding adds rows and columns at the bottom and right only. With stride > 1 several input sizes of a convolution give the same output size; output_padding picks which one this transposed convolution restores.');
-      if (equivalent?.error) lines.push(`Equivalent convolution unavailable: ${equivalent.error}`);
+      lines.push(t('conv.output-padding-note'));
+      if (equivalent?.error) lines.push(t('conv.equivalent-unavailable', { reason: coreMessage(t, equivalent.error) }));
     }
     return lines;
   }
@@ -294,13 +290,13 @@ export class CnnConv extends CnnElement {
     const fed = selectedRow >= 0 ? outputsReading(this.cnn, state, selectedRow, selectedCol) : new Set();
     this.outputGrid.setActive(index);
     this.outputGrid.mark(stepMarks({ count: result.output.length, current: index, fed }));
-    const lines = stepExplanation(state, row, col, traced, partials);
+    const lines = stepExplanation(state, row, col, traced, partials, this.t);
     if (transposed && selectedRow >= 0) {
-      lines.unshift(scatterLine(selectedRow, selectedCol, input[selectedRow * n + selectedCol], fed, index));
+      lines.unshift(scatterLine(selectedRow, selectedCol, input[selectedRow * n + selectedCol], fed, index, this.t));
     }
     setTermLines(this.stepLines, lines, !this.stepper.playing || this.stepper.stepsPerSecond <= 2); // motion: controls.js
     this.transport.sync();
-    this.announce(concealing(this, 'output-size') ? 'Predict the output size first: the steps are read out once it is revealed.' : lines[lines.length - 1]);
+    this.announce(concealing(this, 'output-size') ? this.t('shared.predict-size-first') : lines[lines.length - 1]);
   }
 
   selectInput(paddedIndex) {
@@ -328,7 +324,7 @@ export class CnnConv extends CnnElement {
 
   editWeight(channel, index, value) {
     const taps = this.state.kernel * this.state.kernel;
-    this.commit({ weightEdits: withEdit(this.state.weightEdits, baseWeights(this.state, this.cnn).weights, channel * taps + index, value) });
+    this.commit({ weightEdits: withEdit(this.state.weightEdits, baseWeights(this.state, this.cnn, this.t).weights, channel * taps + index, value) });
   }
 
   resize(width) {
@@ -337,8 +333,8 @@ export class CnnConv extends CnnElement {
   }
 
   exerciseAnswer(kind) {
-    if (kind === 'params') return parameterExercise(this.cnn, this.state);
-    return outputSizeExercise(this.cnn, this.state, this.model?.result);
+    if (kind === 'params') return parameterExercise(this.cnn, this.state, this.t);
+    return outputSizeExercise(this.cnn, this.state, this.model?.result, this.t);
   }
 }
 

@@ -9,7 +9,8 @@
 // Events: cnn-change, cnn-ready.  Parts: table, code, exercise.
 import { CnnElement } from './base-element.js';
 import { concealing } from './exercise.js';
-import { formatCount, formatPercent, formatShape } from './format.js';
+import { formatPercent, formatShape } from './format.js';
+import { coreMessage } from '../i18n/core-errors.js';
 import { PARAMS_SCHEMA, PARAMS_VIEWS, kernelTable, kernelSlips, stackComparison, bottleneckBlock, groupStops, groupedLayer } from './params-model.js';
 import { rangeControl, numberControl, checkboxControl, codeRow, table, button, h } from './controls.js';
 
@@ -21,37 +22,51 @@ const VIEW_CONTROLS = {
   layer: ['in-channels', 'out-channels', 'kernel', 'stride', 'groups', 'bias', 'size'],
 };
 
-const COUNT_HEADERS = ['layer', 'params', 'MACs', 'FLOPs', 'output shape'];
-const countCells = (row) => [row.name, formatCount(row.params), formatCount(row.macs), formatCount(row.flops), formatShape(row.shape)];
+const COUNT_COLUMNS = ['layer', 'params', 'macs', 'flops', 'shape'];
 
 export class CnnParams extends CnnElement {
   static schema = PARAMS_SCHEMA;
-  static label = 'Parameter and MAC calculator'; // the host's accessible name (base-element.js)
-  static exercises = { params: 'the parameter count (see the question under the controls)' };
+  static label = 'params.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
+  static exercises = { params: 'params.exercise' };
+
+  /** Counts as the widget's language writes them. */
+  count(value) {
+    return this.formatNumber(value);
+  }
+
+  countCells(row) {
+    return [row.name, this.count(row.params), this.count(row.macs), this.count(row.flops), formatShape(row.shape)];
+  }
+
+  countHeaders() {
+    return COUNT_COLUMNS.map((column) => this.t(`params.column.${column}`));
+  }
 
   build() {
+    const t = this.t;
     const set = (property) => (value) => this.commit({ [property]: value });
-    this.viewButtons = Object.entries(PARAMS_VIEWS).map(([view, label]) => {
-      const element = button(label, `Show ${label}`, () => this.commit({ view }));
+    this.viewButtons = Object.entries(PARAMS_VIEWS).map(([view, key]) => {
+      const label = t(key);
+      const element = button(label, t('params.show-view', { view: label }), () => this.commit({ view }));
       element.dataset.view = view;
       return element;
     });
     const views = h('div', 'transport', ...this.viewButtons);
     views.dataset.control = 'view';
     views.setAttribute('role', 'group');
-    views.setAttribute('aria-label', 'Calculator view');
+    views.setAttribute('aria-label', t('params.views'));
     this.controls = {
-      inChannels: numberControl({ name: 'in-channels', label: 'in_channels', min: 1, max: 2048, onInput: (value) => this.commit({ inChannels: value, groups: 1 }) }),
-      outChannels: numberControl({ name: 'out-channels', label: 'out_channels', min: 1, max: 2048, onInput: (value) => this.commit({ outChannels: value, groups: 1 }) }),
-      channels: numberControl({ name: 'channels', label: 'channels (in = out)', min: 1, max: 2048, onInput: set('channels') }),
-      blockIn: numberControl({ name: 'block-in', label: 'in_channels', min: 4, max: 2048, onInput: set('blockIn') }),
-      blockOut: numberControl({ name: 'block-out', label: 'out_channels', min: 4, max: 2048, onInput: set('blockOut') }),
-      kernel: rangeControl({ name: 'kernel', label: 'Kernel size', min: 1, max: 11, onInput: set('kernel') }),
-      stride: rangeControl({ name: 'stride', label: 'Stride', min: 1, max: 4, onInput: set('stride') }),
+      inChannels: numberControl({ name: 'in-channels', label: 'in_channels', min: 1, max: 2048, t, onInput: (value) => this.commit({ inChannels: value, groups: 1 }) }),
+      outChannels: numberControl({ name: 'out-channels', label: 'out_channels', min: 1, max: 2048, t, onInput: (value) => this.commit({ outChannels: value, groups: 1 }) }),
+      channels: numberControl({ name: 'channels', label: t('params.channels'), min: 1, max: 2048, t, onInput: set('channels') }),
+      blockIn: numberControl({ name: 'block-in', label: 'in_channels', min: 4, max: 2048, t, onInput: set('blockIn') }),
+      blockOut: numberControl({ name: 'block-out', label: 'out_channels', min: 4, max: 2048, t, onInput: set('blockOut') }),
+      kernel: rangeControl({ name: 'kernel', label: t('shared.kernel-size'), min: 1, max: 11, onInput: set('kernel') }),
+      stride: rangeControl({ name: 'stride', label: t('shared.stride'), min: 1, max: 4, onInput: set('stride') }),
       groups: rangeControl({ name: 'groups', label: 'groups', min: 0, max: 0, onInput: (stop) => this.commit({ groups: this.stops[stop] }) }),
-      size: numberControl({ name: 'size', label: 'Input H = W', min: 1, max: 512, onInput: set('size') }),
+      size: numberControl({ name: 'size', label: t('params.size'), min: 1, max: 512, t, onInput: set('size') }),
       bias: checkboxControl({ name: 'bias', label: 'bias', onInput: set('bias') }),
-      downsample: checkboxControl({ name: 'downsample', label: 'downsample (stride 2)', onInput: set('downsample') }),
+      downsample: checkboxControl({ name: 'downsample', label: t('params.downsample'), onInput: set('downsample') }),
     };
     this.stops = [1];
     this.body = h('div', '');
@@ -60,7 +75,7 @@ export class CnnParams extends CnnElement {
     this.question = h('p', 'note');
     this.question.dataset.control = 'exercise';
     this.error = h('p', 'error');
-    this.code = codeRow();
+    this.code = codeRow('PyTorch', t);
     this.shadowRoot.append(
       views,
       h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
@@ -68,10 +83,7 @@ export class CnnParams extends CnnElement {
       this.error,
       this.body,
       this.code.element,
-      h('details', '', h('summary', '', 'Definitions: parameters, MACs, FLOPs'),
-        h('p', '', 'Parameters of a convolution = out_channels · (in_channels / groups) · kernel_h · kernel_w, plus out_channels biases. '
-          + 'A MAC (multiply–accumulate) is one weight times one input added to a sum; a layer does params × output pixels of them (bias aside). '
-          + 'A FLOP is one floating-point operation: a MAC is two, so FLOPs = 2 × MACs. Every count here is computed by the WebAssembly core, for a batch of one.')),
+      h('details', '', h('summary', '', t('params.definitions-title')), h('p', '', t('params.definitions'))),
     );
   }
 
@@ -87,83 +99,94 @@ export class CnnParams extends CnnElement {
     this.controls.groups.element.querySelector('output').value = String(state.groups);
     const rendered = this[`render_${state.view}`](state);
     this.error.hidden = !rendered.error;
-    this.error.textContent = rendered.error ?? '';
+    this.error.textContent = rendered.error ? coreMessage(this.t, rendered.error) : '';
     this.body.replaceChildren(...(rendered.elements ?? []));
     this.code.set(rendered.code ?? '');
     this.answer = rendered.answer ?? null;
     this.question.hidden = !this.exerciseForm;
     this.question.textContent = rendered.question ?? '';
-    this.announce(concealing(this, 'params') ? rendered.question ?? '' : rendered.summary ?? rendered.error ?? '');
+    this.announce(concealing(this, 'params') ? rendered.question ?? '' : rendered.summary ?? this.error.textContent);
   }
 
   render_kernels(state) {
-    const result = kernelTable(this.cnn, state);
+    const t = this.t;
+    const result = kernelTable(this.cnn, state, t);
     if (result.error) return result;
-    const rows = result.rows.map((row) => [row.name, formatCount(row.params), formatCount(row.macs), formatCount(row.flops), row.use]);
+    const rows = result.rows.map((row) => [row.name, this.count(row.params), this.count(row.macs), this.count(row.flops), row.use]);
     const chosen = result.rows.find((row) => row.kernel === state.kernel) ?? result.rows[1];
-    const summary = `${state.inChannels} → ${state.outChannels} channels${state.bias ? ' with bias' : ', weights only'}: `
-      + result.rows.map((row) => `${row.name} ${formatCount(row.params)}`).join(', ') + `. MACs for a ${state.size}×${state.size} input with padding 'same'.`;
+    const summary = t(state.bias ? 'params.kernels-summary-bias' : 'params.kernels-summary', {
+      in: state.inChannels, out: state.outChannels, size: state.size,
+      counts: result.rows.map((row) => `${row.name} ${this.count(row.params)}`).join(t('params.list-separator')),
+    });
+    const headers = ['kernel', 'params', 'macs', 'flops', 'use'].map((column) => t(`params.column.${column}`));
     return {
-      elements: [table(['kernel', 'params', 'MACs', 'FLOPs', 'core usage (seed article)'], rows, new Set([0, 4])), h('p', 'note', summary)],
+      elements: [table(headers, rows, new Set([0, 4])), h('p', 'note', summary)],
       code: chosen.code,
-      answer: { expected: [chosen.params], text: formatCount(chosen.params), mistakes: kernelSlips(this.cnn, state) },
-      question: `Question: how many parameters has the ${chosen.name} layer, ${state.inChannels} → ${state.outChannels}${state.bias ? ' with bias' : ' without bias'}?`,
+      answer: { expected: [chosen.params], text: this.count(chosen.params), mistakes: kernelSlips(this.cnn, state, t) },
+      question: t(state.bias ? 'params.kernels-question-bias' : 'params.kernels-question', { name: chosen.name, in: state.inChannels, out: state.outChannels }),
       summary,
     };
   }
 
   render_stack(state) {
-    const result = stackComparison(this.cnn, state);
+    const t = this.t;
+    const result = stackComparison(this.cnn, state, t);
     if (result.error) return result;
     const { single, double, singleTotals, doubleTotals, saving } = result;
-    const rows = [...single.map(countCells), ['total: one 5×5', formatCount(singleTotals.params), formatCount(singleTotals.macs), formatCount(singleTotals.flops), `RF ${singleTotals.rf}×${singleTotals.rf}`],
-      ...double.map(countCells), ['total: two 3×3', formatCount(doubleTotals.params), formatCount(doubleTotals.macs), formatCount(doubleTotals.flops), `RF ${doubleTotals.rf}×${doubleTotals.rf}`]];
-    const summary = `Same receptive field (${singleTotals.rf}×${singleTotals.rf} against ${doubleTotals.rf}×${doubleTotals.rf}); `
-      + `${formatCount(doubleTotals.params)} parameters instead of ${formatCount(singleTotals.params)}: ${formatPercent(-saving)} (1 − ${formatCount(doubleTotals.params)} / ${formatCount(singleTotals.params)}), with room for one more ReLU between the two.`;
+    const totalRow = (key, totals) => [t(key), this.count(totals.params), this.count(totals.macs), this.count(totals.flops), t('params.rf', { rf: totals.rf })];
+    const rows = [...single.map((row) => this.countCells(row)), totalRow('params.total-single', singleTotals),
+      ...double.map((row) => this.countCells(row)), totalRow('params.total-double', doubleTotals)];
+    const summary = t('params.stack-summary', {
+      single: singleTotals.rf, double: doubleTotals.rf, params: this.count(doubleTotals.params), instead: this.count(singleTotals.params), saving: formatPercent(-saving),
+    });
     return {
-      elements: [table(COUNT_HEADERS, rows), h('p', 'note', summary)],
+      elements: [table(this.countHeaders(), rows), h('p', 'note', summary)],
       code: [...single, ...double].map((row) => row.code).join('\n'),
-      answer: { expected: [doubleTotals.params], text: formatCount(doubleTotals.params) },
-      question: `Question: how many parameters have two 3×3 layers, ${state.channels} → ${state.channels}${state.bias ? ' with bias' : ' without bias'}?`,
+      answer: { expected: [doubleTotals.params], text: this.count(doubleTotals.params) },
+      question: t(state.bias ? 'params.stack-question-bias' : 'params.stack-question', { channels: state.channels }),
       summary,
     };
   }
 
   render_bottleneck(state) {
-    const result = bottleneckBlock(this.cnn, state);
+    const t = this.t;
+    const result = bottleneckBlock(this.cnn, state, t);
     if (result.error) return result;
     const { inner, main, shortcut, total, mainTotal } = result;
-    const rows = [...main.map(countCells), ['main path', formatCount(mainTotal.params), formatCount(mainTotal.macs), formatCount(mainTotal.flops), ''],
-      ...shortcut.map(countCells), ['block total', formatCount(total.params), formatCount(total.macs), formatCount(total.flops), '']];
-    const summary = `Bottleneck ${state.blockIn} → ${inner} → ${inner} → ${state.blockOut} (inner width out_channels // 4 = ${inner})`
-      + `${shortcut.length ? ', with a 1×1 projection shortcut' : ', identity shortcut'}: ${formatCount(total.params)} parameters, ${formatCount(total.macs)} MACs on ${state.size}×${state.size}.`;
+    const totalRow = (key, totals) => [t(key), this.count(totals.params), this.count(totals.macs), this.count(totals.flops), ''];
+    const rows = [...main.map((row) => this.countCells(row)), totalRow('params.main-path', mainTotal),
+      ...shortcut.map((row) => this.countCells(row)), totalRow('params.block-total', total)];
+    const summary = t(shortcut.length ? 'params.bottleneck-summary-projection' : 'params.bottleneck-summary', {
+      in: state.blockIn, inner, out: state.blockOut, params: this.count(total.params), macs: this.count(total.macs), size: state.size,
+    });
     return {
-      elements: [table(COUNT_HEADERS, rows), h('p', 'note', summary)],
+      elements: [table(this.countHeaders(), rows), h('p', 'note', summary)],
       code: [...main, ...shortcut].map((row) => row.code).join('\n'),
-      answer: { expected: [total.params], text: formatCount(total.params) },
-      question: `Question: how many parameters has this bottleneck block (batch norm included)?`,
+      answer: { expected: [total.params], text: this.count(total.params) },
+      question: t('params.bottleneck-question'),
       summary,
     };
   }
 
   render_layer(state) {
-    const result = groupedLayer(this.cnn, state);
+    const t = this.t;
+    const result = groupedLayer(this.cnn, state, t);
     if (result.error) return result;
     const { layer, standard, depthwise, ratio } = result;
-    const kind = depthwise ? 'depthwise' : state.groups === 1 ? 'standard' : `grouped (${state.groups} groups)`;
-    const summary = `groups = ${state.groups} (${kind}): ${formatCount(layer.params)} parameters, ${formatPercent(ratio)} of the standard layer’s ${formatCount(standard.params)}.`
-      + (this.stops.length === 1 ? ` No other groups value divides both ${state.inChannels} and ${state.outChannels}; try in = out = 64.` : '');
+    const kind = depthwise ? t('params.kind-depthwise') : state.groups === 1 ? t('params.kind-standard') : t('params.kind-grouped', { groups: state.groups });
+    const summary = t('params.layer-summary', { groups: state.groups, kind, params: this.count(layer.params), ratio: formatPercent(ratio), standard: this.count(standard.params) })
+      + (this.stops.length === 1 ? t('params.layer-no-groups', { in: state.inChannels, out: state.outChannels }) : '');
     return {
-      elements: [table(COUNT_HEADERS, [layer, standard].map(countCells)), h('p', 'note', summary)],
+      elements: [table(this.countHeaders(), [layer, standard].map((row) => this.countCells(row))), h('p', 'note', summary)],
       code: layer.code,
-      answer: { expected: [layer.params], text: formatCount(layer.params) },
-      question: `Question: how many parameters has this layer with groups = ${state.groups}?`,
+      answer: { expected: [layer.params], text: this.count(layer.params) },
+      question: t('params.layer-question', { groups: state.groups }),
       summary,
     };
   }
 
   exerciseAnswer() {
-    return this.answer ?? { expected: [], text: 'no valid layer' };
+    return this.answer ?? { expected: [], text: this.t('params.no-valid-layer') };
   }
 }
 

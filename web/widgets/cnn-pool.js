@@ -16,7 +16,8 @@ import { unreadCells } from './reach.js';
 import { showInvalid, showValid } from './invalid-view.js';
 import { withEdit } from './cell-edits.js';
 import { concealing } from './exercise.js';
-import { INPUT_PRESETS } from './presets.js';
+import { INPUT_PRESETS, presetOptions } from './presets.js';
+import { coreMessage } from '../i18n/core-errors.js';
 import {
   POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
   paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode, poolStepText, droppedWindowCells, poolSizeExercise, pooledValueExercise,
@@ -25,13 +26,14 @@ import { rangeControl, selectControl, checkboxControl, transport, codeRow, legen
 
 export class CnnPool extends CnnElement {
   static schema = POOL_SCHEMA;
-  static label = 'Pooling stepper'; // the host's accessible name (base-element.js)
+  static label = 'pool.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
   static exercises = {
-    'output-size': 'the output size (height × width)',
-    'pooled-value': 'the value of the current output cell (the window outlined on the input)',
+    'output-size': 'shared.exercise-output-size',
+    'pooled-value': 'pool.exercise-pooled-value',
   };
 
   build() {
+    const t = this.t;
     this.stepper = new Stepper({
       onStep: (index) => this.commit({ step: index }),
       onPlayChange: () => this.transport.sync(),
@@ -39,37 +41,37 @@ export class CnnPool extends CnnElement {
     // A new size or preset replaces edited values; other settings keep them.
     const set = (property) => (value) => this.commit(property === 'size' || property === 'input' ? { [property]: value, values: null, edits: '', selected: -1 } : { [property]: value });
     this.controls = {
-      mode: selectControl({ name: 'mode', label: 'Pooling', options: Object.entries(POOL_MODES), onInput: set('mode') }),
-      kernel: rangeControl({ name: 'kernel', label: 'Window', min: 1, max: 6, onInput: set('kernel') }),
-      stride: rangeControl({ name: 'stride', label: 'Stride', min: 1, max: 6, onInput: set('stride') }),
-      padding: rangeControl({ name: 'padding', label: 'Padding', min: 0, max: 3, onInput: set('padding') }),
+      mode: selectControl({ name: 'mode', label: t('pool.mode'), options: presetOptions(POOL_MODES, t), onInput: set('mode') }),
+      kernel: rangeControl({ name: 'kernel', label: t('pool.window'), min: 1, max: 6, onInput: set('kernel') }),
+      stride: rangeControl({ name: 'stride', label: t('shared.stride'), min: 1, max: 6, onInput: set('stride') }),
+      padding: rangeControl({ name: 'padding', label: t('shared.padding'), min: 0, max: 3, onInput: set('padding') }),
       ceilMode: checkboxControl({ name: 'ceil-mode', label: 'ceil_mode', onInput: set('ceilMode') }),
-      size: rangeControl({ name: 'size', label: 'Input size', min: 2, max: 12, onInput: set('size') }),
-      input: selectControl({ name: 'input', label: 'Input', options: POOL_INPUTS.map((name) => [name, INPUT_PRESETS[name]]), onInput: set('input') }),
-      shift: selectControl({ name: 'shift', label: 'Translation demo', options: [['none', 'off'], ['right', 'shift right by 1'], ['down', 'shift down by 1']], onInput: set('shift') }),
+      size: rangeControl({ name: 'size', label: t('shared.input-size'), min: 2, max: 12, onInput: set('size') }),
+      input: selectControl({ name: 'input', label: t('shared.input'), options: presetOptions(INPUT_PRESETS, t, POOL_INPUTS), onInput: set('input') }),
+      shift: selectControl({ name: 'shift', label: t('pool.shift'), options: ['none', 'right', 'down'].map((shift) => [shift, t(`pool.shift.${shift}`)]), onInput: set('shift') }),
     };
-    this.transport = transport(this.stepper, PLAY_SPEEDS, 'Pooling steps');
+    this.transport = transport(this.stepper, PLAY_SPEEDS, t('pool.steps'), t);
     this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 4" counts the outputs
 
     this.inputGrid = new GridView({
-      label: 'Input feature map with padding',
+      label: t('pool.grid-input'), t,
       onActivate: (index) => this.selectInput(index),
       onEdit: (index, value) => this.editInput(index, value),
     });
-    this.outputGrid = new GridView({ label: 'Pooled output', onActivate: (index) => this.stepper.goTo(index) });
-    this.shiftedGrid = new GridView({ label: 'Shifted input' });
-    this.shiftedOutputGrid = new GridView({ label: 'Pooled output of the shifted input' });
+    this.outputGrid = new GridView({ label: t('pool.grid-output'), t, onActivate: (index) => this.stepper.goTo(index) });
+    this.shiftedGrid = new GridView({ label: t('pool.grid-shifted'), t });
+    this.shiftedOutputGrid = new GridView({ label: t('pool.grid-shifted-output'), t });
 
-    this.inputPanel = panel('Input (padded)', this.inputGrid.element, 'input');
-    this.outputPanel = panel('Output', this.outputGrid.element, 'output');
+    this.inputPanel = panel(t('shared.input-padded'), this.inputGrid.element, 'input');
+    this.outputPanel = panel(t('shared.output'), this.outputGrid.element, 'output');
     this.outputPanel.element.dataset.reveal = 'output-size pooled-value';
     this.printed = h('pre', 'code');
     this.outputPanel.element.append(this.printed);
     this.stepText = h('p', 'math');
     this.stepText.setAttribute('part', 'step');
     this.stepText.dataset.reveal = 'pooled-value';
-    const shiftedInput = panel('Input shifted by one pixel', this.shiftedGrid.element);
-    const shiftedOutput = panel('Its pooled output', this.shiftedOutputGrid.element);
+    const shiftedInput = panel(t('pool.panel-shifted'), this.shiftedGrid.element);
+    const shiftedOutput = panel(t('pool.panel-shifted-output'), this.shiftedOutputGrid.element);
     this.shiftCaption = shiftedOutput.caption;
     this.shiftPanels = h('div', 'panels', shiftedInput.element, shiftedOutput.element);
     this.shiftPanels.dataset.control = 'shift-demo';
@@ -78,7 +80,7 @@ export class CnnPool extends CnnElement {
     this.formula.dataset.control = 'formula';
     this.formula.dataset.reveal = 'output-size';
     this.error = h('p', 'error');
-    this.code = codeRow();
+    this.code = codeRow('PyTorch', t);
 
     this.shadowRoot.append(
       h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
@@ -89,16 +91,7 @@ export class CnnPool extends CnnElement {
       this.shiftPanels,
       this.formula,
       this.code.element,
-      legend([
-        ['win', 'in the current window'],
-        ['winner', 'max of the window (★)'],
-        ['pad', 'padding (−∞ for max, 0 for average)'],
-        ['unseen', 'never read (floor dropped it)'],
-        ['hole', 'a window ceil_mode dropped (it would read only padding)'],
-        ['cur', 'current output'],
-        ['sel', 'selected input cell'],
-        ['fed', 'outputs the selected input cell reaches'],
-      ]),
+      legend(['win', 'winner', 'pad', 'unseen', 'hole', 'cur', 'sel', 'fed'].map((mark) => [mark, t(`pool.legend.${mark}`)])),
     );
   }
 
@@ -114,12 +107,13 @@ export class CnnPool extends CnnElement {
   }
 
   compute(state) {
+    const t = this.t;
     const values = poolInputValues(state, this.cnn);
     const result = runPool(this.cnn, state, values);
-    const formula = poolFormula(this.cnn, state);
+    const formula = poolFormula(this.cnn, state, t);
     this.formula.textContent = [formula.general, formula.filled, formula.rule].filter(Boolean).join('\n');
     this.error.hidden = !result.error;
-    this.error.textContent = result.error ?? '';
+    this.error.textContent = result.error ? coreMessage(t, result.error) : '';
     if (result.error) {
       this.model = null;
       this.outputGrid.setShape(0, 0);
@@ -127,8 +121,8 @@ export class CnnPool extends CnnElement {
       this.stepText.textContent = '';
       this.printed.textContent = '';
       this.shiftPanels.classList.add('not-applicable');
-      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: result.error });
-      this.announce(`Invalid setting: ${result.error}`);
+      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: coreMessage(t, result.error), t });
+      this.announce(t('shared.invalid-setting', { reason: coreMessage(t, result.error) }));
       return;
     }
     showValid(this.transport);
@@ -145,7 +139,7 @@ export class CnnPool extends CnnElement {
     this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
     this.printed.textContent = result.printed;
     this.outputPanel.caption.textContent = `${result.height}×${result.width}`;
-    this.inputPanel.caption.textContent = `${state.size}×${state.size}, padding ${extent.padding}`;
+    this.inputPanel.caption.textContent = t('shared.size-padding', { size: state.size, padding: extent.padding });
     this.computeShift(state, values, result);
   }
 
@@ -164,7 +158,7 @@ export class CnnPool extends CnnElement {
     this.shiftedOutputGrid.draw(outputView({ values: shiftedResult.output, width: result.width }));
     this.shiftedOutputGrid.mark(stepMarks({ count: result.output.length, fed: changedCells, fadeLater: false }));
     const same = result.output.length - changedCells.size;
-    this.shiftCaption.textContent = `${same} of ${result.output.length} outputs unchanged (changed ones outlined).`;
+    this.shiftCaption.textContent = this.t('pool.shift-caption', { same, count: result.output.length });
   }
 
   drawStep(state) {
@@ -192,8 +186,8 @@ export class CnnPool extends CnnElement {
     this.stepText.textContent = poolStepText(state, row, col, traced, result.output[index]);
     this.transport.sync();
     const hidden = ['pooled-value', 'output-size'].find((kind) => concealing(this, kind));
-    this.announce(hidden === 'pooled-value' ? `output[${row}, ${col}]: predict its value`
-      : hidden ? 'Predict the output size first: the steps are read out once it is revealed.' : this.stepText.textContent);
+    this.announce(hidden === 'pooled-value' ? this.t('pool.predict-value', { cell: `output[${row}, ${col}]` })
+      : hidden ? this.t('shared.predict-size-first') : this.stepText.textContent);
   }
 
   selectInput(paddedIndex) {
@@ -223,8 +217,8 @@ export class CnnPool extends CnnElement {
 
   exerciseAnswer(kind) {
     const result = this.model?.result;
-    if (kind === 'pooled-value') return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index);
-    return poolSizeExercise(this.cnn, this.state, result);
+    if (kind === 'pooled-value') return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index, this.t);
+    return poolSizeExercise(this.cnn, this.state, result, this.t);
   }
 }
 

@@ -11,7 +11,6 @@
 import { CnnElement } from './base-element.js';
 import { Stepper } from './stepper.js';
 import { COLORS, PLAY_SPEEDS, SIZES } from './palette.js';
-import { formatCount } from './format.js';
 import { concealing } from './exercise.js';
 import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
@@ -34,30 +33,31 @@ const FIELDS = ['kernel', 'stride', 'padding', 'dilation', 'channels'];
 
 export class CnnReceptiveField extends CnnElement {
   static schema = RF_SCHEMA;
-  static label = 'Receptive-field explorer'; // the host's accessible name (base-element.js)
+  static label = 'rf.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
   static css = CSS;
-  static exercises = { rf: 'the receptive field of the last layer (pixels per side)' };
+  static exercises = { rf: 'rf.exercise' };
 
   build() {
+    const t = this.t;
     this.stepper = new Stepper({ onStep: (index) => this.commit({ step: index + 1, pixel: null }), onPlayChange: () => this.transport.sync() });
     this.controls = {
       preset: selectControl({
-        name: 'preset', label: 'Stack',
-        options: [...Object.entries(RF_PRESETS).map(([name, preset]) => [name, preset.label]), ['custom', 'Custom']],
+        name: 'preset', label: t('rf.stack'),
+        options: [...Object.entries(RF_PRESETS).map(([name, preset]) => [name, t(preset.label)]), ['custom', t('rf.preset.custom')]],
         onInput: (preset) => this.commit({ preset, layers: '', compare: '', step: MAX_LAYERS, pixel: null }),
       }),
-      size: rangeControl({ name: 'size', label: 'Input size', min: RF_SCHEMA.size.min, max: RF_SCHEMA.size.max, step: 8, onInput: (size) => this.commit({ size, pixel: null }) }),
+      size: rangeControl({ name: 'size', label: t('shared.input-size'), min: RF_SCHEMA.size.min, max: RF_SCHEMA.size.max, step: 8, onInput: (size) => this.commit({ size, pixel: null }) }),
     };
-    this.transport = transport(this.stepper, PLAY_SPEEDS, 'Layer steps');
+    this.transport = transport(this.stepper, PLAY_SPEEDS, t('rf.steps'), t);
     this.editorBody = h('tbody');
     this.editor = h('div', 'scroll',
-      h('table', 'editor', h('thead', '', this.headerRow(['#', 'layer', 'kernel', 'stride', 'padding', 'dilation', 'out ch.', ''])), this.editorBody),
-      h('div', 'transport', button('+ conv', 'Add a conv layer', () => this.editLayers((layers) => layers.push({ kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1, channels: 64 }))),
-        button('+ pool', 'Add a max-pool layer', () => this.editLayers((layers) => layers.push({ kind: 'pool', kernel: 2, stride: 2, padding: 0, dilation: 1, channels: null })))));
+      h('table', 'editor', h('thead', '', this.headerRow(['#', ...['layer', 'kernel', 'stride', 'padding', 'dilation', 'out-channels'].map((name) => t(`rf.column.${name}`)), ''])), this.editorBody),
+      h('div', 'transport', button(t('rf.add-conv'), t('rf.add-conv-title'), () => this.editLayers((layers) => layers.push({ kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1, channels: 64 }))),
+        button(t('rf.add-pool'), t('rf.add-pool-title'), () => this.editLayers((layers) => layers.push({ kind: 'pool', kernel: 2, stride: 2, padding: 0, dilation: 1, channels: null })))));
     this.editor.dataset.control = 'editor';
     this.editor.setAttribute('part', 'editor');
     this.tableBody = h('tbody');
-    this.table = h('div', 'scroll', h('table', '', h('thead', '', this.headerRow(['#', 'layer', 'output', 'RF', 'jump', 'start', 'params'])), this.tableBody));
+    this.table = h('div', 'scroll', h('table', '', h('thead', '', this.headerRow(['#', ...['layer', 'output', 'rf', 'jump', 'start', 'params'].map((name) => t(`rf.column.${name}`))])), this.tableBody));
     this.table.setAttribute('part', 'table');
     this.table.dataset.reveal = 'rf';
     this.error = h('p', 'error');
@@ -69,13 +69,13 @@ export class CnnReceptiveField extends CnnElement {
     this.mapCanvas.setAttribute('role', 'img');
     this.mapCanvas.addEventListener('click', (event) => this.pickPixel(event));
     this.mapCanvas.addEventListener('keydown', (event) => this.movePixel(event));
-    this.fieldPanel = panel('Input: the receptive field', this.fieldCanvas, 'field');
+    this.fieldPanel = panel(t('rf.panel-field'), this.fieldCanvas, 'field');
     this.fieldPanel.element.dataset.reveal = 'rf';
-    this.mapPanel = panel('Output of the layer: pick a pixel', this.mapCanvas, 'map');
+    this.mapPanel = panel(t('rf.panel-map'), this.mapCanvas, 'map');
     this.plot = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     this.plot.classList.add('plot');
     this.plot.setAttribute('role', 'img');
-    this.plotPanel = panel('Receptive field against depth', this.plot, 'plot');
+    this.plotPanel = panel(t('rf.panel-plot'), this.plot, 'plot');
     this.plotPanel.element.dataset.reveal = 'rf';
 
     this.shadowRoot.append(
@@ -95,15 +95,16 @@ export class CnnReceptiveField extends CnnElement {
   update(state, changed) {
     this.controls.preset.write(state.preset);
     this.controls.size.write(state.size);
-    const { main, compare } = stacksOf(state);
+    const t = this.t;
+    const { main, compare } = stacksOf(state, t);
     this.stack = main.layers ?? [];
     this.alternative = compare.layers ?? [];
     const viewOnly = [...changed].every((name) => name === 'step' || name === 'pixel');
     if (!viewOnly || !this.mainTable) {
       this.drawEditor();
-      this.mainTable = main.error ? { rows: [], error: null } : layerTable(this.cnn, this.stack, state.size, state.inChannels);
-      this.compareTable = compare.error || !this.alternative.length ? null : layerTable(this.cnn, this.alternative, state.size, state.inChannels);
-      const errors = [main.error, compare.error && `Alternative stack: ${compare.error}`, this.mainTable.error].filter(Boolean);
+      this.mainTable = main.error ? { rows: [], error: null } : layerTable(this.cnn, this.stack, state.size, state.inChannels, t);
+      this.compareTable = compare.error || !this.alternative.length ? null : layerTable(this.cnn, this.alternative, state.size, state.inChannels, t);
+      const errors = [main.error, compare.error && t('rf.alternative-error', { reason: compare.error }), this.mainTable.error].filter(Boolean);
       this.error.textContent = errors.join(' ');
       this.error.hidden = errors.length === 0;
       this.drawPlot();
@@ -120,9 +121,9 @@ export class CnnReceptiveField extends CnnElement {
     const lock = (this.getAttribute('lock') ?? '').split(/[\s,]+/).includes('editor');
     this.editorBody.replaceChildren(...this.stack.map((layer, index) => {
       const kind = h('select');
-      kind.append(new Option('conv', 'conv'), new Option('max pool', 'pool'));
+      kind.append(new Option(this.t('rf.kind.conv'), 'conv'), new Option(this.t('rf.kind.pool'), 'pool'));
       kind.value = layer.kind;
-      kind.setAttribute('aria-label', `layer ${index + 1} kind`);
+      kind.setAttribute('aria-label', this.t('rf.kind-label', { index: index + 1 }));
       kind.addEventListener('change', () => this.editLayers((layers) => {
         layers[index] = { ...layers[index], kind: kind.value, channels: kind.value === 'conv' ? 64 : null };
       }));
@@ -131,20 +132,21 @@ export class CnnReceptiveField extends CnnElement {
         const input = h('input');
         const [low, high] = LAYER_LIMITS[field];
         Object.assign(input, { type: 'number', min: String(low), max: String(high), value: String(layer[field]) });
-        input.setAttribute('aria-label', `layer ${index + 1} ${field}`);
+        const fieldName = this.t(`rf.field.${field}`);
+        input.setAttribute('aria-label', this.t('rf.field-label', { index: index + 1, field: fieldName }));
         input.addEventListener('change', () => {
           const value = Number(input.value);
           const valid = Number.isInteger(value) && value >= low && value <= high;
-          input.setCustomValidity(valid ? '' : `${field} must be an integer from ${low} to ${high}`);
+          input.setCustomValidity(valid ? '' : this.t('shared.integer-range', { name: fieldName, min: low, max: high }));
           if (valid) this.editLayers((layers) => { layers[index][field] = value; });
           else input.reportValidity();
         });
         return h('td', '', input);
       });
       const moves = h('td', '',
-        button('↑', `Move layer ${index + 1} up`, () => this.editLayers((layers) => layers.splice(index - 1, 0, ...layers.splice(index, 1)))),
-        button('↓', `Move layer ${index + 1} down`, () => this.editLayers((layers) => layers.splice(index + 1, 0, ...layers.splice(index, 1)))),
-        button('✕', `Remove layer ${index + 1}`, () => this.editLayers((layers) => layers.splice(index, 1))));
+        button('↑', this.t('rf.move-up', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index - 1, 0, ...layers.splice(index, 1)))),
+        button('↓', this.t('rf.move-down', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index + 1, 0, ...layers.splice(index, 1)))),
+        button('✕', this.t('rf.remove', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index, 1))));
       const [up, down, remove] = moves.children;
       up.disabled = index === 0;
       down.disabled = index === this.stack.length - 1;
@@ -165,7 +167,7 @@ export class CnnReceptiveField extends CnnElement {
   drawTable(rows) {
     const current = this.stepper.index;
     this.tableBody.replaceChildren(...rows.map((row, index) => {
-      const tr = h('tr', '', ...[index + 1, row.name, `${row.outSize}×${row.outSize}`, row.rf, row.jump, row.start, formatCount(row.params)]
+      const tr = h('tr', '', ...[index + 1, row.name, `${row.outSize}×${row.outSize}`, row.rf, row.jump, row.start, this.formatNumber(row.params)]
         .map((value, column) => h('td', column === 1 ? 'text' : '', String(value))));
       tr.setAttribute('aria-current', String(index === current));
       return tr;
@@ -193,24 +195,30 @@ export class CnnReceptiveField extends CnnElement {
     let reached = 0;
     for (const count of counts) if (count) reached++;
     const { rf, jump } = rows[depth - 1];
-    const summary = `Layer ${depth} output pixel (${row}, ${col}) sees input rows ${span[0][0]} to ${span[0][1]} and columns ${span[1][0]} to ${span[1][1]}: `
-      + `RF ${rf}×${rf}, jump ${jump}. ${formatCount(reached)} input pixels reach it${reached < rf * rf ? ' (the rest of the square is padding or holes)' : ''}.`;
+    const t = this.t;
+    const summary = t(reached < rf * rf ? 'rf.summary-holes' : 'rf.summary', {
+      depth, row, col, top: span[0][0], bottom: span[0][1], left: span[1][0], right: span[1][1], rf, jump, reached: this.formatNumber(reached),
+    });
     this.fieldPanel.caption.textContent = summary;
     this.fieldCanvas.setAttribute('aria-label', summary);
-    this.mapPanel.heading.textContent = `Output of layer ${depth} (${outSize}×${outSize}): pick a pixel`;
-    this.mapCanvas.setAttribute('aria-label', `Output map of layer ${depth}; pixel (${row}, ${col}) chosen. Arrow keys move it.`);
-    this.announce(concealing(this, 'rf') ? `Layer ${depth} output pixel (${row}, ${col}) chosen: predict its receptive field.` : summary);
+    this.mapPanel.heading.textContent = t('rf.map-heading', { depth, size: outSize });
+    this.mapCanvas.setAttribute('aria-label', t('rf.map-label', { depth, row, col }));
+    this.announce(concealing(this, 'rf') ? t('rf.predict', { depth, row, col }) : summary);
   }
 
   drawPlot() {
-    const series = [{ label: 'this stack', points: this.rfPoints(this.mainTable.rows) }];
-    if (this.compareTable?.rows.length) series.push({ label: 'alternative', points: this.rfPoints(this.compareTable.rows) });
+    const t = this.t;
+    const series = [{ label: t('rf.series-main'), solid: true, points: this.rfPoints(this.mainTable.rows) }];
+    if (this.compareTable?.rows.length) series.push({ label: t('rf.series-alternative'), solid: false, points: this.rfPoints(this.compareTable.rows) });
     const width = SIZES.plotWidthPx;
     const height = SIZES.plotHeightPx;
     const styles = [{ color: COLORS.accent, dash: '', marker: 'circle' }, { color: COLORS.window, dash: '6 4', marker: 'square' }];
-    renderPlot(this.plot, plotGeometry(series, width, height), styles, { xLabel: 'depth (layers)', yLabel: 'RF (pixels)', width, height });
+    renderPlot(this.plot, plotGeometry(series, width, height), styles, {
+      xLabel: t('rf.plot-x'), yLabel: t('rf.plot-y'), width, height, pointTitle: (label, depth, rf) => t('rf.plot-point', { label, depth, rf }),
+    });
     const last = (points) => points[points.length - 1]?.y;
-    this.plotPanel.caption.textContent = series.map((line) => `${line.label === 'this stack' ? '● solid' : '■ dashed'}: ${line.label}, RF ${last(line.points)} after ${line.points.length - 1} layers`).join('; ');
+    this.plotPanel.caption.textContent = series.map((line) => t(line.solid ? 'rf.plot-line-solid' : 'rf.plot-line-dashed', { label: line.label, rf: last(line.points), count: line.points.length - 1 }))
+      .join(t('rf.plot-separator'));
     this.plot.setAttribute('aria-label', this.plotPanel.caption.textContent);
   }
 
@@ -241,7 +249,7 @@ export class CnnReceptiveField extends CnnElement {
   }
 
   exerciseAnswer() {
-    return receptiveFieldExercise(this.cnn, this.stack ?? [], this.mainTable?.rows ?? []);
+    return receptiveFieldExercise(this.cnn, this.stack ?? [], this.mainTable?.rows ?? [], this.t);
   }
 }
 

@@ -1,8 +1,10 @@
 // Form controls of the widgets: a labelled slider, select or checkbox bound to one attribute.
 // Each control root carries data-control="<attribute>", which is what the teacher attributes
-// hide="…" and lock="…" select.
+// hide="…" and lock="…" select. Labels and captions come in already translated; the few words
+// a control writes itself (Copy, step 1 of 16, …) come from `t` (web/i18n), English by default.
 import { followTheme, paintCell, paintKit, themeColors } from './grid.js';
 import { GLYPHS, SIZES } from './palette.js';
+import { english } from '../i18n/index.js';
 
 function controlRoot(name, labelText, inline = false) {
   const root = document.createElement('label');
@@ -45,7 +47,7 @@ export function rangeControl({ name, label, min, max, step = 1, onInput }) {
 }
 
 /** A number field; out-of-range or fractional entries are reported, not applied. */
-export function numberControl({ name, label, min, max, onInput }) {
+export function numberControl({ name, label, min, max, onInput, t = english }) {
   const element = controlRoot(name, label);
   const input = document.createElement('input');
   Object.assign(input, { type: 'number', min: String(min), max: String(max), step: '1' });
@@ -53,7 +55,7 @@ export function numberControl({ name, label, min, max, onInput }) {
   input.addEventListener('change', () => {
     const value = Number(input.value);
     const valid = Number.isInteger(value) && value >= min && value <= max;
-    input.setCustomValidity(valid ? '' : `${label} must be an integer from ${min} to ${max}`);
+    input.setCustomValidity(valid ? '' : t('shared.integer-range', { name: label, min, max }));
     if (valid) onInput(value);
     else input.reportValidity();
   });
@@ -182,15 +184,16 @@ export function h(tag, className = '', ...children) {
  * Step buttons (first, previous, play/pause, next) and a speed select, bound to a Stepper.
  * @returns {{ element: HTMLElement, sync: () => void }} call sync() after the stepper changed
  */
-export function transport(stepper, speeds, label) {
-  const first = button(GLYPHS.first, 'First step', () => stepper.perform('first'));
-  const previous = button(GLYPHS.previous, 'Previous step', () => stepper.perform('prev'));
-  const play = button(GLYPHS.play, 'Play', () => stepper.perform('toggle-play'));
-  const next = button(GLYPHS.next, 'Next step', () => stepper.perform('next'));
+export function transport(stepper, speeds, label, t = english) {
+  const first = button(GLYPHS.first, t('shared.first-step'), () => stepper.perform('first'));
+  const previous = button(GLYPHS.previous, t('shared.previous-step'), () => stepper.perform('prev'));
+  const playText = (playing) => (playing ? `${GLYPHS.pause} ${t('shared.pause')}` : `${GLYPHS.play} ${t('shared.play')}`);
+  const play = button(playText(false), t('shared.play'), () => stepper.perform('toggle-play'));
+  const next = button(GLYPHS.next, t('shared.next-step'), () => stepper.perform('next'));
   const speed = selectControl({
     name: 'speed',
-    label: 'Speed',
-    options: speeds.map((value) => [String(value), `${value} steps/s`]),
+    label: t('shared.speed'),
+    options: speeds.map((value) => [String(value), t('shared.steps-per-second', { count: value })]),
     onInput: (value) => stepper.setSpeed(Number(value)),
   });
   speed.write(stepper.stepsPerSecond);
@@ -202,10 +205,10 @@ export function transport(stepper, speeds, label) {
   return {
     element,
     sync() {
-      play.textContent = stepper.playing ? GLYPHS.pause : GLYPHS.play;
-      play.setAttribute('aria-label', stepper.playing ? 'Pause' : 'Play');
+      play.textContent = playText(stepper.playing);
+      play.setAttribute('aria-label', t(stepper.playing ? 'shared.pause' : 'shared.play'));
       play.setAttribute('aria-pressed', String(stepper.playing));
-      position.textContent = `step ${stepper.index + 1} of ${stepper.count}`;
+      position.textContent = t('shared.step-of', { index: stepper.index + 1, count: stepper.count });
       first.disabled = previous.disabled = stepper.index === 0;
       next.disabled = stepper.index >= stepper.count - 1;
     },
@@ -213,18 +216,18 @@ export function transport(stepper, speeds, label) {
 }
 
 /** "Show the code": a copyable line of PyTorch. */
-export function codeRow(caption = 'PyTorch') {
+export function codeRow(caption = 'PyTorch', t = english) {
   const code = h('code', '');
   const pre = h('pre', 'code', code);
   const status = h('span', 'note');
   status.setAttribute('aria-live', 'polite');
-  const copy = button('Copy', 'Copy the PyTorch code', async () => {
+  const copy = button(t('shared.copy'), t('shared.copy-code'), async () => {
     try {
       await navigator.clipboard.writeText(code.textContent);
-      status.textContent = 'Copied.';
+      status.textContent = t('shared.copied');
     } catch {
       getSelection()?.selectAllChildren(code); // clipboard refused (no permission): select it instead
-      status.textContent = 'Selected — press Ctrl+C to copy.';
+      status.textContent = t('shared.selected-copy');
     }
   });
   const element = h('div', 'code-row', h('span', 'caption', caption), pre, copy, status);

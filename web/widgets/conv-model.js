@@ -4,6 +4,9 @@
 //
 // Layouts: input [1, C, n, n]; standard weight [1, C, k, k] (C channels summed into one
 // output channel); transposed weight [C, 1, k, k]. No bias, so every sum is products only.
+//
+// Sentences come from `t` (web/i18n), the last argument of the functions that write them,
+// English by default; the formulas and PyTorch code stay as they are in every language.
 import { INPUT_PRESETS, KERNEL_PRESETS, inputPlane, kernelPlane, presetForKernel } from './presets.js';
 import { applyEdits } from './cell-edits.js';
 import { conv2dCode, convTranspose2dCode } from './pytorch-code.js';
@@ -12,6 +15,7 @@ import { nonzeroCells, oneHot } from './reach.js';
 import { explained } from './explained.js';
 import { kernelSlips } from './params-model.js';
 import { slipsOf } from './exercise.js';
+import { english } from '../i18n/index.js';
 
 export const CONV_SCHEMA = {
   mode: { type: 'enum', values: ['standard', 'transposed'], default: 'standard' },
@@ -52,10 +56,10 @@ export function convInput(state, cnn) {
  * Weights [C·k·k] before edits (one plane per input channel): the given weights when they fit,
  * else the preset, or the identity when the preset needs a larger kernel (`note` says so).
  */
-export function baseWeights(state, cnn) {
+export function baseWeights(state, cnn, t = english) {
   const count = state.channels * state.kernel * state.kernel;
   if (state.weights?.length === count) return { weights: Float32Array.from(state.weights), note: '' };
-  const { name, note } = presetForKernel(state.kernelPreset, state.kernel);
+  const { name, note } = presetForKernel(state.kernelPreset, state.kernel, t);
   const plane = kernelPlane(name, state.kernel, cnn);
   const weights = new Float32Array(count);
   for (let channel = 0; channel < state.channels; channel++) weights.set(plane, channel * plane.length);
@@ -63,8 +67,8 @@ export function baseWeights(state, cnn) {
 }
 
 /** The weights the layer uses: baseWeights with the edited taps written in. */
-export function convWeights(state, cnn) {
-  const { weights, note } = baseWeights(state, cnn);
+export function convWeights(state, cnn, t = english) {
+  const { weights, note } = baseWeights(state, cnn, t);
   return { weights: applyEdits(weights, state.weightEdits), note };
 }
 
@@ -220,11 +224,11 @@ export function outputsReading(cnn, state, row, col) {
 }
 
 /** Why 'same' padding is uneven for an even kernel (PyTorch puts the extra pixel at the end). */
-export function samePaddingNote(state, result) {
+export function samePaddingNote(state, result, t = english) {
   if (state.padding !== 'same' || result.error || isTransposed(state)) return '';
   const [top, left, bottom, right] = result.padding;
-  if (top === bottom && left === right) return `padding='same' pads ${top} on every side.`;
-  return `padding='same' with an even effective kernel cannot pad evenly: PyTorch pads ${top} at the top/left and ${bottom} at the bottom/right.`;
+  if (top === bottom && left === right) return t('conv.same-even', { top });
+  return t('conv.same-uneven', { top, bottom });
 }
 
 /** Parameter counts from the core: this layer (C → 1) and the seed article's 3 → 64 with the same kernel. */
@@ -267,35 +271,31 @@ const equation = (left, { text, exact }, value) => `${left}${text} ${exact ? '='
  * cell. Every sum is a traced value from the core (partials traced channel by channel); the
  * shown operands are exact (1/9, not 0.11) or the line says ≈.
  */
-export function stepExplanation(state, row, col, traced, partials) {
+export function stepExplanation(state, row, col, traced, partials, t = english) {
   const cell = `output[${row}, ${col}]`;
-  if (isTransposed(state) && traced.terms.length === 0) return [`No input cell reaches ${cell}: it stays ${formatValue(traced.value)}.`];
+  if (isTransposed(state) && traced.terms.length === 0) return [t('conv.unreached', { cell, value: formatValue(traced.value) })];
   if (!partials || partials.length < 2) return [equation(`${cell} = `, products(traced.terms), traced.value)];
   const shownPartials = partials.map((partial) => operand(partial.value, { fractions: false }));
   return [
-    ...partials.map((partial, channel) => equation(`channel ${channel}: `, products(partial.terms), partial.value)),
+    ...partials.map((partial, channel) => equation(t('conv.channel-sum', { channel }), products(partial.terms), partial.value)),
     equation(`${cell} = `, { text: shownPartials.map((shown) => shown.text).join(' + '), exact: shownPartials.every((shown) => shown.exact) }, traced.value),
   ];
 }
 
 /** Why a 1×1 kernel matters (the seed article's channel fusion), shown when the kernel is 1×1. */
-export function oneByOneNote(state) {
+export function oneByOneNote(state, t = english) {
   if (state.kernel !== 1 || isTransposed(state)) return '';
-  const mixing = 'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. '
-    + 'It never looks at a neighbour; it only mixes the channels, pixel by pixel.';
-  return state.channels > 1 ? `${mixing} Step through: each line adds the ${state.channels} channels of one pixel.`
-    : `${mixing} With one input channel it only scales the input: set Input channels to 2 or 3 to watch it mix them.`;
+  return state.channels > 1 ? t('conv.one-by-one-channels', { channels: state.channels }) : t('conv.one-by-one-single');
 }
 
 /**
  * The scatter line of a transposed convolution: the selected input cell stamps the kernel onto
  * `fed` output cells; the current cell's ring hides its outline, so the count says so.
  */
-export function scatterLine(row, col, value, fed, current) {
+export function scatterLine(row, col, value, fed, current, t = english) {
   const shown = formatValue(value);
   const ringed = fed.has(current);
-  return `Scatter: input[${row}, ${col}] = ${shown} stamps ${shown} × kernel onto ${fed.size} output cells: `
-    + `the ${fed.size - (ringed ? 1 : 0)} outlined${ringed ? ' and the current one (ringed)' : ''}.`;
+  return t(ringed ? 'conv.scatter-ringed' : 'conv.scatter', { row, col, value: shown, count: fed.size, outlined: fed.size - (ringed ? 1 : 0) });
 }
 
 /** The output [height, width] the core gives with some options changed (a learner's slip), or null when that is invalid. */
@@ -315,26 +315,26 @@ function sizeWith(cnn, state, changes) {
  * The output-size exercise: the answer and the slips a learner makes, each the core's size with
  * one term of the formula left out, and what to fix.
  */
-export function outputSizeExercise(cnn, state, result) {
-  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+export function outputSizeExercise(cnn, state, result, t = english) {
+  if (!result || result.error) return { expected: [], text: t('shared.no-valid-output'), mistakes: [] };
   const expected = [result.height, result.width];
   const slips = [
-    [{ padding: 0 }, 'that is the size without padding; add the padding (on both sides) first.'],
-    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride}, round down, then add 1.`],
-    [{ dilation: 1 }, `that ignores dilation; the kernel spans dilation·(kernel − 1) + 1 = ${state.dilation * (state.kernel - 1) + 1} pixels.`],
-    ...(isTransposed(state) ? [[{ outputPadding: 0 }, 'that leaves out output_padding, which adds rows at the bottom and columns at the right.']] : []),
+    [{ padding: 0 }, t('conv.slip-padding')],
+    [{ stride: 1 }, t('conv.slip-stride', { stride: state.stride })],
+    [{ dilation: 1 }, t('conv.slip-dilation', { span: state.dilation * (state.kernel - 1) + 1 })],
+    ...(isTransposed(state) ? [[{ outputPadding: 0 }, t('conv.slip-output-padding')]] : []),
   ];
   const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
-  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window position too: the formula ends with + 1.' });
+  mistakes.push({ expected: expected.map((size) => size - 1), message: t('conv.slip-plus-one') });
   return { expected, text: `${result.height}×${result.width}`, mistakes };
 }
 
 /** The parameter-count exercise (the seed article's 3 → 64 layer with this kernel, no bias): the answer and the usual slips. */
-export function parameterExercise(cnn, state) {
+export function parameterExercise(cnn, state, t = english) {
   const seed = cnn.arithmetic.conv2d_params(SEED_CHANNELS.in, SEED_CHANNELS.out, state.kernel, { bias: false });
   return {
     expected: [seed],
     text: formatCount(seed),
-    mistakes: kernelSlips(cnn, { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false }),
+    mistakes: kernelSlips(cnn, { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false }, t),
   };
 }

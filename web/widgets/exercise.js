@@ -2,6 +2,7 @@
 // it, and checks the guess against the value the core computed. A wrong guess that equals a
 // known mistake (the same formula with one term left out, each computed by the core) is told
 // which term. The page keeps a quiet score of answered questions in localStorage. DOM-free.
+import { english } from '../i18n/index.js';
 
 const NUMBER = /[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?/g;
 
@@ -24,18 +25,19 @@ const same = (a, b, tolerance) => a.length === b.length && a.every((value, index
  * @param {number[]} expected
  * @param {{ expected: number[], message: string }[]} [mistakes] what a guess that left out one term gives, and which term
  * @param {number} [tolerance] for values printed rounded (a pooled average): the guess may be off by this much
+ * @param {(key: string, vars?: object) => string} [t] the learner's language (web/i18n)
  * @returns {{ correct: boolean, message: string }}
  */
-export function checkAnswer(guessText, expected, mistakes = [], tolerance = 0) {
+export function checkAnswer(guessText, expected, mistakes = [], tolerance = 0, t = english) {
   const guess = answerNumbers(guessText);
-  if (guess.length === 0) return { correct: false, message: 'Type a number first.' };
+  if (guess.length === 0) return { correct: false, message: t('shared.answer-empty') };
   const numbers = comparable(guess, expected);
   if (numbers.length !== expected.length) {
-    return { correct: false, message: `Expected ${expected.length} numbers (${expected.length === 2 ? 'height × width' : 'one per item'}).` };
+    return { correct: false, message: t(expected.length === 2 ? 'shared.answer-count-shape' : 'shared.answer-count', { count: expected.length }) };
   }
-  if (same(numbers, expected, tolerance)) return { correct: true, message: 'Correct.' };
+  if (same(numbers, expected, tolerance)) return { correct: true, message: t('shared.answer-correct') };
   const mistake = mistakes.find((candidate) => !same(candidate.expected, expected, tolerance) && same(comparable(guess, candidate.expected), candidate.expected, tolerance));
-  return { correct: false, message: mistake ? `Not quite: ${mistake.message}` : 'Not quite — check each term of the formula, then try again or reveal.' };
+  return { correct: false, message: mistake ? t('shared.answer-slip', { slip: mistake.message }) : t('shared.answer-wrong') };
 }
 
 const SCORE_KEY = 'cnn-see.exercises';

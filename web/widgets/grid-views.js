@@ -5,6 +5,7 @@
 // Positions come from the core's trace terms (padded_row, padded_col): nothing here
 // recomputes a window position from stride, padding or dilation.
 import { formatTerm, formatValue } from './format.js';
+import { english } from '../i18n/index.js';
 
 /** Largest |value|, so heat = value / scale lies in [−1, 1] (1 for an all-zero grid). */
 function heatScale(values) {
@@ -116,17 +117,18 @@ export function cellMarks(marksByKey, cols) {
 export function maskedInputView({ values, fromInput }) {
   const scale = heatScale(values);
   return Array.from(values, (value, index) => (fromInput[index]
-    ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input value', value }
-    : { text: '0', heat: 0, marks: 'pad', name: 'inserted zero or padding' }));
+    ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input-value', value }
+    : { text: '0', heat: 0, marks: 'pad', name: 'inserted-zero-or-padding' }));
 }
 
-/** The tooltip and accessible description of one cell of a view. */
-export function cellTitle(cell) {
+/** The tooltip and accessible description of one cell of a view, in the language of `t`. */
+export function cellTitle(cell, t = english) {
   if (!cell?.name) return '';
-  if (cell.value === undefined) return cell.text ? `${cell.name} (${cell.text})` : cell.name;
+  const name = t(`shared.cell.${cell.name}`);
+  if (cell.value === undefined) return cell.text ? `${name} (${cell.text})` : name;
   const where = cell.row === undefined ? '' : `[${cell.row}, ${cell.col}]`;
-  const unread = /\bunseen\b/.test(cell.marks) ? ' (no window reads it)' : '';
-  return `${cell.name}${where} = ${formatValue(cell.value, 4)}${unread}`;
+  const unread = /\bunseen\b/.test(cell.marks) ? t('shared.cell-unread') : '';
+  return `${name}${where} = ${formatValue(cell.value, 4)}${unread}`;
 }
 
 /** Marks "row,col" → 'win' for the cells a list of terms reads (unpadded coordinates). */

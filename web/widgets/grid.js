@@ -23,6 +23,7 @@ import { COLORS, FONTS, GLYPHS, MOTION, SIZES, mapColor, mix, paddingStripe, pad
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
 import { formatValue } from './format.js';
+import { english } from '../i18n/index.js';
 
 const MOVES = { ArrowRight: 1, ArrowLeft: -1 };
 const DARK_HEAT = 0.55; // above this heat a cell counts as dark (snapshot's 'dark' mark)
@@ -203,9 +204,11 @@ export class GridView {
    * @param {(index: number) => void} [options.onActivate] a cell was clicked or reached with arrows
    * @param {(index: number, value: number) => void} [options.onEdit] an editable cell got a new value
    * @param {boolean} [options.editOnClick] a click edits at once (small grids such as kernels)
+   * @param {(key: string, vars?: object) => string} [options.t] the language of its own words (web/i18n)
    */
-  constructor({ label, onActivate = null, onEdit = null, editOnClick = false }) {
+  constructor({ label, onActivate = null, onEdit = null, editOnClick = false, t = english }) {
     this.label = label;
+    this.t = t;
     this.onActivate = onActivate;
     this.onEdit = onEdit;
     this.editOnClick = editOnClick;
@@ -234,13 +237,13 @@ export class GridView {
     this.zoomButton = document.createElement('button');
     this.zoomButton.type = 'button';
     this.zoomButton.className = 'zoom';
-    this.zoomButton.textContent = 'Zoom in to read the numbers';
+    this.zoomButton.textContent = t('shared.zoom-in');
     this.zoomButton.setAttribute('aria-pressed', 'false');
     this.zoomButton.hidden = true;
     this.zoomButton.addEventListener('click', () => {
       this.zoomed = !this.zoomed;
       this.zoomButton.setAttribute('aria-pressed', String(this.zoomed));
-      this.zoomButton.textContent = this.zoomed ? 'Fit to the screen' : 'Zoom in to read the numbers';
+      this.zoomButton.textContent = t(this.zoomed ? 'shared.zoom-fit' : 'shared.zoom-in');
       this.fit(this.availableWidth);
     });
     // The box a zoomed grid pans in (scrolls with a finger, a wheel or the arrow keys on the grid).
@@ -387,8 +390,9 @@ export class GridView {
   }
 
   describe() {
-    const title = cellTitle(this.view[this.activeIndex]);
-    this.element.setAttribute('aria-label', title ? `${this.label}, ${this.rows}×${this.cols}; cursor on ${title}` : `${this.label}, ${this.rows}×${this.cols}`);
+    const title = cellTitle(this.view[this.activeIndex], this.t);
+    const shape = `${this.label}, ${this.rows}×${this.cols}`;
+    this.element.setAttribute('aria-label', title ? this.t('shared.grid-cursor', { grid: shape, cell: title }) : shape);
   }
 
   /** Repaints once, after the current task's changes: `cells` listed, or all when null. */
@@ -437,7 +441,7 @@ export class GridView {
       return;
     }
     this.paintAll(context, pitch, at, showText);
-    updateScale(this.scaleElement, this.kit, this.view, this.signed);
+    updateScale(this.scaleElement, this.kit, this.view, this.signed, this.t);
     for (const [index, marks] of this.marked) if (marks !== 'later') paint(index);
     if (this.activeIndex >= 0) paint(this.activeIndex);
   }
@@ -505,8 +509,8 @@ export class GridView {
   tableView() {
     if (this.tableHost) return this.tableHost;
     const summary = document.createElement('summary');
-    summary.textContent = 'Table';
-    summary.title = 'The values as a table, for screen readers and copying';
+    summary.textContent = this.t('shared.table');
+    summary.title = this.t('shared.table-title');
     this.tableHost = document.createElement('details');
     this.tableHost.className = 'table-view';
     this.tableHost.dataset.control = 'table-view';
@@ -517,12 +521,12 @@ export class GridView {
   }
 
   fillTable() {
-    const words = { win: 'in the window', cur: 'current', winner: 'winner', sel: 'selected', fed: 'fed by the selection', pad: 'padding', unseen: 'never read', later: 'not computed yet' };
+    const words = Object.fromEntries(['win', 'cur', 'winner', 'sel', 'fed', 'pad', 'unseen', 'later'].map((mark) => [mark, this.t(`shared.mark.${mark}`)]));
     const table = document.createElement('table');
     const caption = table.createCaption();
-    caption.textContent = `${this.label}, ${this.rows} rows × ${this.cols} columns`;
+    caption.textContent = this.t('shared.table-caption', { label: this.label, rows: this.rows, cols: this.cols });
     const head = table.createTHead().insertRow();
-    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: 'row \\ column' }));
+    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: this.t('shared.table-corner') }));
     for (let col = 0; col < this.cols; col++) head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: String(col) }));
     const body = table.createTBody();
     for (let row = 0; row < this.rows; row++) {
@@ -553,7 +557,7 @@ export class GridView {
 
   handleHover(event) {
     const index = this.cellAt(event);
-    const title = cellTitle(this.view[index]);
+    const title = cellTitle(this.view[index], this.t);
     if (this.canvas.title !== title) this.canvas.title = title;
   }
 
@@ -599,7 +603,7 @@ export class GridView {
     const editor = document.createElement('input');
     editor.className = 'cell-editor';
     editor.inputMode = 'decimal';
-    editor.setAttribute('aria-label', `new value for ${cellTitle(this.view[index]) || `cell ${index}`}`);
+    editor.setAttribute('aria-label', this.t('shared.cell-editor', { cell: cellTitle(this.view[index], this.t) || this.t('shared.cell-index', { index }) }));
     editor.value = firstKey ?? this.view[index]?.text ?? '';
     const size = Math.max(this.cellPx, 44);
     editor.style.left = `${x - size / 2}px`;
@@ -730,7 +734,7 @@ function colorScale() {
   return element;
 }
 
-function updateScale(element, kit, view, signed) {
+function updateScale(element, kit, view, signed, t = english) {
   let largest = 0;
   for (const cell of view) if (typeof cell.value === 'number' && Number.isFinite(cell.value)) largest = Math.max(largest, Math.abs(cell.value));
   const { bar, low, zero, high } = element.parts;
@@ -742,8 +746,8 @@ function updateScale(element, kit, view, signed) {
   zero.textContent = signed ? '0' : '';
   high.textContent = formatValue(largest);
   element.setAttribute('aria-label', signed
-    ? `Colour scale: blue for negative values down to ${low.textContent}, white for 0, red for positive values up to ${high.textContent}`
-    : `Colour scale: white for 0, darker for larger values, darkest ${high.textContent}`);
+    ? t('shared.scale-signed', { low: low.textContent, high: high.textContent })
+    : t('shared.scale', { high: high.textContent }));
   const ratio = globalThis.devicePixelRatio || 1;
   const width = SIZES.colorBarPx;
   bar.width = Math.round(width * ratio);

@@ -60,8 +60,8 @@ export const GLYPHS = {
   first: '|◀',
   previous: '◀',
   next: '▶',
-  play: '▶ Play',
-  pause: '❚❚ Pause',
+  play: '▶',  // the button adds the word, in the widget's language
+  pause: '❚❚',
 };
 
 export const SIZES = {
@@ -76,7 +76,7 @@ export const SIZES = {
 };
 
 export const FONTS = {
-  body: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  body: 'system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
   mono: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
 };
 

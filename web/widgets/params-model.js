@@ -3,22 +3,17 @@
 // batch_norm2d_params, receptive_field). Block totals add the per-layer counts, as
 // nn.Sequential.summary does. Defaults reproduce the seed article's figures: 192, 1,728,
 // 4,800 and 9,408 for 3 → 64; 102,400 against 73,728 for 64 → 64; the bottleneck block.
+// Names and sentences come from `t` (web/i18n), the last argument, English by default.
 import { conv2dCode } from './pytorch-code.js';
 import { explained } from './explained.js';
+import { english } from '../i18n/index.js';
 
+/** View → the message key of its button. */
 export const PARAMS_VIEWS = {
-  kernels: '1×1, 3×3, 5×5, 7×7',
-  stack: 'One 5×5 vs two 3×3',
-  bottleneck: 'Bottleneck block',
-  layer: 'One layer, groups',
-};
-
-/** The seed article's "core usage" column. */
-const KERNEL_USES = {
-  1: 'Channel fusion; reducing or increasing the channel count',
-  3: 'General feature extraction (the most common)',
-  5: 'Early CNNs’ large receptive field; two 3×3 now replace it',
-  7: 'First layer of ResNet and others, with a large stride',
+  kernels: 'params.view.kernels',
+  stack: 'params.view.stack',
+  bottleneck: 'params.view.bottleneck',
+  layer: 'params.view.layer',
 };
 
 export const PARAMS_SCHEMA = {
@@ -76,22 +71,22 @@ function totals(cnn, rows) {
 
 
 /** The seed's table: the same in → out layer with 1×1, 3×3, 5×5 and 7×7 kernels. */
-export function kernelTable(cnn, state) {
+export function kernelTable(cnn, state, t = english) {
   return explained(() => ({
     rows: KERNEL_SIZES.map((kernel) => ({
       ...convLayer(cnn, { name: `${kernel}×${kernel}`, inChannels: state.inChannels, outChannels: state.outChannels, kernel, bias: state.bias, size: state.size }),
       kernel,
-      use: KERNEL_USES[kernel],
+      use: t(`params.use.${kernel}`), // the seed article's "core usage" column
     })),
   }));
 }
 
 /** One 5×5 against two 3×3, channels → channels: same receptive field, fewer weights. */
-export function stackComparison(cnn, state) {
+export function stackComparison(cnn, state, t = english) {
   return explained(() => {
     const layer = (name, kernel) => convLayer(cnn, { name, inChannels: state.channels, outChannels: state.channels, kernel, bias: state.bias, size: state.size });
     const single = [layer('5×5', 5)];
-    const double = [layer('first 3×3', 3), layer('second 3×3', 3)];
+    const double = [layer(t('params.layer.first-3x3'), 3), layer(t('params.layer.second-3x3'), 3)];
     const singleTotals = totals(cnn, single);
     const doubleTotals = totals(cnn, double);
     return { single, double, singleTotals, doubleTotals, saving: 1 - doubleTotals.params / singleTotals.params };
@@ -102,22 +97,22 @@ export function stackComparison(cnn, state) {
  * The seed's ResNet bottleneck: 1×1 reduce → 3×3 (stride 2 when downsampling) → 1×1 expand,
  * each followed by batch norm, and a 1×1 shortcut when the size or channel count changes.
  */
-export function bottleneckBlock(cnn, state) {
+export function bottleneckBlock(cnn, state, t = english) {
   return explained(() => {
     const inner = Math.floor(state.blockOut / 4); // the seed's bottleneck_channels = out_channels // 4
     const stride = state.downsample ? 2 : 1;
-    const reduce = convLayer(cnn, { name: '1×1 reduce', inChannels: state.blockIn, outChannels: inner, kernel: 1, padding: 0, size: state.size });
+    const reduce = convLayer(cnn, { name: t('params.layer.reduce'), inChannels: state.blockIn, outChannels: inner, kernel: 1, padding: 0, size: state.size });
     const spatial = convLayer(cnn, { name: '3×3', inChannels: inner, outChannels: inner, kernel: 3, stride, padding: 1, size: reduce.shape[2] });
-    const expand = convLayer(cnn, { name: '1×1 expand', inChannels: inner, outChannels: state.blockOut, kernel: 1, padding: 0, size: spatial.shape[2] });
+    const expand = convLayer(cnn, { name: t('params.layer.expand'), inChannels: inner, outChannels: state.blockOut, kernel: 1, padding: 0, size: spatial.shape[2] });
     const main = [
-      reduce, batchNormLayer(cnn, 'batch norm', inner, reduce.shape),
-      spatial, batchNormLayer(cnn, 'batch norm', inner, spatial.shape),
-      expand, batchNormLayer(cnn, 'batch norm', state.blockOut, expand.shape),
+      reduce, batchNormLayer(cnn, t('params.layer.batch-norm'), inner, reduce.shape),
+      spatial, batchNormLayer(cnn, t('params.layer.batch-norm'), inner, spatial.shape),
+      expand, batchNormLayer(cnn, t('params.layer.batch-norm'), state.blockOut, expand.shape),
     ];
     const needsShortcut = state.downsample || state.blockIn !== state.blockOut;
     const shortcut = needsShortcut
-      ? [convLayer(cnn, { name: 'shortcut 1×1', inChannels: state.blockIn, outChannels: state.blockOut, kernel: 1, stride, padding: 0, size: state.size }),
-        batchNormLayer(cnn, 'shortcut batch norm', state.blockOut, expand.shape)]
+      ? [convLayer(cnn, { name: t('params.layer.shortcut'), inChannels: state.blockIn, outChannels: state.blockOut, kernel: 1, stride, padding: 0, size: state.size }),
+        batchNormLayer(cnn, t('params.layer.shortcut-batch-norm'), state.blockOut, expand.shape)]
       : [];
     return { inner, main, shortcut, total: totals(cnn, [...main, ...shortcut]), mainTotal: totals(cnn, main) };
   });
@@ -130,10 +125,10 @@ export function groupStops(inChannels, outChannels) {
 }
 
 /** One layer with groups: standard (groups 1) … depthwise (groups = in_channels). */
-export function groupedLayer(cnn, state) {
+export function groupedLayer(cnn, state, t = english) {
   return explained(() => {
-    const layer = convLayer(cnn, { name: 'this layer', inChannels: state.inChannels, outChannels: state.outChannels, kernel: state.kernel, stride: state.stride, groups: state.groups, bias: state.bias, size: state.size });
-    const standard = convLayer(cnn, { name: 'standard (groups = 1)', inChannels: state.inChannels, outChannels: state.outChannels, kernel: state.kernel, stride: state.stride, bias: state.bias, size: state.size });
+    const layer = convLayer(cnn, { name: t('params.layer.this'), inChannels: state.inChannels, outChannels: state.outChannels, kernel: state.kernel, stride: state.stride, groups: state.groups, bias: state.bias, size: state.size });
+    const standard = convLayer(cnn, { name: t('params.layer.standard'), inChannels: state.inChannels, outChannels: state.outChannels, kernel: state.kernel, stride: state.stride, bias: state.bias, size: state.size });
     return { layer, standard, depthwise: state.groups === state.inChannels, ratio: layer.params / standard.params };
   });
 }
@@ -142,12 +137,12 @@ export function groupedLayer(cnn, state) {
  * The slips of the kernel-table question (a layer in → out with the chosen kernel), each the
  * core's count with one factor left out or a bias added, and what to fix.
  */
-export function kernelSlips(cnn, state) {
+export function kernelSlips(cnn, state, t = english) {
   const count = (inChannels, outChannels, bias) => cnn.arithmetic.conv2d_params(inChannels, outChannels, state.kernel, { bias });
-  const kernel = `${state.kernel}×${state.kernel}`;
+  const vars = { out: state.outChannels, in: state.inChannels, kernel: `${state.kernel}×${state.kernel}` };
   return [
-    { expected: [count(1, state.outChannels, state.bias)], message: `each of the ${state.outChannels} kernels has one ${kernel} plane per input channel: multiply by ${state.inChannels}.` },
-    { expected: [count(state.inChannels, 1, false) + (state.bias ? state.outChannels : 0)], message: `that is one kernel; the layer has ${state.outChannels}, one per output channel.` },
-    { expected: [count(state.inChannels, state.outChannels, !state.bias)], message: state.bias ? 'the biases are missing: one per output channel.' : 'that counts the biases; this question counts weights only.' },
+    { expected: [count(1, state.outChannels, state.bias)], message: t('params.slip-in-channels', vars) },
+    { expected: [count(state.inChannels, 1, false) + (state.bias ? state.outChannels : 0)], message: t('params.slip-one-kernel', vars) },
+    { expected: [count(state.inChannels, state.outChannels, !state.bias)], message: t(state.bias ? 'params.slip-no-bias' : 'params.slip-bias') },
   ];
 }

@@ -1,6 +1,7 @@
 // A small line plot in SVG (receptive field against depth). plotGeometry is DOM-free and
 // tested in Node; renderPlot turns it into SVG elements. Lines differ by colour, dash and
 // marker shape, so they stay apart without colour vision.
+import { english } from '../i18n/index.js';
 const SVG = 'http://www.w3.org/2000/svg';
 const MARGIN = { left: 40, right: 12, top: 12, bottom: 30 };
 
@@ -46,7 +47,7 @@ function svg(tag, attributes = {}, text = '') {
  * @param {object} geometry from plotGeometry
  * @param {{ color: string, dash: string, marker: 'circle' | 'square' }[]} styles one per line
  */
-export function renderPlot(root, geometry, styles, { xLabel, yLabel, width, height }) {
+export function renderPlot(root, geometry, styles, { xLabel, yLabel, width, height, pointTitle = (label, depth, rf) => english('rf.plot-point', { label, depth, rf }) }) {
   root.setAttribute('viewBox', `0 0 ${width} ${height}`);
   const { frame } = geometry;
   const children = [
@@ -67,7 +68,7 @@ export function renderPlot(root, geometry, styles, { xLabel, yLabel, width, heig
       const marker = style.marker === 'square'
         ? svg('rect', { x: point.px - 3.5, y: point.py - 3.5, width: 7, height: 7, fill: style.color })
         : svg('circle', { cx: point.px, cy: point.py, r: 3.5, fill: style.color });
-      marker.append(svg('title', {}, `${line.label}: depth ${point.x}, RF ${point.y}`));
+      marker.append(svg('title', {}, pointTitle(line.label, point.x, point.y)));
       children.push(marker);
     }
   });

@@ -1,17 +1,20 @@
 // <cnn-pool>'s logic, DOM-free: the attribute schema, the input, and everything shown, each
 // number asked of the core (F.max_pool2d_with_indices, F.avg_pool2d, F.adaptive_avg_pool2d,
 // trace.*, arithmetic.pool_out_size). Defaults reproduce the seed article's 4×4 example.
+// Sentences come from `t` (web/i18n), the last argument of the functions that write them.
 import { inputPlane } from './presets.js';
 import { nonzeroCells, oneHot } from './reach.js';
 import { poolCode } from './pytorch-code.js';
 import { formatValue } from './format.js';
 import { applyEdits } from './cell-edits.js';
 import { slipsOf } from './exercise.js';
+import { english } from '../i18n/index.js';
 
+/** Pooling mode → the message key of its name. */
 export const POOL_MODES = {
-  max: 'Max pooling',
-  avg: 'Average pooling',
-  global: 'Global average pooling',
+  max: 'pool.mode.max',
+  avg: 'pool.mode.avg',
+  global: 'pool.mode.global',
 };
 
 export const POOL_INPUTS = ['counting', 'integers', 'spike', 'edges'];
@@ -129,17 +132,17 @@ export function outputsReading(cnn, state, row, col) {
  * with the terms the core used (arithmetic.pool_ceil_size_before_rule).
  * @returns {{ general: string, filled: string, rule?: string, size: number | null, dropped?: number, error?: string }}
  */
-export function poolFormula(cnn, state) {
+export function poolFormula(cnn, state, t = english) {
   if (state.mode === 'global') {
     return {
-      general: 'H_out = W_out = 1   (adaptive: one window covers the whole map)',
+      general: `H_out = W_out = 1   ${t('pool.formula-global')}`,
       filled: `window = ${state.size}×${state.size}, stride = ${state.size}  →  1×1`,
       size: 1,
     };
   }
   const rounding = state.ceilMode ? 'ceil' : 'floor';
   const general = `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1`
-    + (state.ceilMode ? '\n  ceil_mode rule (PyTorch): a last window that would start in the right padding is dropped' : '');
+    + (state.ceilMode ? `\n  ${t('pool.formula-ceil-rule')}` : '');
   const expression = `${rounding}((${state.size} + 2·${state.padding} − ${state.kernel}) / ${state.stride}) + 1`;
   try {
     const size = cnn.arithmetic.pool_out_size(state.size, state.kernel, state.stride, state.padding, 1, state.ceilMode);
@@ -148,10 +151,8 @@ export function poolFormula(cnn, state) {
     const start = (beforeRule - 1) * state.stride;
     return {
       general,
-      filled: `${expression} = ${beforeRule} windows, minus the dropped one: H_out = ${size}`,
-      rule: `Window ${beforeRule} would start at padded position (${beforeRule} − 1)·${state.stride} = ${start}, `
-        + `at or past the right padding, which begins at ${state.size} + ${state.padding} = ${state.size + state.padding}: `
-        + 'it would read only padding, so PyTorch drops it (dashed).',
+      filled: t('pool.formula-dropped', { expression, windows: beforeRule, size }),
+      rule: t('pool.rule', { window: beforeRule, stride: state.stride, start, size: state.size, padding: state.padding, edge: state.size + state.padding }),
       size,
       dropped: beforeRule - 1,
     };
@@ -205,17 +206,17 @@ function sizeWith(cnn, state, changes) {
 }
 
 /** The output-size exercise: the core's size and the slips (one term left out), each with what to fix. */
-export function poolSizeExercise(cnn, state, result) {
-  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+export function poolSizeExercise(cnn, state, result, t = english) {
+  if (!result || result.error) return { expected: [], text: t('shared.no-valid-output'), mistakes: [] };
   const expected = [result.height, result.width];
   if (state.mode === 'global') return { expected, text: '1×1', mistakes: [] };
   const slips = [
-    [{ ceilMode: !state.ceilMode }, state.ceilMode ? 'that rounds down; ceil_mode=True rounds the division up (and drops a last window that would start in the padding).' : 'that rounds up; without ceil_mode the division rounds down.'],
-    [{ padding: 0 }, 'that is the size without padding; add the padding on both sides first.'],
-    [{ stride: 1 }, `that is the size at stride 1; divide by the stride ${state.stride} first.`],
+    [{ ceilMode: !state.ceilMode }, t(state.ceilMode ? 'pool.slip-floor' : 'pool.slip-ceil')],
+    [{ padding: 0 }, t('pool.slip-padding')],
+    [{ stride: 1 }, t('pool.slip-stride', { stride: state.stride })],
   ];
   const mistakes = slipsOf(state, slips, (changes) => sizeWith(cnn, state, changes));
-  mistakes.push({ expected: expected.map((size) => size - 1), message: 'count the first window too: the formula ends with + 1.' });
+  mistakes.push({ expected: expected.map((size) => size - 1), message: t('pool.slip-plus-one') });
   return { expected, text: `${result.height}×${result.width}`, mistakes };
 }
 
@@ -223,14 +224,13 @@ export function poolSizeExercise(cnn, state, result) {
  * The pooled-value exercise: the current output cell's value (the core's; a typed answer may be
  * off by the display rounding), and the other pooling's value of the same window as the slip.
  */
-export function pooledValueExercise(cnn, state, values, result, index) {
-  if (!result || result.error) return { expected: [], text: 'no valid output', mistakes: [] };
+export function pooledValueExercise(cnn, state, values, result, index, t = english) {
+  if (!result || result.error) return { expected: [], text: t('shared.no-valid-output'), mistakes: [] };
   const value = result.output[index];
   const other = state.mode === 'max' ? 'avg' : 'max';
   const otherValue = runPool(cnn, { ...state, mode: state.mode === 'global' ? 'max' : other }, values);
   const slip = state.mode === 'global' ? otherValue.output.length === 1 && otherValue.output[0] : otherValue.output?.[index];
-  const message = state.mode === 'max' ? 'that is the window’s average; max pooling keeps only the largest value.'
-    : 'that is the window’s largest value; average pooling adds the values and divides by the count.';
+  const message = t(state.mode === 'max' ? 'pool.slip-average' : 'pool.slip-max');
   return {
     expected: [value], text: formatValue(value), tolerance: 0.005,
     mistakes: typeof slip === 'number' ? [{ expected: [slip], message }] : [],

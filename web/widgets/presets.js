@@ -2,25 +2,17 @@
 // page derives from them (outputs, sums, sizes) is computed by the core.
 import { MNIST_DIGIT } from './mnist-digit.js';
 import { roundToShown } from './format.js';
+import { english } from '../i18n/index.js';
 
-export const INPUT_PRESETS = {
-  counting: 'Counting 1, 2, 3… (the seed article’s example)',
-  integers: 'Small integers',
-  digit: 'MNIST digit',
-  edges: 'Edges: a bright square',
-  gradient: 'Gradient: a ramp',
-  spike: 'One bright pixel',
-};
+/** Preset name → the message key of its label (web/i18n: shared.input.<name>, shared.kernel.<name>). */
+export const INPUT_PRESETS = Object.fromEntries(['counting', 'integers', 'digit', 'edges', 'gradient', 'spike'].map((name) => [name, `shared.input.${name}`]));
 
-export const KERNEL_PRESETS = {
-  identity: 'Identity',
-  box: 'Box blur',
-  sharpen: 'Sharpen',
-  'sobel-x': 'Sobel x (vertical edges)',
-  'sobel-y': 'Sobel y (horizontal edges)',
-  ramp: 'Ramp 1, 2, 3… (no symmetry: shows a flip)',
-  random: 'Random',
-};
+export const KERNEL_PRESETS = Object.fromEntries(['identity', 'box', 'sharpen', 'sobel-x', 'sobel-y', 'ramp', 'random'].map((name) => [name, `shared.kernel.${name}`]));
+
+/** [name, label] options of a preset list in the language of `t`. */
+export function presetOptions(presets, t = english, names = Object.keys(presets)) {
+  return names.map((name) => [name, t(presets[name])]);
+}
 
 /** The smallest kernel each preset needs (the 3×3 patterns); the others fit any size. */
 const SMALLEST_KERNEL = { sharpen: 3, 'sobel-x': 3, 'sobel-y': 3 };
@@ -31,9 +23,9 @@ export function presetFits(name, size) {
 }
 
 /** The preset a size × size kernel shows: `name` when it fits, else the identity, with the reason. */
-export function presetForKernel(name, size) {
+export function presetForKernel(name, size, t = english) {
   if (presetFits(name, size)) return { name, note: '' };
-  return { name: 'identity', note: `${KERNEL_PRESETS[name]} needs a kernel of at least ${SMALLEST_KERNEL[name]}×${SMALLEST_KERNEL[name]}: showing the identity kernel.` };
+  return { name: 'identity', note: t('shared.kernel-too-small', { preset: t(KERNEL_PRESETS[name]), size: SMALLEST_KERNEL[name] }) };
 }
 
 /** Deterministic small integers 0–9 (a 32-bit xorshift, so a preset looks the same everywhere). */

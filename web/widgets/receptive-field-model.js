@@ -3,6 +3,9 @@
 // (arithmetic.conv2d_shape / max_pool2d_shape), RF, jump and start (arithmetic.receptive_field),
 // the span of one pixel (arithmetic.receptive_field_span), parameters (arithmetic.conv2d_params)
 // and the input pixels that actually reach an output pixel (grad.conv2d through the stack).
+// Sentences come from `t` (web/i18n), the last argument of the functions that write them.
+import { english } from '../i18n/index.js';
+import { coreMessage } from '../i18n/core-errors.js';
 
 /**
  * A layer: { kind: 'conv' | 'pool', kernel, stride, padding, dilation, channels } where
@@ -14,14 +17,14 @@ const TOKEN = /^([cp])(\d+)(?:s(\d+))?(?:p(\d+))?(?:d(\d+))?(?:o(\d+))?$/;
 export const LAYER_LIMITS = { kernel: [1, 11], stride: [1, 4], padding: [0, 8], dilation: [1, 8], channels: [1, 2048] };
 export const MAX_LAYERS = 12;
 
-export function parseLayers(text) {
+export function parseLayers(text, t = english) {
   const tokens = String(text).split(',').map((token) => token.trim()).filter(Boolean);
-  if (!tokens.length) return { error: 'layers: the stack needs at least one layer.' };
-  if (tokens.length > MAX_LAYERS) return { error: `layers: at most ${MAX_LAYERS} layers here, got ${tokens.length}.` };
+  if (!tokens.length) return { error: t('rf.layers-empty') };
+  if (tokens.length > MAX_LAYERS) return { error: t('rf.layers-too-many', { max: MAX_LAYERS, count: tokens.length }) };
   const layers = [];
   for (const [index, token] of tokens.entries()) {
     const match = TOKEN.exec(token);
-    if (!match) return { error: `layers: item ${index + 1} "${token}" is not like c3s1p1 (conv) or p2s2 (pool).` };
+    if (!match) return { error: t('rf.layers-bad-item', { item: index + 1, token }) };
     const [, kind, kernel, stride, padding, dilation, channels] = match;
     const layer = {
       kind: kind === 'c' ? 'conv' : 'pool',
@@ -33,7 +36,7 @@ export function parseLayers(text) {
     };
     for (const [name, [low, high]] of Object.entries(LAYER_LIMITS)) {
       if (layer[name] !== null && (layer[name] < low || layer[name] > high)) {
-        return { error: `layers: item ${index + 1} ${name} = ${layer[name]} is outside ${low}–${high} here.` };
+        return { error: t('rf.layers-outside', { item: index + 1, name, value: layer[name], low, high }) };
       }
     }
     layers.push(layer);
@@ -46,12 +49,13 @@ export function formatLayers(layers) {
     + `${layer.dilation !== 1 ? `d${layer.dilation}` : ''}${layer.kind === 'conv' ? `o${layer.channels}` : ''}`).join(',');
 }
 
+/** Presets; label is the message key of the preset's name (web/i18n). */
 export const RF_PRESETS = {
-  resnet18: { label: 'ResNet-18, first four layers (seed article)', layers: 'c7s2p3o64,p3s2p1,c3s1p1o64,c3s1p1o64', compare: '' },
-  'five-vs-three': { label: 'One 5×5 vs two 3×3', layers: 'c5s1p2o64', compare: 'c3s1p1o64,c3s1p1o64' },
-  vgg: { label: 'VGG-style 3×3 stack', layers: 'c3s1p1o64,c3s1p1o64,p2s2,c3s1p1o128,c3s1p1o128,p2s2,c3s1p1o256,c3s1p1o256,c3s1p1o256,p2s2', compare: '' },
-  dilated: { label: 'Dilated 3×3 stack (1, 2, 4, 8)', layers: 'c3s1p1o64,c3s1p2d2o64,c3s1p4d4o64,c3s1p8d8o64', compare: 'c3s1p1o64,c3s1p1o64,c3s1p1o64,c3s1p1o64' },
-  holes: { label: 'Stride larger than kernel (holes)', layers: 'c2s3o16,c2s3o16', compare: '' },
+  resnet18: { label: 'rf.preset.resnet18', layers: 'c7s2p3o64,p3s2p1,c3s1p1o64,c3s1p1o64', compare: '' },
+  'five-vs-three': { label: 'rf.preset.five-vs-three', layers: 'c5s1p2o64', compare: 'c3s1p1o64,c3s1p1o64' },
+  vgg: { label: 'rf.preset.vgg', layers: 'c3s1p1o64,c3s1p1o64,p2s2,c3s1p1o128,c3s1p1o128,p2s2,c3s1p1o256,c3s1p1o256,c3s1p1o256,p2s2', compare: '' },
+  dilated: { label: 'rf.preset.dilated', layers: 'c3s1p1o64,c3s1p2d2o64,c3s1p4d4o64,c3s1p8d8o64', compare: 'c3s1p1o64,c3s1p1o64,c3s1p1o64,c3s1p1o64' },
+  holes: { label: 'rf.preset.holes', layers: 'c2s3o16,c2s3o16', compare: '' },
 };
 
 export const RF_SCHEMA = {
@@ -65,19 +69,19 @@ export const RF_SCHEMA = {
 };
 
 /** The stack and the comparison stack the state describes (edited text, else the preset). */
-export function stacksOf(state) {
+export function stacksOf(state, t = english) {
   const preset = RF_PRESETS[state.preset] ?? RF_PRESETS.resnet18;
-  const main = parseLayers(state.layers || preset.layers);
+  const main = parseLayers(state.layers || preset.layers, t);
   const compareText = state.compare || (state.layers ? '' : preset.compare);
-  const compare = compareText ? parseLayers(compareText) : { layers: [] };
+  const compare = compareText ? parseLayers(compareText, t) : { layers: [] };
   return { main, compare };
 }
 
 const coreLayer = (layer) => ({ kernel: layer.kernel, stride: layer.stride, padding: layer.padding, dilation: layer.dilation });
 
-function layerName(layer) {
-  const dilation = layer.dilation !== 1 ? `, dilation ${layer.dilation}` : '';
-  return `${layer.kind === 'conv' ? 'conv' : 'max pool'} ${layer.kernel}×${layer.kernel}, stride ${layer.stride}, padding ${layer.padding}${dilation}`;
+function layerName(layer, t) {
+  const name = t(layer.kind === 'conv' ? 'rf.layer-conv' : 'rf.layer-pool', layer);
+  return layer.dilation !== 1 ? `${name}${t('rf.layer-dilation', layer)}` : name;
 }
 
 /**
@@ -85,7 +89,7 @@ function layerName(layer) {
  * seed's table), all from the core. Stops at the first invalid layer with the core's reason.
  * @returns {{ rows: object[], error: string | null }}
  */
-export function layerTable(cnn, layers, size, inChannels) {
+export function layerTable(cnn, layers, size, inChannels, t = english) {
   const rows = [];
   let shape = [1, inChannels, size, size];
   const fields = cnn.arithmetic.receptive_field(layers.map(coreLayer));
@@ -98,10 +102,10 @@ export function layerTable(cnn, layers, size, inChannels) {
         : cnn.arithmetic.max_pool2d_shape(shape, layer.kernel, options);
       const params = layer.kind === 'conv' ? cnn.arithmetic.conv2d_params(channels, layer.channels, layer.kernel, { bias: false }) : 0;
       shape = output.shape;
-      rows.push({ name: layerName(layer), layer, outSize: shape[2], channels: shape[1], params, ...fields[index] });
+      rows.push({ name: layerName(layer, t), layer, outSize: shape[2], channels: shape[1], params, ...fields[index] });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      return { rows, error: `Layer ${index + 1} (${layerName(layer)}): ${error.message}` };
+      return { rows, error: t('rf.layer-error', { index: index + 1, name: layerName(layer, t), reason: coreMessage(t, error.message) }) };
     }
   }
   return { rows, error: null };
@@ -139,12 +143,12 @@ export function pathCounts(cnn, layers, size, row, col) {
  * The receptive-field exercise: the last layer's field from the core, and the usual slip —
  * adding the kernels' reach without the jump (every stride taken as 1), also from the core.
  */
-export function receptiveFieldExercise(cnn, layers, rows) {
+export function receptiveFieldExercise(cnn, layers, rows, t = english) {
   const rf = rows.at(-1)?.rf;
-  if (!rf) return { expected: [], text: 'no valid stack', mistakes: [] };
+  if (!rf) return { expected: [], text: t('rf.no-valid-stack'), mistakes: [] };
   const withoutJump = cnn.arithmetic.receptive_field(layers.map((layer) => ({ ...coreLayer(layer), stride: 1 }))).at(-1).rf;
   return {
     expected: [rf], text: `${rf}×${rf}`,
-    mistakes: [{ expected: [withoutJump], message: 'that adds each kernel’s reach as if every stride were 1; a layer adds (kernel − 1)·dilation times the jump, the product of the strides before it.' }],
+    mistakes: [{ expected: [withoutJump], message: t('rf.slip-jump') }],
   };
 }

@@ -5,6 +5,7 @@
 // `pool.mode=avg&conv.stride=2`). The iframe route (embed.html) has one widget and no prefix.
 // Only values that differ from the schema default are written, to keep links short.
 import { formatAttribute, parseAttribute } from './attributes.js';
+import { english, formatNumber } from '../i18n/index.js';
 
 /** The attribute texts found in `params` for this schema: { name: text }. */
 export function readUrlState(schema, params, prefix = '') {
@@ -46,11 +47,11 @@ export const URL_LIMIT = 2000;
  * than URL_LIMIT (the location is then left as it was, and the widget says why).
  * @returns {{ url: string, problem: string | null }}
  */
-export function shareableUrl({ origin = '', pathname, hash = '' }, params) {
+export function shareableUrl({ origin = '', pathname, hash = '' }, params, t = english) {
   const query = params.toString();
   const url = `${pathname}${query ? `?${query}` : ''}${hash}`;
   const length = origin.length + url.length;
   if (length <= URL_LIMIT) return { url, problem: null };
-  return { url, problem: `This view is too big to share as a link (${length.toLocaleString('en-US')} characters; links stop at `
-    + `${URL_LIMIT.toLocaleString('en-US')}): the address bar keeps the last view that fit. Undo some edits to share it.` };
+  const number = (value) => formatNumber(t.language ?? 'en', value);
+  return { url, problem: t('shared.url-too-long', { length: number(length), limit: number(URL_LIMIT) }) };
 }
