@@ -72,13 +72,9 @@ svg.channel-links line.active { stroke: var(--cnn-accent, var(--default-accent))
 export class CnnChannels extends CnnElement {
   static schema = CHANNELS_SCHEMA;
   static css = CSS;
-  static label = 'Channels: RGB planes to feature maps'; // replaced by the catalogue's name in build()
+  static label = 'channels.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
 
   build() {
-    if (this.getAttribute('aria-label') === this.constructor.label || this.dataset.labelledByWidget) {
-      this.setAttribute('aria-label', this.t('channels.label')); // the English default, in the widget's language
-      this.dataset.labelledByWidget = 'true';
-    }
     const set = (property) => (value) => this.commit({ [property]: value });
     this.controls = {
       filters: selectControl({

@@ -92,9 +92,6 @@ figure { margin: 0.3rem 0; }
 .uplot { color: var(--cnn-ink, var(--default-ink)); }
 `;
 
-/** The host's accessible name in every language: replaced on a change of language, unless the page set its own. */
-const LAB_LABELS = Object.values(CATALOGUES).map((catalogue) => catalogue['lab.label']);
-
 /** '#rrggbb', rgb(…) or any CSS colour → [r, g, b], through a canvas's own parser. */
 let colorContext = null;
 function parseColor(text) {
@@ -116,7 +113,7 @@ function scrollRegion(box, name) {
 
 export class CnnTrain extends CnnElement {
   static schema = TRAIN_SCHEMA;
-  static label = english('lab.label'); // the host's accessible name (base-element.js); build() writes it in the lab's language
+  static label = 'lab.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
   static css = CSS;
   static exercises = { faster: english('lab.exercise.faster', { first: RACE[0], second: RACE[1] }) };
 
@@ -141,7 +138,6 @@ export class CnnTrain extends CnnElement {
   }
 
   build() {
-    if (!this.hasAttribute('aria-label') || LAB_LABELS.includes(this.getAttribute('aria-label'))) this.setAttribute('aria-label', this.t('lab.label'));
     if (!this.followingTheme) {
       followTheme(this);
       this.followingTheme = true;
@@ -223,14 +219,9 @@ export class CnnTrain extends CnnElement {
     this.recolorPad();
   }
 
-  /** The exercise's question in the lab's language (base-element.js builds the form from the English one). */
-  buildExercise() {
-    super.buildExercise();
-    if (!this.exerciseForm) return;
-    const question = this.t('lab.exercise.faster', { first: RACE[0], second: RACE[1] });
-    const english = this.constructor.exercises[this.exerciseForm.kind];
-    for (const span of this.exerciseForm.element.querySelectorAll(':scope > span')) if (span.textContent === english) span.textContent = question;
-    this.exerciseForm.input.setAttribute('aria-label', question);
+  /** The exercise's question in the lab's language (its message takes the two raced models). */
+  exerciseQuestion() {
+    return this.t('lab.exercise.faster', { first: RACE[0], second: RACE[1] });
   }
 
   /** A knob's label and hint in the lab's language (a knob the catalogue does not know yet keeps its flag and help). */
