@@ -7,7 +7,6 @@
    whose padding must not be negative (pad ≤ dilation·(kernel − 1)). That forward runs as
    Winograd when 3×3 (winograd.c) or 5 or 7 wide (winograd_rows.c), else as the implicit GEMM
    (conv_implicit.c), and is added to grad_in. */
-#include <stdlib.h>
 #include "internal.h"
 
 /* The forward convolution whose output is grad_in (see the top), if it exists. */
@@ -24,8 +23,12 @@ static int grad_input_geometry(const cnn_geometry *g, cnn_geometry *t) {
     return cnn_conv2d_geometry(t) == CNN_OK && t->out_height == g->in_height && t->out_width == g->in_width;
 }
 
-typedef cnn_status (*forward_pass)(float *out, const float *in, const float *weight, const float *bias,
-                                   const cnn_geometry *g);
+/* A Winograd forward pass and the scratch it takes. */
+typedef struct {
+    void (*run)(float *out, const float *in, const float *weight, const float *bias, const cnn_geometry *g,
+                float *scratch);
+    long long (*scratch_floats)(const cnn_geometry *g);
+} forward_pass;
 
 /* grad_in as a forward pass pays off when it is Winograd-shaped, or when it has enough
    output channels to fill the microkernel's rows and a window to slide (measured: 1 and
@@ -33,50 +36,76 @@ typedef cnn_status (*forward_pass)(float *out, const float *in, const float *wei
 enum { GRAD_INPUT_MIN_CHANNELS = 8 };
 
 /* The Winograd route the forward pass of t takes, if any and allowed. */
-static forward_pass winograd_route(const cnn_geometry *t, int winograd) {
-    if (!winograd) return NULL;
-    if (cnn_winograd_applies(t)) return cnn_conv2d_winograd;
-    return cnn_winograd_rows_applies(t) ? cnn_conv2d_winograd_rows : NULL;
+static int winograd_route(const cnn_geometry *t, int winograd, forward_pass *pass) {
+    if (!winograd) return 0;
+    if (cnn_winograd_applies(t)) {
+        *pass = (forward_pass){cnn_conv2d_winograd, cnn_conv2d_winograd_scratch_floats};
+        return 1;
+    }
+    *pass = (forward_pass){cnn_conv2d_winograd_rows, cnn_conv2d_winograd_rows_scratch_floats};
+    return cnn_winograd_rows_applies(t);
 }
 
 int cnn_conv2d_grad_input_as_forward_applies(const cnn_geometry *g, int winograd) {
     cnn_geometry t;
+    forward_pass pass;
     if (!grad_input_geometry(g, &t)) return 0;
-    if (winograd_route(&t, winograd)) return CNN_GRAD_INPUT_WINOGRAD;
+    if (winograd_route(&t, winograd, &pass)) return CNN_GRAD_INPUT_WINOGRAD;
     return t.out_channels / t.groups >= GRAD_INPUT_MIN_CHANNELS && g->kernel_h * g->kernel_w > 1 &&
            cnn_conv_implicit_applies(&t);
 }
 
-/* grad_in += a Winograd forward of grad_out with W', through a scratch output. */
-static cnn_status grad_input_winograd(float *grad_in, const float *grad_out, const float *flipped,
-                                      const cnn_geometry *t, forward_pass winograd) {
-    const long count = (long)t->batch * t->out_channels * t->out_height * t->out_width;
-    float *result = cnn_alloc_floats("conv2d backward", count);
-    if (!result) return CNN_OUT_OF_MEMORY;
-    const cnn_status status = winograd(result, grad_out, flipped, NULL, t);
-    for (long i = 0; !status && i < count; i++) grad_in[i] += result[i];
-    free(result);
-    return status;
+/* The scratch: W', then for Winograd a scratch output and the pass's own, else the implicit GEMM's. */
+typedef struct {
+    float *flipped, *result, *pass_scratch;
+} buffers;
+
+static void take_buffers(buffers *b, cnn_scratch *s, const cnn_geometry *g, const cnn_geometry *t, int route,
+                         const forward_pass *pass) {
+    const int group_out = g->out_channels / g->groups;
+    b->flipped = cnn_scratch_take(s, (long long)g->in_channels * group_out * g->kernel_h * g->kernel_w);
+    b->result = route == CNN_GRAD_INPUT_WINOGRAD
+                    ? cnn_scratch_take(s, (long long)t->batch * t->out_channels * t->out_height * t->out_width)
+                    : NULL;
+    b->pass_scratch = cnn_scratch_take(s, route == CNN_GRAD_INPUT_WINOGRAD ? pass->scratch_floats(t)
+                                                                            : cnn_conv2d_implicit_scratch_floats(t));
 }
 
-cnn_status cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight,
-                                            const cnn_geometry *g, int winograd) {
+long long cnn_conv2d_grad_input_as_forward_scratch_floats(const cnn_geometry *g, int route) {
     cnn_geometry t;
-    if (!grad_input_geometry(g, &t)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "no stride-1 grad_input view");
+    forward_pass pass;
+    buffers b;
+    cnn_scratch s = {NULL, 0};
+    grad_input_geometry(g, &t);
+    winograd_route(&t, route == CNN_GRAD_INPUT_WINOGRAD, &pass);
+    take_buffers(&b, &s, g, &t, route, &pass);
+    return s.used;
+}
+
+void cnn_conv2d_grad_input_as_forward(float *grad_in, const float *grad_out, const float *weight, const cnn_geometry *g,
+                                      int route, float *scratch) {
+    cnn_geometry t;
+    forward_pass pass;
+    buffers b;
+    cnn_scratch s = {scratch, 0};
+    grad_input_geometry(g, &t); /* exists: route is what _applies() gave */
+    winograd_route(&t, route == CNN_GRAD_INPUT_WINOGRAD, &pass);
+    take_buffers(&b, &s, g, &t, route, &pass);
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const int window = g->kernel_h * g->kernel_w;
-    float *flipped = cnn_alloc_floats("conv2d backward", (long long)g->in_channels * group_out * window);
-    if (!flipped) return CNN_OUT_OF_MEMORY;
     /* W'[group·C/G + c][oc][kh][kw] = W[group·OC/G + oc][c][KH−1−kh][KW−1−kw] */
     for (int group = 0; group < g->groups; group++)
         for (int c = 0; c < channels; c++)
             for (int oc = 0; oc < group_out; oc++)
                 for (int k = 0; k < window; k++)
-                    flipped[(((long)group * channels + c) * group_out + oc) * window + k] =
+                    b.flipped[(((long)group * channels + c) * group_out + oc) * window + k] =
                         weight[(((long)group * group_out + oc) * channels + c) * window + window - 1 - k];
-    const forward_pass route = winograd_route(&t, winograd);
-    const cnn_status status = route ? grad_input_winograd(grad_in, grad_out, flipped, &t, route)
-                                    : cnn_conv2d_implicit(grad_in, grad_out, flipped, NULL, &t, 1);
-    free(flipped);
-    return status;
+    if (route != CNN_GRAD_INPUT_WINOGRAD) {
+        cnn_conv2d_implicit(grad_in, grad_out, b.flipped, NULL, &t, 1, b.pass_scratch);
+        return;
+    }
+    /* Winograd writes its output: into the scratch one, then added. */
+    const long count = (long)t.batch * t.out_channels * t.out_height * t.out_width;
+    pass.run(b.result, grad_out, b.flipped, NULL, &t, b.pass_scratch);
+    for (long i = 0; i < count; i++) grad_in[i] += b.result[i];
 }
