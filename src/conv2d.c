@@ -24,20 +24,6 @@ static int is_pointwise(const cnn_window_view *v) {
            v->pad_top == 0 && v->pad_left == 0 && v->image_h == v->cols_h && v->image_w == v->cols_w;
 }
 
-void cnn_fill_bias(float *out, const float *bias, int channels, long plane) {
-    for (int c = 0; c < channels; c++)
-        for (long i = 0; i < plane; i++) out[c * plane + i] = bias ? bias[c] : 0.0f;
-}
-
-void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels,
-                              long plane) {
-    for (int c = 0; c < channels; c++) {
-        double sum = 0.0;
-        for (int n = 0; n < batch; n++) sum += cnn_plane_sum(grad_out + ((long)n * channels + c) * plane, plane);
-        grad_bias[c] += (float)sum;
-    }
-}
-
 /* Forward's scratch: col (none when pointwise) and the GEMM's packing. */
 static void take_forward_buffers(float **col, float **packing, cnn_scratch *s, const cnn_geometry *g,
                                  const cnn_window_view *v) {

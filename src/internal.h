@@ -215,7 +215,7 @@ void cnn_linear_run_backward(float *grad_in, float *grad_weight, float *grad_bia
 /* Batch norm's eps (positive, finite) and momentum (in [0, 1]), named after op when broken. */
 cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float eps);
 
-/* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL). */
+/* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL) (bias.c). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */
 void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels,
