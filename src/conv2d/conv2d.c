@@ -16,7 +16,7 @@
      grad_in[n, g] += col2im(weight[g]ᵀ · grad_out[n, g])
      grad_weight[g] += grad_out[n, g] · colᵀ
      grad_bias      += Σ_{n,oh,ow} grad_out */
-#include "internal.h"
+#include "../internal.h"
 
 /* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
 static int is_pointwise(const cnn_window_view *v) {

@@ -7,7 +7,7 @@
    whose padding must not be negative (pad ≤ dilation·(kernel − 1)). That forward runs as
    Winograd when 3×3 (winograd.c) or 5 or 7 wide (winograd_rows.c), else as the implicit GEMM
    (conv_implicit.c), and is added to grad_in. */
-#include "internal.h"
+#include "../internal.h"
 
 /* The forward convolution whose output is grad_in (see the top), if it exists. */
 static int grad_input_geometry(const cnn_geometry *g, cnn_geometry *t) {

@@ -17,7 +17,7 @@
    plan's, every buffer carved from the block; the one check left is whether the tensors are
    finite, and only for a Winograd route. */
 #include <stdlib.h>
-#include "internal.h"
+#include "../internal.h"
 
 /* A 1×1, stride-1, unpadded convolution: im2col's col would be the image itself. */
 static int is_pointwise(const cnn_geometry *g) {

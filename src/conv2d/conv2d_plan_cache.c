@@ -7,7 +7,7 @@
    recently used plans make room for a new one, and a plan larger than the whole budget runs
    once and is freed. */
 #include <string.h>
-#include "internal.h"
+#include "../internal.h"
 
 enum { CACHE_ENTRIES = 4 };
 #define CACHE_MAX_FLOATS (1LL << 24) /* 64 MiB of scratch kept between calls */

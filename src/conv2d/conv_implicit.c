@@ -22,9 +22,9 @@
      grad_weight[oc][p] += Σ_{oh, ow} grad_out[oc][oh][ow] · image[tap_offset[p] + oh·sh·row_len + ow]
        (kernels/wgrad.h), per image, into grad_weightᵀ, added to grad_weight at the end. */
 #include <string.h>
-#include "internal.h"
-#include "kernels/gemm.h"
-#include "kernels/wgrad.h"
+#include "../internal.h"
+#include "../kernels/gemm.h"
+#include "../kernels/wgrad.h"
 
 typedef struct {
     int channels, phases, rows, row_len;

@@ -23,8 +23,8 @@
    would be larger than the input and the multiplications together (strides,
    dilations or padding near 2^31), per-cell loops with bounds checks do the
    same sums instead. */
-#include "internal.h"
-#include "kernels/dwconv.h"
+#include "../internal.h"
+#include "../kernels/dwconv.h"
 
 typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias,
                              const cnn_geometry *g, int padded_w);

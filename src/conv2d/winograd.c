@@ -22,8 +22,8 @@
      Ĝ[ξ] [OC, T]    transformed grad_out tiles (zero past the bottom and right edges)
      Mᵀ[ξ] = V[ξ] · Ĝ[ξ]ᵀ   [C, OC], then grad_weight[oc][c] += Gᵀ M G (4×4 → 3×3). */
 #include <string.h>
-#include "internal.h"
-#include "kernels/winograd.h"
+#include "../internal.h"
+#include "../kernels/winograd.h"
 
 enum { TILE_IN = 4, POSITIONS = TILE_IN * TILE_IN };
 

@@ -28,10 +28,10 @@
      Mᵀ[ξ][p][oc] = Σ_q V[ξ][(c·R + kh)·T + q] · Ĝ[ξ][oc][q]      (kernels/wgrad.h, a row of Q per image)
      grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
 #include <string.h>
-#include "internal.h"
-#include "kernels/gemm.h"
-#include "kernels/wgrad.h"
-#include "kernels/winograd_rows.h"
+#include "../internal.h"
+#include "../kernels/gemm.h"
+#include "../kernels/wgrad.h"
+#include "../kernels/winograd_rows.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
