@@ -27,6 +27,7 @@ void test_edges(void);
 void test_network(void);
 void test_microkernels(void);
 void test_plan(void);
+void test_plane_kernels(void);
 
 static const struct {
     const char *name;
@@ -40,6 +41,7 @@ static const struct {
     {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
     {"edges", test_edges}, {"network", test_network},
     {"microkernels", test_microkernels}, {"plan", test_plan},
+    {"plane_kernels", test_plane_kernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 
