@@ -5,7 +5,7 @@
 # make figures the README's training figures, retrained
 PORT ?= 8000
 HOST ?= 127.0.0.1
-SOURCES := $(wildcard src/*.c src/*.h src/kernels/*.c src/kernels/*.h)
+SOURCES := $(wildcard src/*.c src/*.h src/conv2d/*.c src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 

@@ -12,7 +12,7 @@ EMCC=${EMCC:-emcc}
 # Debian's emscripten 3.1.6 finds its node modules only through NODE_PATH.
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 
-common_sources=$(ls src/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
+common_sources=$(ls src/*.c src/conv2d/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
 simd_sources=$(ls src/kernels/*-wasmsimd.c)
 
 flags=(-std=c11 -O3 -Wall -Wextra -Werror --no-entry

@@ -24,6 +24,7 @@ import { ROWS } from './rows.mjs';
 import { compareAll } from './tensors.mjs';
 import { callOnce, canaryMonitor, SLOW_MS, stats, timeInterleaved } from './timing.mjs';
 import { trainStepEngines } from './train-step.mjs';
+import { labModelMarkdown, labModelTable } from './lab-models.mjs';
 
 const TOLERANCE = 1e-3;
 const BINDING_CALLS = 3;
@@ -210,6 +211,10 @@ log('');
 log(consoleTable(summaries));
 log(`\nmodule: cnn-simd.wasm ${modules.simd.bytes} B, ${modules.simd.gzip} B gzipped; cnn-scalar.wasm ${modules.scalar.bytes} B, ${modules.scalar.gzip} B gzipped`);
 if (cold) log(`cold load (fresh process, median of ${cold.runs}): import ${cold.import.median.toFixed(1)} ms, load ${cold.load.median.toFixed(1)} ms (compile ${cold.compile.median.toFixed(1)} + instantiate ${cold.instantiate.median.toFixed(2)})`);
+
+// Step time against MACs for the lab's models (lab-models.mjs): not with --rows.
+if (!args.rows) result.lab_models = await labModelTable({ 'ours-simd': cnn });
+if (result.lab_models) log(`\n${labModelMarkdown(result.lab_models)}`);
 
 const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });

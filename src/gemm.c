@@ -35,24 +35,28 @@ static void pack_b(float *b_packed, const float *b, int b_row, int b_col, int k,
 
 static int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
-                    int b_row, int b_col, int m, int n, int k, int accumulate) {
-    if (m <= 0 || n <= 0) return CNN_OK;
+/* Packed panels of one block: B's kc × nc first, then A's kc × mc (rounded up to whole panels). */
+static long long packed_b_floats(int n, int k) {
+    const int nc_max = n < GEMM_NC ? n : GEMM_NC, kc_max = k < GEMM_KC ? k : GEMM_KC;
+    return (long long)kc_max * round_up(nc_max, CNN_GEMM_NR);
+}
+
+long long cnn_gemm_packing_floats(int m, int n, int k) {
+    if (m <= 0 || n <= 0 || k <= 0) return 0;
+    const int mc_max = m < GEMM_MC ? m : GEMM_MC, kc_max = k < GEMM_KC ? k : GEMM_KC;
+    return packed_b_floats(n, k) + (long long)kc_max * round_up(mc_max, CNN_GEMM_MR);
+}
+
+void cnn_gemm_packed(float *c, int ldc, const float *a, int a_row, int a_col, const float *b, int b_row, int b_col,
+                     int m, int n, int k, int accumulate, float *packing) {
+    if (m <= 0 || n <= 0) return;
     if (k <= 0) {
         if (!accumulate)
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++) c[(long)i * ldc + j] = 0.0f;
-        return CNN_OK;
+        return;
     }
-    const int nc_max = n < GEMM_NC ? n : GEMM_NC, kc_max = k < GEMM_KC ? k : GEMM_KC;
-    const int mc_max = m < GEMM_MC ? m : GEMM_MC;
-    float *b_packed = cnn_alloc_floats(op, (long long)kc_max * round_up(nc_max, CNN_GEMM_NR));
-    float *a_packed = cnn_alloc_floats(op, (long long)kc_max * round_up(mc_max, CNN_GEMM_MR));
-    if (!a_packed || !b_packed) {
-        free(a_packed);
-        free(b_packed);
-        return CNN_OUT_OF_MEMORY;
-    }
+    float *b_packed = packing, *a_packed = packing + packed_b_floats(n, k);
     for (int jc = 0; jc < n; jc += GEMM_NC) {
         const int nc = n - jc < GEMM_NC ? n - jc : GEMM_NC;
         for (int pc = 0; pc < k; pc += GEMM_KC) {
@@ -72,7 +76,14 @@ cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row
             }
         }
     }
-    free(a_packed);
-    free(b_packed);
+}
+
+cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+                    int b_row, int b_col, int m, int n, int k, int accumulate) {
+    const long long floats = cnn_gemm_packing_floats(m, n, k);
+    float *packing = floats ? cnn_alloc_floats(op, floats) : NULL;
+    if (floats && !packing) return CNN_OUT_OF_MEMORY;
+    cnn_gemm_packed(c, ldc, a, a_row, a_col, b, b_row, b_col, m, n, k, accumulate, packing);
+    free(packing);
     return CNN_OK;
 }

@@ -1,4 +1,6 @@
 /* network.c — a sequential model in one allocation per buffer, made once (see cnn_network.h).
+   Each conv layer's plan (routes and scratch) and each linear layer's GEMM packing are made
+   with it, for the capacity, so a step allocates nothing.
    Forward runs each layer's op on the previous activation; backward walks the
    layers in reverse with two ping-pong buffers for the activation gradients,
    each op accumulating its parameter gradients into the shared array. */
@@ -18,6 +20,8 @@ typedef struct {
     float *out;           /* [capacity, out_channels, out_height, out_width] */
     int32_t *argmax;      /* max pooling */
     float *save_mean, *save_invstd, *running_mean, *running_var; /* batch norm */
+    cnn_conv2d_plan plan;   /* conv2d: its routes and scratch, for the capacity */
+    float *linear_scratch;  /* linear: its GEMMs' packing, for the capacity */
 } layer;
 
 struct cnn_network {
@@ -95,10 +99,20 @@ void cnn_network_destroy(cnn_network *net) {
         layer *L = net->layers + l;
         free(L->out), free(L->argmax), free(L->save_mean), free(L->save_invstd);
         free(L->running_mean); /* running_var shares its block */
+        cnn_conv2d_plan_destroy(&L->plan), free(L->linear_scratch);
     }
     free(net->layers), free(net->input), free(net->input_gradient), free(net->parameters);
     free(net->gradients), free(net->grad_a), free(net->grad_b), free(net->probs);
     free(net);
+}
+
+/* Conv layer l's plan, for batches up to the capacity: made once, run every step. */
+static cnn_status plan_layer(layer *L, int index, int capacity) {
+    char op[64];
+    snprintf(op, sizeof op, "network: layer %d (conv2d)", index + 1);
+    cnn_geometry g = L->g;
+    g.batch = capacity;
+    return cnn_conv2d_plan_create(&L->plan, &g, op);
 }
 
 static float *alloc_filled(long long count, float value) {
@@ -169,6 +183,10 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
             /* γ = 1, β = 0, as torch.nn.BatchNorm2d starts. */
             for (int i = 0; ok && L->has_bias && i < c; i++) net->parameters[L->weight_offset + i] = 1.0f;
         }
+        if (ok && L->kind == CNN_LAYER_CONV2D) ok = plan_layer(L, l, capacity) == CNN_OK;
+        if (ok && L->kind == CNN_LAYER_LINEAR)
+            ok = (L->linear_scratch = cnn_alloc_floats(
+                      "network", cnn_linear_scratch_floats(capacity, (int)input_per_sample(&L->g), L->g.out_channels))) != NULL;
     }
     if (!ok) {
         cnn_network_destroy(net);
@@ -229,7 +247,7 @@ static cnn_status layer_forward(layer *L, const float *in, const float *params, 
     const float *bias = L->bias_count ? weight + L->weight_count : NULL;
     const long count = batch * per_sample(g);
     switch (L->kind) {
-    case CNN_LAYER_CONV2D: return cnn_conv2d_forward(L->out, in, weight, bias, g);
+    case CNN_LAYER_CONV2D: cnn_conv2d_plan_forward(L->out, in, weight, bias, &L->plan, batch); return CNN_OK;
     case CNN_LAYER_MAX_POOL2D: return cnn_max_pool2d_forward(L->out, L->argmax, in, g);
     case CNN_LAYER_AVG_POOL2D: return cnn_avg_pool2d_forward(L->out, in, g);
     case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
@@ -243,7 +261,9 @@ static cnn_status layer_forward(layer *L, const float *in, const float *params, 
     case CNN_LAYER_RELU: return cnn_relu_forward(L->out, in, (int32_t)count);
     case CNN_LAYER_FLATTEN: memcpy(L->out, in, (size_t)count * sizeof(float)); return CNN_OK;
     case CNN_LAYER_LINEAR:
-        return cnn_linear_forward(L->out, in, weight, bias, batch, (int32_t)input_per_sample(g), g->out_channels);
+        cnn_linear_run_forward(L->out, in, weight, bias, batch, (int)input_per_sample(g), g->out_channels,
+                               L->linear_scratch);
+        return CNN_OK;
     }
     return CNN_OK;
 }
@@ -258,7 +278,8 @@ static cnn_status layer_backward(layer *L, float *grad_in, const float *grad_out
     const long count = batch * input_per_sample(g);
     switch (L->kind) {
     case CNN_LAYER_CONV2D:
-        return cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, g);
+        cnn_conv2d_plan_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &L->plan, batch);
+        return CNN_OK;
     case CNN_LAYER_MAX_POOL2D: return grad_in ? cnn_max_pool2d_backward(grad_in, grad_out, L->argmax, g) : CNN_OK;
     case CNN_LAYER_AVG_POOL2D: return grad_in ? cnn_avg_pool2d_backward(grad_in, grad_out, g) : CNN_OK;
     case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
@@ -276,8 +297,9 @@ static cnn_status layer_backward(layer *L, float *grad_in, const float *grad_out
             for (long i = 0; i < count; i++) grad_in[i] += grad_out[i];
         return CNN_OK;
     case CNN_LAYER_LINEAR:
-        return cnn_linear_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, batch,
-                                   (int32_t)input_per_sample(g), g->out_channels);
+        cnn_linear_run_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, batch, (int)input_per_sample(g),
+                                g->out_channels, L->linear_scratch);
+        return CNN_OK;
     }
     return CNN_OK;
 }

@@ -22,9 +22,9 @@ const casesForSize = (s) => [
   { op: 'conv2d', options: { dilation: 2, padding: [1, 0] }, tensors: { input: randn([1, 2, s + 2, s + 4]), weight: randn([5, 2, 3, 3]), bias: randn([5]) } },
   { op: 'conv2d', options: { padding: [0, 1], groups: s }, tensors: { input: randn([2, s, s + 2, s]), weight: randn([s, 1, 3, 3]), bias: randn([s]) } }, // depthwise
   { op: 'conv2d', options: { groups: 2 }, tensors: { input: randn([1, 4, 3, s + 1]), weight: randn([2 * s, 2, 2, 2]) } },
-  // grad_input as a stride-1 forward pass with 9 output channels (src/conv2d_grad_input.c)
+  // grad_input as a stride-1 forward pass with 9 output channels (src/conv2d/conv2d_grad_input.c)
   { op: 'conv2d', options: { padding: [2, 1], dilation: [1, 2] }, tensors: { input: randn([2, 9, 5, s + 2]), weight: randn([s, 9, 5, 3]), bias: randn([s]) } },
-  // Winograd F(4, 5) along rows (src/winograd_rows.c): 4·5 tap rows, 5·5 for grad_input, output width s + 1
+  // Winograd F(4, 5) along rows (src/conv2d/winograd_rows.c): 4·5 tap rows, 5·5 for grad_input, output width s + 1
   { op: 'conv2d', options: { padding: [1, 2] }, tensors: { input: randn([2, 4, 3, s + 1]), weight: randn([5, 4, 5, 5]), bias: randn([5]) } },
   // and F(2, 7): 2·7 tap rows, 5·7 for grad_input
   { op: 'conv2d', options: { padding: 3 }, tensors: { input: randn([2, 2, 3, s + 1]), weight: randn([5, 2, 7, 7]), bias: randn([5]) } },
@@ -69,7 +69,7 @@ const poolCasesForSize = (s) => POOL_WINDOWS.flatMap((window) => [
   poolCase('avg_pool2d', s, window, { count_include_pad: false }),
 ]);
 
-// Depthwise windows (groups = channels; src/depthwise_conv2d.c, src/kernels/dwconv.h), run
+// Depthwise windows (groups = channels; src/conv2d/depthwise_conv2d.c, src/kernels/dwconv.h), run
 // at output width s: the 3×3 stride-1 and stride-2 kernels, the general kernel (kernels 1, 5
 // and 3×5, stride 3, dilation), grad_input through the zero-inserted flipped-kernel
 // convolution. The SIMD kernels do four or eight output columns at a time and store a short

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 EMCC=${EMCC:-emcc}
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 # gemm.c is compiled inside parts.c (which includes it for its static packers).
-sources=$(ls src/*.c src/kernels/*.c | grep -v '^src/gemm\.c$')
+sources=$(ls src/*.c src/conv2d/*.c src/kernels/*.c | grep -v '^src/gemm\.c$')
 mkdir -p bench/build
 # shellcheck disable=SC2086
 "$EMCC" -std=c11 -O3 -msimd128 -Isrc --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 \

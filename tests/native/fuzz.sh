@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null 2>&1 || [ ! -e "$(clang -print-file-name="libcl
   exit 1
 fi
 
-sources=$(ls src/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
+sources=$(ls src/*.c src/conv2d/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
 # shellcheck disable=SC2086
 clang -std=c11 -O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-coverage=trace-cmp -fno-sanitize-recover=all \
   -fno-omit-frame-pointer -Isrc $sources tests/native/reference.c tests/native/fuzz_core.c \

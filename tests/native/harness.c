@@ -26,6 +26,8 @@ void test_limits(void);
 void test_edges(void);
 void test_network(void);
 void test_microkernels(void);
+void test_plan(void);
+void test_plane_kernels(void);
 
 static const struct {
     const char *name;
@@ -38,7 +40,8 @@ static const struct {
     {"traces", test_traces},       {"special_values", test_special_values},
     {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
     {"edges", test_edges}, {"network", test_network},
-    {"microkernels", test_microkernels},
+    {"microkernels", test_microkernels}, {"plan", test_plan},
+    {"plane_kernels", test_plane_kernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 
@@ -52,17 +55,20 @@ const char *__asan_default_options(void) {
 static long checks, failures;
 static int malloc_countdown;
 static size_t largest_malloc_bytes;
+static long malloc_count;
 
 void fail_nth_malloc(int n) { malloc_countdown = n; }
 
 size_t largest_malloc_since_reset(void) { return largest_malloc_bytes; }
-void reset_largest_malloc(void) { largest_malloc_bytes = 0; }
+long mallocs_since_reset(void) { return malloc_count; }
+void reset_largest_malloc(void) { largest_malloc_bytes = 0, malloc_count = 0; }
 
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
 void *__wrap_malloc(size_t size) {
     if (malloc_countdown > 0 && --malloc_countdown == 0) return NULL;
     if (size > largest_malloc_bytes) largest_malloc_bytes = size;
+    malloc_count++;
     return __real_malloc(size);
 }
 

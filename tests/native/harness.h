@@ -47,6 +47,8 @@ void run_isolated(const char *name, void (*test)(void));
 void fail_nth_malloc(int n);
 /* The largest malloc (in bytes) since the last reset: what a call allocated at most. */
 size_t largest_malloc_since_reset(void);
+/* How many mallocs since the last reset (either reset clears both). */
+long mallocs_since_reset(void);
 void reset_largest_malloc(void);
 
 /* Deterministic randomness (xorshift32), independent of the core's own. */

@@ -14,7 +14,7 @@ export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 build=tests/native/build/wasm
 mkdir -p "$build"
 
-sources=$(ls src/*.c src/kernels/*.c)
+sources=$(ls src/*.c src/conv2d/*.c src/kernels/*.c)
 tests=$(ls tests/native/*.c | grep -v '/fuzz_')
 # shellcheck disable=SC2086
 "$EMCC" -std=c11 -O1 -msimd128 -Wall -Wextra -Isrc $sources $tests -o "$build/native_tests.cjs" -lm \

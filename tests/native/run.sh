@@ -11,7 +11,7 @@ CC=${CC:-cc}
 build=tests/native/build
 mkdir -p "$build"
 
-sources=$(ls src/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
+sources=$(ls src/*.c src/conv2d/*.c src/kernels/*.c | grep -v -- '-wasmsimd\.c$')
 tests=$(ls tests/native/*.c | grep -v '/fuzz_')
 # Build beside and rename, so a run in progress (another make test) keeps its binary.
 # --wrap=malloc: harness.c injects allocation failures (test_out_of_memory.c).

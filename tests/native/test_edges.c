@@ -216,6 +216,40 @@ static void issue_dilation(void) {
     check_against_reference(&g);
 }
 
+/* Issue 13 (the binding fuzz's 154-second call): max and average pooling of [2, 4, 4, 4] with
+   a 2^31 − 1 kernel, its stride, padding 1 and ceil_mode: PyTorch's formula gives one window
+   per plane, from −1 over the whole plane, so out = the plane's max (argmax its first cell
+   of that value) or mean. The ops visit only the taps inside the input, so this answers at
+   once. Backward routes every gradient back. */
+static void pool_kernel_past_the_input(void) {
+    enum { PLANES = 8, PLANE = 16 };
+    float *in = random_floats(PLANES * PLANE), out[PLANES], grad_in[PLANES * PLANE] = {0};
+    int32_t argmax[PLANES];
+    cnn_geometry g = cnn_geometry_default();
+    g.batch = 2, g.in_channels = 4, g.in_height = g.in_width = 4, g.ceil_mode = 1, g.count_include_pad = 0;
+    g.kernel_h = g.kernel_w = g.stride_h = g.stride_w = LIMIT;
+    g.pad_top = g.pad_bottom = g.pad_left = g.pad_right = 1;
+    CHECK(cnn_max_pool2d_forward(out, argmax, in, &g) == CNN_OK, "max: %s", cnn_last_error());
+    int same = 1;
+    for (int p = 0; p < PLANES; p++) {
+        int winner = 0;
+        for (int i = 1; i < PLANE; i++) winner = in[p * PLANE + i] > in[p * PLANE + winner] ? i : winner;
+        same &= argmax[p] == winner && out[p] == in[p * PLANE + winner];
+    }
+    CHECK(same, "max pool, kernel 2^31 − 1: not each plane's max");
+    CHECK(cnn_max_pool2d_backward(grad_in, out, argmax, &g) == CNN_OK, "max backward: %s", cnn_last_error());
+    CHECK(cnn_avg_pool2d_forward(out, in, &g) == CNN_OK, "avg: %s", cnn_last_error());
+    same = 1;
+    for (int p = 0; p < PLANES; p++) {
+        double sum = 0.0;
+        for (int i = 0; i < PLANE; i++) sum += in[p * PLANE + i];
+        same &= close_enough(out[p], sum / PLANE, 1e-6, 1e-5);
+    }
+    CHECK(same, "avg pool, kernel 2^31 − 1: not each plane's mean");
+    CHECK(cnn_avg_pool2d_backward(grad_in, out, &g) == CNN_OK, "avg backward: %s", cnn_last_error());
+    free(in);
+}
+
 /* Issue 14, item 7: a 5×5 output of a 5×5 kernel with padding (2, 2^23) and dilation
    (1, 2^22): each window's taps land 2^22 apart, one of them on the input. The padded copy
    the implicit GEMM would read is 9 rows of 2^24 columns; what im2col unfolds is 2·25 taps
@@ -285,4 +319,5 @@ void test_edges(void) {
     run_isolated("issue 14: dilation 2^31 − 2", issue_dilation);
     run_isolated("scratch of far-apart taps", far_apart_taps_cost_what_the_output_reads);
     run_isolated("pool_out_size closed form against the scan", pool_out_size_closed_form);
+    run_isolated("pooling with a 2^31 − 1 kernel over a 4×4 plane", pool_kernel_past_the_input);
 }

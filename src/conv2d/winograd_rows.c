@@ -27,12 +27,11 @@
    the images in the transformed domain:
      Mᵀ[ξ][p][oc] = Σ_q V[ξ][(c·R + kh)·T + q] · Ĝ[ξ][oc][q]      (kernels/wgrad.h, a row of Q per image)
      grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
-#include <stdlib.h>
 #include <string.h>
-#include "internal.h"
-#include "kernels/gemm.h"
-#include "kernels/wgrad.h"
-#include "kernels/winograd_rows.h"
+#include "../internal.h"
+#include "../kernels/gemm.h"
+#include "../kernels/wgrad.h"
+#include "../kernels/winograd_rows.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -146,38 +145,56 @@ static void fill_tap_offsets(int32_t *tap_offset, int count, const cnn_geometry 
     for (int p = g->in_channels * g->kernel_h; p < count; p++) tap_offset[p] = tap_offset[0];
 }
 
-cnn_status cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
-                                    const cnn_geometry *g) {
-    rows_layout L;
-    if (!rows_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+/* Forward's scratch: the padded image, U, V and M with their position strides, the tap offsets. */
+typedef struct {
+    long u_stride, v_stride, m_stride;
+    float *padded, *u, *v, *m;
+    int32_t *tap_offset;
+} forward_buffers;
+
+static void take_forward_buffers(forward_buffers *b, cnn_scratch *s, const cnn_geometry *g, const rows_layout *L) {
     const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
-    const long padded_size = (long)channels * L.rows * L.padded_w;
+    b->u_stride = (long)(out_channels + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR * tap_rows;
+    b->v_stride = cnn_position_stride((long)channels * L->rows * L->tiles);
+    b->m_stride = cnn_position_stride(out_channels * L->tiles_image);
+    b->padded = cnn_scratch_take(s, (long long)channels * L->rows * L->padded_w);
+    b->u = cnn_scratch_take(s, (long long)POSITIONS * b->u_stride);
+    b->v = cnn_scratch_take(s, (long long)POSITIONS * b->v_stride);
+    b->m = cnn_scratch_take(s, (long long)POSITIONS * b->m_stride);
+    b->tap_offset = (int32_t *)cnn_scratch_take(s, tap_rows);
+}
+
+long long cnn_conv2d_winograd_rows_scratch_floats(const cnn_geometry *g) {
+    rows_layout L;
+    forward_buffers b;
+    cnn_scratch s = {NULL, 0};
+    if (!rows_layout_of(g, &L)) return CNN_SIZE_OVER;
+    take_forward_buffers(&b, &s, g, &L);
+    return s.used;
+}
+
+void cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, const float *bias,
+                              const cnn_geometry *g, float *scratch) {
+    rows_layout L;
+    rows_layout_of(g, &L); /* applies: the plan asked */
+    const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
     const long in_image = (long)channels * g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
-    const long u_stride = (long)(out_channels + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR * tap_rows;
-    const long v_stride = cnn_position_stride((long)channels * L.rows * L.tiles);
-    const long m_stride = cnn_position_stride(out_channels * L.tiles_image);
-    float *padded = cnn_alloc_floats("conv2d", padded_size);
-    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * u_stride);
-    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * v_stride);
-    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * m_stride);
-    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", tap_rows);
+    forward_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_forward_buffers(&b, &s, g, &L);
     const float zeros[CNN_GEMM_MR] = {0};
-    const cnn_status status = padded && u && v && m && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) {
-        memset(padded, 0, (size_t)padded_size * sizeof(float));
-        memset(v, 0, (size_t)(POSITIONS * v_stride) * sizeof(float)); /* the tile tails read the padding */
-        transform_weight(u, u_stride, weight, out_channels, tap_rows, g->kernel_w);
-        fill_tap_offsets(tap_offset, tap_rows, g, &L);
-    }
-    for (int n = 0; n < g->batch && !status; n++) {
-        transform_image(v, v_stride, padded, in + n * in_image, g, &L);
-        multiply(m, m_stride, u, u_stride, v, v_stride, tap_offset, zeros, tap_rows, out_channels, L.tiles_image);
+    memset(b.padded, 0, (size_t)channels * L.rows * L.padded_w * sizeof(float));
+    memset(b.v, 0, (size_t)(POSITIONS * b.v_stride) * sizeof(float)); /* the tile tails read the padding */
+    transform_weight(b.u, b.u_stride, weight, out_channels, tap_rows, g->kernel_w);
+    fill_tap_offsets(b.tap_offset, tap_rows, g, &L);
+    for (int n = 0; n < g->batch; n++) {
+        transform_image(b.v, b.v_stride, b.padded, in + n * in_image, g, &L);
+        multiply(b.m, b.m_stride, b.u, b.u_stride, b.v, b.v_stride, b.tap_offset, zeros, tap_rows, out_channels,
+                 L.tiles_image);
         for (int oc = 0; oc < out_channels; oc++)
-            CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane, m + oc * L.tiles_image, m_stride,
-                                     g->out_height, g->out_width, L.tiles, L.tile, bias ? bias[oc] : 0.0f);
+            CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane, b.m + oc * L.tiles_image,
+                                     b.m_stride, g->out_height, g->out_width, L.tiles, L.tile, bias ? bias[oc] : 0.0f);
     }
-    free(padded), free(u), free(v), free(m), free(tap_offset);
-    return status;
 }
 
 /* Ĝ of one image's grad_out [OC, OH, OW], packed for the weight-gradient microkernel, panels
@@ -227,51 +244,72 @@ static void accumulate_filter_row_grad(float *grad_weight, const float *m, long 
     for (int k = 0; k < kernel_w; k++) grad_weight[k] += (float)sum[k];
 }
 
-cnn_status cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
-                                                const cnn_geometry *g) {
+/* The weight gradient's scratch, for chunks of `chunk` images: the padded image, V, Ĝ (panels
+   of NR channels panel_step apart) and Mᵀ with their position strides, the tap offsets. */
+typedef struct {
+    int chunk, panels, ldc, padded_taps;
+    long v_image, panel_step, v_stride, g_hat_stride, m_stride;
+    float *padded, *v, *g_hat, *m;
+    int32_t *tap_offset;
+} grad_weight_buffers;
+
+static void take_grad_weight_buffers(grad_weight_buffers *b, cnn_scratch *s, const cnn_geometry *g,
+                                     const rows_layout *L) {
+    const int channels = g->in_channels, tap_rows = channels * g->kernel_h;
+    b->panels = (g->out_channels + CNN_GEMM_NR - 1) / CNN_GEMM_NR, b->ldc = b->panels * CNN_GEMM_NR;
+    b->padded_taps = (tap_rows + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR;
+    b->chunk = g->batch < IMAGES_PER_GEMM ? g->batch : IMAGES_PER_GEMM;
+    b->v_image = (long)channels * L->rows * L->tiles;
+    b->v_stride = cnn_position_stride(b->chunk * b->v_image), b->panel_step = b->chunk * L->tiles_image * CNN_GEMM_NR;
+    b->g_hat_stride = cnn_position_stride(b->panels * b->panel_step);
+    b->m_stride = cnn_position_stride((long)b->padded_taps * b->ldc);
+    b->padded = cnn_scratch_take(s, (long long)channels * L->rows * L->padded_w);
+    b->v = cnn_scratch_take(s, (long long)POSITIONS * b->v_stride);
+    b->g_hat = cnn_scratch_take(s, (long long)POSITIONS * b->g_hat_stride);
+    b->m = cnn_scratch_take(s, (long long)POSITIONS * b->m_stride); /* Mᵀ[ξ] [taps, ldc] */
+    b->tap_offset = (int32_t *)cnn_scratch_take(s, b->padded_taps);
+}
+
+long long cnn_conv2d_winograd_rows_grad_weight_scratch_floats(const cnn_geometry *g) {
     rows_layout L;
-    if (!rows_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    grad_weight_buffers b;
+    cnn_scratch s = {NULL, 0};
+    if (!rows_layout_of(g, &L)) return CNN_SIZE_OVER;
+    take_grad_weight_buffers(&b, &s, g, &L);
+    return s.used;
+}
+
+void cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_out, const float *in,
+                                          const cnn_geometry *g, float *scratch) {
+    rows_layout L;
+    rows_layout_of(g, &L); /* applies: the plan asked */
     const int channels = g->in_channels, out_channels = g->out_channels, tap_rows = channels * g->kernel_h;
-    const int panels = (out_channels + CNN_GEMM_NR - 1) / CNN_GEMM_NR, ldc = panels * CNN_GEMM_NR;
-    const int padded_taps = (tap_rows + CNN_GEMM_MR - 1) / CNN_GEMM_MR * CNN_GEMM_MR;
-    const int chunk = g->batch < IMAGES_PER_GEMM ? g->batch : IMAGES_PER_GEMM;
-    const long padded_size = (long)channels * L.rows * L.padded_w, v_image = (long)channels * L.rows * L.tiles;
     const long in_image = (long)channels * g->in_height * g->in_width;
     const long out_image = (long)out_channels * g->out_height * g->out_width;
-    const long v_stride = cnn_position_stride(chunk * v_image), panel_step = chunk * L.tiles_image * CNN_GEMM_NR;
-    const long g_hat_stride = cnn_position_stride(panels * panel_step);
-    const long m_stride = cnn_position_stride((long)padded_taps * ldc);
-    float *padded = cnn_alloc_floats("conv2d backward", padded_size);
-    float *v = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * v_stride);
-    float *g_hat = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * g_hat_stride);
-    float *m = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * m_stride); /* Mᵀ[ξ] [taps, ldc] */
-    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", padded_taps);
-    const cnn_status status = padded && v && g_hat && m && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) {
-        memset(padded, 0, (size_t)padded_size * sizeof(float));
-        memset(m, 0, (size_t)(POSITIONS * m_stride) * sizeof(float));
-        fill_tap_offsets(tap_offset, padded_taps, g, &L);
-    }
+    grad_weight_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_grad_weight_buffers(&b, &s, g, &L);
+    memset(b.padded, 0, (size_t)channels * L.rows * L.padded_w * sizeof(float));
+    memset(b.m, 0, (size_t)(POSITIONS * b.m_stride) * sizeof(float));
+    fill_tap_offsets(b.tap_offset, b.padded_taps, g, &L);
     /* Chunks of images: each tap row's B row is then `images` rows of Q, v_image floats apart. */
-    for (int first = 0; first < g->batch && !status; first += chunk) {
-        const int images = g->batch - first < chunk ? g->batch - first : chunk;
+    for (int first = 0; first < g->batch; first += b.chunk) {
+        const int images = g->batch - first < b.chunk ? g->batch - first : b.chunk;
         for (int n = 0; n < images; n++) {
-            transform_image(v + n * v_image, v_stride, padded, in + (first + n) * in_image, g, &L);
-            transform_grad_out(g_hat + n * L.tiles_image * CNN_GEMM_NR, g_hat_stride, panel_step,
-                               grad_out + (first + n) * out_image, g, &L, panels);
+            transform_image(b.v + n * b.v_image, b.v_stride, b.padded, in + (first + n) * in_image, g, &L);
+            transform_grad_out(b.g_hat + n * L.tiles_image * CNN_GEMM_NR, b.g_hat_stride, b.panel_step,
+                               grad_out + (first + n) * out_image, g, &L, b.panels);
         }
         for (int xi = 0; xi < POSITIONS; xi++)
             for (int p = 0; p < tap_rows; p += CNN_GEMM_MR)
-                for (int panel = 0; panel < panels; panel++)
-                    CNN_WGRAD_MICROKERNEL(images, (int)L.tiles_image, v + xi * v_stride, tap_offset + p, (int)v_image,
-                                          g_hat + xi * g_hat_stride + panel * panel_step,
-                                          m + xi * m_stride + (long)p * ldc + panel * CNN_GEMM_NR, ldc,
+                for (int panel = 0; panel < b.panels; panel++)
+                    CNN_WGRAD_MICROKERNEL(images, (int)L.tiles_image, b.v + xi * b.v_stride, b.tap_offset + p,
+                                          (int)b.v_image, b.g_hat + xi * b.g_hat_stride + panel * b.panel_step,
+                                          b.m + xi * b.m_stride + (long)p * b.ldc + panel * CNN_GEMM_NR, b.ldc,
                                           tap_rows - p < CNN_GEMM_MR ? tap_rows - p : CNN_GEMM_MR);
     }
-    for (int oc = 0; !status && oc < out_channels; oc++)
+    for (int oc = 0; oc < out_channels; oc++)
         for (int p = 0; p < tap_rows; p++)
-            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * g->kernel_w, m + (long)p * ldc + oc,
-                                       m_stride, g->kernel_w);
-    free(padded), free(v), free(g_hat), free(m), free(tap_offset);
-    return status;
+            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * g->kernel_w, b.m + (long)p * b.ldc + oc,
+                                       b.m_stride, g->kernel_w);
 }

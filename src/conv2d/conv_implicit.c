@@ -21,11 +21,10 @@
    Backward (grad_in is a forward pass too: conv2d_grad_input.c):
      grad_weight[oc][p] += Σ_{oh, ow} grad_out[oc][oh][ow] · image[tap_offset[p] + oh·sh·row_len + ow]
        (kernels/wgrad.h), per image, into grad_weightᵀ, added to grad_weight at the end. */
-#include <stdlib.h>
 #include <string.h>
-#include "internal.h"
-#include "kernels/gemm.h"
-#include "kernels/wgrad.h"
+#include "../internal.h"
+#include "../kernels/gemm.h"
+#include "../kernels/wgrad.h"
 
 typedef struct {
     int channels, phases, rows, row_len;
@@ -160,93 +159,132 @@ static void convolve_group_by_pixels(float *out_g, const float *image, const flo
     }
 }
 
-cnn_status cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias,
-                               const cnn_geometry *g, int accumulate) {
-    padded_layout L;
-    if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+/* Forward's scratch: the padded image, per group the weights as panels (MR channels for row
+   tiles, NR for pixel tiles) and the bias padded to whole NR panels, the tap offsets. */
+typedef struct {
+    int by_pixels, taps;
+    long group_panels, group_init;
+    float *padded, *packed_weight, *init;
+    int32_t *tap_offset;
+} forward_buffers;
+
+static void take_forward_buffers(forward_buffers *b, cnn_scratch *s, const cnn_geometry *g, const padded_layout *L) {
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
-    const int taps = channels * g->kernel_h * g->kernel_w;
-    const int by_pixels = pixel_tiles_pay(g, group_out);
-    /* per group: the weights as MR-channel panels (row tiles: A) or NR-channel ones (pixel tiles: B),
-       and the bias padded to whole NR panels, 0 to accumulate */
-    const long group_panels = round_up(group_out, by_pixels ? CNN_GEMM_NR : CNN_GEMM_MR) * taps;
-    const long group_init = round_up(group_out, CNN_GEMM_NR);
-    const long out_plane = (long)g->out_height * g->out_width, out_image = g->out_channels * out_plane;
-    const long in_image = (long)g->in_channels * g->in_height * g->in_width, padded_size = L.channels * L.phases * L.plane;
-    float *padded = cnn_alloc_floats("conv2d", padded_size);
-    float *a_packed = cnn_alloc_floats("conv2d", (long long)g->groups * group_panels);
-    float *init = cnn_alloc_floats("conv2d", g->groups * group_init);
-    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d", taps);
-    cnn_status status = padded && a_packed && init && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) {
-        for (long i = 0; i < padded_size; i++) padded[i] = 0.0f;
-        for (int group = 0; group < g->groups; group++) {
-            for (int oc = 0; oc < group_init; oc++)
-                init[group * group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
-            const float *weight_g = weight + (long)group * group_out * taps;
-            if (by_pixels) pack_panels(a_packed + group * group_panels, weight_g, group_out, taps);
-            else pack_weight(a_packed + group * group_panels, weight_g, group_out, taps);
-        }
-        fill_tap_offsets(tap_offset, g, &L, channels);
-    }
-    for (int n = 0; n < g->batch && !status; n++) {
-        pad_image(padded, in + n * in_image, g, &L);
-        for (int group = 0; group < g->groups; group++) {
-            float *out_g = out + n * out_image + group * group_out * out_plane;
-            const float *image = padded + (long)group * channels * L.phases * L.plane;
-            if (by_pixels)
-                convolve_group_by_pixels(out_g, image, a_packed + group * group_panels, init + group * group_init,
-                                         tap_offset, taps, group_out, g, &L, accumulate);
-            else
-                convolve_group(out_g, image, a_packed + group * group_panels, init + group * group_init, tap_offset,
-                               taps, group_out, g, &L, accumulate);
-        }
-    }
-    free(padded), free(a_packed), free(init), free(tap_offset);
-    return status;
+    b->taps = channels * g->kernel_h * g->kernel_w;
+    b->by_pixels = pixel_tiles_pay(g, group_out);
+    b->group_panels = round_up(group_out, b->by_pixels ? CNN_GEMM_NR : CNN_GEMM_MR) * b->taps;
+    b->group_init = round_up(group_out, CNN_GEMM_NR);
+    b->padded = cnn_scratch_take(s, (long long)L->channels * L->phases * L->plane);
+    b->packed_weight = cnn_scratch_take(s, (long long)g->groups * b->group_panels);
+    b->init = cnn_scratch_take(s, (long long)g->groups * b->group_init);
+    b->tap_offset = (int32_t *)cnn_scratch_take(s, b->taps);
 }
 
-
-cnn_status cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, const float *in,
-                                           const cnn_geometry *g) {
+long long cnn_conv2d_implicit_scratch_floats(const cnn_geometry *g) {
     padded_layout L;
-    if (!padded_layout_of(g, &L)) return cnn_fail(CNN_INVALID_ARGUMENT, "conv2d", "padded input too large");
+    forward_buffers b;
+    cnn_scratch s = {NULL, 0};
+    if (!padded_layout_of(g, &L)) return CNN_SIZE_OVER;
+    take_forward_buffers(&b, &s, g, &L);
+    return s.used;
+}
+
+void cnn_conv2d_implicit(float *out, const float *in, const float *weight, const float *bias, const cnn_geometry *g,
+                         int accumulate, float *scratch) {
+    padded_layout L;
+    padded_layout_of(g, &L); /* applies: the caller asked */
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
-    const int taps = channels * g->kernel_h * g->kernel_w, ldc = (int)round_up(group_out, CNN_GEMM_NR);
-    const long pixels = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
-    const long group_rows = round_up(taps, CNN_GEMM_MR), transposed_size = g->groups * group_rows * ldc;
-    const long padded_size = L.channels * L.phases * L.plane;
-    float *padded = cnn_alloc_floats("conv2d backward", padded_size);
-    float *b_packed = cnn_alloc_floats("conv2d backward", (long long)ldc * pixels);
-    float *transposed = cnn_alloc_floats("conv2d backward", transposed_size); /* grad_weightᵀ [taps, ldc] per group */
-    int32_t *tap_offset = (int32_t *)cnn_alloc_floats("conv2d backward", group_rows);
-    cnn_status status = padded && b_packed && transposed && tap_offset ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) {
-        for (long i = 0; i < padded_size; i++) padded[i] = 0.0f;
-        for (long i = 0; i < transposed_size; i++) transposed[i] = 0.0f;
-        fill_tap_offsets(tap_offset, g, &L, channels);
-        for (int p = taps; p < group_rows; p++) tap_offset[p] = tap_offset[0];
+    const long out_plane = (long)g->out_height * g->out_width, out_image = g->out_channels * out_plane;
+    const long in_image = (long)g->in_channels * g->in_height * g->in_width, padded_size = L.channels * L.phases * L.plane;
+    forward_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_forward_buffers(&b, &s, g, &L);
+    const int taps = b.taps;
+    for (long i = 0; i < padded_size; i++) b.padded[i] = 0.0f;
+    for (int group = 0; group < g->groups; group++) {
+        for (int oc = 0; oc < b.group_init; oc++)
+            b.init[group * b.group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
+        const float *weight_g = weight + (long)group * group_out * taps;
+        if (b.by_pixels) pack_panels(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
+        else pack_weight(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
     }
+    fill_tap_offsets(b.tap_offset, g, &L, channels);
+    for (int n = 0; n < g->batch; n++) {
+        pad_image(b.padded, in + n * in_image, g, &L);
+        for (int group = 0; group < g->groups; group++) {
+            float *out_g = out + n * out_image + group * group_out * out_plane;
+            const float *image = b.padded + (long)group * channels * L.phases * L.plane;
+            const float *packed_g = b.packed_weight + group * b.group_panels, *init_g = b.init + group * b.group_init;
+            if (b.by_pixels)
+                convolve_group_by_pixels(out_g, image, packed_g, init_g, b.tap_offset, taps, group_out, g, &L, accumulate);
+            else
+                convolve_group(out_g, image, packed_g, init_g, b.tap_offset, taps, group_out, g, &L, accumulate);
+        }
+    }
+}
+
+/* The weight gradient's scratch: the padded image, grad_out as NR-channel panels, grad_weightᵀ
+   [taps rounded up to MR, ldc] per group, the tap offsets (as many as those rows). */
+typedef struct {
+    int taps, ldc;
+    long group_rows, transposed_size;
+    float *padded, *b_packed, *transposed;
+    int32_t *tap_offset;
+} grad_weight_buffers;
+
+static void take_grad_weight_buffers(grad_weight_buffers *b, cnn_scratch *s, const cnn_geometry *g,
+                                     const padded_layout *L) {
+    const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
+    b->taps = channels * g->kernel_h * g->kernel_w, b->ldc = (int)round_up(group_out, CNN_GEMM_NR);
+    b->group_rows = round_up(b->taps, CNN_GEMM_MR), b->transposed_size = g->groups * b->group_rows * b->ldc;
+    b->padded = cnn_scratch_take(s, (long long)L->channels * L->phases * L->plane);
+    b->b_packed = cnn_scratch_take(s, (long long)b->ldc * g->out_height * g->out_width);
+    b->transposed = cnn_scratch_take(s, b->transposed_size);
+    b->tap_offset = (int32_t *)cnn_scratch_take(s, b->group_rows);
+}
+
+long long cnn_conv2d_implicit_grad_weight_scratch_floats(const cnn_geometry *g) {
+    padded_layout L;
+    grad_weight_buffers b;
+    cnn_scratch s = {NULL, 0};
+    if (!padded_layout_of(g, &L)) return CNN_SIZE_OVER;
+    take_grad_weight_buffers(&b, &s, g, &L);
+    return s.used;
+}
+
+void cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, const float *in, const cnn_geometry *g,
+                                     float *scratch) {
+    padded_layout L;
+    padded_layout_of(g, &L); /* applies: the plan asked */
+    const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
+    const long pixels = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
+    const long padded_size = L.channels * L.phases * L.plane;
+    grad_weight_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_grad_weight_buffers(&b, &s, g, &L);
+    const int taps = b.taps, ldc = b.ldc;
+    for (long i = 0; i < padded_size; i++) b.padded[i] = 0.0f;
+    for (long i = 0; i < b.transposed_size; i++) b.transposed[i] = 0.0f;
+    fill_tap_offsets(b.tap_offset, g, &L, channels);
+    for (int p = taps; p < b.group_rows; p++) b.tap_offset[p] = b.tap_offset[0];
     /* The step between output rows' windows; it stays within the image unless there is one row. */
     const int row_step = g->out_height > 1 ? g->stride_h * L.row_len : 0;
-    for (int n = 0; n < g->batch && !status; n++) {
-        pad_image(padded, in + n * in_image, g, &L);
+    for (int n = 0; n < g->batch; n++) {
+        pad_image(b.padded, in + n * in_image, g, &L);
         for (int group = 0; group < g->groups; group++) {
-            const float *image = padded + (long)group * channels * L.phases * L.plane;
+            const float *image = b.padded + (long)group * channels * L.phases * L.plane;
             const float *grad_out_g = grad_out + ((long)n * g->out_channels + (long)group * group_out) * pixels;
-            float *transposed_g = transposed + group * group_rows * ldc;
-            pack_panels(b_packed, grad_out_g, group_out, pixels);
+            float *transposed_g = b.transposed + group * b.group_rows * ldc;
+            pack_panels(b.b_packed, grad_out_g, group_out, pixels);
             for (int p = 0; p < taps; p += CNN_GEMM_MR)
                 for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
-                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, tap_offset + p, row_step,
-                                          b_packed + oc * pixels, transposed_g + (long)p * ldc + oc, ldc,
+                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, b.tap_offset + p, row_step,
+                                          b.b_packed + oc * pixels, transposed_g + (long)p * ldc + oc, ldc,
                                           taps - p < CNN_GEMM_MR ? taps - p : CNN_GEMM_MR);
         }
     }
-    for (int group = 0; !status && group < g->groups; group++)
+    for (int group = 0; group < g->groups; group++)
         for (int oc = 0; oc < group_out; oc++)
             for (int p = 0; p < taps; p++)
-                grad_weight[((long)group * group_out + oc) * taps + p] += transposed[(group * group_rows + p) * ldc + oc];
-    free(padded), free(b_packed), free(transposed), free(tap_offset);
-    return status;
+                grad_weight[((long)group * group_out + oc) * taps + p] += b.transposed[(group * b.group_rows + p) * ldc + oc];
 }

@@ -23,9 +23,8 @@
    would be larger than the input and the multiplications together (strides,
    dilations or padding near 2^31), per-cell loops with bounds checks do the
    same sums instead. */
-#include <stdlib.h>
-#include "internal.h"
-#include "kernels/dwconv.h"
+#include "../internal.h"
+#include "../kernels/dwconv.h"
 
 typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias,
                              const cnn_geometry *g, int padded_w);
@@ -99,9 +98,8 @@ static void copy_into_padded(float *padded, const placement *at, const float *pl
     }
 }
 
-static float *alloc_zeros(const char *op, long long count) {
-    float *buffer = cnn_alloc_floats(op, count);
-    for (long long i = 0; buffer && i < count; i++) buffer[i] = 0.0f;
+static float *zeroed(float *buffer, long long count) {
+    for (long long i = 0; i < count; i++) buffer[i] = 0.0f;
     return buffer;
 }
 
@@ -130,8 +128,8 @@ static int input_placement(const cnn_geometry *g, placement *at) {
     return padding_pays(at->height, at->width, (long long)g->in_height * g->in_width, g);
 }
 
-cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
-                                        const cnn_geometry *g) {
+void cnn_depthwise_conv2d_forward(float *out, const float *in, const float *weight, const float *bias,
+                                  const cnn_geometry *g, float *scratch) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
     placement at;
@@ -143,22 +141,19 @@ cnn_status cnn_depthwise_conv2d_forward(float *out, const float *in, const float
                     out[p * out_plane + (long)oh * g->out_width + ow] =
                         forward_cell(in + p * in_plane, weight + c * taps, bias ? bias[c] : 0.0f, g, oh, ow);
         }
-        return CNN_OK;
+        return;
     }
-    float *padded = alloc_zeros("conv2d", at.height * at.width);
-    if (!padded) return CNN_OUT_OF_MEMORY;
+    float *padded = zeroed(scratch, at.height * at.width);
     const plane_kernel kernel = forward_kernel(g);
     for (long p = 0; p < planes; p++) {
         const int c = (int)(p % g->in_channels);
         copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
         kernel(out + p * out_plane, padded, weight + c * taps, bias ? bias[c] : 0.0f, g, (int)at.width);
     }
-    free(padded);
-    return CNN_OK;
 }
 
-static cnn_status accumulate_grad_weight(float *grad_weight, const float *grad_out, const float *in,
-                                         const cnn_geometry *g) {
+static void accumulate_grad_weight(float *grad_weight, const float *grad_out, const float *in, const cnn_geometry *g,
+                                   float *scratch) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
     placement at;
@@ -176,17 +171,14 @@ static cnn_status accumulate_grad_weight(float *grad_weight, const float *grad_o
                     grad_weight[p % g->in_channels * taps + kh * g->kernel_w + kw] += sum;
                 }
         }
-        return CNN_OK;
+        return;
     }
-    float *padded = alloc_zeros("conv2d", at.height * at.width);
-    if (!padded) return CNN_OUT_OF_MEMORY;
+    float *padded = zeroed(scratch, at.height * at.width);
     for (long p = 0; p < planes; p++) {
         copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
         grad_weight_kernel(g)(grad_weight + p % g->in_channels * taps, grad_out + p * out_plane, padded, g,
                               (int)at.width);
     }
-    free(padded);
-    return CNN_OK;
 }
 
 /* grad_out(row, col) of the zero-inserted plane: grad_out[row / stride_h][col / stride_w]
@@ -208,46 +200,64 @@ static float grad_input_cell(const float *grad_plane, const float *weight, const
     return sum;
 }
 
+/* The flipped convolution of grad_input: stride 1, same kernel size and dilation, grad_in
+   [H, W] out; grad_out placed as the top comment says. */
+static void grad_input_view(const cnn_geometry *g, cnn_geometry *flipped, placement *at) {
+    *flipped = *g;
+    flipped->out_height = g->in_height, flipped->out_width = g->in_width, flipped->stride_h = flipped->stride_w = 1;
+    *at = (placement){.top = (long long)(g->kernel_h - 1) * g->dilation_h - g->pad_top,
+                      .left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left,
+                      .step_h = g->stride_h, .step_w = g->stride_w};
+    padded_size(flipped, &at->height, &at->width);
+}
+
+/* grad_input's scratch when its buffer pays (against the grad_out cells it holds, not the
+   zero-inserted extent they spread over: stride 2^22 spreads 2 cells over 2^22 columns, plus
+   the checks it saves): the padded plane, one result plane, the flipped kernels. 0 if not. */
+static int take_grad_input_buffers(float **padded, float **result, float **flipped_weight, cnn_scratch *s,
+                                   const cnn_geometry *g) {
+    cnn_geometry flipped;
+    placement at;
+    grad_input_view(g, &flipped, &at);
+    if (!padding_pays(at.height, at.width, (long long)g->out_height * g->out_width, &flipped)) return 0;
+    *padded = cnn_scratch_take(s, at.height * at.width);
+    *result = cnn_scratch_take(s, (long long)g->in_height * g->in_width);
+    *flipped_weight = cnn_scratch_take(s, (long long)g->kernel_h * g->kernel_w * g->in_channels);
+    return 1;
+}
+
 /* The convolution of the zero-inserted grad_out with the flipped kernel, plane
    by plane into a scratch plane that is then added to grad_in. */
-static cnn_status accumulate_grad_input_flipped(float *grad_in, const float *grad_out, const float *weight,
-                                                const cnn_geometry *g, const cnn_geometry *flipped,
-                                                const placement *at) {
+static void accumulate_grad_input_flipped(float *grad_in, const float *grad_out, const float *weight,
+                                          const cnn_geometry *g, float *scratch) {
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w, planes = (long)g->batch * g->in_channels;
-    float *padded = alloc_zeros("conv2d", at->height * at->width);
-    float *result = cnn_alloc_floats("conv2d", in_plane);
-    float *flipped_weight = padded && result ? cnn_alloc_floats("conv2d", (long long)taps * g->in_channels) : NULL;
-    if (!flipped_weight) {
-        free(padded), free(result);
-        return CNN_OUT_OF_MEMORY;
-    }
+    cnn_geometry flipped;
+    placement at;
+    float *padded, *result, *flipped_weight;
+    cnn_scratch s = {scratch, 0};
+    grad_input_view(g, &flipped, &at);
+    take_grad_input_buffers(&padded, &result, &flipped_weight, &s, g);
+    zeroed(padded, at.height * at.width);
     for (long c = 0; c < g->in_channels; c++)
         for (long t = 0; t < taps; t++) flipped_weight[c * taps + t] = weight[c * taps + taps - 1 - t];
-    const plane_kernel kernel = forward_kernel(flipped);
+    const plane_kernel kernel = forward_kernel(&flipped);
     for (long p = 0; p < planes; p++) {
-        copy_into_padded(padded, at, grad_out + p * out_plane, g->out_height, g->out_width);
-        kernel(result, padded, flipped_weight + p % g->in_channels * taps, 0.0f, flipped, (int)at->width);
+        copy_into_padded(padded, &at, grad_out + p * out_plane, g->out_height, g->out_width);
+        kernel(result, padded, flipped_weight + p % g->in_channels * taps, 0.0f, &flipped, (int)at.width);
         float *grad_plane = grad_in + p * in_plane;
         for (long i = 0; i < in_plane; i++) grad_plane[i] += result[i];
     }
-    free(padded), free(result), free(flipped_weight);
-    return CNN_OK;
 }
 
-static cnn_status accumulate_grad_input(float *grad_in, const float *grad_out, const float *weight,
-                                        const cnn_geometry *g) {
-    /* The flipped convolution: stride 1, same kernel size and dilation, grad_in [H, W] out. */
-    cnn_geometry flipped = *g;
-    flipped.out_height = g->in_height, flipped.out_width = g->in_width, flipped.stride_h = flipped.stride_w = 1;
-    placement at = {.top = (long long)(g->kernel_h - 1) * g->dilation_h - g->pad_top,
-                    .left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left,
-                    .step_h = g->stride_h, .step_w = g->stride_w};
-    padded_size(&flipped, &at.height, &at.width);
-    /* the buffer pays against the grad_out cells it holds (not the zero-inserted extent they
-       spread over: stride 2^22 spreads 2 cells over 2^22 columns) plus the checks it saves */
-    if (padding_pays(at.height, at.width, (long long)g->out_height * g->out_width, &flipped))
-        return accumulate_grad_input_flipped(grad_in, grad_out, weight, g, &flipped, &at);
+static void accumulate_grad_input(float *grad_in, const float *grad_out, const float *weight, const cnn_geometry *g,
+                                  float *scratch) {
+    float *padded, *result, *flipped_weight;
+    cnn_scratch counting = {NULL, 0};
+    if (take_grad_input_buffers(&padded, &result, &flipped_weight, &counting, g)) {
+        accumulate_grad_input_flipped(grad_in, grad_out, weight, g, scratch);
+        return;
+    }
     const long in_plane = (long)g->in_height * g->in_width, out_plane = (long)g->out_height * g->out_width;
     const long taps = (long)g->kernel_h * g->kernel_w;
     for (long p = 0; p < (long)g->batch * g->in_channels; p++)
@@ -255,15 +265,21 @@ static cnn_status accumulate_grad_input(float *grad_in, const float *grad_out, c
             for (int w = 0; w < g->in_width; w++)
                 grad_in[p * in_plane + (long)h * g->in_width + w] +=
                     grad_input_cell(grad_out + p * out_plane, weight + p % g->in_channels * taps, g, h, w);
-    return CNN_OK;
 }
 
-cnn_status cnn_depthwise_conv2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
-                                         const float *grad_out, const float *in, const float *weight,
-                                         const cnn_geometry *g) {
+long long cnn_depthwise_conv2d_scratch_floats(const cnn_geometry *g) {
+    placement at;
+    float *padded, *result, *flipped_weight;
+    cnn_scratch s = {NULL, 0};
+    const long long input = input_placement(g, &at) ? at.height * at.width : 0;
+    take_grad_input_buffers(&padded, &result, &flipped_weight, &s, g);
+    return input > s.used ? input : s.used;
+}
+
+void cnn_depthwise_conv2d_backward(float *grad_in, float *grad_weight, float *grad_bias, const float *grad_out,
+                                   const float *in, const float *weight, const cnn_geometry *g, float *scratch) {
     const long out_plane = (long)g->out_height * g->out_width;
     if (grad_bias) cnn_accumulate_bias_grad(grad_bias, grad_out, g->batch, g->out_channels, out_plane);
-    cnn_status status = grad_weight ? accumulate_grad_weight(grad_weight, grad_out, in, g) : CNN_OK;
-    if (grad_in && !status) status = accumulate_grad_input(grad_in, grad_out, weight, g);
-    return status;
+    if (grad_weight) accumulate_grad_weight(grad_weight, grad_out, in, g, scratch);
+    if (grad_in) accumulate_grad_input(grad_in, grad_out, weight, g, scratch);
 }

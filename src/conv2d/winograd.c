@@ -21,10 +21,9 @@
    and, summed over tiles and images in the transformed domain, 16 GEMMs again:
      Ĝ[ξ] [OC, T]    transformed grad_out tiles (zero past the bottom and right edges)
      Mᵀ[ξ] = V[ξ] · Ĝ[ξ]ᵀ   [C, OC], then grad_weight[oc][c] += Gᵀ M G (4×4 → 3×3). */
-#include <stdlib.h>
 #include <string.h>
-#include "internal.h"
-#include "kernels/winograd.h"
+#include "../internal.h"
+#include "../kernels/winograd.h"
 
 enum { TILE_IN = 4, POSITIONS = TILE_IN * TILE_IN };
 
@@ -74,15 +73,17 @@ static tiling tiling_of(const cnn_geometry *g) {
     return t;
 }
 
-/* V[ξ][c][t] at v[ξ · v_stride + c · T + t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into a
-   zero-padded buffer so that every tile (starting at 2·th − pad_top, 2·tw − pad_left
-   of the input) lies inside it, then transformed (kernels/winograd.h). */
-static cnn_status transform_input(float *v, long v_stride, const float *in, const cnn_geometry *g, const tiling *t) {
-    const int channels = g->in_channels;
-    const int padded_w = 2 * ((t->tiles_w + 3) / 4 * 4) + 4;
-    const long padded_plane = (2L * t->tiles_h + 2) * padded_w;
-    float *padded = cnn_alloc_floats("conv2d", padded_plane);
-    if (!padded) return CNN_OUT_OF_MEMORY;
+/* The zero-padded plane transform_input copies each input plane into: every tile (starting at
+   2·th − pad_top, 2·tw − pad_left of the input) lies inside it; rows padded_w floats long. */
+static int padded_width(const tiling *t) { return 2 * ((t->tiles_w + 3) / 4 * 4) + 4; }
+static long padded_plane_floats(const tiling *t) { return (2L * t->tiles_h + 2) * padded_width(t); }
+
+/* V[ξ][c][t] at v[ξ · v_stride + c · T + t], t = (n · tiles_h + th) · tiles_w + tw: each plane is copied into
+   the padded plane, then transformed (kernels/winograd.h). */
+static void transform_input(float *v, long v_stride, float *padded, const float *in, const cnn_geometry *g,
+                            const tiling *t) {
+    const int channels = g->in_channels, padded_w = padded_width(t);
+    const long padded_plane = padded_plane_floats(t);
     for (int n = 0; n < g->batch; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = in + ((long)n * channels + c) * g->in_height * g->in_width;
@@ -93,42 +94,55 @@ static cnn_status transform_input(float *v, long v_stride, const float *in, cons
             CNN_WINOGRAD_INPUT(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride,
                                padded, padded_w, t->tiles_h, t->tiles_w);
         }
-    free(padded);
-    return CNN_OK;
 }
 
-cnn_status cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias,
-                               const cnn_geometry *g) {
+/* Forward's scratch: U, V and M with their position strides, the padded plane, the GEMMs' packing. */
+typedef struct {
+    long u_stride, v_stride, m_stride;
+    float *u, *v, *m, *padded, *packing;
+} forward_buffers;
+
+static void take_forward_buffers(forward_buffers *b, cnn_scratch *s, const cnn_geometry *g, const tiling *t) {
+    const int channels = g->in_channels, out_channels = g->out_channels;
+    b->u_stride = cnn_position_stride((long)out_channels * channels);
+    b->v_stride = cnn_position_stride(channels * t->count), b->m_stride = cnn_position_stride(out_channels * t->count);
+    b->u = cnn_scratch_take(s, (long long)POSITIONS * b->u_stride);
+    b->v = cnn_scratch_take(s, (long long)POSITIONS * b->v_stride);
+    b->m = cnn_scratch_take(s, (long long)POSITIONS * b->m_stride);
+    b->padded = cnn_scratch_take(s, padded_plane_floats(t));
+    b->packing = cnn_scratch_take(s, cnn_gemm_packing_floats(out_channels, (int)t->count, channels));
+}
+
+long long cnn_conv2d_winograd_scratch_floats(const cnn_geometry *g) {
+    const tiling t = tiling_of(g);
+    forward_buffers b;
+    cnn_scratch s = {NULL, 0};
+    take_forward_buffers(&b, &s, g, &t);
+    return s.used;
+}
+
+void cnn_conv2d_winograd(float *out, const float *in, const float *weight, const float *bias, const cnn_geometry *g,
+                         float *scratch) {
     const int channels = g->in_channels, out_channels = g->out_channels;
     const tiling t = tiling_of(g);
-    const long u_stride = cnn_position_stride((long)out_channels * channels);
-    const long v_stride = cnn_position_stride(channels * t.count), m_stride = cnn_position_stride(out_channels * t.count);
-    float *u = cnn_alloc_floats("conv2d", (long long)POSITIONS * u_stride);
-    float *v = cnn_alloc_floats("conv2d", (long long)POSITIONS * v_stride);
-    float *m = cnn_alloc_floats("conv2d", (long long)POSITIONS * m_stride);
-    cnn_status status = u && v && m ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) status = transform_input(v, v_stride, in, g, &t);
-    if (status) goto done;
+    forward_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_forward_buffers(&b, &s, g, &t);
+    transform_input(b.v, b.v_stride, b.padded, in, g, &t);
     /* U[ξ][oc][c] */
     for (int oc = 0; oc < out_channels; oc++)
         for (int c = 0; c < channels; c++)
-            transform_filter(u + (long)oc * channels + c, u_stride, weight + ((long)oc * channels + c) * 9);
+            transform_filter(b.u + (long)oc * channels + c, b.u_stride, weight + ((long)oc * channels + c) * 9);
     /* M[ξ] = U[ξ] · V[ξ] */
-    for (int xi = 0; xi < POSITIONS && !status; xi++)
-        status = cnn_gemm("conv2d", m + xi * m_stride, (int)t.count, u + xi * u_stride, channels, 1,
-                          v + xi * v_stride, (int)t.count, 1, out_channels, (int)t.count, channels, 0);
-    if (status) goto done;
+    for (int xi = 0; xi < POSITIONS; xi++)
+        cnn_gemm_packed(b.m + xi * b.m_stride, (int)t.count, b.u + xi * b.u_stride, channels, 1, b.v + xi * b.v_stride,
+                        (int)t.count, 1, out_channels, (int)t.count, channels, 0, b.packing);
     /* Y = Aᵀ M A + bias per output plane, cropped at the right and bottom edges. */
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
             CNN_WINOGRAD_OUTPUT(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
-                                m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, m_stride,
+                                b.m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, b.m_stride,
                                 t.tiles_h, t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
-done:
-    free(u);
-    free(v);
-    free(m);
-    return status;
 }
 
 /* Ĝ = A go Aᵀ for every 2×2 tile go of one grad_out plane [out_h, out_w] (0 past its
@@ -176,36 +190,54 @@ static void accumulate_filter_grad(float *grad_weight, const float *m, long stri
     }
 }
 
-cnn_status cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, const float *in,
-                                           const cnn_geometry *g) {
+/* The weight gradient's scratch: V, Ĝ and Mᵀ with their position strides, the padded plane,
+   the GEMMs' packing. */
+typedef struct {
+    long v_stride, g_hat_stride, m_stride;
+    float *v, *g_hat, *m, *padded, *packing;
+} grad_weight_buffers;
+
+static void take_grad_weight_buffers(grad_weight_buffers *b, cnn_scratch *s, const cnn_geometry *g, const tiling *t) {
+    const int channels = g->in_channels, out_channels = g->out_channels;
+    b->v_stride = cnn_position_stride(channels * t->count), b->g_hat_stride = cnn_position_stride(out_channels * t->count);
+    b->m_stride = cnn_position_stride((long)channels * out_channels);
+    b->v = cnn_scratch_take(s, (long long)POSITIONS * b->v_stride);
+    b->g_hat = cnn_scratch_take(s, (long long)POSITIONS * b->g_hat_stride);
+    b->m = cnn_scratch_take(s, (long long)POSITIONS * b->m_stride);
+    b->padded = cnn_scratch_take(s, padded_plane_floats(t));
+    b->packing = cnn_scratch_take(s, cnn_gemm_packing_floats(channels, out_channels, (int)t->count));
+}
+
+long long cnn_conv2d_winograd_grad_weight_scratch_floats(const cnn_geometry *g) {
+    const tiling t = tiling_of(g);
+    grad_weight_buffers b;
+    cnn_scratch s = {NULL, 0};
+    take_grad_weight_buffers(&b, &s, g, &t);
+    return s.used;
+}
+
+void cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, const float *in, const cnn_geometry *g,
+                                     float *scratch) {
     const int channels = g->in_channels, out_channels = g->out_channels;
     const tiling t = tiling_of(g);
     const long tiles_per_image = (long)t.tiles_h * t.tiles_w;
-    const long v_stride = cnn_position_stride(channels * t.count), g_hat_stride = cnn_position_stride(out_channels * t.count);
-    const long m_stride = cnn_position_stride((long)channels * out_channels);
-    float *v = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * v_stride);
-    float *g_hat = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * g_hat_stride);
-    float *m = cnn_alloc_floats("conv2d backward", (long long)POSITIONS * m_stride);
-    cnn_status status = v && g_hat && m ? CNN_OK : CNN_OUT_OF_MEMORY;
-    if (!status) status = transform_input(v, v_stride, in, g, &t);
-    if (status) goto done;
+    grad_weight_buffers b;
+    cnn_scratch s = {scratch, 0};
+    take_grad_weight_buffers(&b, &s, g, &t);
+    transform_input(b.v, b.v_stride, b.padded, in, g, &t);
     /* Ĝ[ξ][oc][t], t as in V */
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
-            transform_grad_out(g_hat + (long)oc * t.count + n * tiles_per_image, g_hat_stride,
+            transform_grad_out(b.g_hat + (long)oc * t.count + n * tiles_per_image, b.g_hat_stride,
                                grad_out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
                                g->out_height, g->out_width, t.tiles_h, t.tiles_w);
     /* Mᵀ[ξ] [C, OC] = V[ξ] [C, T] · Ĝ[ξ]ᵀ [T, OC] */
-    for (int xi = 0; xi < POSITIONS && !status; xi++)
-        status = cnn_gemm("conv2d backward", m + xi * m_stride, out_channels, v + xi * v_stride, (int)t.count, 1,
-                          g_hat + xi * g_hat_stride, 1, (int)t.count, channels, out_channels, (int)t.count, 0);
-    if (status) goto done;
+    for (int xi = 0; xi < POSITIONS; xi++)
+        cnn_gemm_packed(b.m + xi * b.m_stride, out_channels, b.v + xi * b.v_stride, (int)t.count, 1,
+                        b.g_hat + xi * b.g_hat_stride, 1, (int)t.count, channels, out_channels, (int)t.count, 0,
+                        b.packing);
     for (int oc = 0; oc < out_channels; oc++)
         for (int c = 0; c < channels; c++)
-            accumulate_filter_grad(grad_weight + ((long)oc * channels + c) * 9, m + (long)c * out_channels + oc, m_stride);
-done:
-    free(v);
-    free(g_hat);
-    free(m);
-    return status;
+            accumulate_filter_grad(grad_weight + ((long)oc * channels + c) * 9, b.m + (long)c * out_channels + oc,
+                                   b.m_stride);
 }
