@@ -62,6 +62,7 @@ const STANDALONE = {
   'cnn-pool': 'Pooling stepper',
   'cnn-receptive-field': 'Receptive field',
   'cnn-params': 'Parameter counts',
+  'cnn-channels': 'Channels: RGB planes to feature maps',
 };
 
 const write = (name, contents) => {

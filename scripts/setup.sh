@@ -2,7 +2,8 @@
 # Installs what `make serve` and `make test` need, only what is missing, and
 # says exactly what to install when it cannot (not root, or no apt).
 #   Debian packages: emscripten (emcc), nodejs + npm (Node >= 20), chromium
-#   (browser tests), fonts-noto-cjk (the Chinese screenshots), clang + libclang-rt-14-dev (the libFuzzer smoke); npm dev
+#   (browser tests), fonts-noto-cjk (Chinese in the screenshots), clang +
+#   libclang-rt-14-dev (the libFuzzer smoke); npm dev
 #   dependencies pinned by package-lock.json.
 # Usage: scripts/setup.sh [serve|test]   (serve skips what only tests need)
 set -euo pipefail
@@ -20,7 +21,7 @@ if [ "$purpose" = test ]; then
   have cc || missing+=(gcc)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   # a CJK font, so the Chinese edition's screenshots show characters, not boxes
-  { have fc-list && [ -n "$(fc-list :lang=zh-cn family)" ]; } || missing+=(fonts-noto-cjk)
+  { have fc-list && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } || missing+=(fonts-noto-cjk)
   # libFuzzer (clang with its runtime) for the native fuzz smoke (tests/native/fuzz.sh)
   { have clang && [ -e "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; } || missing+=(clang libclang-rt-14-dev)
 fi

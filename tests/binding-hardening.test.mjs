@@ -78,6 +78,24 @@ describe('item 3: optimizers only over a Network', () => {
     untouched();
   });
 
+  test('no property reachable from the API, a layer, a network or an optimizer holds the core (its raw calls take any pointer)', () => {
+    const seen = new Set();
+    const visit = (value, path, depth) => {
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value) || depth > 5) return;
+      seen.add(value);
+      assert.ok(!('scoped' in value) && !('lastError' in value), `${path} is the core`);
+      for (const key of Reflect.ownKeys(value)) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        if ('value' in descriptor) visit(descriptor.value, `${path}.${String(key)}`, depth + 1);
+      }
+    };
+    visit(cnn, 'cnn', 0);
+    visit(smallModel(), 'model', 0);
+    visit(canary, 'network', 0);
+    visit(new cnn.optim.SGD(canary, { lr: 0 }), 'optimizer', 0);
+    assert.ok(seen.size > 100, `visited ${seen.size} objects`);
+  });
+
   test('state replaced by the caller is checked at every step', () => {
     const network = new cnn.Network(smallModel(), [1, 4, 4]);
     const sgd = new cnn.optim.SGD(network, { lr: 0.1, momentum: 0.9 });
@@ -177,6 +195,53 @@ describe('item 9: no leak when a constructor throws; every argument checked, the
       assert.match(error.message, pattern);
       return true;
     });
+    assert.equal(cnn.liveAllocations(), 1);
+    untouched();
+  });
+});
+
+describe('item 14: a layer or tensor too large for WASM memory is refused by name before JS allocates it', () => {
+  // The bytes JS holds in ArrayBuffers around a call: a refusal after allocating would show here.
+  const allocatedBy = (call) => {
+    const before = process.memoryUsage().arrayBuffers;
+    assert.throws(call, (error) => {
+      assert.equal(error.name, 'RangeError');
+      allocatedBy.message = error.message;
+      return true;
+    });
+    return process.memoryUsage().arrayBuffers - before;
+  };
+  const MB = 2 ** 20;
+
+  test('nn.Linear: a weight past one WASM block (2^29 − 1 floats) names the function, the arguments and the rule', () => {
+    assert.ok(allocatedBy(() => new cnn.nn.Linear(32768, 32768)) < MB);
+    assert.equal(allocatedBy.message, 'Linear: the weight [out_features, in_features] = [32768, 32768] would have ' +
+      '1073741824 elements, more than the 536870911 floats (2 GiB) one block of WASM memory holds');
+    assert.ok(allocatedBy(() => new cnn.nn.Linear(2 ** 31 - 1, 2 ** 31 - 1, { bias: false })) < MB);
+    assert.match(allocatedBy.message, /^Linear: the weight \[out_features, in_features\] = \[2147483647, 2147483647\] would have 4\.61e\+18 elements/);
+  });
+
+  test('nn.Conv2d and nn.ConvTranspose2d: the same rule past the block, the core\'s element limit past 2^31 − 1', () => {
+    assert.ok(allocatedBy(() => new cnn.nn.Conv2d(1024, 1024, 23)) < MB);
+    assert.match(allocatedBy.message, /^Conv2d: the weight \[1024, 1024, 23, 23\] would have 554696704 elements, more than the 536870911 floats/);
+    assert.ok(allocatedBy(() => new cnn.nn.ConvTranspose2d(2048, 1024, 23, { groups: 2 })) < MB);
+    assert.match(allocatedBy.message, /^ConvTranspose2d: the weight \[2048, 512, 23, 23\] would have 554696704 elements, more than the 536870911 floats/);
+    assert.ok(allocatedBy(() => new cnn.nn.Conv2d(4096, 4096, 200)) < MB);
+    assert.match(allocatedBy.message, /^Conv2d: conv2d params: weight would have 4096·4096·200·200 elements, more than the limit of 2\^31 - 1$/);
+  });
+
+  test('nn.BatchNorm2d: the core refuses more channels than its block limit, with or without affine', () => {
+    for (const affine of [true, false]) {
+      assert.ok(allocatedBy(() => new cnn.nn.BatchNorm2d(2 ** 27, { affine })) < MB);
+      assert.match(allocatedBy.message, /^BatchNorm2d: batch_norm2d params: channels = 134217728 must be at most 2\^26/);
+    }
+  });
+
+  test('randn and rand: the core\'s block is asked for first, and the error names the function', () => {
+    assert.ok(allocatedBy(() => cnn.randn([2 ** 30])) < MB);
+    assert.equal(allocatedBy.message, 'randn: cnn: out of memory: the output needs 4294967296 bytes, more than the 2 GiB the module can hold');
+    assert.ok(allocatedBy(() => cnn.rand([2 ** 15, 2 ** 15])) < MB);
+    assert.match(allocatedBy.message, /^rand: cnn: out of memory/);
     assert.equal(cnn.liveAllocations(), 1);
     untouched();
   });

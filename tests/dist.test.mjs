@@ -14,7 +14,7 @@ const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 test('dist/ holds the binding, both wasm builds, the widget bundles, the pages, the data and a standalone file per light widget', () => {
   for (const file of ['cnn.js', 'cnn-simd.wasm', 'cnn-scalar.wasm', 'widgets.js', 'train.js', 'train-worker.js', 'uplot.js', 'index.html',
     'embed.html', 'builder.html', 'data/mnist.bin.gz', 'data/mnist-cnn.safetensors', 'LICENSE',
-    ...['conv', 'pool', 'receptive-field', 'params'].map((name) => `standalone/cnn-${name}.html`)])
+    ...['conv', 'pool', 'receptive-field', 'params', 'channels'].map((name) => `standalone/cnn-${name}.html`)])
     assert.ok(existsSync(join(DIST, file)), `dist/${file} is missing (make dist)`);
   assert.deepEqual(gunzipSync(readFileSync(join(DIST, 'data/mnist.bin.gz'))), readFileSync(join(WEB, 'data/mnist.bin')));
   assert.deepEqual(readFileSync(join(DIST, 'cnn-simd.wasm')), readFileSync(join(WEB, 'build/cnn-simd.wasm')));

@@ -104,7 +104,8 @@ const NOT_FOR_READERS = /(?:throw new \w*Error\(|console\.\w+\(|querySelector(?:
 const NOT_TEXT = [/[{};]/, /sans-serif|monospace/, /^<[a-z]/];
 // … and the rest, one by one: class names and mark lists, a CSS value, Python's booleans.
 const ALLOWED = new Set(['params output-size', 'output-size pooled-value', 'control inline', 'win winner', 'translate(${…}px, ${…}px)',
-  'color-mix(in srgb, ${…} ${…}%, ${…})', 'True', 'False', 'use strict']);
+  'color-mix(in srgb, ${…} ${…}%, ${…})', 'True', 'False', 'use strict',
+  'row inputs', 'row outputs', 'term share', 'term bias', 'term result', 'math params', 'note credit']);
 
 /** The literals of `source` that look like text for a reader. */
 function inlineText(source) {
@@ -125,13 +126,13 @@ test('no text left inline in the widgets and page scripts: every string a reader
 });
 
 test('every message key the widgets and pages name is in the catalogues, and every key of their sections is used', () => {
-  const KEY = /^(shared|page|conv|pool|rf|params|embed|builder|core)\.[\w.-]+$/;
+  const KEY = /^(shared|page|conv|pool|rf|params|channels|embed|builder|core)\.[\w.-]+$/;
   const named = new Set();
   const prefixes = [];
   for (const path of [...SOURCES, 'web/i18n/core-errors.js']) {
     for (const { text } of stringLiterals(read(path))) {
       if (KEY.test(text)) named.add(text);
-      else if (/^(shared|page|conv|pool|rf|params|embed|builder|core)\.[\w.-]*\$\{…\}$/.test(text)) prefixes.push(text.replace('${…}', ''));
+      else if (/^(shared|page|conv|pool|rf|params|channels|embed|builder|core)\.[\w.-]*\$\{…\}$/.test(text)) prefixes.push(text.replace('${…}', ''));
     }
   }
   for (const page of PAGES) for (const [key] of htmlTexts(read(page))) named.add(key);

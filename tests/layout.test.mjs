@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GEOMETRY_FIELDS } from '../web/core/args.js';
-import { KIND } from '../web/core/network.js';
+import { KIND } from '../web/core/layer-records.js';
 import { TERM_FLOATS, TERM_INTS } from '../web/core/trace.js';
 import { instantiateCore, LAST_ERROR_BYTES } from '../web/core/wasm.js';
 import { load, Tensor } from '../web/cnn.js';

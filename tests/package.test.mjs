@@ -33,7 +33,7 @@ test('the tarball is under 1.5 MB, holds what a user needs and no tests or bench
   assert.deepEqual(files.filter((path) => /^(tests|bench|src|examples)\//.test(path)), []);
   for (const needed of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'web/cnn.js', 'web/cnn.d.ts', 'web/build/cnn-simd.wasm',
     'web/build/cnn-scalar.wasm', 'web/widgets/index.js', 'web/widgets/elements.d.ts', 'web/custom-elements.json', 'web/train/index.js',
-    'web/train/worker.js', 'web/data/mnist-cnn.safetensors', 'web/vendor/uplot/uPlot.esm.js'])
+    'web/train/worker.js', 'web/data/mnist-cnn.safetensors', 'web/data/photo-patch.js', 'web/vendor/uplot/uPlot.esm.js'])
     assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(manifest.private, undefined);

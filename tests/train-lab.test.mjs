@@ -9,11 +9,13 @@ import { drawingToDigit } from '../web/train/drawing.js';
 import { effectiveReceptiveField } from '../web/train/inspect.js';
 import { checkKnobs, KNOBS } from '../web/train/knobs.js';
 import { buildModel, describeModel } from '../web/train/model.js';
-import { runsCsv } from '../web/train/runs.js';
+import { RUN_COLUMNS, runsCsv } from '../web/train/runs.js';
 import { DEFAULT_MODEL_URL, TrainingSession } from '../web/train/session.js';
 import {
-  accuracyChartData, accuracyRange, joinSeries, knobsOf, lossChartData, RunCurves, scatterGeometry, TRAIN_SCHEMA, trainingNote,
+  accuracyChartData, accuracyRange, fasterKernelExercise, formatFixed, joinSeries, knobsOf, LAB_COLUMNS, labColumns, lossChartData, RunCurves,
+  scatterGeometry, TRAIN_SCHEMA, trainingNote,
 } from '../web/widgets/cnn-train-model.js';
+import { message } from '../web/i18n/index.js';
 import { parseAll } from '../web/widgets/attributes.js';
 
 const cnn = await load();
@@ -193,5 +195,42 @@ describe('the widget\'s attributes', () => {
       /^Known to train poorly: the global-average-pooling head keeps 16 numbers.* sees 14×14 of the 28×28 digit/);
     const dense = checkKnobs({});
     assert.equal(trainingNote(dense, describeModel(buildModel(cnn.nn, dense))), '');
+  });
+});
+
+describe('the lab in two languages', () => {
+  const record = { run: 1, knobs: checkKnobs({}), epochs: 3, params: 12345, macs: 1234567, receptiveField: 14, seconds: 12.34,
+    evalSeconds: 1.5, imagesPerSecond: 7512.4, testAccuracy: 0.9745, testLoss: 0.08123 };
+  const formats = (language) => ({
+    fixed: (value, decimals) => formatFixed(language, value, decimals), number: (value) => String(value), config: () => 'k5 s1 max 8,16',
+    yesNo: (value) => message(language, value ? 'lab.runs.yes' : 'lab.runs.no'), choice: (name, value) => value,
+  });
+
+  test('the runs table has a column for each of runs.js\'s (its CSV), headed in either language', () => {
+    const english = LAB_COLUMNS.map((column) => message('en', `lab.column.${column.id}`));
+    for (const [header] of RUN_COLUMNS) assert.ok(english.includes(header), `runs.js column "${header}" has a lab column`);
+    assert.deepEqual(labColumns([record]).map((column) => column.cell(record, formats('zh'))).slice(0, 7),
+      ['1', 'k5 s1 max 8,16', '97.45', '12.3', '1.5', '7,512', '1,234,567']);
+    assert.equal(message('zh', `lab.column.${labColumns([record])[2].id}`), '测试准确率 (%)');
+  });
+
+  test('the workers column shows only when a run has the field (multi-worker runs)', () => {
+    assert.ok(!labColumns([record]).some((column) => column.id === 'workers'));
+    const parallel = { ...record, workers: 3 };
+    const columns = labColumns([record, parallel]);
+    const workers = columns.find((column) => column.id === 'workers');
+    assert.equal(workers.cell(parallel, formats('en')), '3');
+    assert.equal(message('en', 'lab.knob.workers'), 'Workers');
+    assert.equal(message('zh', 'lab.knob.workers'), '并行 Worker 数');
+  });
+
+  test('the model notes and the exercise speak the lab\'s language', () => {
+    const gap = checkKnobs({ pool: 'gap' });
+    const zh = (key, vars) => message('zh', key, vars);
+    assert.match(trainingNote(gap, describeModel(buildModel(cnn.nn, gap)), 28, zh), /^已知训练效果差：全局平均池化头只保留 16 个数/);
+    const faster = fasterKernelExercise(cnn.nn, checkKnobs({}), (nn, knobs) => describeModel(buildModel(nn, knobs)), zh,
+      (value, decimals) => formatFixed('zh', value, decimals));
+    assert.match(faster.text, /^卷积核 3：每张图像 [\d,]+ 次乘加（MACs），另一个是 [\d,]+，计算量少 \d+\.\d 倍。/);
+    assert.match(faster.mistakes[0].message, /^7×7 卷积核对每个输出像素和每对通道要做 49 次乘加/);
   });
 });

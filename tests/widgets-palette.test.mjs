@@ -55,3 +55,24 @@ test('the dark theme defines every colour the light one does, and pages can set 
   assert.deepEqual(Object.keys(THEMES.dark).sort(), Object.keys(THEMES.light).sort());
   for (const name of Object.keys(THEMES.light)) assert.ok(`--cnn-${name}` in CUSTOM_PROPERTIES, name);
 });
+
+// The training lab's canvases and tints (cnn-train-model.js says which roles it draws with).
+import { confusionCell, LAB_CANVAS, RUN_COLORS, themeOfPaper } from '../web/widgets/cnn-train-model.js';
+
+for (const [themeName, theme] of Object.entries(THEMES)) {
+  const colors = rgbTheme(theme);
+  test(`${themeName} theme, the lab: canvas text (chart axes and ticks, the pad's hint) at ≥ ${TEXT_CONTRAST}:1, confusion counts on every tint, runs at ≥ ${MARK_CONTRAST}:1`, () => {
+    for (const role of LAB_CANVAS.text) assert.ok(contrastRatio(colors[role], colors.paper) >= TEXT_CONTRAST, `${role}: ${contrastRatio(colors[role], colors.paper).toFixed(2)}`);
+    assert.ok(contrastRatio(colors.accent, colors.paper) >= MARK_CONTRAST, 'the dashed theoretical field');
+    const failures = [];
+    for (let count = 1; count <= 200; count++) {
+      for (const diagonal of [false, true]) {
+        const { fill, text } = confusionCell(colors, count, 200, diagonal);
+        if (contrastRatio(text, fill) < TEXT_CONTRAST) failures.push(`${count}${diagonal ? ' (diagonal)' : ''}: ${contrastRatio(text, fill).toFixed(2)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal(themeOfPaper(colors.paper), themeName, 'the lab tells the theme by its paper');
+    for (const color of RUN_COLORS[themeName]) assert.ok(contrastRatio(hexToRgb(color), colors.paper) >= MARK_CONTRAST, `run colour ${color}: ${contrastRatio(hexToRgb(color), colors.paper).toFixed(2)}`);
+  });
+}

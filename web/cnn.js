@@ -6,17 +6,19 @@
 //
 // The same module serves Node and the browser: it instantiates the standalone
 // WebAssembly build itself (no Emscripten glue). One instance per variant is
-// shared by every caller on the page.
-import { createArithmetic } from './core/arithmetic.js';
-import { createFunctional } from './core/functional.js';
-import { createNetworkClass } from './core/network.js';
-import { createLayers } from './core/nn.js';
-import { checkShape, Tensor } from './core/tensor.js';
-import { namedAll, number } from './core/args.js';
-import { createTracing } from './core/trace.js';
+// shared by every caller on the page. The binding's functions and classes are
+// module-level and take the core (core/wasm.js) they call; createApi binds them to one.
+import { arithmetic } from './core/arithmetic.js';
+import { augmentation } from './core/augment.js';
+import { bindAll, onCore } from './core/bind.js';
+import { functional, gradients } from './core/functional.js';
+import { Network } from './core/network.js';
+import { layersFor } from './core/nn.js';
+import { Adam, SGD } from './core/optim.js';
+import { randomTensors } from './core/random.js';
+import { Tensor } from './core/tensor.js';
+import { tracing } from './core/trace.js';
 import { instantiateCore, simdSupported } from './core/wasm.js';
-import { createAugmentation } from './core/augment.js';
-import { createOptimizers } from './core/optim.js';
 
 export { simdSupported, Tensor };
 
@@ -35,41 +37,21 @@ export function load({ simd = simdSupported() } = {}) {
 }
 
 function createApi(core, simd) {
-  const { F, grad, backward } = createFunctional(core);
-  const arithmetic = createArithmetic(core);
-  const nn = createLayers(core, { F, backward }, arithmetic);
-  const { Network, buffersOf } = createNetworkClass(core, nn);
-
-  // A tensor of seeded random values, filled by the core.
-  const random = (op, exportName, a, b) => (shape, seed = 0) => {
-    const sizes = checkShape(shape, op, 'shape');
-    const seedValue = number(seed, op, 'seed');
-    if (!Number.isInteger(seedValue) || seedValue < 0 || seedValue > 0xffffffff)
-      throw new RangeError(`${op}: seed must be an integer in [0, 2^32), got ${seedValue}`);
-    const tensor = Tensor.zeros(sizes);
-    core.scoped((scope) => {
-      const pointer = scope.output(tensor.size);
-      core.call(exportName, pointer, tensor.size, a, b, seedValue);
-      tensor.data.set(scope.readFloats(pointer, tensor.size));
-    });
-    return tensor;
-  };
-
   return Object.freeze({
     simd,
     // Each op names itself before any inner op the core names ('batch_norm: batch_norm2d: …').
-    F: namedAll(F),
-    grad: namedAll(grad),
+    F: bindAll(core, functional),
+    grad: bindAll(core, gradients),
     // Each names itself in its errors, before the core's op ('conv_out_size: conv2d: …').
-    arithmetic: namedAll(arithmetic),
-    trace: createTracing(core),
-    nn,
-    Network,
-    optim: createOptimizers(core, buffersOf),
-    augment: createAugmentation(core),
+    arithmetic: bindAll(core, arithmetic),
+    trace: bindAll(core, tracing, 'trace.'),
+    nn: layersFor(core),
+    Network: onCore(core, Network),
+    // An optimizer calls the core of the network it updates.
+    optim: { SGD, Adam },
+    augment: bindAll(core, augmentation),
     Tensor,
-    randn: random('randn', 'cnn_random_normal', 0, 1),
-    rand: random('rand', 'cnn_random_uniform', 0, 1),
+    ...bindAll(core, randomTensors), // randn, rand
     liveAllocations: () => core.liveAllocations,
     memoryBytes: () => core.memoryBytes,
   });

@@ -100,7 +100,7 @@ test('widget names from the URL that are Object.prototype members are unknown wi
   for (const name of ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty']) {
     await watched.page.goto(`${session.url}web/embed.html?widget=${name}`);
     const text = await watched.page.locator('main .error').textContent();
-    assert.match(text, new RegExp(`^Unknown widget "${name}"\\. Use one of: conv, pool, receptive-field, params, train\\.$`));
+    assert.match(text, new RegExp(`^Unknown widget "${name}"\\. Use one of: conv, pool, receptive-field, params, channels, train\\.$`));
   }
   assert.deepEqual(watched.problems(), []);
   await watched.close();
@@ -157,9 +157,10 @@ test('dist/ served from a sub-path of a plain static server: page, lab data (gzi
 
 test('each standalone file works from file:// with no request, and shows the widget’s own message for a bad value', async () => {
   const files = readdirSync(join(DIST, 'standalone')).filter((name) => name.endsWith('.html'));
-  assert.deepEqual(files.sort(), ['cnn-conv.html', 'cnn-params.html', 'cnn-pool.html', 'cnn-receptive-field.html']);
+  assert.deepEqual(files.sort(), ['cnn-channels.html', 'cnn-conv.html', 'cnn-params.html', 'cnn-pool.html', 'cnn-receptive-field.html']);
   const badValues = { 'cnn-conv': ['kernel=99', 'kernel=99 is outside 1–7 here; using 7.'], 'cnn-pool': ['mode=median', 'mode="median" is not one of max, avg, global; using max.'],
-    'cnn-params': ['kernel=x', 'kernel="x" is not an integer from 1 to 11; using 3.'], 'cnn-receptive-field': ['size=1', 'size=1 is outside 8–256 here; using 8.'] };
+    'cnn-params': ['kernel=x', 'kernel="x" is not an integer from 1 to 11; using 3.'], 'cnn-receptive-field': ['size=1', 'size=1 is outside 8–256 here; using 8.'],
+    'cnn-channels': ['filters=sobel', 'filters="sobel" is not one of mixed, edges, colour, blur, random; using mixed.'] };
   for (const file of files) {
     const tag = file.replace('.html', '');
     const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -3,7 +3,7 @@
 // the types must reject. tests/types.test.mjs checks the declarations against the loaded module.
 import { load, simdSupported, Tensor } from '../../web/cnn.js';
 import type { CNN, Module, Sequential, SummaryRow, TensorLike } from '../../web/cnn.js';
-import type { CnnConvElement, CnnTrainElement } from '../../web/widgets/elements.js';
+import type { CnnChannelsElement, CnnConvElement, CnnTrainElement } from '../../web/widgets/elements.js';
 
 export async function tour(): Promise<number> {
   const cnn: CNN = await load({ simd: simdSupported() });
@@ -48,6 +48,13 @@ export async function tour(): Promise<number> {
   const lab: CnnTrainElement = document.createElement('cnn-train');
   lab.channels = [8, 16];
   lab.batchNorm = false;
+  const channels: CnnChannelsElement = document.createElement('cnn-channels');
+  channels.outChannels = 6;
+  channels.groups = 3;
+  channels.filters = 'colour';
+  channels.pixel = '4,5';
+  // @ts-expect-error filters is one of the named sets
+  channels.filters = 'sobel';
   await typed.ready;
 
   return y.size + shape.length + rf + trace.value + indices.length + input.size + weight.size + (bias?.size ?? 0) +

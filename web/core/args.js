@@ -54,11 +54,6 @@ export function named(op, fn) {
   };
 }
 
-/** Each function of an object wrapped by named(`${prefix}${key}`). */
-export function namedAll(functions, prefix = '') {
-  return Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, named(`${prefix}${key}`, fn)]));
-}
-
 /** A short description of any value for an error message (never throws, even for a Proxy). */
 export function describe(value) {
   if (value === null) return 'null';

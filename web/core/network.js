@@ -1,317 +1,263 @@
 // Network: a Sequential model compiled into the core (src/cnn_network.h), for
 // training. Parameters, gradients and activations stay in WASM memory; a step
 // copies in one input batch and its targets and copies out two numbers.
-import { bool, describe, GEOMETRY_FIELDS, integer, named, number, options, renamed, targets as checkTargets, tensorArg } from './args.js';
-import { convSpec, poolSpec, solve } from './specs.js';
+// The class is module-level; a Network calls the core its class was bound to (cnn.Network of one load()).
+import { bool, describe, integer, named, options, renamed, targets as checkTargets, tensorArg } from './args.js';
+import { coreOfClass } from './bind.js';
+import { layerRecord, parameterLayout, parametersOf } from './layer-records.js';
+import { BatchNorm2d, Flatten, Identity, Linear, Sequential } from './nn.js';
 import { elementCount, isFloat32Array, Tensor } from './tensor.js';
 
-// Layer kinds, as cnn_layer_kind in src/cnn_network.h (tests/layout.test.mjs checks them).
-export const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
-
 /**
- * The Network class over one core, and buffersOf(network): the core's flat parameter and gradient
- * buffers of a live Network of this class ({parameters, gradients, count}), or null for anything
- * else. Only the optimizers get buffersOf; the public API hands out no pointer.
+ * The core's flat parameter and gradient buffers of a live Network ({core, parameters, gradients,
+ * count}), or null for anything else. Only the optimizers use it; the public API hands out no pointer.
  */
-export function createNetworkClass(core, nn) {
-  let buffersOf;
+export let buffersOf;
 
-  // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
-  function record(layer, inputShape) {
-    const shape = [1, ...inputShape];
-    const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
-    let hasBias = 0, g = {};
-    if (layer instanceof nn.Conv2d) {
-      g = solved(convSpec('conv2d', shape, layer.weight?.shape, layer.options, false));
-      hasBias = layer.bias ? 1 : 0;
-    } else if (layer instanceof nn.MaxPool2d || layer instanceof nn.AvgPool2d) {
-      const average = layer instanceof nn.AvgPool2d;
-      g = solved(poolSpec(average ? 'avg_pool2d' : 'max_pool2d', shape, layer.kernelSize, layer.options, average));
-    } else if (layer instanceof nn.AdaptiveAvgPool2d) {
-      [g.out_height, g.out_width] = layer.outputSize;
-    } else if (layer instanceof nn.BatchNorm2d) {
-      if (layer.numFeatures !== inputShape[0])
-        throw new RangeError(`num_features = ${layer.numFeatures} must equal its input's channels ${inputShape[0]}`);
-      hasBias = layer.parameters().length ? 1 : 0;
-      // carried in by cnn_network_set_batch_norm after creation, which checks their ranges
-      number(layer.momentum, 'Network', 'BatchNorm2d momentum');
-      number(layer.eps, 'Network', 'BatchNorm2d eps');
-    } else if (layer instanceof nn.Flatten) {
-      if (layer.startDim !== 1) throw new RangeError(`start_dim must be 1, got ${describe(layer.startDim)}`);
-    } else if (layer instanceof nn.Linear) {
-      if (layer.inFeatures !== elementCount(inputShape))
-        throw new RangeError(`in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`);
-      g.out_channels = layer.outFeatures;
-      hasBias = layer.parameters().length > 1 ? 1 : 0;
-    } else if (!(layer instanceof nn.ReLU)) {
-      throw new TypeError(`cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
+export class Network {
+  #core;
+  #pointer;
+  #inputShape;
+  #capacity;
+  #lastBatch = 0;
+  #flatOutputs;
+  #layers; // [{layer, where, parameters: [{name, size}], channels (batch norm)}]
+
+  /**
+   * Compiles a Sequential (its layers minus Identity) for inputs [C, H, W] and up to
+   * `capacity` samples per batch, starting from the model's current parameters.
+   */
+  constructor(model, inputShape, opts = {}) {
+    this.#core = coreOfClass(new.target);
+    const o = options(opts, 'Network', ['capacity']);
+    if (!(model instanceof Sequential)) throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
+    if (!Array.isArray(inputShape) || inputShape.length !== 3)
+      throw new TypeError(`Network: input_shape must be [C, H, W], got ${describe(inputShape)}`);
+    this.#capacity = integer(o.capacity ?? 64, 'Network', 'capacity');
+    if (this.#capacity < 1) throw new RangeError(`Network: capacity must be at least 1, got ${this.#capacity}`);
+    this.#inputShape = Array.from(inputShape, (size, i) => integer(size, 'Network', `input_shape[${i}]`));
+    this.#inputShape.forEach((size, i) => {
+      if (size < 1) throw new RangeError(`Network: input_shape[${i}] must be at least 1, got ${size}`);
+    });
+    const layers = [];
+    const records = [];
+    let shape = this.#inputShape;
+    Array.from(model.layers).forEach((layer, index) => {
+      if (layer instanceof Identity) return;
+      const where = `layer ${index} (${layer?.name})`;
+      try {
+        records.push(...layerRecord(this.#core, layer, shape));
+        layers.push({ layer, where, parameters: parameterLayout(layer, shape), channels: shape[0] });
+        shape = layer.outputShape([1, ...shape]).slice(1);
+      } catch (error) {
+        throw renamed(error, `Network: ${where}`);
+      }
+    });
+    if (!layers.length) throw new RangeError('Network: model has no layers to compile');
+    // Flatten and Linear outputs are [batch, features], as in the JS layers.
+    this.#flatOutputs = layers.map(({ layer }) => layer instanceof Flatten || layer instanceof Linear);
+    try {
+      this.#pointer = this.#core.scoped((scope) => this.#core.call('cnn_network_create', scope.ints(records, 'the layer records'),
+        layers.length, this.#capacity, ...this.#inputShape));
+    } catch (error) {
+      throw renamed(error, 'Network');
     }
-    return [KIND[layer.name], hasBias, ...GEOMETRY_FIELDS.map((field) => g[field] ?? 0)];
+    this.#core.retain(this.#pointer);
+    this.layerCount = layers.length;
+    this.#layers = layers;
+    try {
+      // The output shape is the core's, so grad_output is checked against what the core reads.
+      this.outputShape = this.#activationShape(this.layerCount - 1);
+      const expected = layers.reduce((total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0), 0);
+      if (expected !== this.parameterCount)
+        throw new RangeError(`Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`);
+      layers.forEach(({ layer }, index) => layer instanceof BatchNorm2d &&
+        this.#core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
+      this.loadParameters();
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
   }
 
-  // The parameters a layer holds, as the network lays them out: [{name, size}] (weight, then bias).
-  function parameterLayout(layer, inputShape) {
-    const size = (shape) => elementCount(shape);
-    let shapes = [];
-    if (layer instanceof nn.Conv2d) shapes = [['weight', layer.weight.shape], ['bias', [layer.weight.shape[0]]]];
-    else if (layer instanceof nn.BatchNorm2d) shapes = [['weight', [inputShape[0]]], ['bias', [inputShape[0]]]];
-    else if (layer instanceof nn.Linear) shapes = [['weight', [layer.outFeatures, elementCount(inputShape)]], ['bias', [layer.outFeatures]]];
-    return parametersOf(layer).map((p, i) => {
-      if (i >= shapes.length || p?.name !== shapes[i][0])
-        throw new TypeError(`parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
-      return { name: p.name, size: size(shapes[i][1]) };
+  get parameterCount() {
+    return this.#core.call('cnn_network_parameter_count', this.#live());
+  }
+
+  #live() {
+    if (!this.#pointer) throw new Error('Network: used after dispose()');
+    return this.#pointer;
+  }
+
+  // Layer l's output per sample, as the core holds it: [C] after Flatten and Linear, else [C, H, W].
+  #activationShape(index) {
+    return this.#core.scoped((scope) => {
+      const shapePointer = scope.ints(3);
+      this.#core.call('cnn_network_activation', this.#live(), index, shapePointer);
+      const [channels, height, width] = scope.readInts(shapePointer, 3);
+      return this.#flatOutputs[index] ? [channels] : [channels, height, width];
     });
   }
 
-  class Network {
-    #pointer;
-    #inputShape;
-    #capacity;
-    #lastBatch = 0;
-    #flatOutputs;
-    #layers; // [{layer, where, parameters: [{name, size}], channels (batch norm)}]
+  #writeBatch(op, images, batch) {
+    const size = elementCount(this.#inputShape);
+    const n = integer(batch, op, 'batch');
+    if (n < 1 || n > this.#capacity) throw new RangeError(`${op}: batch = ${n} must be in [1, ${this.#capacity}]`);
+    if (!isFloat32Array(images) || images.length < n * size)
+      throw new RangeError(`${op}: images must be a Float32Array of at least batch · ${size} = ${n * size} values`);
+    this.#core.write(this.#core.call('cnn_network_input', this.#live()), images.subarray(0, n * size), this.#capacity * size);
+    return n;
+  }
 
-    /**
-     * Compiles a Sequential (its layers minus Identity) for inputs [C, H, W] and up to
-     * `capacity` samples per batch, starting from the model's current parameters.
-     */
-    constructor(model, inputShape, opts = {}) {
-      const o = options(opts, 'Network', ['capacity']);
-      if (!(model instanceof nn.Sequential)) throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
-      if (!Array.isArray(inputShape) || inputShape.length !== 3)
-        throw new TypeError(`Network: input_shape must be [C, H, W], got ${describe(inputShape)}`);
-      this.#capacity = integer(o.capacity ?? 64, 'Network', 'capacity');
-      if (this.#capacity < 1) throw new RangeError(`Network: capacity must be at least 1, got ${this.#capacity}`);
-      this.#inputShape = Array.from(inputShape, (size, i) => integer(size, 'Network', `input_shape[${i}]`));
-      this.#inputShape.forEach((size, i) => {
-        if (size < 1) throw new RangeError(`Network: input_shape[${i}] must be at least 1, got ${size}`);
-      });
-      const layers = [];
-      const records = [];
-      let shape = this.#inputShape;
-      Array.from(model.layers).forEach((layer, index) => {
-        if (layer instanceof nn.Identity) return;
-        const where = `layer ${index} (${layer?.name})`;
-        try {
-          records.push(...record(layer, shape));
-          layers.push({ layer, where, parameters: parameterLayout(layer, shape), channels: shape[0] });
-          shape = layer.outputShape([1, ...shape]).slice(1);
-        } catch (error) {
-          throw renamed(error, `Network: ${where}`);
-        }
-      });
-      if (!layers.length) throw new RangeError('Network: model has no layers to compile');
-      // Flatten and Linear outputs are [batch, features], as in the JS layers.
-      this.#flatOutputs = layers.map(({ layer }) => layer instanceof nn.Flatten || layer instanceof nn.Linear);
-      try {
-        this.#pointer = core.scoped((scope) => core.call('cnn_network_create', scope.ints(records, 'the layer records'),
-          layers.length, this.#capacity, ...this.#inputShape));
-      } catch (error) {
-        throw renamed(error, 'Network');
-      }
-      core.retain(this.#pointer);
-      this.layerCount = layers.length;
-      this.#layers = layers;
-      try {
-        // The output shape is the core's, so grad_output is checked against what the core reads.
-        this.outputShape = this.#activationShape(this.layerCount - 1);
-        const expected = layers.reduce((total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0), 0);
-        if (expected !== this.parameterCount)
-          throw new RangeError(`Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`);
-        layers.forEach(({ layer }, index) => layer instanceof nn.BatchNorm2d &&
-          core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
-        this.loadParameters();
-      } catch (error) {
-        this.dispose();
-        throw error;
-      }
-    }
+  /** One supervised step: zero grads, forward (training), cross entropy, backward. */
+  trainStep(images, labels, batch) {
+    const op = 'Network.trainStep';
+    const n = this.#writeBatch(op, images, batch);
+    if (labels === null || typeof labels !== 'object' || !(labels.length >= n))
+      throw new TypeError(`${op}: labels must be an array of at least batch = ${n} class indices, got ${describe(labels)}`);
+    const t = checkTargets(Array.prototype.slice.call(labels, 0, n), op, n);
+    const result = this.#core.scoped((scope) => {
+      const loss = scope.floats(1), correct = scope.ints(1);
+      this.#core.call('cnn_network_train_step', this.#live(), loss, correct, scope.ints(t), n);
+      return { loss: scope.readFloats(loss, 1)[0], correct: scope.readInts(correct, 1)[0] };
+    });
+    this.#lastBatch = n;
+    return result;
+  }
 
-    get parameterCount() {
-      return core.call('cnn_network_parameter_count', this.#live());
-    }
+  /** The network's output for a batch, [batch, ...outputShape]; eval mode unless training. */
+  forward(images, batch, opts = {}) {
+    const op = 'Network.forward';
+    const training = bool(options(opts, op, ['training']).training, op, 'training', false);
+    const n = this.#writeBatch(op, images, batch);
+    this.#core.call('cnn_network_forward', this.#live(), n, training ? 1 : 0);
+    this.#lastBatch = n;
+    return this.activation(this.layerCount - 1);
+  }
 
-    #live() {
-      if (!this.#pointer) throw new Error('Network: used after dispose()');
-      return this.#pointer;
-    }
+  /** Layer l's output from the last forward pass, [batch, C, H, W]. */
+  activation(layer) {
+    const index = integer(layer, 'Network.activation', 'layer');
+    if (index < 0 || index >= this.layerCount)
+      throw new RangeError(`Network.activation: layer must be in [0, ${this.layerCount}), got ${index}`);
+    const shape = [this.#lastBatch, ...this.#activationShape(index)];
+    return this.#core.scoped((scope) => {
+      const pointer = this.#core.call('cnn_network_activation', this.#live(), index, scope.ints(3));
+      return new Tensor(this.#core.read(Float32Array, pointer, elementCount(shape)), shape);
+    });
+  }
 
-    // Layer l's output per sample, as the core holds it: [C] after Flatten and Linear, else [C, H, W].
-    #activationShape(index) {
-      return core.scoped((scope) => {
-        const shapePointer = scope.ints(3);
-        core.call('cnn_network_activation', this.#live(), index, shapePointer);
-        const [channels, height, width] = scope.readInts(shapePointer, 3);
-        return this.#flatOutputs[index] ? [channels] : [channels, height, width];
-      });
-    }
+  /**
+   * The gradient of Σ output · grad_output with respect to the input, after
+   * forward(images, batch): e.g. one output pixel's effective receptive field.
+   */
+  inputGradient(gradOutput) {
+    const op = 'Network.inputGradient';
+    const n = this.#lastBatch;
+    if (n === 0) throw new Error(`${op}: call forward(images, batch) first`);
+    const gy = tensorArg(gradOutput, op, 'grad_output');
+    const expected = [n, ...this.outputShape];
+    if (gy.shape.join() !== expected.join())
+      throw new RangeError(`${op}: grad_output must have shape [${expected}], got [${gy.shape}]`);
+    return this.#core.scoped((scope) => {
+      this.#core.call('cnn_network_backward', this.#live(), scope.tensor(gy, 'grad_output'), n, 1);
+      const shape = [n, ...this.#inputShape];
+      return new Tensor(this.#core.read(Float32Array, this.#core.call('cnn_network_input_gradient', this.#pointer), elementCount(shape)), shape);
+    });
+  }
 
-    #writeBatch(op, images, batch) {
-      const size = elementCount(this.#inputShape);
-      const n = integer(batch, op, 'batch');
-      if (n < 1 || n > this.#capacity) throw new RangeError(`${op}: batch = ${n} must be in [1, ${this.#capacity}]`);
-      if (!isFloat32Array(images) || images.length < n * size)
-        throw new RangeError(`${op}: images must be a Float32Array of at least batch · ${size} = ${n * size} values`);
-      core.write(core.call('cnn_network_input', this.#live()), images.subarray(0, n * size), this.#capacity * size);
-      return n;
-    }
+  /** Sets every parameter gradient to 0 (trainStep does it itself; inputGradient accumulates). */
+  zeroGrad() {
+    this.#core.call('cnn_network_zero_grad', this.#live());
+  }
 
-    /** One supervised step: zero grads, forward (training), cross entropy, backward. */
-    trainStep(images, labels, batch) {
-      const op = 'Network.trainStep';
-      const n = this.#writeBatch(op, images, batch);
-      if (labels === null || typeof labels !== 'object' || !(labels.length >= n))
-        throw new TypeError(`${op}: labels must be an array of at least batch = ${n} class indices, got ${describe(labels)}`);
-      const t = checkTargets(Array.prototype.slice.call(labels, 0, n), op, n);
-      const result = core.scoped((scope) => {
-        const loss = scope.floats(1), correct = scope.ints(1);
-        core.call('cnn_network_train_step', this.#live(), loss, correct, scope.ints(t), n);
-        return { loss: scope.readFloats(loss, 1)[0], correct: scope.readInts(correct, 1)[0] };
-      });
-      this.#lastBatch = n;
-      return result;
-    }
+  /** Flat parameters (layer by layer, weight then bias) and their gradients, copied out. */
+  parameters() {
+    return this.#core.read(Float32Array, this.#core.call('cnn_network_parameters', this.#live()), this.parameterCount);
+  }
+  gradients() {
+    return this.#core.read(Float32Array, this.#core.call('cnn_network_gradients', this.#live()), this.parameterCount);
+  }
 
-    /** The network's output for a batch, [batch, ...outputShape]; eval mode unless training. */
-    forward(images, batch, opts = {}) {
-      const op = 'Network.forward';
-      const training = bool(options(opts, op, ['training']).training, op, 'training', false);
-      const n = this.#writeBatch(op, images, batch);
-      core.call('cnn_network_forward', this.#live(), n, training ? 1 : 0);
-      this.#lastBatch = n;
-      return this.activation(this.layerCount - 1);
+  /** Copies the model's JS parameters and batch-norm running statistics into the network. */
+  loadParameters() {
+    const op = 'Network.loadParameters';
+    const flat = new Float32Array(this.parameterCount);
+    let offset = 0;
+    for (const { values } of this.#parameterValues(op)) {
+      flat.set(values, offset);
+      offset += values.length;
     }
-
-    /** Layer l's output from the last forward pass, [batch, C, H, W]. */
-    activation(layer) {
-      const index = integer(layer, 'Network.activation', 'layer');
-      if (index < 0 || index >= this.layerCount)
-        throw new RangeError(`Network.activation: layer must be in [0, ${this.layerCount}), got ${index}`);
-      const shape = [this.#lastBatch, ...this.#activationShape(index)];
-      return core.scoped((scope) => {
-        const pointer = core.call('cnn_network_activation', this.#live(), index, scope.ints(3));
-        return new Tensor(core.read(Float32Array, pointer, elementCount(shape)), shape);
-      });
-    }
-
-    /**
-     * The gradient of Σ output · grad_output with respect to the input, after
-     * forward(images, batch): e.g. one output pixel's effective receptive field.
-     */
-    inputGradient(gradOutput) {
-      const op = 'Network.inputGradient';
-      const n = this.#lastBatch;
-      if (n === 0) throw new Error(`${op}: call forward(images, batch) first`);
-      const gy = tensorArg(gradOutput, op, 'grad_output');
-      const expected = [n, ...this.outputShape];
-      if (gy.shape.join() !== expected.join())
-        throw new RangeError(`${op}: grad_output must have shape [${expected}], got [${gy.shape}]`);
-      return core.scoped((scope) => {
-        core.call('cnn_network_backward', this.#live(), scope.tensor(gy, 'grad_output'), n, 1);
-        const shape = [n, ...this.#inputShape];
-        return new Tensor(core.read(Float32Array, core.call('cnn_network_input_gradient', this.#pointer), elementCount(shape)), shape);
-      });
-    }
-
-    /** Sets every parameter gradient to 0 (trainStep does it itself; inputGradient accumulates). */
-    zeroGrad() {
-      core.call('cnn_network_zero_grad', this.#live());
-    }
-
-    /** Flat parameters (layer by layer, weight then bias) and their gradients, copied out. */
-    parameters() {
-      return core.read(Float32Array, core.call('cnn_network_parameters', this.#live()), this.parameterCount);
-    }
-    gradients() {
-      return core.read(Float32Array, core.call('cnn_network_gradients', this.#live()), this.parameterCount);
-    }
-
-    /** Copies the model's JS parameters and batch-norm running statistics into the network. */
-    loadParameters() {
-      const op = 'Network.loadParameters';
-      const flat = new Float32Array(this.parameterCount);
-      let offset = 0;
-      for (const { values } of this.#parameterValues(op)) {
-        flat.set(values, offset);
-        offset += values.length;
-      }
-      core.write(core.call('cnn_network_parameters', this.#live()), flat, flat.length);
-      for (const { mean, variance, channels, pointer } of this.#runningStats(op)) {
-        core.write(pointer, mean, channels);
-        core.write(pointer + channels * Float32Array.BYTES_PER_ELEMENT, variance, channels);
-      }
-    }
-
-    /** Copies the network's parameters and running statistics back into the model's layers (to save or summarise it). */
-    storeParameters() {
-      const op = 'Network.storeParameters';
-      const flat = this.parameters();
-      const targets = this.#parameterValues(op);
-      const stats = this.#runningStats(op);
-      let offset = 0;
-      for (const { values } of targets) {
-        values.set(flat.subarray(offset, offset + values.length));
-        offset += values.length;
-      }
-      for (const { mean, variance, channels, pointer } of stats) {
-        const values = core.read(Float32Array, pointer, 2 * channels);
-        mean.set(values.subarray(0, channels));
-        variance.set(values.subarray(channels));
-      }
-    }
-
-    // Each layer's parameter data, checked against the layout the network was compiled with.
-    #parameterValues(op) {
-      return this.#layers.flatMap(({ layer, where, parameters }) => {
-        const current = parametersOf(layer, `${op}: ${where}`);
-        if (current.length !== parameters.length || current.some((p, i) => p?.name !== parameters[i].name))
-          throw new RangeError(`${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
-            `the network was compiled with [${parameters.map((p) => p.name)}]`);
-        return current.map((p, i) => ({ values: checkedValues(op, `${where} ${p.name}`, p.value?.data, parameters[i].size) }));
-      });
-    }
-
-    // Each batch norm's running statistics (JS arrays) and the core's block for them.
-    #runningStats(op) {
-      return this.#layers.flatMap(({ layer, where, channels }, index) => (layer instanceof nn.BatchNorm2d ? [{
-        mean: checkedValues(op, `${where} running_mean`, layer.runningMean?.data, channels),
-        variance: checkedValues(op, `${where} running_var`, layer.runningVar?.data, channels),
-        channels,
-        pointer: core.call('cnn_network_running_stats', this.#live(), index),
-      }] : []));
-    }
-
-    dispose() {
-      if (!this.#pointer) return;
-      core.call('cnn_network_destroy', this.#pointer);
-      core.release(this.#pointer);
-      this.#pointer = 0;
-    }
-
-    static {
-      buffersOf = (network) => {
-        if (network === null || typeof network !== 'object' || !(#pointer in network)) return null;
-        return {
-          parameters: core.call('cnn_network_parameters', network.#live()),
-          gradients: core.call('cnn_network_gradients', network.#live()),
-          count: network.parameterCount,
-        };
-      };
+    this.#core.write(this.#core.call('cnn_network_parameters', this.#live()), flat, flat.length);
+    for (const { mean, variance, channels, pointer } of this.#runningStats(op)) {
+      this.#core.write(pointer, mean, channels);
+      this.#core.write(pointer + channels * Float32Array.BYTES_PER_ELEMENT, variance, channels);
     }
   }
-  // Refusals from inside (the core's cross entropy, a layer's op) name the method called first.
-  for (const method of ['trainStep', 'forward', 'activation', 'inputGradient', 'zeroGrad', 'parameters', 'gradients',
-    'loadParameters', 'storeParameters'])
-    Network.prototype[method] = named(`Network.${method}`, Network.prototype[method]);
-  return { Network, buffersOf };
-}
 
-// A layer's parameters, which must still be an array (`layer.params` is public).
-function parametersOf(layer, what = 'the layer') {
-  const parameters = layer.parameters();
-  if (!Array.isArray(parameters)) throw new TypeError(`${what}: parameters() must be an array, got ${describe(parameters)}`);
-  return parameters;
+  /** Copies the network's parameters and running statistics back into the model's layers (to save or summarise it). */
+  storeParameters() {
+    const op = 'Network.storeParameters';
+    const flat = this.parameters();
+    const targets = this.#parameterValues(op);
+    const stats = this.#runningStats(op);
+    let offset = 0;
+    for (const { values } of targets) {
+      values.set(flat.subarray(offset, offset + values.length));
+      offset += values.length;
+    }
+    for (const { mean, variance, channels, pointer } of stats) {
+      const values = this.#core.read(Float32Array, pointer, 2 * channels);
+      mean.set(values.subarray(0, channels));
+      variance.set(values.subarray(channels));
+    }
+  }
+
+  // Each layer's parameter data, checked against the layout the network was compiled with.
+  #parameterValues(op) {
+    return this.#layers.flatMap(({ layer, where, parameters }) => {
+      const current = parametersOf(layer, `${op}: ${where}`);
+      if (current.length !== parameters.length || current.some((p, i) => p?.name !== parameters[i].name))
+        throw new RangeError(`${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
+          `the network was compiled with [${parameters.map((p) => p.name)}]`);
+      return current.map((p, i) => ({ values: checkedValues(op, `${where} ${p.name}`, p.value?.data, parameters[i].size) }));
+    });
+  }
+
+  // Each batch norm's running statistics (JS arrays) and the core's block for them.
+  #runningStats(op) {
+    return this.#layers.flatMap(({ layer, where, channels }, index) => (layer instanceof BatchNorm2d ? [{
+      mean: checkedValues(op, `${where} running_mean`, layer.runningMean?.data, channels),
+      variance: checkedValues(op, `${where} running_var`, layer.runningVar?.data, channels),
+      channels,
+      pointer: this.#core.call('cnn_network_running_stats', this.#live(), index),
+    }] : []));
+  }
+
+  dispose() {
+    if (!this.#pointer) return;
+    this.#core.call('cnn_network_destroy', this.#pointer);
+    this.#core.release(this.#pointer);
+    this.#pointer = 0;
+  }
+
+  static {
+    buffersOf = (network) => {
+      if (network === null || typeof network !== 'object' || !(#pointer in network)) return null;
+      const core = network.#core;
+      return {
+        core,
+        parameters: core.call('cnn_network_parameters', network.#live()),
+        gradients: core.call('cnn_network_gradients', network.#live()),
+        count: network.parameterCount,
+      };
+    };
+  }
 }
+// Refusals from inside (the core's cross entropy, a layer's op) name the method called first.
+for (const method of ['trainStep', 'forward', 'activation', 'inputGradient', 'zeroGrad', 'parameters', 'gradients',
+  'loadParameters', 'storeParameters'])
+  Network.prototype[method] = named(`Network.${method}`, Network.prototype[method]);
 
 // A model's Float32Array of exactly `size` values, or a RangeError naming it.
 function checkedValues(op, name, values, size) {

@@ -6,7 +6,7 @@
 // hands the core a buffer are the sizes the core reads.
 
 // The most elements a tensor may hold: the core's limit (CNN_MAX_ELEMENTS in src/internal.h).
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+const MAX_ELEMENTS = 2 ** 31 - 1;
 
 // %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot, so neither a Proxy nor
 // an object made from Float32Array.prototype passes, as they would pass instanceof.
@@ -146,7 +146,7 @@ function formatValues(values) {
   return texts.map((t) => t.padStart(width));
 }
 
-export function formatTensor(tensor) {
+function formatTensor(tensor) {
   const texts = formatValues(tensor.data);
   if (tensor.shape.length === 0) return `tensor(${texts[0]})`;
   const indent = 'tensor('.length;

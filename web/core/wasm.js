@@ -1,6 +1,7 @@
 // Loads a standalone core module and owns its memory: every block the binding
-// allocates is tracked, scopes free them even when a call throws, and each
-// export is declared once here with how its result reports failure.
+// allocates is tracked, scopes (scope.js) free them even when a call throws, and
+// each export is declared once here with how its result reports failure.
+import { Scope } from './scope.js';
 
 const SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
@@ -86,7 +87,13 @@ const EXPORTS = {
   cnn_random_shift: 'status',
 };
 
+// The largest block the binding asks malloc for (Core.allocate): wasm32 addresses 4 GiB, this
+// module's memory stops at 2 GiB, and a larger request would wrap malloc's 32-bit size argument.
 const MAX_ALLOCATION_BYTES = 2 ** 31 - 1;
+/** The most floats one block of WASM memory holds: every op copies a tensor into one block. */
+export const MAX_BLOCK_FLOATS = Math.floor(MAX_ALLOCATION_BYTES / Float32Array.BYTES_PER_ELEMENT);
+/** The core's null pointer: an absent bias, a gradient or optimizer state not wanted. */
+export const NULL = 0;
 /** The size of the core's last-error buffer (status.c); tests/layout.test.mjs checks it. */
 export const LAST_ERROR_BYTES = 512;
 
@@ -144,15 +151,35 @@ export class Core {
   write(pointer, data, capacity) {
     if (!Number.isSafeInteger(capacity) || data.length > capacity)
       throw new RangeError(`cnn: ${data.length} values do not fit a buffer of ${capacity}`);
-    new data.constructor(this.#exports.memory.buffer, pointer, data.length).set(data);
+    this.heap(data.constructor, pointer, data.length).set(data);
   }
 
   /** A copy of length elements of Type at pointer; never a view (views go stale when memory
    *  grows). set() is a block copy, where slice() of a WASM memory view goes element by element. */
   read(Type, pointer, length) {
     const copy = new Type(length);
-    copy.set(new Type(this.#exports.memory.buffer, pointer, length));
+    copy.set(this.heap(Type, pointer, length));
     return copy;
+  }
+
+  /** A view of WASM memory, valid until the next allocation (memory may grow): use at once. */
+  heap(Type, pointer, length) {
+    return new Type(this.#exports.memory.buffer, pointer, length);
+  }
+
+  /** A counted block of at least `bytes` bytes for `what`, or a RangeError naming it; free() returns it. */
+  allocate(bytes, what) {
+    if (bytes > MAX_ALLOCATION_BYTES)
+      throw new RangeError(`cnn: out of memory: ${what} needs ${bytes} bytes, more than the 2 GiB the module can hold`);
+    const pointer = this.#exports.malloc(Math.max(bytes, 4));
+    if (!pointer) throw new RangeError(`cnn: out of memory: could not allocate ${bytes} bytes for ${what}`);
+    this.#live.add(pointer);
+    return pointer;
+  }
+
+  free(pointer) {
+    this.#exports.free(pointer);
+    this.#live.delete(pointer);
   }
 
   /** Counts an object the core allocated for the binding (a network) until release(). */
@@ -166,60 +193,17 @@ export class Core {
 
   lastError() {
     const pointer = this.#exports.cnn_last_error();
-    const bytes = new Uint8Array(this.#exports.memory.buffer, pointer, LAST_ERROR_BYTES);
+    const bytes = this.heap(Uint8Array, pointer, LAST_ERROR_BYTES);
     return this.#decoder.decode(bytes.subarray(0, bytes.indexOf(0)));
   }
 
-  /**
-   * Runs fn(scope) and frees every block the scope allocated, even on throw.
-   * scope.floats(data | length), scope.tensor(tensor), scope.ints(data | length), scope.doubles(length)
-   * return pointers (a length gives zeros), scope.output(length) uninitialised room; scope.readFloats/readInts/readDoubles copy out.
-   */
+  /** Runs fn(scope) with a new Scope and frees every block the scope allocated, even on throw. */
   scoped(fn) {
-    const blocks = [];
-    const allocate = (bytes, what) => {
-      // wasm32 addresses 4 GiB and this module's memory stops at 2 GiB; a larger
-      // request would also wrap around in malloc's 32-bit size argument.
-      if (bytes > MAX_ALLOCATION_BYTES)
-        throw new RangeError(`cnn: out of memory: ${what} needs ${bytes} bytes, more than the 2 GiB the module can hold`);
-      const pointer = this.#exports.malloc(Math.max(bytes, 4));
-      if (!pointer) throw new RangeError(`cnn: out of memory: could not allocate ${bytes} bytes for ${what}`);
-      blocks.push(pointer);
-      this.#live.add(pointer);
-      return pointer;
-    };
-    const heap = (Type, pointer, length) => new Type(this.#exports.memory.buffer, pointer, length);
-    const fill = (Type, source, what) => {
-      const length = typeof source === 'number' ? source : source.length;
-      const pointer = allocate(length * Type.BYTES_PER_ELEMENT, what);
-      if (typeof source === 'number') heap(Type, pointer, length).fill(0);
-      else heap(Type, pointer, length).set(source);
-      return pointer;
-    };
-    const scope = {
-      floats: (source, what = 'a tensor') => fill(Float32Array, source, what),
-      // A tensor's data, exactly as many floats as its shape holds (what the core will read).
-      tensor: (tensor, what = 'a tensor') => {
-        const length = tensor.shape.reduce((product, size) => product * size, 1);
-        if (tensor.data.length !== length)
-          throw new RangeError(`cnn: ${what} has ${tensor.data.length} values but its shape [${tensor.shape}] needs ${length}`);
-        return fill(Float32Array, tensor.data, what);
-      },
-      // Room for an op's output, which the op writes whole: no zeroing.
-      output: (length) => allocate(length * Float32Array.BYTES_PER_ELEMENT, 'the output'),
-      ints: (source, what = 'an index array') => fill(Int32Array, source, what),
-      doubles: (length, what = 'results') => fill(Float64Array, length, what),
-      readFloats: (pointer, length) => this.read(Float32Array, pointer, length),
-      readInts: (pointer, length) => this.read(Int32Array, pointer, length),
-      readDoubles: (pointer, length) => this.read(Float64Array, pointer, length),
-    };
+    const scope = new Scope(this);
     try {
       return fn(scope);
     } finally {
-      for (const pointer of blocks) {
-        this.#exports.free(pointer);
-        this.#live.delete(pointer);
-      }
+      scope.free();
     }
   }
 }

@@ -3,12 +3,13 @@
 // own property only: "toString" or "__proto__" is an unknown widget, not Object.prototype's.
 import { english } from '../i18n/index.js';
 
-/** Short name → element tag. The first four are light; `train` is the lab, loaded on use. */
+/** Short name → element tag. All but `train` are light; `train` is the lab, loaded on use. */
 export const WIDGET_TAGS = Object.freeze({
   conv: 'cnn-conv',
   pool: 'cnn-pool',
   'receptive-field': 'cnn-receptive-field',
   params: 'cnn-params',
+  channels: 'cnn-channels',
   train: 'cnn-train',
 });
 

@@ -1,9 +1,22 @@
 // <cnn-train>'s DOM-free side: its attributes (one per knob of web/train/knobs.js), the
 // choices its selects offer, the series its charts overlay (one colour per run), the
-// speed-vs-accuracy scatter and the warning for models known to train poorly. Tested in Node.
+// speed-vs-accuracy scatter, the runs table's columns, the warning for models known to train
+// poorly and the colours the lab draws with in either theme. Tested in Node.
+// Texts come from the catalogues (web/i18n, section lab): functions that write a sentence take
+// `t(key, vars)`, the widget's message lookup; without it they write English.
 import { checkKnobs, KNOBS, parseKnob } from '../train/knobs.js';
+import { message } from '../i18n/index.js';
 import { formatCount } from './format.js';
+import { mix, textColorOn } from './palette.js';
 import { niceCeiling } from './plot.js';
+
+/** The English lookup, for callers without a widget (Node tests, the CLI). */
+export const english = (key, vars) => message('en', key, vars);
+
+/** A number with exactly `decimals` decimals, as `language` writes it (98.30, 7,512). */
+export function formatFixed(language, value, decimals = 0) {
+  return new Intl.NumberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+}
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
 export const attributeOf = (knob) => knob.flag;
@@ -43,13 +56,43 @@ export function knobsOf(state) {
   return checkKnobs(values);
 }
 
-/** One colour per run, in order (Okabe–Ito, as the page's palette), repeating after eight runs. */
-export const RUN_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+/**
+ * One colour per run, in order (Okabe–Ito, as the page's palette), repeating after eight runs;
+ * per theme, each at 3:1 or more on the theme's paper (tests/widgets-palette.test.mjs): the light
+ * list darkens Okabe–Ito's orange, sky blue and yellow, the dark one lifts blue and black.
+ */
+export const RUN_COLORS = {
+  light: ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#C27400', '#2E8BC0', '#000000', '#7A6F00'],
+  dark: ['#56B4E9', '#E69F00', '#2fc79a', '#CC79A7', '#F0E442', '#ff7a3d', '#e8e8e8', '#4393C3'],
+};
+
+/** The colour of run `run` (1, 2, …) in the light or dark list. */
+export const runColor = (run, theme = 'light') => RUN_COLORS[theme][(run - 1) % RUN_COLORS[theme].length];
+
+/** 'dark' when a paper colour ([r, g, b]) is dark, else 'light': the run colours to use on it. */
+export const themeOfPaper = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light');
+
+/**
+ * The palette roles the lab draws with on its canvases (the charts' axes, tick numbers and
+ * grid; the pad's ink; the receptive field's outline) and the confusion matrix's cell tints with
+ * their text: all from the theme, so both themes read (tests/widgets-palette.test.mjs).
+ * colors: the theme as [r, g, b] per role.
+ */
+export const LAB_CANVAS = {
+  text: ['ink', 'muted'],   // chart axis labels and tick numbers (ink), the pad's hint (muted): on paper
+  marks: ['rule', 'accent'], // chart grid (decoration), the dashed theoretical field
+};
+
+/** A confusion-matrix cell's fill for `count` of `largest` (diagonal green, else vermillion) and its text colour. */
+export function confusionCell(colors, count, largest, diagonal) {
+  const fill = mix(diagonal ? colors.reached : colors.winner, colors.paper, 0.15 + 0.85 * count / largest);
+  return { fill, text: textColorOn(fill) };
+}
 
 /** One run's curves, grown by the worker's messages: x in epochs done (fractional for batches). */
 export class RunCurves {
   constructor(run, label, stepsPerEpoch) {
-    Object.assign(this, { run, label, stepsPerEpoch, color: RUN_COLORS[(run - 1) % RUN_COLORS.length], shown: true });
+    Object.assign(this, { run, label, stepsPerEpoch, color: runColor(run), shown: true });
     this.loss = [[], []];         // batch loss
     this.testLoss = [[0], [null]]; // per epoch
     this.trainAccuracy = [[0], [null]];
@@ -118,7 +161,7 @@ function roundTicks(low, high) {
  * Speed against accuracy, one point per finished run (the closing exercise's answer in one
  * picture): pixel positions in a width × height box with margins, axes padded around the data.
  */
-export function scatterGeometry(records, width, height, margin = { left: 48, right: 12, top: 10, bottom: 34 }) {
+export function scatterGeometry(records, width, height, margin = { left: 48, right: 12, top: 10, bottom: 34 }, formatTick = formatCount) {
   const xs = records.map((record) => record.imagesPerSecond);
   const ys = records.map((record) => 100 * record.testAccuracy);
   const span = (values, minimumSpan) => {
@@ -134,8 +177,8 @@ export function scatterGeometry(records, width, height, margin = { left: 48, rig
   return {
     frame: { left: margin.left, top: margin.top, right: width - margin.right, bottom: margin.top + innerHeight },
     points: records.map((record, index) => ({ run: record.run, x: xs[index], y: ys[index], px: px(xs[index]), py: py(ys[index]) })),
-    xTicks: roundTicks(x0, x1).map((value) => ({ value: formatCount(value), position: px(value) })),
-    yTicks: roundTicks(y0, y1).map((value) => ({ value: String(value), position: py(value) })),
+    xTicks: roundTicks(x0, x1).map((value) => ({ value: formatTick(value), position: px(value) })),
+    yTicks: roundTicks(y0, y1).map((value) => ({ value: formatTick(value), position: py(value) })),
   };
 }
 
@@ -143,12 +186,9 @@ export function scatterGeometry(records, width, height, margin = { left: 48, rig
  * A one-line warning when the knobs describe a model known to train poorly, with the reason;
  * '' otherwise. `description`: describeModel of the model (its receptive field).
  */
-export function trainingNote(knobs, description, inputSize = 28) {
+export function trainingNote(knobs, description, inputSize = 28, t = english) {
   if (knobs.pool !== 'gap' || description.receptiveField >= inputSize) return '';
-  const channels = knobs.channels.at(-1);
-  return `Known to train poorly: the global-average-pooling head keeps ${channels} numbers, one average per channel, and drops where each `
-    + `feature was; the last convolution sees ${description.receptiveField}×${description.receptiveField} of the ${inputSize}×${inputSize} digit, `
-    + 'so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.';
+  return t('lab.note.gap', { channels: knobs.channels.at(-1), rf: description.receptiveField, size: inputSize });
 }
 
 /** The two kernel sizes the lab's exercise compares. */
@@ -159,7 +199,7 @@ export const RACE = [3, 7];
  * image (the core's count), with the other knobs as set. Speed is measured, not computed: the
  * revealed text says how to check it in the runs table.
  */
-export function fasterKernelExercise(nn, knobs, describe) {
+export function fasterKernelExercise(nn, knobs, describe, t = english, format = (value, decimals) => formatFixed('en', value, decimals)) {
   const macs = RACE.map((kernel) => {
     try {
       return describe(nn, { ...knobs, kernel }).macs;
@@ -167,13 +207,46 @@ export function fasterKernelExercise(nn, knobs, describe) {
       return null;
     }
   });
-  if (macs.includes(null)) return { expected: [], text: `one of the kernels ${RACE.join(' and ')} makes no model with these knobs`, mistakes: [] };
+  if (macs.includes(null)) return { expected: [], text: t('lab.exercise.kernel-fails', { first: RACE[0], second: RACE[1] }), mistakes: [] };
   const [fewer, more] = macs[0] <= macs[1] ? [0, 1] : [1, 0];
   const ratio = macs[more] / macs[fewer];
   return {
     expected: [RACE[fewer]],
-    text: `kernel ${RACE[fewer]}: ${formatCount(macs[fewer])} MACs per image against ${formatCount(macs[more])}, `
-      + `${ratio.toFixed(1)}× less work. Train both and compare the images/s column.`,
-    mistakes: [{ expected: [RACE[more]], message: `a ${RACE[more]}×${RACE[more]} kernel does ${RACE[more] ** 2} multiply–adds per output pixel and channel pair, a ${RACE[fewer]}×${RACE[fewer]} one ${RACE[fewer] ** 2}: compare the MACs in the model summary.` }],
+    text: t('lab.exercise.answer', { fewer: RACE[fewer], fewerMacs: format(macs[fewer], 0), moreMacs: format(macs[more], 0), ratio: format(ratio, 1) }),
+    mistakes: [{ expected: [RACE[more]], message: t('lab.exercise.mistake', { more: RACE[more], moreProducts: RACE[more] ** 2, fewer: RACE[fewer], fewerProducts: RACE[fewer] ** 2 }) }],
   };
 }
+
+/**
+ * The runs table's columns, in the order of web/train/runs.js's RUN_COLUMNS (its CSV keeps the
+ * English headers and plain numbers): id names the header (message lab.column.<id>), cell
+ * writes a record's value with `f` (the widget's number formats), key columns stay in view, and a
+ * column with `field` shows only when some record has that field (workers, from multi-worker runs).
+ */
+export const LAB_COLUMNS = [
+  { id: 'run', key: true, cell: (r) => String(r.run) },
+  { id: 'config', key: true, cell: (r, f) => f.config(r.knobs) },
+  { id: 'testAccuracy', key: true, cell: (r, f) => f.fixed(100 * r.testAccuracy, 2) },
+  { id: 'seconds', key: true, cell: (r, f) => f.fixed(r.seconds, 1) },
+  { id: 'evalSeconds', key: true, cell: (r, f) => f.fixed(r.evalSeconds, 1) },
+  { id: 'imagesPerSecond', key: true, cell: (r, f) => f.fixed(r.imagesPerSecond, 0) },
+  { id: 'macs', key: true, cell: (r, f) => f.fixed(r.macs, 0) },
+  { id: 'params', cell: (r, f) => f.fixed(r.params, 0) },
+  { id: 'receptiveField', cell: (r) => String(r.receptiveField) },
+  { id: 'testLoss', cell: (r, f) => f.fixed(r.testLoss, 4) },
+  { id: 'kernel', cell: (r) => String(r.knobs.kernel) },
+  { id: 'stride', cell: (r) => String(r.knobs.stride) },
+  { id: 'padding', cell: (r, f) => f.choice('padding', r.knobs.padding) },
+  { id: 'pool', cell: (r, f) => f.choice('pool', r.knobs.pool) },
+  { id: 'channels', cell: (r) => r.knobs.channels.join(' ') },
+  { id: 'batchNorm', cell: (r, f) => f.yesNo(r.knobs.batchNorm) },
+  { id: 'optimizer', cell: (r, f) => f.choice('optimizer', r.knobs.optimizer) },
+  { id: 'lr', cell: (r, f) => f.number(r.knobs.lr) },
+  { id: 'batch', cell: (r) => String(r.knobs.batch) },
+  { id: 'workers', field: 'workers', cell: (r) => String(r.workers ?? r.knobs.workers ?? '') },
+  { id: 'epochs', cell: (r, f) => f.number(r.epochs) },
+  { id: 'augment', cell: (r, f) => f.yesNo(r.knobs.augment) },
+];
+
+/** The columns the records fill: every column but those whose field no record has. */
+export const labColumns = (records) => LAB_COLUMNS.filter((column) => !column.field || records.some((record) => column.field in record));

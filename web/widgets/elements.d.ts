@@ -117,6 +117,26 @@ export interface CnnParamsElement extends CnnWidgetElement {
   downsample: boolean;
 }
 
+/** <cnn-channels>: every attribute reflects to this property. */
+export interface CnnChannelsElement extends CnnWidgetElement {
+  /** filters: One of mixed, edges, colour, blur, random. Default "mixed". */
+  filters: 'mixed' | 'edges' | 'colour' | 'blur' | 'random';
+  /** out-channels: An integer from 1 to 8. Default 6. */
+  outChannels: number;
+  /** kernel: An integer from 1 to 7. Default 3. */
+  kernel: number;
+  /** groups: An integer from 1 to 3. Default 1. */
+  groups: number;
+  /** stride: An integer from 1 to 3. Default 1. */
+  stride: number;
+  /** padding: An integer from 0 to 3. Default 1. */
+  padding: number;
+  /** channel: An integer from 0 to 7. Default 0. */
+  channel: number;
+  /** pixel: Text. Default "". */
+  pixel: string;
+}
+
 /** <cnn-train>: every attribute reflects to this property. */
 export interface CnnTrainElement extends CnnWidgetElement {
   /** kernel: An integer from 1 to 9. Default 5. */
@@ -157,6 +177,7 @@ declare global {
     'cnn-pool': CnnPoolElement;
     'cnn-receptive-field': CnnReceptiveFieldElement;
     'cnn-params': CnnParamsElement;
+    'cnn-channels': CnnChannelsElement;
     'cnn-train': CnnTrainElement;
   }
 }

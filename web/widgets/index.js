@@ -7,6 +7,7 @@ import './cnn-conv.js';
 import './cnn-params.js';
 import './cnn-pool.js';
 import './cnn-receptive-field.js';
+import './cnn-channels.js';
 import { defineOnUse } from './define-on-use.js';
 
 export { WIDGET_TAGS, widgetTag, unknownWidgetMessage } from './catalog.js';
