@@ -14,7 +14,7 @@ const LIGHT_WIDGETS = ['conv', 'params', 'bottleneck', 'stride', 'dilated', 'tra
 const ALLOWED = new Set(`kernel stride padding pooling receptive field parameter sharing dilated transposed convolution
   max average global depthwise jump groups dilation bias floor ceil in same valid
   WebAssembly PyTorch MNIST CNN RGB MAC MACs FLOP FLOPs ResNet ResNet-18 VGG MobileNet ReLU SIMD128 SIMD Sobel x y
-  Conv2d ConvTranspose2d iframe Home End Ctrl C H W`.split(/\s+/).map((word) => word.toLowerCase()));
+  Conv2d ConvTranspose2d iframe Home End Ctrl NASA scikit-image`.split(/\s+/).map((word) => word.toLowerCase()));
 
 /**
  * The Latin words of everything a reader sees or hears on the page and in the light widgets'
@@ -22,7 +22,7 @@ const ALLOWED = new Set(`kernel stride padding pooling receptive field parameter
  */
 function latinWords(page) {
   return page.evaluate(() => {
-    const skip = (node) => node.closest('pre, code, kbd, .math, cnn-train, [lang="en"], a[href*=".html"]');
+    const skip = (node) => node.closest('pre, code, kbd, .math, cnn-train, .language, a[href*=".html"]'); // .language: the switch names each language in itself
     const texts = [];
     const collect = (root) => {
       for (const element of root.querySelectorAll('*')) {
@@ -38,7 +38,8 @@ function latinWords(page) {
   }).then((text) => {
     // A word followed by "[" or "(" is code (output[0, 1], max(…)); one with "_", a digit or "=" too.
     const words = [...text.matchAll(/[A-Za-z][A-Za-z0-9_'’=.-]*(?![[(A-Za-z])/g)].map((match) => match[0].replace(/[.'’-]+$/, ''));
-    return [...new Set(words.filter((word) => !/[_=\d]/.test(word) && !ALLOWED.has(word.toLowerCase())))];
+    // One letter is a symbol (x, C, H, W, the R, G, B of a photo's channels), not a word.
+    return [...new Set(words.filter((word) => word.length > 1 && !/[_=\d]/.test(word) && !ALLOWED.has(word.toLowerCase())))];
   });
 }
 
@@ -70,7 +71,7 @@ test('the language switch re-renders the widgets in place: a setting, a revealed
   await setControl(page, '#conv', 'stride', 2);
   await page.evaluate(() => document.querySelector('#pool').shadowRoot.querySelector('[part="exercise"] button:nth-of-type(2)').click()); // Reveal
   assert.equal(await page.evaluate(() => document.querySelector('#pool').revealed), true);
-  assert.ok((await latinWords(page)).includes('Stride'), 'the check sees the English page\'s words');
+  assert.ok((await latinWords(page)).includes('Copy'), 'the check sees the English page\'s words');
   await page.getByRole('link', { name: '中文' }).click();
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && /步长/.test(document.querySelector('#conv').shadowRoot.textContent));
   const after = await page.evaluate(() => {

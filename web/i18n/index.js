@@ -62,8 +62,17 @@ export function translator(language) {
   return t;
 }
 
-/** The English translate function: the default of every module that takes one. */
+/** The English translate function: the default of every DOM-free module that takes one. */
 export const english = translator('en');
+
+/**
+ * The page's language at the moment of the call (<html lang>; English outside a browser): the
+ * default of the DOM helpers (controls.js, grid.js, invalid-view.js), so a widget that passes no
+ * `t` still shows them in the page's language, and again after a language change rebuilds it.
+ */
+export function pageTranslator() {
+  return translator(globalThis.document?.documentElement?.lang);
+}
 
 /** The language of a node: its closest lang attribute (the page's <html lang> at the top). */
 export function languageOf(node) {

@@ -1,10 +1,10 @@
 // Form controls of the widgets: a labelled slider, select or checkbox bound to one attribute.
 // Each control root carries data-control="<attribute>", which is what the teacher attributes
 // hide="…" and lock="…" select. Labels and captions come in already translated; the few words
-// a control writes itself (Copy, step 1 of 16, …) come from `t` (web/i18n), English by default.
+// a control writes itself (Copy, step 1 of 16, …) come from `t` (web/i18n), by default the page's language.
 import { followTheme, paintCell, paintKit, themeColors } from './grid.js';
 import { GLYPHS, SIZES } from './palette.js';
-import { english } from '../i18n/index.js';
+import { pageTranslator } from '../i18n/index.js';
 
 function controlRoot(name, labelText, inline = false) {
   const root = document.createElement('label');
@@ -47,7 +47,7 @@ export function rangeControl({ name, label, min, max, step = 1, onInput }) {
 }
 
 /** A number field; out-of-range or fractional entries are reported, not applied. */
-export function numberControl({ name, label, min, max, onInput, t = english }) {
+export function numberControl({ name, label, min, max, onInput, t = pageTranslator() }) {
   const element = controlRoot(name, label);
   const input = document.createElement('input');
   Object.assign(input, { type: 'number', min: String(min), max: String(max), step: '1' });
@@ -184,7 +184,7 @@ export function h(tag, className = '', ...children) {
  * Step buttons (first, previous, play/pause, next) and a speed select, bound to a Stepper.
  * @returns {{ element: HTMLElement, sync: () => void }} call sync() after the stepper changed
  */
-export function transport(stepper, speeds, label, t = english) {
+export function transport(stepper, speeds, label, t = pageTranslator()) {
   const first = button(GLYPHS.first, t('shared.first-step'), () => stepper.perform('first'));
   const previous = button(GLYPHS.previous, t('shared.previous-step'), () => stepper.perform('prev'));
   const playText = (playing) => (playing ? `${GLYPHS.pause} ${t('shared.pause')}` : `${GLYPHS.play} ${t('shared.play')}`);
@@ -216,7 +216,7 @@ export function transport(stepper, speeds, label, t = english) {
 }
 
 /** "Show the code": a copyable line of PyTorch. */
-export function codeRow(caption = 'PyTorch', t = english) {
+export function codeRow(caption = 'PyTorch', t = pageTranslator()) {
   const code = h('code', '');
   const pre = h('pre', 'code', code);
   const status = h('span', 'note');

@@ -23,7 +23,7 @@ import { COLORS, FONTS, GLYPHS, MOTION, SIZES, mapColor, mix, paddingStripe, pad
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
 import { formatValue } from './format.js';
-import { english } from '../i18n/index.js';
+import { english, pageTranslator } from '../i18n/index.js';
 
 const MOVES = { ArrowRight: 1, ArrowLeft: -1 };
 const DARK_HEAT = 0.55; // above this heat a cell counts as dark (snapshot's 'dark' mark)
@@ -206,7 +206,7 @@ export class GridView {
    * @param {boolean} [options.editOnClick] a click edits at once (small grids such as kernels)
    * @param {(key: string, vars?: object) => string} [options.t] the language of its own words (web/i18n)
    */
-  constructor({ label, onActivate = null, onEdit = null, editOnClick = false, t = english }) {
+  constructor({ label, onActivate = null, onEdit = null, editOnClick = false, t = pageTranslator() }) {
     this.label = label;
     this.t = t;
     this.onActivate = onActivate;

@@ -1,10 +1,10 @@
 // What a stepper widget shows when the core refuses its setting: nothing stale. The steps stop
 // and their buttons are disabled, the position says why, and the reason stands where the output
 // was (the output panel's caption). A valid setting hands the controls back (transport.sync).
-import { english } from '../i18n/index.js';
+import { pageTranslator } from '../i18n/index.js';
 
 /** Pauses `stepper`, disables `transport`'s buttons and writes `reason` into `caption`. */
-export function showInvalid({ stepper, transport, caption, reason, t = english }) {
+export function showInvalid({ stepper, transport, caption, reason, t = pageTranslator() }) {
   stepper.pause();
   for (const field of transport.element.querySelectorAll('button, select')) field.disabled = true;
   const position = transport.element.querySelector('.note');
