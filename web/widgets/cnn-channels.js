@@ -151,7 +151,7 @@ export class CnnChannels extends CnnElement {
     this.detailTitle = h('h3');
     this.detailHint = h('p', 'note', this.t('channels.pixel-hint'));
     this.terms = PLANES.map(() => {
-      const kernel = new GridView({ label: '' });
+      const kernel = new GridView({ label: '', t: this.t.bind(this) });
       kernel.element.tabIndex = -1;
       const map = h('canvas', 'map');
       map.setAttribute('aria-hidden', 'true');
@@ -192,7 +192,7 @@ export class CnnChannels extends CnnElement {
     this.paramsText.setAttribute('part', 'params');
     this.error = h('p', 'error');
     this.error.hidden = true;
-    this.code = codeRow();
+    this.code = codeRow('PyTorch', this.t.bind(this));
     this.shadowRoot.append(
       h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
       this.error,
