@@ -47,6 +47,13 @@ export function evaluate(cnn, network, capacity, data, split) {
     predictions, labels, logits: tensor };
 }
 
+/** torch.optim.SGD or Adam over a network's parameters, as the knobs say. */
+export function optimizerFor(cnn, network, knobs) {
+  return knobs.optimizer === 'sgd'
+    ? new cnn.optim.SGD(network, { lr: knobs.lr, momentum: knobs.momentum, weight_decay: knobs.weightDecay })
+    : new cnn.optim.Adam(network, { lr: knobs.lr, weight_decay: knobs.weightDecay });
+}
+
 export class Trainer {
   /**
    * knobs: checked (checkKnobs). model: a cnn.nn.Sequential to train further (a loaded
@@ -60,13 +67,17 @@ export class Trainer {
     this.trainSplit = trainSplit;
     this.model = model;
     this.network = new cnn.Network(model, MNIST_INPUT, { capacity: knobs.batch });
-    this.optimizer = knobs.optimizer === 'sgd'
-      ? new cnn.optim.SGD(this.network, { lr: knobs.lr, momentum: knobs.momentum, weight_decay: knobs.weightDecay })
-      : new cnn.optim.Adam(this.network, { lr: knobs.lr, weight_decay: knobs.weightDecay });
+    this.optimizer = optimizerFor(cnn, this.updatedNetwork(), knobs);
     this.stepsPerEpoch = Math.ceil(trainSplit.count / knobs.batch);
     this.totalSteps = this.stepsPerEpoch * knobs.epochs;
     this.steps = 0;
     this.order = null;
+    this.orderEpoch = -1;
+  }
+
+  /** The network whose parameters the optimizer updates: this one's (ParallelTrainer: another). */
+  updatedNetwork() {
+    return this.network;
   }
 
   get done() {
@@ -102,21 +113,42 @@ export class Trainer {
     return augment.normalizePixels(shifted, MNIST_NORMALIZATION);
   }
 
-  /** One optimisation step on the next batch of the training digits. */
-  trainStep() {
-    if (this.done) throw new Error(`Trainer: the run is over (${this.totalSteps} steps)`);
+  /**
+   * What step `step` of the run trains on: its digits (this epoch's shuffled order, shifted,
+   * normalised), labels and learning rate. The same for any number of workers.
+   */
+  batchAt(step) {
     const { batch, seed } = this.knobs;
-    const epoch = this.epoch, within = this.steps % this.stepsPerEpoch;
-    if (within === 0) this.order = this.shuffled(this.trainSplit.count, streamSeed(seed, STREAM.shuffle, epoch));
+    const epoch = Math.floor(step / this.stepsPerEpoch), within = step % this.stepsPerEpoch;
+    if (this.orderEpoch !== epoch) {
+      this.order = this.shuffled(this.trainSplit.count, streamSeed(seed, STREAM.shuffle, epoch));
+      this.orderEpoch = epoch;
+    }
     const indices = this.order.subarray(within * batch, (within + 1) * batch);
     const { pixels, labels } = this.data.gather(this.trainSplit, indices);
-    const images = this.inputs(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, this.steps) : null);
-    const lr = this.learningRate(this.steps);
-    this.optimizer.lr = lr;
-    const { loss, correct } = this.network.trainStep(images, labels, indices.length);
+    const images = this.inputs(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null);
+    return { images, labels, count: indices.length, epoch, step: within + 1, lr: this.learningRate(step),
+      lastOfEpoch: within + 1 === this.stepsPerEpoch };
+  }
+
+  /** One optimisation step on the next batch of the training digits. */
+  trainStep() {
+    const batch = this.nextBatch();
+    this.optimizer.lr = batch.lr;
+    const { loss, correct } = this.network.trainStep(batch.images, batch.labels, batch.count);
     this.optimizer.step();
+    return this.stepDone(batch, loss, correct);
+  }
+
+  nextBatch() {
+    if (this.done) throw new Error(`Trainer: the run is over (${this.totalSteps} steps)`);
+    return this.batchAt(this.steps);
+  }
+
+  /** Counts the step; what it did: { loss, correct, count, epoch, step, lr, lastOfEpoch }. */
+  stepDone({ count, epoch, step, lr, lastOfEpoch }, loss, correct) {
     this.steps++;
-    return { loss, correct, count: indices.length, epoch, step: within + 1, lr, lastOfEpoch: within + 1 === this.stepsPerEpoch };
+    return { loss, correct, count, epoch, step, lr, lastOfEpoch };
   }
 
   /** Mean cross entropy, accuracy and every prediction over a split, in eval mode. */

@@ -1,0 +1,44 @@
+// A gradient worker of data-parallel training (parallel.js): its own instance of the core and
+// of the lab's model; per step, the gradient of its share of the batch. The same script runs
+// as a Web Worker (module) and as a Node worker_threads Worker (worker-link.js starts it).
+//
+// In:  { type: 'init', simd, knobs, capacity }      load the core (that build), build the model
+//      { type: 'step', parameters, images, labels, count }
+//           parameters: the whole flat vector (flat-parameters.js) to start from;
+//           images: count normalised digits [count, 1, 28, 28]; labels: count class indices
+// Out: { type: 'ready' }
+//      { type: 'gradients', gradients, loss, correct }   the mean over its count digits (the
+//           core's cnn_network_train_step); gradients' buffer is transferred
+//      { type: 'error', message }
+// Its batch-norm layers normalise with the statistics of its own share; its running statistics
+// are never read (the driving thread's are the model's).
+import { load } from '../cnn.js';
+import { loadFlatParameters } from './flat-parameters.js';
+import { buildModel, MNIST_INPUT } from './model.js';
+
+const port = globalThis.WorkerGlobalScope ? globalThis : (await import('node:worker_threads')).parentPort;
+const reply = (message, transfer = []) => port.postMessage(message, transfer);
+let model = null, network = null;
+
+async function handle(message) {
+  switch (message.type) {
+    case 'init': {
+      const cnn = await load({ simd: message.simd });
+      model = buildModel(cnn.nn, message.knobs);
+      network = new cnn.Network(model, MNIST_INPUT, { capacity: message.capacity });
+      return reply({ type: 'ready' });
+    }
+    case 'step': {
+      loadFlatParameters(network, model, message.parameters);
+      const { loss, correct } = network.trainStep(message.images, message.labels, message.count);
+      const gradients = network.gradients();
+      return reply({ type: 'gradients', gradients, loss, correct }, [gradients.buffer]);
+    }
+    default:
+      throw new TypeError(`unknown message type '${message.type}'`);
+  }
+}
+
+const receive = (message) => handle(message).catch((error) => reply({ type: 'error', message: `failed: ${error.message}` }));
+if (port.on) port.on('message', receive);
+else port.onmessage = ({ data }) => receive(data);
