@@ -1,5 +1,6 @@
-// Mini-batch training of the lab's model on MNIST, shared by the CLI
-// (examples/train_mnist.mjs) and the Web Worker (web/train/worker.js).
+// Mini-batch training of the lab's model on MNIST in this thread, shared by the CLI
+// (examples/train_mnist.mjs) and the Web Worker (web/train/worker.js); parallel.js's
+// ParallelTrainer extends it to share each batch among workers (startTrainer picks).
 //
 //   const trainer = new Trainer(cnn, data, checkKnobs({ epochs: 3 }));
 //   while (!trainer.done) {
@@ -13,7 +14,8 @@
 // knobs.augment (cnn_random_shift) → normalised (cnn_normalize_pixels) → forward, cross
 // entropy, backward (cnn_network_train_step) → the optimizer's update (cnn_sgd_step /
 // cnn_adam_step) at this step's learning rate. Every random draw is the core's, seeded from
-// knobs.seed, so a run repeats bit for bit in the same build.
+// knobs.seed and the step (batchAt(step) makes any step's batch), so a run repeats bit for bit
+// in the same build and sees the same batches whatever the number of workers.
 import { MNIST_NORMALIZATION } from '../core/augment.js';
 import { argmaxRows } from './metrics.js';
 import { buildModel, CLASSES, MNIST_INPUT } from './model.js';

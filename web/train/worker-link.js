@@ -37,11 +37,11 @@ export class WorkerLink {
 
   /** A message from the worker: the reply to the pending request, or its refusal. */
   receive(message) {
-    const pending = this.#pending;
-    this.#pending = null;
     if (message?.type === 'error') return this.fail(message.message);
-    if (pending) pending.resolve(message);
-    else this.fail(`sent '${message?.type}' when nothing was asked`);
+    if (!this.#pending) return this.fail(`sent '${message?.type}' when nothing was asked`);
+    const { resolve } = this.#pending;
+    this.#pending = null;
+    return resolve(message);
   }
 
   /** The worker failed or ended: the pending request and every later one are refused. */
