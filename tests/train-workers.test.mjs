@@ -8,7 +8,7 @@ import { loadMnist } from '../web/train/dataset.js';
 import { checkKnobs } from '../web/train/knobs.js';
 import { ParallelTrainer, shares, startTrainer, weightedSum } from '../web/train/parallel.js';
 import { TrainingSession } from '../web/train/session.js';
-import { Trainer } from '../web/train/trainer.js';
+import { normaliseDigits, Trainer } from '../web/train/trainer.js';
 import { spawnGradientWorker } from '../web/train/worker-link.js';
 
 const cnn = await load();
@@ -94,11 +94,11 @@ describe('training with workers', () => {
     // After three steps, each worker loads the parameters this thread holds (as every step
     // does) and gets one digit: its loss and gradient are this thread's Network's, bit for bit.
     const parameters = trainer.parameters.values();
-    const { images, labels } = trainer.batchAt(0);
-    const own = trainer.network.trainStep(images, labels, 1);
+    const { pixels, labels } = trainer.batchAt(0);
+    const own = trainer.network.trainStep(normaliseDigits(cnn, pixels.subarray(0, 784)), labels, 1);
     const ownGradients = trainer.network.gradients();
     for (const link of links) {
-      const reply = await link.request({ type: 'step', parameters, images: images.slice(0, 784), labels: labels.slice(0, 1), count: 1 });
+      const reply = await link.request({ type: 'step', parameters, pixels: pixels.slice(0, 784), labels: labels.slice(0, 1), count: 1 });
       assert.equal(reply.loss, own.loss);
       assert.deepEqual(reply.gradients, ownGradients, `${link.name}: the same gradient, so the same parameters`);
     }

@@ -3,9 +3,10 @@
 // as a Web Worker (module) and as a Node worker_threads Worker (worker-link.js starts it).
 //
 // In:  { type: 'init', simd, knobs, capacity }      load the core (that build), build the model
-//      { type: 'step', parameters, images, labels, count }
+//      { type: 'step', parameters, pixels, labels, count }
 //           parameters: the whole flat vector (flat-parameters.js) to start from;
-//           images: count normalised digits [count, 1, 28, 28]; labels: count class indices
+//           pixels: the bytes of count digits [count, 28·28] (shifted already when augmenting),
+//           normalised here as in one thread (normaliseDigits); labels: count class indices
 // Out: { type: 'ready' }
 //      { type: 'gradients', gradients, loss, correct }   the mean over its count digits (the
 //           core's cnn_network_train_step); gradients' buffer is transferred
@@ -15,22 +16,23 @@
 import { load } from '../cnn.js';
 import { loadFlatParameters } from './flat-parameters.js';
 import { buildModel, MNIST_INPUT } from './model.js';
+import { normaliseDigits } from './trainer.js';
 
 const port = globalThis.WorkerGlobalScope ? globalThis : (await import('node:worker_threads')).parentPort;
 const reply = (message, transfer = []) => port.postMessage(message, transfer);
-let model = null, network = null;
+let cnn = null, model = null, network = null;
 
 async function handle(message) {
   switch (message.type) {
     case 'init': {
-      const cnn = await load({ simd: message.simd });
+      cnn = await load({ simd: message.simd });
       model = buildModel(cnn.nn, message.knobs);
       network = new cnn.Network(model, MNIST_INPUT, { capacity: message.capacity });
       return reply({ type: 'ready' });
     }
     case 'step': {
       loadFlatParameters(network, model, message.parameters);
-      const { loss, correct } = network.trainStep(message.images, message.labels, message.count);
+      const { loss, correct } = network.trainStep(normaliseDigits(cnn, message.pixels), message.labels, message.count);
       const gradients = network.gradients();
       return reply({ type: 'gradients', gradients, loss, correct }, [gradients.buffer]);
     }

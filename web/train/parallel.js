@@ -11,8 +11,8 @@
 // core and the same model. One step of a batch of B digits:
 //   1. the batch is Trainer.batchAt's: the same digits, shifts and learning rate as with one worker
 //   2. it is cut into N contiguous shares, b_k = ⌊B/N⌋ or ⌊B/N⌋ + 1 digits (the first B mod N
-//      get one more); each worker gets the current parameters and its share, and returns g_k,
-//      the gradient of its share's mean cross entropy
+//      get one more); each worker gets the current parameters and its share's bytes (it
+//      normalises them itself), and returns g_k, the gradient of its share's mean cross entropy
 //   3. g = Σ_k (b_k / B) · g_k, summed in worker order k = 1…N (in float64, rounded once to
 //      float32): the gradient of the whole batch's mean, whatever N, up to float rounding
 //   4. one optimizer step here, on the flat parameters (flat-parameters.js); the next step
@@ -26,7 +26,7 @@
 // are worker 1's (DDP's broadcast_buffers: rank 0's). A worker that fails or ends rejects the
 // step with an Error naming it; the trainer is then unusable (dispose it).
 import { loadFlatParameters, ParameterVector } from './flat-parameters.js';
-import { Trainer } from './trainer.js';
+import { normaliseDigits, Trainer } from './trainer.js';
 import { spawnGradientWorker } from './worker-link.js';
 
 /** A Trainer for knobs.workers = 1 (this thread alone), else a ParallelTrainer; options: ParallelTrainer.create's. */
@@ -93,12 +93,13 @@ export class ParallelTrainer extends Trainer {
     const replies = this.links.map((link, k) => {
       const { start, count } = parts[k + 1];
       if (count === 0) return null; // a last batch with fewer digits than workers
-      const images = batch.images.slice(start * size, (start + count) * size);
+      const pixels = batch.pixels.slice(start * size, (start + count) * size);
       const labels = Int32Array.from(batch.labels.subarray(start, start + count));
       const copy = parameters.slice();
-      return link.request({ type: 'step', parameters: copy, images, labels, count }, [copy.buffer, images.buffer, labels.buffer]);
+      return link.request({ type: 'step', parameters: copy, pixels, labels, count }, [copy.buffer, pixels.buffer, labels.buffer]);
     });
-    const own = this.network.trainStep(batch.images, batch.labels, parts[0].count);
+    const own = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels.subarray(0, parts[0].count * size)), batch.labels,
+      parts[0].count);
     const results = [{ ...own, gradients: this.network.gradients() }];
     this.prepared = this.steps + 1 < this.totalSteps ? this.batchAt(this.steps + 1) : null;
     for (const reply of await Promise.all(replies)) if (reply) results.push(reply);

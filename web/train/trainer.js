@@ -39,14 +39,18 @@ export function evaluate(cnn, network, capacity, data, split) {
   const size = data.imageSize, logits = new Float32Array(split.count * CLASSES);
   for (let start = 0; start < split.count; start += capacity) {
     const n = Math.min(capacity, split.count - start);
-    const images = cnn.augment.normalizePixels(pixels.subarray(start * size, (start + n) * size), MNIST_NORMALIZATION);
-    logits.set(network.forward(images, n).data, start * CLASSES);
+    logits.set(network.forward(normaliseDigits(cnn, pixels.subarray(start * size, (start + n) * size)), n).data, start * CLASSES);
   }
   const tensor = new cnn.Tensor(logits, [split.count, CLASSES]);
   const predictions = argmaxRows(tensor);
   const correct = predictions.reduce((total, predicted, i) => total + (predicted === labels[i] ? 1 : 0), 0);
   return { loss: cnn.F.cross_entropy(tensor, labels).item(), accuracy: correct / split.count, correct, count: split.count,
     predictions, labels, logits: tensor };
+}
+
+/** The network's input for digits' bytes: (p / 255 − mean) / std, MNIST's, as torchvision's ToTensor then Normalize. */
+export function normaliseDigits(cnn, pixels) {
+  return cnn.augment.normalizePixels(pixels, MNIST_NORMALIZATION);
 }
 
 /** torch.optim.SGD or Adam over a network's parameters, as the knobs say. */
@@ -107,17 +111,16 @@ export class Trainer {
     return order;
   }
 
-  /** Normalised network inputs for image bytes [n, 28·28], shifted at random first when seed is given. */
-  inputs(pixels, count, shiftSeed = null) {
-    const { augment } = this.cnn;
-    const shifted = shiftSeed === null ? pixels
-      : augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed }).images;
-    return augment.normalizePixels(shifted, MNIST_NORMALIZATION);
+  /** Image bytes [n, 28·28] shifted at random (cnn_random_shift) when seed is given, else as they are. */
+  shifted(pixels, count, shiftSeed = null) {
+    return shiftSeed === null ? pixels
+      : this.cnn.augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed }).images;
   }
 
   /**
-   * What step `step` of the run trains on: its digits (this epoch's shuffled order, shifted,
-   * normalised), labels and learning rate. The same for any number of workers.
+   * What step `step` of the run trains on: its digits' bytes (this epoch's shuffled order,
+   * shifted; normaliseDigits makes the network's input), labels and learning rate. The same for
+   * any number of workers.
    */
   batchAt(step) {
     const { batch, seed } = this.knobs;
@@ -128,8 +131,8 @@ export class Trainer {
     }
     const indices = this.order.subarray(within * batch, (within + 1) * batch);
     const { pixels, labels } = this.data.gather(this.trainSplit, indices);
-    const images = this.inputs(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null);
-    return { images, labels, count: indices.length, epoch, step: within + 1, lr: this.learningRate(step),
+    const shifted = this.shifted(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null);
+    return { pixels: shifted, labels, count: indices.length, epoch, step: within + 1, lr: this.learningRate(step),
       lastOfEpoch: within + 1 === this.stepsPerEpoch };
   }
 
@@ -137,7 +140,7 @@ export class Trainer {
   trainStep() {
     const batch = this.nextBatch();
     this.optimizer.lr = batch.lr;
-    const { loss, correct } = this.network.trainStep(batch.images, batch.labels, batch.count);
+    const { loss, correct } = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels), batch.labels, batch.count);
     this.optimizer.step();
     return this.stepDone(batch, loss, correct);
   }
