@@ -20,6 +20,7 @@ async function run(knobs, steps, options = {}) {
   const trainer = await startTrainer(cnn, data, checkKnobs(knobs), options);
   const losses = [];
   for (let i = 0; i < steps; i++) losses.push((await trainer.trainStep()).loss);
+  trainer.syncModel(); // the last step's update applied
   const parameters = trainer.network.parameters();
   trainer.dispose();
   return { losses, parameters };
@@ -55,6 +56,7 @@ describe('training with workers', () => {
     const alone = new Trainer(cnn, data, knobs);
     const shared = await ParallelTrainer.create(cnn, data, knobs);
     for (let i = 0; i < 5; i++) assert.equal((await shared.trainStep()).loss, alone.trainStep().loss, `step ${i + 1}`);
+    shared.syncModel();
     assert.deepEqual(shared.network.parameters(), alone.network.parameters());
     alone.dispose();
     shared.dispose();
@@ -82,7 +84,7 @@ describe('training with workers', () => {
     assert.ok(relative > 1e-4 && relative < 0.1, `max relative difference ${relative}: per-share statistics, not whole-batch`);
   });
 
-  test('every worker computes with the parameters this thread holds, bit for bit', async () => {
+  test('every worker holds this thread\'s parameters and optimizer state, bit for bit', async () => {
     const links = [];
     const spawnWorker = async (...args) => {
       const link = await spawnGradientWorker(...args);
@@ -91,15 +93,17 @@ describe('training with workers', () => {
     };
     const trainer = await startTrainer(cnn, data, checkKnobs({ ...NO_BATCH_NORM, workers: 3 }), { spawnWorker });
     for (let i = 0; i < 3; i++) await trainer.trainStep();
-    // After three steps, each worker loads the parameters this thread holds (as every step
-    // does) and gets one digit: its loss and gradient are this thread's Network's, bit for bit.
-    const parameters = trainer.parameters.values();
+    // The workers still owe the third step's update: each applies it (one Adam step, which
+    // reads the averages of the steps before) and computes one digit's gradient; this thread
+    // does the same. Equal gradients mean equal parameters after equal updates.
+    const { gradient, lr } = trainer.update;
+    trainer.syncModel();
     const { pixels, labels } = trainer.batchAt(0);
     const own = trainer.network.trainStep(normaliseDigits(cnn, pixels.subarray(0, 784)), labels, 1);
     const ownGradients = trainer.network.gradients();
     for (const link of links) {
-      const reply = await link.request({ type: 'step', parameters, pixels: pixels.slice(0, 784), labels: labels.slice(0, 1), count: 1 });
-      assert.equal(reply.loss, own.loss);
+      const reply = await link.request({ type: 'step', update: { gradient, lr }, pixels: pixels.slice(0, 784), labels: labels.slice(0, 1), count: 1 });
+      assert.equal(reply.loss, own.loss, link.name);
       assert.deepEqual(reply.gradients, ownGradients, `${link.name}: the same gradient, so the same parameters`);
     }
     trainer.dispose();

@@ -1,7 +1,7 @@
 // A model's parameters as one flat vector, the layout of cnn.Network's parameters() and
 // gradients(): layer by layer, weight then bias (torch.nn.Module.parameters() order).
-// Data-parallel training (parallel.js) moves parameters and gradients between workers in
-// this form.
+// Data-parallel training (parallel.js) moves gradients between workers in this form, and each
+// worker's FlatOptimizer applies the summed gradient to its copy of the parameters.
 //
 // The binding lets an optimizer update only a Network's own parameters from that Network's
 // own gradients, which backward computes. ParameterVector gives the optimizer a gradient
@@ -11,6 +11,7 @@
 // SGD and Adam act element by element on the same layout, so a step on the vector is the
 // step the model's own Network would take from the same gradient, bit for bit.
 import { Tensor } from '../cnn.js';
+import { optimizerFor } from './trainer.js';
 
 export class ParameterVector {
   /** cnn: the loaded core; values: the P starting parameters. */
@@ -51,4 +52,29 @@ export function loadFlatParameters(network, model, flat) {
   }
   if (offset !== flat.length) throw new RangeError(`loadFlatParameters: the model holds ${offset} parameters, got ${flat.length}`);
   network.loadParameters();
+}
+
+/**
+ * The knobs' optimizer (SGD or Adam) over a model's flat parameters, stepped with a gradient
+ * computed elsewhere; after each step the parameters are copied into the model's Network.
+ * Replicas that start from the same parameters and take the same steps hold the same bits.
+ */
+export class FlatOptimizer {
+  constructor(cnn, knobs, network, model) {
+    this.vector = new ParameterVector(cnn, network.parameters());
+    this.optimizer = optimizerFor(cnn, this.vector.network, knobs);
+    this.network = network;
+    this.model = model;
+  }
+
+  step(gradient, lr) {
+    this.vector.setGradient(gradient);
+    this.optimizer.lr = lr;
+    this.optimizer.step();
+    loadFlatParameters(this.network, this.model, this.vector.values());
+  }
+
+  dispose() {
+    this.vector.dispose();
+  }
 }

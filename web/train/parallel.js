@@ -15,8 +15,11 @@
 //      normalises them itself), and returns g_k, the gradient of its share's mean cross entropy
 //   3. g = Σ_k (b_k / B) · g_k, summed in worker order k = 1…N (in float64, rounded once to
 //      float32): the gradient of the whole batch's mean, whatever N, up to float rounding
-//   4. one optimizer step here, on the flat parameters (flat-parameters.js); the next step
-//      sends the new parameters to every worker, so all hold the same bits.
+//   4. the next step's message carries g (and the learning rate) to every gradient worker, and
+//      each worker, this thread too, takes the same optimizer step on its own copy of the flat
+//      parameters (FlatOptimizer, flat-parameters.js) before computing its next share: the same
+//      start, the same steps, the same bits everywhere. Before the model is used (evaluate,
+//      syncModel) the last step's update is applied here.
 // While the gradient workers compute, this thread computes its share and prepares the next
 // batch. The loss reported is Σ_k (b_k / B) · loss_k, the batch's mean.
 //
@@ -25,7 +28,7 @@
 // statistics of its own share, as DDP does without SyncBatchNorm, and the running statistics
 // are worker 1's (DDP's broadcast_buffers: rank 0's). A worker that fails or ends rejects the
 // step with an Error naming it; the trainer is then unusable (dispose it).
-import { loadFlatParameters, ParameterVector } from './flat-parameters.js';
+import { FlatOptimizer } from './flat-parameters.js';
 import { normaliseDigits, Trainer } from './trainer.js';
 import { spawnGradientWorker } from './worker-link.js';
 
@@ -62,7 +65,7 @@ export class ParallelTrainer extends Trainer {
    */
   static async create(cnn, data, knobs, { spawnWorker = spawnGradientWorker, ...options } = {}) {
     const trainer = new ParallelTrainer(cnn, data, knobs, options);
-    const init = { simd: cnn.simd, knobs, capacity: Math.ceil(knobs.batch / knobs.workers) };
+    const init = { simd: cnn.simd, knobs, capacity: Math.ceil(knobs.batch / knobs.workers), parameters: trainer.network.parameters() };
     const started = await Promise.allSettled(Array.from({ length: knobs.workers - 1 },
       (_, k) => spawnWorker(k + 2, knobs.workers, init)));
     trainer.links = started.filter((result) => result.status === 'fulfilled').map((result) => result.value);
@@ -78,45 +81,62 @@ export class ParallelTrainer extends Trainer {
     super(cnn, data, knobs, options);
     this.links = [];
     this.prepared = null; // the next step's batch, made while the workers compute
+    this.update = null;   // the last step's { gradient, lr, applied (here) }: the workers get it with the next step
   }
 
-  /** The optimizer updates the flat parameters; they are copied into the Networks after. */
-  updatedNetwork() {
-    this.parameters = new ParameterVector(this.cnn, this.network.parameters());
-    return this.parameters.network;
+  /** Steps the flat parameters with a summed gradient, then copies them into this Network. */
+  createOptimizer() {
+    return new FlatOptimizer(this.cnn, this.knobs, this.network, this.model);
   }
 
   async trainStep() {
     const batch = this.prepared ?? this.nextBatch();
-    const parts = shares(batch.count, this.knobs.workers);
-    const parameters = this.parameters.values(), size = this.data.imageSize;
+    const parts = shares(batch.count, this.knobs.workers), size = this.data.imageSize;
+    const update = this.update;
+    this.update = null;
     const replies = this.links.map((link, k) => {
-      const { start, count } = parts[k + 1];
-      if (count === 0) return null; // a last batch with fewer digits than workers
+      const { start, count } = parts[k + 1]; // count 0: a last batch with fewer digits than workers
       const pixels = batch.pixels.slice(start * size, (start + count) * size);
       const labels = Int32Array.from(batch.labels.subarray(start, start + count));
-      const copy = parameters.slice();
-      return link.request({ type: 'step', parameters: copy, pixels, labels, count }, [copy.buffer, pixels.buffer, labels.buffer]);
+      const gradient = update?.gradient.slice() ?? null;
+      return link.request({ type: 'step', update: update && { gradient, lr: update.lr }, pixels, labels, count },
+        [pixels.buffer, labels.buffer, ...(gradient ? [gradient.buffer] : [])]);
     });
+    if (update) this.apply(update); // as the workers apply theirs
     const own = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels.subarray(0, parts[0].count * size)), batch.labels,
       parts[0].count);
     const results = [{ ...own, gradients: this.network.gradients() }];
     this.prepared = this.steps + 1 < this.totalSteps ? this.batchAt(this.steps + 1) : null;
-    for (const reply of await Promise.all(replies)) if (reply) results.push(reply);
+    (await Promise.all(replies)).forEach((reply, k) => parts[k + 1].count && results.push(reply));
 
     const weights = results.map((_, k) => parts[k].count / batch.count);
-    this.parameters.setGradient(weightedSum(results.map((result) => result.gradients), weights));
-    this.optimizer.lr = batch.lr;
-    this.optimizer.step();
-    loadFlatParameters(this.network, this.model, this.parameters.values());
+    this.update = { gradient: weightedSum(results.map((result) => result.gradients), weights), lr: batch.lr, applied: false };
     const loss = results.reduce((total, result, k) => total + weights[k] * result.loss, 0);
     return this.stepDone(batch, loss, results.reduce((total, result) => total + result.correct, 0));
+  }
+
+  /** The optimizer's step with a summed gradient, here, once. */
+  apply(update) {
+    if (update.applied) return;
+    this.optimizer.step(update.gradient, update.lr);
+    update.applied = true;
+  }
+
+  /** The last step's update is applied here before the model is used (the workers get it with the next step). */
+  evaluate(split) {
+    if (this.update) this.apply(this.update);
+    return super.evaluate(split);
+  }
+
+  syncModel() {
+    if (this.update) this.apply(this.update);
+    return super.syncModel();
   }
 
   dispose() {
     for (const link of this.links) link.close();
     this.links = [];
-    this.parameters.dispose();
+    this.optimizer.dispose();
     super.dispose();
   }
 }

@@ -73,7 +73,7 @@ export class Trainer {
     this.trainSplit = trainSplit;
     this.model = model;
     this.network = new cnn.Network(model, MNIST_INPUT, { capacity: knobs.batch });
-    this.optimizer = optimizerFor(cnn, this.updatedNetwork(), knobs);
+    this.optimizer = this.createOptimizer();
     this.stepsPerEpoch = Math.ceil(trainSplit.count / knobs.batch);
     this.totalSteps = this.stepsPerEpoch * knobs.epochs;
     this.steps = 0;
@@ -81,9 +81,9 @@ export class Trainer {
     this.orderEpoch = -1;
   }
 
-  /** The network whose parameters the optimizer updates: this one's (ParallelTrainer: another). */
-  updatedNetwork() {
-    return this.network;
+  /** The knobs' optimizer over this network (ParallelTrainer: over flat parameters). */
+  createOptimizer() {
+    return optimizerFor(this.cnn, this.network, this.knobs);
   }
 
   get done() {
