@@ -8,11 +8,11 @@
 //
 // Worker 1 is this thread (its Network is the model's: evaluation, running statistics);
 // workers 2…N are gradient workers (gradient-worker.js), each with its own instance of the
-// core and the same model. One step of a batch of B digits:
+// core and the same model, started from this thread's parameters. One step of a batch of B digits:
 //   1. the batch is Trainer.batchAt's: the same digits, shifts and learning rate as with one worker
 //   2. it is cut into N contiguous shares, b_k = ⌊B/N⌋ or ⌊B/N⌋ + 1 digits (the first B mod N
-//      get one more); each worker gets the current parameters and its share's bytes (it
-//      normalises them itself), and returns g_k, the gradient of its share's mean cross entropy
+//      get one more); each worker gets its share's bytes (it normalises them itself) and
+//      returns g_k, the gradient of its share's mean cross entropy
 //   3. g = Σ_k (b_k / B) · g_k, summed in worker order k = 1…N (in float64, rounded once to
 //      float32): the gradient of the whole batch's mean, whatever N, up to float rounding
 //   4. the next step's message carries g (and the learning rate) to every gradient worker, and
