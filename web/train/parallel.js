@@ -55,7 +55,7 @@ export function weightedSum(gradients, weights) {
     const weight = weights[k];
     for (let i = 0; i < sum.length; i++) sum[i] += weight * gradient[i];
   });
-  return Float32Array.from(sum);
+  return new Float32Array(sum);
 }
 
 export class ParallelTrainer extends Trainer {
