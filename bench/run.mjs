@@ -1,5 +1,6 @@
 // make bench: our core against XNNPACK (tfjs-backend-wasm), onnxruntime-web
-// and tfjs-backend-cpu, one thread, in one Node process (issue 3).
+// and tfjs-backend-cpu, one thread, in one Node process (issue 3); then, without --rows, the
+// lab's training over workers against native PyTorch (workers.mjs, issue 13).
 //
 //   node bench/run.mjs [--passes 3] [--rows id,id] [--quick] [--no-cold] [--slow]
 //   (--slow: also time tfjs-cpu where one call takes half a minute or more)
@@ -25,6 +26,7 @@ import { compareAll } from './tensors.mjs';
 import { callOnce, canaryMonitor, SLOW_MS, stats, timeInterleaved } from './timing.mjs';
 import { trainStepEngines } from './train-step.mjs';
 import { labModelMarkdown, labModelTable } from './lab-models.mjs';
+import { workersBench, workersTable } from './workers.mjs';
 
 const TOLERANCE = 1e-3;
 const BINDING_CALLS = 3;
@@ -180,6 +182,9 @@ for (const row of rows) {
     if (r.status === 'skipped') log(`  skipped: ${name} on ${row.label}: ${r.reason}`);
 }
 
+const workers = args.rows ? null : await workersBench({ passes, log });
+if (workers) log(`\n${workersTable(workers)}`);
+
 const modules = moduleSizes();
 const cold = args['no-cold'] ? null : coldLoad({ simd: true });
 
@@ -194,6 +199,7 @@ const result = {
   modules,
   cold,
   rows: summaries,
+  workers,
   notes: [
     'ms: best of the pass medians; min/max over every sample; spread = worst / best pass median − 1.',
     'a sample is dropped (and counted, while 3 others remain) when the process had less than 90% of a core during it, or when a 0.3 ms SIMD canary just before or after it ran below 85% of its best speed (the machine is shared).',
@@ -220,7 +226,7 @@ const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });
 if (!args.rows) {
   await writeFile(new URL('latest.json', dir), JSON.stringify(result, null, 1) + '\n');
-  await writeFile(new URL('latest.md', dir), markdown(result));
+  await writeFile(new URL('latest.md', dir), `${markdown(result)}\n## Training over workers (bench/workers.mjs)\n\n${workersTable(workers)}\n`);
   log(`\nwrote bench/results/latest.json and latest.md (${result.seconds} s)`);
 } else {
   log(`\n(--rows given: results not written; ${result.seconds} s)`);

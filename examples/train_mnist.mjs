@@ -5,18 +5,21 @@
 // Data: web/data/mnist.bin (node scripts/mnist-to-binary.mjs writes it): 8,000 training and
 // 2,000 held-out test digits. Exit codes: 0 done, 1 failed while running, 2 bad arguments.
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { load } from '../web/cnn.js';
 import { saveModel, loadModel } from '../web/train/checkpoint.js';
 import { loadMnist } from '../web/train/dataset.js';
-import { checkKnobs, KNOBS, parseKnob } from '../web/train/knobs.js';
+import { checkKnobs, DEFAULT_KNOBS, KNOBS, parseKnob, WORKERS_KNOB } from '../web/train/knobs.js';
 import { buildModel, describeModel } from '../web/train/model.js';
-import { Trainer } from '../web/train/trainer.js';
+import { startTrainer } from '../web/train/parallel.js';
 
 const RUN_FLAGS = {
   'train-digits': ['N', 'train on the first N of the 8,000 training digits (quick experiments)'],
   save: ['FILE', 'write the trained model to this file (safetensors; see web/train/checkpoint.js)'],
   load: ['FILE', 'start from a model file: its architecture, trained further (--epochs 0: only evaluated)'],
 };
+// Every knob has a flag; --workers defaults to every core (at most the batch).
+const FLAG_KNOBS = [...KNOBS, WORKERS_KNOB];
 // What a loaded model fixes: the knobs that shape its layers.
 const ARCHITECTURE = ['kernel', 'stride', 'padding', 'pool', 'channels', 'batchNorm'];
 
@@ -25,7 +28,7 @@ function usage() {
   const shown = (knob) => (knob.default === null ? '' : ` (default ${text(knob.default)})`);
   const placeholder = (knob) => (knob.kind === 'choice' ? knob.choices.join('|') : knob.kind === 'bool' ? 'yes|no' : knob.kind === 'list' ? 'N,N' : 'N');
   const rows = [
-    ...KNOBS.map((knob) => [`--${knob.flag} ${placeholder(knob)}`, `${knob.help}${shown(knob)}`]),
+    ...FLAG_KNOBS.map((knob) => [`--${knob.flag} ${placeholder(knob)}`, `${knob.help}${shown(knob)}`]),
     ...Object.entries(RUN_FLAGS).map(([flag, [value, help]]) => [`--${flag} ${value}`, help]),
     ['--help', 'show this text'],
   ];
@@ -42,7 +45,7 @@ class UsageError extends Error {}
 
 /** {given knobs, run flags, help} from argv; --flag value or --flag=value. */
 function parseArguments(argv) {
-  const byFlag = new Map(KNOBS.map((knob) => [knob.flag, knob]));
+  const byFlag = new Map(FLAG_KNOBS.map((knob) => [knob.flag, knob]));
   const given = {}, run = {};
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
@@ -72,7 +75,8 @@ function resolveKnobs(given, loaded) {
   }
   const architecture = loaded ? Object.fromEntries(ARCHITECTURE.map((name) => [name, loaded[name]])) : {};
   try {
-    return checkKnobs({ ...given, ...architecture });
+    const workers = given.workers ?? Math.min(availableParallelism(), given.batch ?? DEFAULT_KNOBS.batch);
+    return checkKnobs({ ...given, ...architecture, workers });
   } catch (error) {
     throw new UsageError(error.message);
   }
@@ -112,28 +116,57 @@ async function main(argv) {
   const description = describeModel(model);
   console.log(description.text);
   console.log(`Receptive field of the last convolution: ${description.receptiveField}×${description.receptiveField} px ` +
-    `(jump ${description.jump}); ${cnn.simd ? 'SIMD128' : 'scalar'} build`);
+    `(jump ${description.jump}); ${cnn.simd ? 'SIMD128' : 'scalar'} build; ${knobs.workers} worker${knobs.workers > 1 ? 's' : ''}`);
 
-  const trainer = new Trainer(cnn, data, knobs, { model, trainSplit });
+  let trainer;
+  try {
+    trainer = await startTrainer(cnn, data, knobs, { model, trainSplit });
+  } catch (error) {
+    throw new Error(`the run could not start: ${error.message}`);
+  }
+  try {
+    return await train(trainer, knobs, data, run.save);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * The epochs, a line each, and the final line; with --save, the model. Should a step fail (a
+ * gradient worker dies), the last completed epoch's model is saved and the error says so.
+ */
+async function train(trainer, knobs, data, saveTo) {
   const showBar = process.stderr.isTTY;
   // Timed as the page's lab times it: training steps and test evaluations apart.
-  let trainingMs = 0, evaluationMs = 0, images = 0, lossSum = 0, correct = 0, seen = 0, test = null;
+  let trainingMs = 0, evaluationMs = 0, images = 0, lossSum = 0, correct = 0, seen = 0, test = null, savedEpoch = null;
   const evaluateTest = () => {
     const evaluationStart = performance.now();
     const result = trainer.evaluate(data.test);
     evaluationMs += performance.now() - evaluationStart;
     return result;
   };
+  const rate = () => (images ? images / (trainingMs / 1000) : 0);
+  const save = async (bytes, what) => {
+    await writeFile(saveTo, bytes);
+    return `${what} ${saveTo} (${bytes.length.toLocaleString('en-US')} bytes)`;
+  };
   for (let epoch = 0; epoch < knobs.epochs; epoch++) {
     const epochStart = performance.now();
-    for (let s = 0; s < trainer.stepsPerEpoch; s++) {
-      const step = trainer.trainStep();
-      images += step.count, seen += step.count, lossSum += step.loss * step.count, correct += step.correct;
-      if (showBar) {
-        const rate = images / ((trainingMs + performance.now() - epochStart) / 1000);
-        process.stderr.write(`\repoch ${epoch + 1}/${knobs.epochs} ${progressBar(step.step / trainer.stepsPerEpoch)} ` +
-          `${step.step}/${trainer.stepsPerEpoch}  loss ${step.loss.toFixed(4)}  ${rate.toFixed(0)} img/s `);
+    try {
+      for (let s = 0; s < trainer.stepsPerEpoch; s++) {
+        const step = await trainer.trainStep();
+        images += step.count, seen += step.count, lossSum += step.loss * step.count, correct += step.correct;
+        if (showBar) {
+          const speed = images / ((trainingMs + performance.now() - epochStart) / 1000);
+          process.stderr.write(`\repoch ${epoch + 1}/${knobs.epochs} ${progressBar(step.step / trainer.stepsPerEpoch)} ` +
+            `${step.step}/${trainer.stepsPerEpoch}  loss ${step.loss.toFixed(4)}  ${speed.toFixed(0)} img/s `);
+        }
       }
+    } catch (error) {
+      if (showBar) process.stderr.write('\r\x1b[K');
+      const outcome = !saveTo ? 'nothing is saved without --save'
+        : savedEpoch ? await save(savedEpoch.bytes, `the model of epoch ${savedEpoch.epoch} is in`) : 'no epoch had ended: nothing is saved';
+      throw new Error(`the run stopped in epoch ${epoch + 1}: ${error.message}; ${outcome}`);
     }
     trainingMs += performance.now() - epochStart;
     test = evaluateTest();
@@ -141,19 +174,19 @@ async function main(argv) {
     console.log(`epoch ${epoch + 1}/${knobs.epochs}  train loss ${(lossSum / seen).toFixed(4)}  train accuracy ${percent(correct / seen)}  ` +
       `test loss ${test.loss.toFixed(4)}  test accuracy ${percent(test.accuracy)}`);
     lossSum = correct = seen = 0;
+    if (saveTo) savedEpoch = { epoch: epoch + 1, bytes: modelBytes(trainer, knobs, test, rate()) };
   }
   test ??= evaluateTest(); // --epochs 0: only evaluated
-  const rate = images ? images / (trainingMs / 1000) : 0;
-  if (run.save) {
-    const bytes = saveModel(trainer.syncModel(), knobs, { test_accuracy: test.accuracy, images_per_second: rate.toFixed(0) });
-    await writeFile(run.save, bytes);
-    console.log(`Saved ${run.save} (${bytes.length.toLocaleString('en-US')} bytes)`);
-  }
-  trainer.dispose();
+  if (saveTo) console.log(await save(modelBytes(trainer, knobs, test, rate()), 'Saved'));
   console.log(`test accuracy ${percent(test.accuracy)} (${test.correct}/${test.count})  ` +
-    (images ? `training ${(trainingMs / 1000).toFixed(1)} s (${rate.toFixed(0)} images/s)  ` : '(evaluation only)  ') +
+    (images ? `training ${(trainingMs / 1000).toFixed(1)} s (${rate().toFixed(0)} images/s)  ` : '(evaluation only)  ') +
     `evaluation ${(evaluationMs / 1000).toFixed(1)} s`);
   return 0;
+}
+
+/** The trained model as a safetensors file, with its test accuracy and speed. */
+function modelBytes(trainer, knobs, test, imagesPerSecond) {
+  return saveModel(trainer.syncModel(), knobs, { test_accuracy: test.accuracy, images_per_second: imagesPerSecond.toFixed(0) });
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {

@@ -2,7 +2,8 @@
 // `make dist`: writes dist/, the release folder, from web/ (build the wasm and the digits first:
 // `make build`). Upload it anywhere, under any path: no server configuration, no headers.
 //   cnn.js + cnn-simd.wasm + cnn-scalar.wasm   the binding, one ES module
-//   widgets.js   the four light widgets;  train.js, train-worker.js, uplot.js(+css)  the lab, loaded on use
+//   widgets.js   the four light widgets;  train.js, train-worker.js, train-gradient-worker.js,
+//                uplot.js(+css)  the lab, loaded on use
 //   index.html, embed.html, builder.html       the page, the iframe route, the embed builder
 //                                              (language.js: their language, ?lang=zh among the ways)
 //   data/        the digits gzipped (the lab inflates them) and the pre-trained model
@@ -23,6 +24,7 @@ const RELEASE_ASSETS = {
   'build/cnn-simd.wasm': 'cnn-simd.wasm',
   'build/cnn-scalar.wasm': 'cnn-scalar.wasm',
   'train/worker.js': 'train-worker.js',
+  'train/gradient-worker.js': 'train-gradient-worker.js',
   'vendor/uplot/uPlot.min.css': 'uplot.min.css',
   'data/mnist.bin': 'data/mnist.bin.gz',
   'data/mnist-cnn.safetensors': 'data/mnist-cnn.safetensors',
@@ -36,6 +38,7 @@ const BUNDLES = {
   'widgets.js': 'widgets/index.js',
   'train.js': 'widgets/cnn-train.js',
   'train-worker.js': 'train/worker.js',
+  'train-gradient-worker.js': 'train/gradient-worker.js',
   'uplot.js': 'vendor/uplot/uPlot.esm.js',
   'page.js': 'page/page.js',
   'embed.js': 'page/embed.js',

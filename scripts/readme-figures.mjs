@@ -21,7 +21,7 @@ const WIDE_CHANNELS = [16, 32];
 
 /** One run as the CLI trains it: { knobs, description, epochAccuracies, trainingSeconds, evaluationSeconds, imagesPerSecond }. */
 export async function trainingFigures(cnn, data, given) {
-  const knobs = checkKnobs({ epochs: EPOCHS, ...given });
+  const knobs = checkKnobs({ epochs: EPOCHS, workers: 1, ...given });
   const model = buildModel(cnn.nn, knobs);
   const description = describeModel(model);
   const trainer = new Trainer(cnn, data, knobs, { model });

@@ -12,7 +12,8 @@ const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 
 test('dist/ holds the binding, both wasm builds, the widget bundles, the pages, the data and a standalone file per light widget', () => {
-  for (const file of ['cnn.js', 'cnn-simd.wasm', 'cnn-scalar.wasm', 'widgets.js', 'train.js', 'train-worker.js', 'uplot.js', 'index.html',
+  for (const file of ['cnn.js', 'cnn-simd.wasm', 'cnn-scalar.wasm', 'widgets.js', 'train.js', 'train-worker.js', 'train-gradient-worker.js', 'uplot.js',
+    'index.html',
     'embed.html', 'builder.html', 'data/mnist.bin.gz', 'data/mnist-cnn.safetensors', 'LICENSE',
     ...['conv', 'pool', 'receptive-field', 'params', 'channels'].map((name) => `standalone/cnn-${name}.html`)])
     assert.ok(existsSync(join(DIST, file)), `dist/${file} is missing (make dist)`);

@@ -24,7 +24,7 @@ function train(...args) {
 test('--help documents every flag', async () => {
   const { code, stdout } = await train('--help');
   assert.equal(code, 0);
-  for (const flag of [...KNOBS.map((knob) => knob.flag), 'train-digits', 'save', 'load'])
+  for (const flag of [...KNOBS.map((knob) => knob.flag), 'workers', 'train-digits', 'save', 'load'])
     assert.match(stdout, new RegExp(`--${flag} `), `--${flag} in --help`);
 });
 
@@ -34,6 +34,10 @@ test('bad flags and impossible models exit with code 2 and say why', async () =>
     [['--pool', 'mean'], /train_mnist: --pool: must be one of max, avg, none, gap, got 'mean'/],
     [['--epochs'], /train_mnist: --epochs needs a value/],
     [['--lr', 'fast'], /train_mnist: --lr: must be a number, got 'fast'/],
+    [['--workers', '0'], /train_mnist: --workers: must be a whole number of workers from 1 to the batch \(64\), got 0/],
+    [['--workers', '-2'], /train_mnist: --workers: must be a whole number of workers from 1 to the batch \(64\), got -2/],
+    [['--workers=1.5'], /train_mnist: --workers: must be a whole number of workers from 1 to the batch \(64\), got 1.5/],
+    [['--workers', '17', '--batch', '16'], /train_mnist: --workers: 17 workers for a batch of 16: each needs at least one image of the batch, so at most 16/],
     [['--kernel', '7', '--stride', '4', '--padding', 'valid'],
       /train_mnist: these knobs make no model: layer 5 \(Conv2d\) gets a 8×3×3 input: conv2d: kernel_h: /],
   ];
@@ -44,13 +48,13 @@ test('bad flags and impossible models exit with code 2 and say why', async () =>
   }
 });
 
-test('a short run prints its epochs and a final line; the saved model evaluates the same after --load', async () => {
+test('a short run on 2 workers prints its epochs and a final line; the saved model evaluates the same after --load', async () => {
   const file = join(scratch, 'small.safetensors');
-  const trained = await train('--channels', '2,4', '--train-digits', '256', '--epochs', '1', '--save', file);
+  const trained = await train('--channels', '2,4', '--train-digits', '256', '--epochs', '1', '--workers', '2', '--save', file);
   assert.equal(trained.code, 0, trained.stderr);
   // 2·25 + 2·2 + 4·2·25 + 2·4 + 4·7·7·10 + 10
   assert.match(trained.stdout, /Total params: 2,232/);
-  assert.match(trained.stdout, /Receptive field of the last convolution: 14×14 px \(jump 2\)/);
+  assert.match(trained.stdout, /Receptive field of the last convolution: 14×14 px \(jump 2\); \S+ build; 2 workers/);
   assert.match(trained.stdout, /epoch 1\/1 {2}train loss \d\.\d{4} {2}train accuracy \d+\.\d\d% {2}test loss \d\.\d{4} {2}test accuracy \d+\.\d\d%/);
   const final = /test accuracy (\d+\.\d\d)% \((\d+)\/2000\) {2}training \d+\.\d s \((\d+) images\/s\) {2}evaluation \d+\.\d s$/m.exec(trained.stdout);
   assert.ok(final, trained.stdout);

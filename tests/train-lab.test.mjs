@@ -83,7 +83,7 @@ describe('the worker session', () => {
     assert.ok(finished.record.epochs < 2, `stopped after ${finished.record.epochs} epochs`);
     assert.deepEqual(messages.filter((m) => !['progress', 'epoch'].includes(m.type)).map((m) => m.type),
       ['started', 'paused', 'error', 'resumed', 'finished', 'analysis']);
-    assert.match(runsCsv([finished.record]), /^run,config,test accuracy \(%\),training \(s\),evaluation \(s\),images\/s,MACs per image,.*\r\n1,"k5 s1 max 2,4",\d+\.\d\d,\d+\.\d,\d+\.\d,\d+,"[\d,]+",/);
+    assert.match(runsCsv([finished.record]), /^run,config,test accuracy \(%\),training \(s\),evaluation \(s\),images\/s,workers,MACs per image,.*\r\n1,"k5 s1 max 2,4",\d+\.\d\d,\d+\.\d,\d+\.\d,\d+,1,"[\d,]+",/);
     const { record } = finished;
     assert.equal(record.macs, describeModel(buildModel(cnn.nn, checkKnobs({ channels: [2, 4] }))).macs);
     assert.ok(record.evalSeconds > 0 && record.seconds > 0, 'training and evaluation timed apart');

@@ -3,6 +3,11 @@
 //
 // A knob: { name, flag, kind: 'int' | 'number' | 'choice' | 'list' | 'bool', default, help,
 //           choices? (choice), min?, max? (int, number, list entries) }.
+//
+// WORKERS_KNOB, how many threads share each step (web/train/parallel.js), is checked and
+// filled in with the others but kept out of KNOBS: KNOBS are what a run learns from, and the
+// lab lays out one control per entry; the worker count changes how fast a run goes (and, with
+// batch norm only, which images each statistic sees), so the lab shows it apart.
 
 export const KNOBS = [
   { name: 'kernel', flag: 'kernel', kind: 'int', min: 1, max: 9, default: 5,
@@ -37,6 +42,14 @@ export const KNOBS = [
   { name: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1, default: 1,
     help: 'seed of the initial weights, the shuffling and the shifts: same seed, same run' },
 ];
+
+export const WORKERS_KNOB = { name: 'workers', flag: 'workers', kind: 'int', min: 1, max: 512, default: null, // max: the batch's
+  help: 'threads that compute each step\'s gradients, at most the batch (default all cores in the CLI, cores − 1 in the lab)' };
+
+/** The lab's worker count when the knob is left at null: every core but the page's, at most the batch. */
+export function defaultWorkers(batch) {
+  return Math.min(batch, Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 1) - 1));
+}
 
 /** lr when the knob is left at null: what trains the default model well with each optimizer. */
 export const DEFAULT_LR = Object.freeze({ adam: 0.003, sgd: 0.05 });
@@ -79,7 +92,7 @@ function checkRange(knob, value, what) {
 
 /** Every knob checked and filled in (defaults, lr by optimizer); unknown names are refused. */
 export function checkKnobs(values = {}) {
-  const known = new Set(KNOBS.map((knob) => knob.name));
+  const known = new Set([...KNOBS, WORKERS_KNOB].map((knob) => knob.name));
   for (const name of Object.keys(values))
     if (!known.has(name)) throw new RangeError(`unknown knob '${name}' (expected ${[...known].join(', ')})`);
   const knobs = {};
@@ -101,5 +114,15 @@ export function checkKnobs(values = {}) {
     knobs[knob.name] = Array.isArray(value) ? [...value] : value;
   }
   knobs.lr ??= DEFAULT_LR[knobs.optimizer];
+  knobs.workers = checkWorkers(values.workers ?? defaultWorkers(knobs.batch), knobs.batch);
   return knobs;
+}
+
+/** The worker count for a batch: an integer in [1, batch], since each worker needs an image of every batch. */
+function checkWorkers(value, batch) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`--workers: must be a whole number of workers from 1 to the batch (${batch}), got ${value}`);
+  if (value > batch)
+    throw new RangeError(`--workers: ${value} workers for a batch of ${batch}: each needs at least one image of the batch, so at most ${batch}`);
+  return value;
 }

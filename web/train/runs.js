@@ -2,8 +2,8 @@
 // side, and its CSV export (RFC 4180: comma-separated, quoted when a field needs it).
 //
 // Key columns come first and stay in view (the table scrolls inside its box past them): what
-// the run was, how accurate, how long it trained and evaluated, how fast, how much work per
-// image. The knobs that usually stay at their defaults follow.
+// the run was, how accurate, how long it trained and evaluated, how fast and on how many
+// workers, how much work per image. The knobs that usually stay at their defaults follow.
 import { formatCount } from '../widgets/format.js';
 
 /** How a run is named in the table, the legends and the scatter: "k5 s1 max 8,16". */
@@ -19,6 +19,7 @@ export const RUN_COLUMNS = [
   ['training (s)', (r) => r.seconds.toFixed(1), true],
   ['evaluation (s)', (r) => r.evalSeconds.toFixed(1), true],
   ['images/s', (r) => Math.round(r.imagesPerSecond), true],
+  ['workers', (r) => r.knobs.workers ?? 1, true], // images/s is the whole run's, over this many threads
   ['MACs per image', (r) => formatCount(r.macs), true],
   ['params', (r) => formatCount(r.params), false],
   ['receptive field', (r) => r.receptiveField, false],

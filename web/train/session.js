@@ -2,7 +2,9 @@
 // Worker (so the page stays responsive), tests run it in Node. DOM-free.
 //
 // In (handle(message)):
-//   { type: 'start', knobs }              train a new model; refused (error) while one trains
+//   { type: 'start', knobs }              train a new model; refused (error) while one trains.
+//                                         knobs.workers > 1: data-parallel (parallel.js), this
+//                                         thread and workers − 1 gradient workers, started here
 //   { type: 'pause' } { type: 'resume' } { type: 'stop' }
 //   { type: 'predict', ink, width, height } a canvas drawing (ink 0–255 per pixel)
 //   { type: 'inspect', digit }            feature maps of test digit `digit`
@@ -19,15 +21,19 @@
 //       run: the run whose model answered (0: the pre-trained one); after a run the newest model answers
 //   { type: 'features', digit, label, predicted, image, maps }
 //   { type: 'error', message }
+//       A run whose gradient worker fails to start or dies stops: 'finished' (stopped, its record
+//       the last completed epoch's, whose model is kept), 'analysis', then 'error' naming the
+//       worker; with no epoch completed, only 'error' (the model from before the run stays).
 // `model` describes the model predictions now use: { knobs, summary, kernels, erf, confusion,
 // misclassified: [{ digit, label, predicted, image }], testAccuracy, testLoss }.
-import { loadModel } from './checkpoint.js';
+import { loadModel, saveModel } from './checkpoint.js';
 import { drawingToDigit } from './drawing.js';
 import { effectiveReceptiveField, featureMaps, firstKernels } from './inspect.js';
 import { checkKnobs } from './knobs.js';
 import { argmaxRows, confusionMatrix, misclassified } from './metrics.js';
 import { buildModel, describeModel, MNIST_INPUT } from './model.js';
-import { evaluate, Trainer } from './trainer.js';
+import { startTrainer } from './parallel.js';
+import { evaluate } from './trainer.js';
 
 /** The pre-trained model shipped with the page (examples/train_mnist.mjs --save wrote it). */
 export const DEFAULT_MODEL_URL = new URL('../data/mnist-cnn.safetensors', import.meta.url);
@@ -40,9 +46,13 @@ const MISCLASSIFIED_SHOWN = 48;
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class TrainingSession {
-  /** cnn: the loaded core; data: loadMnist(); post: sends a message out. */
-  constructor(cnn, data, post) {
+  /**
+   * cnn: the loaded core; data: loadMnist(); post: sends a message out; spawnWorker: starts a
+   * gradient worker (parallel.js; worker-link.js's by default).
+   */
+  constructor(cnn, data, post, { spawnWorker } = {}) {
     this.cnn = cnn;
+    this.spawnWorker = spawnWorker;
     this.data = data;
     this.post = post;
     this.trainer = null;
@@ -92,7 +102,14 @@ export class TrainingSession {
     if (this.trainer) throw new Error('a run is in progress: stop it first');
     const knobs = checkKnobs(values);
     const model = buildModel(this.cnn.nn, knobs); // refuses impossible knobs, naming the layer
-    const trainer = this.trainer = new Trainer(this.cnn, this.data, knobs, { model });
+    const starting = this.trainer = startTrainer(this.cnn, this.data, knobs, { model, spawnWorker: this.spawnWorker });
+    let trainer;
+    try {
+      trainer = this.trainer = await starting;
+    } catch (error) {
+      this.trainer = null;
+      throw new Error(`the run could not start: ${error.message}`);
+    }
     const run = ++this.runs;
     this.paused = this.stopRequested = false;
     const summary = describeModel(model);
@@ -105,7 +122,12 @@ export class TrainingSession {
       evaluationMs += performance.now() - evaluationStart;
       return result;
     };
-    let step = null;
+    const recordOf = (epochs) => {
+      const seconds = trainingMs / 1000;
+      return { run, knobs, epochs, params: summary.params, macs: summary.macs, receptiveField: summary.receptiveField, seconds,
+        evalSeconds: evaluationMs / 1000, imagesPerSecond: seconds ? images / seconds : 0, testAccuracy: test.accuracy, testLoss: test.loss };
+    };
+    let step = null, kept = null; // kept: the last completed epoch's model, should the run fail
     try {
       while (!trainer.done && !this.stopRequested) {
         if (this.paused) {
@@ -114,7 +136,7 @@ export class TrainingSession {
         }
         const sliceStart = performance.now();
         do {
-          step = trainer.trainStep();
+          step = await trainer.trainStep();
           images += step.count, epochSeen += step.count, epochLoss += step.loss * step.count, epochCorrect += step.correct;
         } while (!step.lastOfEpoch && performance.now() - sliceStart < SLICE_MS);
         trainingMs += performance.now() - sliceStart;
@@ -123,6 +145,7 @@ export class TrainingSession {
           loss: step.loss, imagesPerSecond: rate, seconds: trainingMs / 1000, done: trainer.steps / trainer.totalSteps });
         if (step.lastOfEpoch) {
           test = evaluateTest();
+          kept = { bytes: saveModel(trainer.syncModel(), knobs), record: recordOf(step.epoch + 1) };
           this.post({ type: 'epoch', run, epoch: step.epoch + 1, trainLoss: epochLoss / epochSeen, trainAccuracy: epochCorrect / epochSeen,
             testLoss: test.loss, testAccuracy: test.accuracy, seconds: trainingMs / 1000, evalSeconds: evaluationMs / 1000, imagesPerSecond: rate });
           epochLoss = epochCorrect = epochSeen = 0;
@@ -130,17 +153,25 @@ export class TrainingSession {
         await nextTask();
       }
       if (!test || !step?.lastOfEpoch) test = evaluateTest(); // stopped mid-epoch: test the weights it has
-      const seconds = trainingMs / 1000;
-      const record = { run, knobs, epochs: trainer.steps / trainer.stepsPerEpoch, params: summary.params, macs: summary.macs,
-        receptiveField: summary.receptiveField, seconds, evalSeconds: evaluationMs / 1000, imagesPerSecond: seconds ? images / seconds : 0,
-        testAccuracy: test.accuracy, testLoss: test.loss };
       this.adopt(trainer.syncModel(), knobs, run);
-      this.post({ type: 'finished', run, stopped: this.stopRequested, record });
+      this.post({ type: 'finished', run, stopped: this.stopRequested, record: recordOf(trainer.steps / trainer.stepsPerEpoch) });
       this.post({ type: 'analysis', run, model: this.analysis() });
+    } catch (error) {
+      this.keepAfterFailure(kept, knobs, run);
+      const what = kept ? `the model of epoch ${kept.record.epochs} is kept` : 'no epoch had ended: the model from before the run is kept';
+      throw new Error(`run ${run} stopped in epoch ${trainer.epoch + 1}: ${error.message}; ${what}`);
     } finally {
       trainer.dispose();
       this.trainer = null;
     }
+  }
+
+  /** After a failed run: the model of its last completed epoch (if any) answers and joins the runs table. */
+  keepAfterFailure(kept, knobs, run) {
+    if (!kept) return;
+    this.adopt(loadModel(this.cnn.nn, kept.bytes).model, knobs, run);
+    this.post({ type: 'finished', run, stopped: true, record: kept.record });
+    this.post({ type: 'analysis', run, model: this.analysis() });
   }
 
   /** Makes `model` (trained by `run`; 0: the pre-trained one) the one predictions and inspection use. */

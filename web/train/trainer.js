@@ -1,5 +1,6 @@
-// Mini-batch training of the lab's model on MNIST, shared by the CLI
-// (examples/train_mnist.mjs) and the Web Worker (web/train/worker.js).
+// Mini-batch training of the lab's model on MNIST in this thread, shared by the CLI
+// (examples/train_mnist.mjs) and the Web Worker (web/train/worker.js); parallel.js's
+// ParallelTrainer extends it to share each batch among workers (startTrainer picks).
 //
 //   const trainer = new Trainer(cnn, data, checkKnobs({ epochs: 3 }));
 //   while (!trainer.done) {
@@ -13,7 +14,8 @@
 // knobs.augment (cnn_random_shift) → normalised (cnn_normalize_pixels) → forward, cross
 // entropy, backward (cnn_network_train_step) → the optimizer's update (cnn_sgd_step /
 // cnn_adam_step) at this step's learning rate. Every random draw is the core's, seeded from
-// knobs.seed, so a run repeats bit for bit in the same build.
+// knobs.seed and the step (batchAt(step) makes any step's batch), so a run repeats bit for bit
+// in the same build and sees the same batches whatever the number of workers.
 import { MNIST_NORMALIZATION } from '../core/augment.js';
 import { argmaxRows } from './metrics.js';
 import { buildModel, CLASSES, MNIST_INPUT } from './model.js';
@@ -37,14 +39,25 @@ export function evaluate(cnn, network, capacity, data, split) {
   const size = data.imageSize, logits = new Float32Array(split.count * CLASSES);
   for (let start = 0; start < split.count; start += capacity) {
     const n = Math.min(capacity, split.count - start);
-    const images = cnn.augment.normalizePixels(pixels.subarray(start * size, (start + n) * size), MNIST_NORMALIZATION);
-    logits.set(network.forward(images, n).data, start * CLASSES);
+    logits.set(network.forward(normaliseDigits(cnn, pixels.subarray(start * size, (start + n) * size)), n).data, start * CLASSES);
   }
   const tensor = new cnn.Tensor(logits, [split.count, CLASSES]);
   const predictions = argmaxRows(tensor);
   const correct = predictions.reduce((total, predicted, i) => total + (predicted === labels[i] ? 1 : 0), 0);
   return { loss: cnn.F.cross_entropy(tensor, labels).item(), accuracy: correct / split.count, correct, count: split.count,
     predictions, labels, logits: tensor };
+}
+
+/** The network's input for digits' bytes: (p / 255 − mean) / std, MNIST's, as torchvision's ToTensor then Normalize. */
+export function normaliseDigits(cnn, pixels) {
+  return cnn.augment.normalizePixels(pixels, MNIST_NORMALIZATION);
+}
+
+/** torch.optim.SGD or Adam over a network's parameters, as the knobs say. */
+export function optimizerFor(cnn, network, knobs) {
+  return knobs.optimizer === 'sgd'
+    ? new cnn.optim.SGD(network, { lr: knobs.lr, momentum: knobs.momentum, weight_decay: knobs.weightDecay })
+    : new cnn.optim.Adam(network, { lr: knobs.lr, weight_decay: knobs.weightDecay });
 }
 
 export class Trainer {
@@ -60,13 +73,17 @@ export class Trainer {
     this.trainSplit = trainSplit;
     this.model = model;
     this.network = new cnn.Network(model, MNIST_INPUT, { capacity: knobs.batch });
-    this.optimizer = knobs.optimizer === 'sgd'
-      ? new cnn.optim.SGD(this.network, { lr: knobs.lr, momentum: knobs.momentum, weight_decay: knobs.weightDecay })
-      : new cnn.optim.Adam(this.network, { lr: knobs.lr, weight_decay: knobs.weightDecay });
+    this.optimizer = this.createOptimizer();
     this.stepsPerEpoch = Math.ceil(trainSplit.count / knobs.batch);
     this.totalSteps = this.stepsPerEpoch * knobs.epochs;
     this.steps = 0;
     this.order = null;
+    this.orderEpoch = -1;
+  }
+
+  /** The knobs' optimizer over this network (ParallelTrainer: over flat parameters). */
+  createOptimizer() {
+    return optimizerFor(this.cnn, this.network, this.knobs);
   }
 
   get done() {
@@ -94,29 +111,49 @@ export class Trainer {
     return order;
   }
 
-  /** Normalised network inputs for image bytes [n, 28·28], shifted at random first when seed is given. */
-  inputs(pixels, count, shiftSeed = null) {
-    const { augment } = this.cnn;
-    const shifted = shiftSeed === null ? pixels
-      : augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed }).images;
-    return augment.normalizePixels(shifted, MNIST_NORMALIZATION);
+  /** Image bytes [n, 28·28] shifted at random (cnn_random_shift) when seed is given, else as they are. */
+  shifted(pixels, count, shiftSeed = null) {
+    return shiftSeed === null ? pixels
+      : this.cnn.augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed }).images;
+  }
+
+  /**
+   * What step `step` of the run trains on: its digits' bytes (this epoch's shuffled order,
+   * shifted; normaliseDigits makes the network's input), labels and learning rate. The same for
+   * any number of workers.
+   */
+  batchAt(step) {
+    const { batch, seed } = this.knobs;
+    const epoch = Math.floor(step / this.stepsPerEpoch), within = step % this.stepsPerEpoch;
+    if (this.orderEpoch !== epoch) {
+      this.order = this.shuffled(this.trainSplit.count, streamSeed(seed, STREAM.shuffle, epoch));
+      this.orderEpoch = epoch;
+    }
+    const indices = this.order.subarray(within * batch, (within + 1) * batch);
+    const { pixels, labels } = this.data.gather(this.trainSplit, indices);
+    const shifted = this.shifted(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null);
+    return { pixels: shifted, labels, count: indices.length, epoch, step: within + 1, lr: this.learningRate(step),
+      lastOfEpoch: within + 1 === this.stepsPerEpoch };
   }
 
   /** One optimisation step on the next batch of the training digits. */
   trainStep() {
-    if (this.done) throw new Error(`Trainer: the run is over (${this.totalSteps} steps)`);
-    const { batch, seed } = this.knobs;
-    const epoch = this.epoch, within = this.steps % this.stepsPerEpoch;
-    if (within === 0) this.order = this.shuffled(this.trainSplit.count, streamSeed(seed, STREAM.shuffle, epoch));
-    const indices = this.order.subarray(within * batch, (within + 1) * batch);
-    const { pixels, labels } = this.data.gather(this.trainSplit, indices);
-    const images = this.inputs(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, this.steps) : null);
-    const lr = this.learningRate(this.steps);
-    this.optimizer.lr = lr;
-    const { loss, correct } = this.network.trainStep(images, labels, indices.length);
+    const batch = this.nextBatch();
+    this.optimizer.lr = batch.lr;
+    const { loss, correct } = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels), batch.labels, batch.count);
     this.optimizer.step();
+    return this.stepDone(batch, loss, correct);
+  }
+
+  nextBatch() {
+    if (this.done) throw new Error(`Trainer: the run is over (${this.totalSteps} steps)`);
+    return this.batchAt(this.steps);
+  }
+
+  /** Counts the step; what it did: { loss, correct, count, epoch, step, lr, lastOfEpoch }. */
+  stepDone({ count, epoch, step, lr, lastOfEpoch }, loss, correct) {
     this.steps++;
-    return { loss, correct, count: indices.length, epoch, step: within + 1, lr, lastOfEpoch: within + 1 === this.stepsPerEpoch };
+    return { loss, correct, count, epoch, step, lr, lastOfEpoch };
   }
 
   /** Mean cross entropy, accuracy and every prediction over a split, in eval mode. */
