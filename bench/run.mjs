@@ -226,7 +226,9 @@ const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });
 if (!args.rows) {
   await writeFile(new URL('latest.json', dir), JSON.stringify(result, null, 1) + '\n');
-  await writeFile(new URL('latest.md', dir), `${markdown(result)}\n## Training over workers (bench/workers.mjs)\n\n${workersTable(workers)}\n`);
+  const sections = [markdown(result), `## Step time against MACs (bench/lab-models.mjs)\n\n${labModelMarkdown(result.lab_models)}`,
+    `## Training over workers (bench/workers.mjs)\n\n${workersTable(workers)}`];
+  await writeFile(new URL('latest.md', dir), `${sections.join('\n')}\n`);
   log(`\nwrote bench/results/latest.json and latest.md (${result.seconds} s)`);
 } else {
   log(`\n(--rows given: results not written; ${result.seconds} s)`);

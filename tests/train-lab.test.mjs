@@ -149,12 +149,17 @@ describe('the effective receptive field', () => {
 });
 
 describe('the widget\'s attributes', () => {
-  test('one attribute per knob; the state gives checked knobs', () => {
-    assert.deepEqual(Object.keys(TRAIN_SCHEMA), KNOBS.map((knob) => knob.flag));
+  test('one attribute per knob and workers; the state gives checked knobs', () => {
+    assert.deepEqual(Object.keys(TRAIN_SCHEMA), [...KNOBS.map((knob) => knob.flag), 'workers']);
     const { state } = parseAll(TRAIN_SCHEMA, (name) => ({ kernel: '3', channels: '8,16', 'batch-norm': 'false', lr: '0.01' })[name] ?? null);
     assert.deepEqual(knobsOf(state), checkKnobs({ kernel: 3, channels: [8, 16], batchNorm: false, lr: 0.01 }));
     const bad = parseAll(TRAIN_SCHEMA, (name) => (name === 'lr' ? 'fast' : null)).state;
     assert.throws(() => knobsOf(bad), /--lr: must be a number, got 'fast'/);
+    const workers = (text) => knobsOf(parseAll(TRAIN_SCHEMA, (name) => ({ workers: text, batch: '16' })[name] ?? null).state).workers;
+    assert.equal(workers('2'), 2);
+    assert.equal(workers(null), checkKnobs({ batch: 16 }).workers, 'absent: the cores but one');
+    assert.throws(() => workers('17'), /--workers: 17 workers for a batch of 16/);
+    assert.throws(() => workers('0'), /--workers: must be a whole number of workers from 1 to the batch \(16\), got 0/);
   });
 
   test('the charts overlay every run: series grow with the worker\'s messages, joined on one x axis', () => {

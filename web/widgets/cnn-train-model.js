@@ -4,7 +4,7 @@
 // poorly and the colours the lab draws with in either theme. Tested in Node.
 // Texts come from the catalogues (web/i18n, section lab): functions that write a sentence take
 // `t(key, vars)`, the widget's message lookup; without it they write English.
-import { checkKnobs, KNOBS, parseKnob } from '../train/knobs.js';
+import { checkKnobs, KNOBS, parseKnob, WORKERS_KNOB } from '../train/knobs.js';
 import { message } from '../i18n/index.js';
 import { formatCount } from './format.js';
 import { mix, textColorOn } from './palette.js';
@@ -29,8 +29,14 @@ const SPEC = {
   number: (knob) => ({ type: 'string', default: knob.default === null ? '' : String(knob.default) }),
 };
 
+/** The lab's knobs: the training knobs and how many workers share each step (web/train/parallel.js). */
+export const LAB_KNOBS = [...KNOBS, WORKERS_KNOB];
+
+/** A knob whose default is null (lr, workers) is chosen from a list with '' for "the default", so it is text. */
+export const controlKind = (knob) => (knob.default === null ? 'number' : knob.kind);
+
 /** The widget's attributes, from the knob table (web/widgets/attributes.js spec types). */
-export const TRAIN_SCHEMA = Object.fromEntries(KNOBS.map((knob) => [attributeOf(knob), SPEC[knob.kind](knob)]));
+export const TRAIN_SCHEMA = Object.fromEntries(LAB_KNOBS.map((knob) => [attributeOf(knob), SPEC[controlKind(knob)](knob)]));
 
 /** What each select offers; an attribute value outside the list is added to it. */
 export const CHOICES = {
@@ -41,15 +47,16 @@ export const CHOICES = {
   momentum: ['0', '0.5', '0.9', '0.95'],
   weightDecay: ['0', '0.0001', '0.0005', '0.001'],
   batch: [16, 32, 64, 128, 256],
+  workers: ['', '1', '2', '3', '4', '6', '8'],
   epochs: [1, 2, 3, 4, 5, 6, 8, 10],
 };
 
 /** The checked knobs of the widget's state (properties by camelCase attribute name); throws a RangeError naming the knob. */
 export function knobsOf(state) {
   const values = {};
-  for (const knob of KNOBS) {
+  for (const knob of LAB_KNOBS) {
     const value = state[knob.name];
-    if (knob.kind === 'number') {
+    if (controlKind(knob) === 'number') {
       if (value !== '') values[knob.name] = parseKnob(knob, value);
     } else values[knob.name] = value;
   }

@@ -24,12 +24,11 @@ import { CnnElement } from './base-element.js';
 import { button, h, panel, selectControl, checkboxControl, numberControl, table } from './controls.js';
 import { followTheme, themeColors } from './grid.js';
 import {
-  attributeOf, CHOICES, english, fasterKernelExercise, formatFixed, knobsOf, labColumns, RACE, TRAIN_SCHEMA, trainingNote,
+  attributeOf, CHOICES, controlKind, english, LAB_KNOBS, fasterKernelExercise, formatFixed, knobsOf, labColumns, RACE, TRAIN_SCHEMA, trainingNote,
 } from './cnn-train-model.js';
 import { RunCharts } from './cnn-train-charts.js';
 import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars } from './cnn-train-views.js';
 import { CATALOGUES } from '../i18n/index.js';
-import { KNOBS } from '../train/knobs.js';
 import { buildModel, describeModel } from '../train/model.js';
 import { runConfig, runsCsv } from '../train/runs.js';
 
@@ -142,7 +141,7 @@ export class CnnTrain extends CnnElement {
       followTheme(this);
       this.followingTheme = true;
     }
-    this.controls = Object.fromEntries(KNOBS.map((knob) => [knob.name, this.controlFor(knob)]));
+    this.controls = Object.fromEntries(LAB_KNOBS.map((knob) => [knob.name, this.controlFor(knob)]));
     const controlRow = h('div', 'controls', ...Object.values(this.controls).map((control) => control.element));
     controlRow.setAttribute('part', 'controls');
 
@@ -248,12 +247,12 @@ export class CnnTrain extends CnnElement {
     const onInput = (value) => this.commit({ [knob.name]: value });
     let control;
     if (knob.kind === 'bool') control = checkboxControl({ name, label, onInput });
-    else if (knob.kind === 'int' && !CHOICES[knob.name]) control = numberControl({ name, label, min: knob.min, max: knob.max, onInput });
+    else if (controlKind(knob) === 'int' && !CHOICES[knob.name]) control = numberControl({ name, label, min: knob.min, max: knob.max, onInput });
     else {
       const texts = (value) => (Array.isArray(value) ? value.join(',') : String(value));
       const options = knob.kind === 'choice' ? knob.choices : CHOICES[knob.name];
       control = selectControl({ name, label, options: options.map((value) => [texts(value), choice(texts(value))]),
-        onInput: (text) => onInput(knob.kind === 'list' ? text.split(',').map(Number) : knob.kind === 'int' ? Number(text) : text) });
+        onInput: (text) => onInput(knob.kind === 'list' ? text.split(',').map(Number) : controlKind(knob) === 'int' ? Number(text) : text) });
       const write = control.write;
       control.write = (value) => {
         if (![...control.input.options].some((option) => option.value === texts(value))) control.input.append(new Option(texts(value), texts(value)));
@@ -265,7 +264,7 @@ export class CnnTrain extends CnnElement {
   }
 
   update(state) {
-    for (const knob of KNOBS) this.controls[knob.name].write(state[knob.name]);
+    for (const knob of LAB_KNOBS) this.controls[knob.name].write(state[knob.name]);
     this.knobs = null;
     const { fixed } = this.ui();
     try {
@@ -391,7 +390,7 @@ export class CnnTrain extends CnnElement {
     const layer = /^layer (\d+) \((\w+)\) gets an? ([\d×]+) input: (.*)$/s.exec(text);
     if (layer) return this.t('lab.summary.error-layer', { layer: layer[1], kind: layer[2], shape: layer[3], detail: layer[4] });
     const flag = /^--([\w-]+): (.*)$/s.exec(text);
-    const knob = flag && KNOBS.find((candidate) => candidate.flag === flag[1]);
+    const knob = flag && LAB_KNOBS.find((candidate) => candidate.flag === flag[1]);
     if (knob) return this.t('lab.summary.error-knob', { knob: this.knobText(knob).label, flag: knob.flag, detail: flag[2] });
     return this.t('lab.summary.error', { reason: text });
   }
@@ -482,7 +481,7 @@ export class CnnTrain extends CnnElement {
       number: (value) => formatFixed(this.language, value, Math.min(6, (String(value).split('.')[1] ?? '').length)),
       config: runConfig,
       yesNo: (value) => this.t(value ? 'lab.runs.yes' : 'lab.runs.no'),
-      choice: (name, value) => this.knobText(KNOBS.find((knob) => knob.name === name)).choice(value),
+      choice: (name, value) => this.knobText(LAB_KNOBS.find((knob) => knob.name === name)).choice(value),
     };
     const runsTable = table(columns.map((column) => this.t(`lab.column.${column.id}`)),
       this.runs.map((record) => columns.map((column) => column.cell(record, formats))), new Set([1]));

@@ -169,6 +169,8 @@ export interface CnnTrainElement extends CnnWidgetElement {
   augment: boolean;
   /** seed: An integer from 0 to 2147483647. Default 1. */
   seed: number;
+  /** workers: Text. Default "". */
+  workers: string;
 }
 
 declare global {
