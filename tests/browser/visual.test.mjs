@@ -12,8 +12,8 @@ import { ARTIFACTS, openBrowser, watchedPage, whenStarted } from './harness.mjs'
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const SHOTS = join(ARTIFACTS, 'visual');
-const SECTIONS = ['kernel', 'stride-padding', 'dilated-transposed', 'pooling', 'receptive-field', 'train-lab'];
-const WIDGETS = ['conv', 'params', 'bottleneck', 'stride', 'dilated', 'transposed', 'pool', 'rf', 'stack', 'groups', 'train'];
+const SECTIONS = ['kernel', 'channels', 'stride-padding', 'dilated-transposed', 'pooling', 'receptive-field', 'train-lab'];
+const WIDGETS = ['conv', 'channels-widget', 'params', 'bottleneck', 'stride', 'dilated', 'transposed', 'pool', 'rf', 'stack', 'groups', 'train'];
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 const MIN_TARGET_PX = 24;
 // The lab's runs table appears only after a training run, which this test does not start; the
