@@ -3,13 +3,14 @@
 # make dist    the release folder dist/: bundled binding and widgets, pages, data, standalone files
 # make bench   benchmarks against XNNPACK (tfjs-backend-wasm) and onnxruntime-web
 # make figures the README's training figures, retrained
+# make format  clang-format (C) and Prettier (JS, TS, CSS), 120 columns: .clang-format, .prettierrc.json
 PORT ?= 8000
 HOST ?= 127.0.0.1
 SOURCES := $(wildcard src/*.c src/*.h src/conv2d/*.c src/kernels/*.c src/kernels/*.h)
 MODULES := web/build/cnn-simd.wasm web/build/cnn-scalar.wasm
 DATA := web/data/mnist.bin
 
-.PHONY: all setup setup-serve build dist test test-native test-types test-node fuzz serve bench figures clean
+.PHONY: all setup setup-serve build dist test test-native test-types test-node fuzz serve bench figures format clean
 
 all: build
 
@@ -73,3 +74,9 @@ figures: setup
 
 clean:
 	rm -rf web/build tests/native/build test-artifacts dist
+
+# Formats every C, JS, TS and CSS file in place; tests/format.test.mjs checks nothing drifts.
+C_FILES := $(wildcard src/*.[ch] src/*/*.[ch] tests/native/*.[ch] bench/profile/*.[ch])
+format:
+	clang-format -i $(C_FILES)
+	node_modules/.bin/prettier --write --log-level warn .

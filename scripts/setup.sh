@@ -3,7 +3,7 @@
 # says exactly what to install when it cannot (not root, or no apt).
 #   Debian packages: emscripten (emcc), nodejs + npm (Node >= 20), chromium
 #   (browser tests), fonts-noto-cjk (Chinese in the screenshots), clang +
-#   libclang-rt-14-dev (the libFuzzer smoke); npm dev
+#   libclang-rt-14-dev (the libFuzzer smoke), clang-format (the format check); npm dev
 #   dependencies pinned by package-lock.json.
 # Usage: scripts/setup.sh [serve|test]   (serve skips what only tests need)
 set -euo pipefail
@@ -24,6 +24,8 @@ if [ "$purpose" = test ]; then
   { have fc-list && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } || missing+=(fonts-noto-cjk)
   # libFuzzer (clang with its runtime) for the native fuzz smoke (tests/native/fuzz.sh)
   { have clang && [ -e "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; } || missing+=(clang libclang-rt-14-dev)
+  # the C side of the format check (tests/format.test.mjs)
+  have clang-format || missing+=(clang-format)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
