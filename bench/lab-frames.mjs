@@ -15,21 +15,22 @@ const { values } = parseArgs({ options: { workers: { type: 'string' } } });
 const workers = Number(values.workers ?? Math.max(1, availableParallelism() - 1));
 
 /** Event → next frame latencies (ms) of MOVES slider moves, spaced out by two frames. */
-const sliderLatencies = (page) => page.evaluate(async (moves) => {
-  const slider = document.querySelector('cnn-params#groups').shadowRoot.querySelector('input[type="range"]');
-  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  const latencies = [];
-  for (let i = 0; i < moves; i++) {
-    await frame();
-    await frame();
-    slider.value = String(i % 2 ? Number(slider.min) : Number(slider.max));
-    const start = performance.now();
-    slider.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    await frame();
-    latencies.push(performance.now() - start);
-  }
-  return latencies;
-}, MOVES);
+const sliderLatencies = (page) =>
+  page.evaluate(async (moves) => {
+    const slider = document.querySelector('cnn-params#groups').shadowRoot.querySelector('input[type="range"]');
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const latencies = [];
+    for (let i = 0; i < moves; i++) {
+      await frame();
+      await frame();
+      slider.value = String(i % 2 ? Number(slider.min) : Number(slider.max));
+      const start = performance.now();
+      slider.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await frame();
+      latencies.push(performance.now() - start);
+    }
+    return latencies;
+  }, MOVES);
 
 const summary = (latencies) => {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -43,14 +44,20 @@ try {
   await watched.page.evaluate(() => document.querySelector('cnn-params#groups').scrollIntoView()); // widgets start when seen
   await watched.page.waitForFunction(() => document.querySelector('cnn-params#groups')?.started === true);
   console.log(`idle: ${summary(await sliderLatencies(watched.page))}`);
-  await watched.page.evaluate((knobs) => new Promise((resolve) => {
-    window.labWorker = new Worker('/web/train/worker.js', { type: 'module' });
-    window.labWorker.onmessage = ({ data }) => {
-      if (data.type === 'ready') window.labWorker.postMessage({ type: 'start', knobs });
-      if (data.type === 'progress') resolve();
-    };
-  }), { epochs: 3, workers });
-  console.log(`training on ${workers} worker${workers > 1 ? 's' : ''}: ${summary(await sliderLatencies(watched.page))}`);
+  await watched.page.evaluate(
+    (knobs) =>
+      new Promise((resolve) => {
+        window.labWorker = new Worker('/web/train/worker.js', { type: 'module' });
+        window.labWorker.onmessage = ({ data }) => {
+          if (data.type === 'ready') window.labWorker.postMessage({ type: 'start', knobs });
+          if (data.type === 'progress') resolve();
+        };
+      }),
+    { epochs: 3, workers },
+  );
+  console.log(
+    `training on ${workers} worker${workers > 1 ? 's' : ''}: ${summary(await sliderLatencies(watched.page))}`,
+  );
 } finally {
   await watched.close();
   await session.close();

@@ -19,10 +19,17 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const BATCH = 64, INPUT = [1, 28, 28], LR = 0.003, WARMUP_STEPS = 5, SAMPLE_MS = 150;
+const BATCH = 64,
+  INPUT = [1, 28, 28],
+  LR = 0.003,
+  WARMUP_STEPS = 5,
+  SAMPLE_MS = 150;
 // CPU time of this process, not wall time: on a shared machine (load far above the cores)
 // a step's wall time counts the other processes' turns; its CPU time only its own.
-const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** The lab's models: label and knob changes from the lab's defaults; the first is the default. */
 export const LAB_MODELS = [
@@ -34,8 +41,9 @@ export const LAB_MODELS = [
 ];
 
 async function labBuilder() {
-  const [model, knobs] = await Promise.all(['model.js', 'knobs.js']
-    .map((file) => import(new URL(`../web/train/${file}`, import.meta.url).href)));
+  const [model, knobs] = await Promise.all(
+    ['model.js', 'knobs.js'].map((file) => import(new URL(`../web/train/${file}`, import.meta.url).href)),
+  );
   return (cnn, changes) => model.buildModel(cnn.nn, knobs.checkKnobs(changes));
 }
 
@@ -50,20 +58,19 @@ function stepper(cnn, build, knobs) {
   const net = new cnn.Network(build(cnn, knobs), INPUT, { capacity: BATCH });
   const adam = new cnn.optim.Adam(net, { lr: LR });
   const { images, labels } = batchOf(cnn);
-  for (let i = 0; i < WARMUP_STEPS; i++) net.trainStep(images, labels, BATCH), adam.step();
+  for (let i = 0; i < WARMUP_STEPS; i++) (net.trainStep(images, labels, BATCH), adam.step());
   return {
     /** CPU ms per step over enough steps for SAMPLE_MS of it. */
     sample() {
       let steps = 0;
       const started = cpuMs();
-      do net.trainStep(images, labels, BATCH), adam.step(), steps++;
+      do (net.trainStep(images, labels, BATCH), adam.step(), steps++);
       while (cpuMs() - started < SAMPLE_MS);
       return (cpuMs() - started) / steps;
     },
     dispose: () => net.dispose(),
   };
 }
-
 
 /**
  * Rows {label, macs, ms: {name: ms}} for cores {name: cnn}, each model's samples taken in turns
@@ -79,14 +86,20 @@ export async function labModelTable(cores, { samples = 7 } = {}) {
     const times = Object.fromEntries(steppers.map(([name]) => [name, []]));
     for (let s = 0; s < samples; s++) for (const [name, step] of steppers) times[name].push(step.sample());
     steppers.forEach(([, step]) => step.dispose());
-    rows.push({ label, knobs, macs, ms: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, Math.min(...t)])) });
+    rows.push({
+      label,
+      knobs,
+      macs,
+      ms: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, Math.min(...t)])),
+    });
   }
   return rows;
 }
 
 /** The table as markdown: per core, measured ms, predicted ms and their ratio. */
 export function labModelMarkdown(rows) {
-  const names = Object.keys(rows[0].ms), base = rows[0];
+  const names = Object.keys(rows[0].ms),
+    base = rows[0];
   const head = ['model', 'MACs per image', ...names.flatMap((n) => [`${n} ms`, `${n} predicted`, `${n} ratio`])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
   for (const row of rows) {
@@ -96,20 +109,28 @@ export function labModelMarkdown(rows) {
     });
     lines.push(`| ${row.label} | ${Math.round(row.macs).toLocaleString('en-US')} | ${cells.join(' | ')} |`);
   }
-  return `${lines.join('\n')}\n\nOne training step at batch ${BATCH} (cnn.Network.trainStep + cnn.optim.Adam.step, one thread), ` +
-    'CPU time per step, fastest of interleaved samples (each the mean of ≥ 150 ms of steps); predicted = MACs / the default\'s MACs × the default\'s step time; target ratio ≤ 1.3.\n';
+  return (
+    `${lines.join('\n')}\n\nOne training step at batch ${BATCH} (cnn.Network.trainStep + cnn.optim.Adam.step, one thread), ` +
+    "CPU time per step, fastest of interleaved samples (each the mean of ≥ 150 ms of steps); predicted = MACs / the default's MACs × the default's step time; target ratio ≤ 1.3.\n"
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values: args } = parseArgs({ options: { before: { type: 'string' }, samples: { type: 'string', default: '7' } } });
+  const { values: args } = parseArgs({
+    options: { before: { type: 'string' }, samples: { type: 'string', default: '7' } },
+  });
   const { load } = await import('../web/cnn.js');
   const cores = {};
-  if (args.before) cores.before = await (await import(pathToFileURL(`${args.before}/cnn.js`).href)).load({ simd: true });
+  if (args.before)
+    cores.before = await (await import(pathToFileURL(`${args.before}/cnn.js`).href)).load({ simd: true });
   cores[args.before ? 'after' : 'simd'] = await load({ simd: true });
   const rows = await labModelTable(cores, { samples: Number(args.samples) });
   const table = labModelMarkdown(rows);
   console.log(table);
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  await writeFile(new URL('lab-models.md', dir), `# Training step time against MACs (bench/lab-models.mjs)\n\n${table}`);
+  await writeFile(
+    new URL('lab-models.md', dir),
+    `# Training step time against MACs (bench/lab-models.mjs)\n\n${table}`,
+  );
 }

@@ -37,15 +37,18 @@ function child(source) {
 }
 
 export function moduleSizes() {
-  return Object.fromEntries(['simd', 'scalar'].map((variant) => {
-    const bytes = readFileSync(wasm(variant));
-    return [variant, { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }];
-  }));
+  return Object.fromEntries(
+    ['simd', 'scalar'].map((variant) => {
+      const bytes = readFileSync(wasm(variant));
+      return [variant, { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }];
+    }),
+  );
 }
 
 /** Median (and min/max) of `runs` fresh processes per measure. */
 export function coldLoad({ simd = true, runs = 7 } = {}) {
-  const loads = [], raws = [];
+  const loads = [],
+    raws = [];
   for (let i = 0; i < runs; i++) {
     loads.push(child(CHILD_LOAD.replace('SIMD', String(simd))));
     raws.push(child(CHILD_RAW.replace('FILE', JSON.stringify(wasm(simd ? 'simd' : 'scalar').href))));

@@ -4,9 +4,11 @@
 // pre-pack them, as it would for a real model).
 // Field numbers: https://github.com/onnx/onnx/blob/main/onnx/onnx.proto
 
-const WIRE_VARINT = 0, WIRE_BYTES = 2;
+const WIRE_VARINT = 0,
+  WIRE_BYTES = 2;
 const FLOAT = 1; // TensorProto.DataType
-const ATTRIBUTE_INT = 2, ATTRIBUTE_INTS = 7; // AttributeProto.AttributeType
+const ATTRIBUTE_INT = 2,
+  ATTRIBUTE_INTS = 7; // AttributeProto.AttributeType
 
 /** A growable byte buffer with the protobuf primitives. */
 class Writer {
@@ -20,21 +22,31 @@ class Writer {
     } while (v);
     return this;
   }
-  tag(field, wire) { return this.varint((field << 3) | wire); }
-  int(field, value) { return this.tag(field, WIRE_VARINT).varint(value); }
+  tag(field, wire) {
+    return this.varint((field << 3) | wire);
+  }
+  int(field, value) {
+    return this.tag(field, WIRE_VARINT).varint(value);
+  }
   bytesField(field, bytes) {
     this.tag(field, WIRE_BYTES).varint(bytes.length);
     for (const b of bytes) this.bytes.push(b);
     return this;
   }
-  string(field, text) { return this.bytesField(field, new TextEncoder().encode(text)); }
-  message(field, writer) { return this.bytesField(field, writer.bytes); }
+  string(field, text) {
+    return this.bytesField(field, new TextEncoder().encode(text));
+  }
+  message(field, writer) {
+    return this.bytesField(field, writer.bytes);
+  }
   packedInts(field, values) {
     const inner = new Writer();
     for (const v of values) inner.varint(v);
     return this.bytesField(field, inner.bytes);
   }
-  finish() { return Uint8Array.from(this.bytes); }
+  finish() {
+    return Uint8Array.from(this.bytes);
+  }
 }
 
 // ValueInfoProto {name = 1, type = 2}; TypeProto {tensor_type = 1};

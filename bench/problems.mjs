@@ -5,7 +5,8 @@
 //   output_padding [h, w], kernel [h, w].
 import { randn, sizeOf } from './tensors.mjs';
 
-const pair = (value, fallback) => (value === undefined ? [fallback, fallback] : Array.isArray(value) ? value : [value, value]);
+const pair = (value, fallback) =>
+  value === undefined ? [fallback, fallback] : Array.isArray(value) ? value : [value, value];
 const FLOAT_BYTES = 4;
 
 export function makeProblem(row, cnn) {

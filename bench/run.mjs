@@ -50,9 +50,13 @@ const started = performance.now();
 // ---------------------------------------------------------------------------
 log('bench: one thread; engines interleaved; times in ms');
 const machine = await machineDescription();
-log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.load_average.join(' ')}`);
+log(
+  `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.load_average.join(' ')}`,
+);
 const peakBefore = measurePeak();
-log(`SIMD peak (register-only f32x4 mul+add, ${peakBefore.chains} chains): ${peakBefore.gflops.toFixed(1)} GFLOP/s (median ${peakBefore.median.toFixed(1)})`);
+log(
+  `SIMD peak (register-only f32x4 mul+add, ${peakBefore.chains} chains): ${peakBefore.gflops.toFixed(1)} GFLOP/s (median ${peakBefore.median.toFixed(1)})`,
+);
 
 const monitor = canaryMonitor(makeCanary(peakBefore.chains));
 const cnn = await load({ simd: true });
@@ -67,12 +71,17 @@ const engines = [
   tfjsEngine('tfjs-cpu', 'cpu'),
 ];
 const binding = bindingEngine(cnn);
-const training = await trainStepEngines({ simd: cnn, scalar: await load({ simd: false }) },
-  { activateTfjs: activateBackend, slow: args.slow });
+const training = await trainStepEngines(
+  { simd: cnn, scalar: await load({ simd: false }) },
+  { activateTfjs: activateBackend, slow: args.slow },
+);
 
 function copyEngines(problem) {
   const harness = copyHarness(problem.bytes);
-  const named = (name, run) => ({ name, prepare: () => ({ run, result: () => (harness.check() ? [] : null), dispose() {} }) });
+  const named = (name, run) => ({
+    name,
+    prepare: () => ({ run, result: () => (harness.check() ? [] : null), dispose() {} }),
+  });
   return [named('memory.copy', harness.bulk), named('v128-copy', harness.simd)];
 }
 
@@ -111,13 +120,18 @@ async function prepareRow(problem, rowEngines, records, firstPass) {
       Object.assign(entry.record, { status: 'mismatch', reason: 'copy check failed' });
       continue;
     }
-    if (entry.engine.name === 'ours-simd') { reference = outputs; continue; }
+    if (entry.engine.name === 'ours-simd') {
+      reference = outputs;
+      continue;
+    }
     if (!reference || outputs.length === 0) continue;
     const check = compareAll(outputs, reference, TOLERANCE);
     entry.record.error = Math.max(entry.record.error ?? 0, check.error);
     if (!check.ok) {
       entry.record.status = 'mismatch';
-      log(`  !!! MISMATCH: ${entry.engine.name} on ${problem.row.label}: max |Δ|/max|ours| = ${check.error.toExponential(2)} > ${TOLERANCE}${check.reason ? ` (${check.reason})` : ''}`);
+      log(
+        `  !!! MISMATCH: ${entry.engine.name} on ${problem.row.label}: max |Δ|/max|ours| = ${check.error.toExponential(2)} > ${TOLERANCE}${check.reason ? ` (${check.reason})` : ''}`,
+      );
     }
   }
   return { entries, reference };
@@ -149,23 +163,35 @@ for (let pass = 0; pass < passes; pass++) {
     const records = recordsByRow.get(row.id);
     const problem = problems.get(row.id) ?? makeProblem(row, cnn);
     problems.set(row.id, problem);
-    const rowEngines = row.kind === 'memcpy' ? copyEngines(problem) : row.kind === 'train_step' ? training.engines : engines;
+    const rowEngines =
+      row.kind === 'memcpy' ? copyEngines(problem) : row.kind === 'train_step' ? training.engines : engines;
     const rowStart = performance.now();
     const { entries, reference } = await prepareRow(problem, rowEngines, records, pass === 0);
-    if (row.kind === 'memcpy') records.note = 'memory.copy (V8 memmove) of the pooling input; v128-copy: a v128 load/store loop';
+    if (row.kind === 'memcpy')
+      records.note = 'memory.copy (V8 memmove) of the pooling input; v128-copy: a v128 load/store loop';
     const timings = entries.length ? await timeInterleaved(entries, row.samples, { budgetMs, monitor }) : {};
     for (const entry of entries) entry.record.passes.push(timings[entry.engine.name]);
-    if (row.kind === 'train_step') records.note = `binding +ms: the JS layers instead of cnn.Network; ${training.description}`;
+    if (row.kind === 'train_step')
+      records.note = `binding +ms: the JS layers instead of cnn.Network; ${training.description}`;
     if (row.kind !== 'memcpy')
-      records.binding = await timeBinding(row.kind === 'train_step' ? training.binding : binding, problem, records, reference);
+      records.binding = await timeBinding(
+        row.kind === 'train_step' ? training.binding : binding,
+        problem,
+        records,
+        reference,
+      );
     for (const entry of entries) entry.instance.dispose?.();
     const medians = entries.map((e) => {
       const t = timings[e.engine.name];
       return `${e.engine.name} ${stats(t.samples).median.toFixed(3)}${t.dropped ? ` (${t.dropped} dropped)` : ''}`;
     });
-    const skipped = Object.entries(records.engines).filter(([, r]) => r.status === 'skipped').map(([n]) => n);
-    log(`  ${row.label.padEnd(38)} ${medians.join(', ')}${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}` +
-      `  [${((performance.now() - rowStart) / 1000).toFixed(1)} s]`);
+    const skipped = Object.entries(records.engines)
+      .filter(([, r]) => r.status === 'skipped')
+      .map(([n]) => n);
+    log(
+      `  ${row.label.padEnd(38)} ${medians.join(', ')}${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}` +
+        `  [${((performance.now() - rowStart) / 1000).toFixed(1)} s]`,
+    );
   }
 }
 
@@ -174,7 +200,9 @@ const peakAfter = measurePeak();
 const peak = peakAfter.gflops > peakBefore.gflops ? peakAfter : peakBefore;
 log(`\nSIMD peak again: ${peakAfter.gflops.toFixed(1)} GFLOP/s; using the best, ${peak.gflops.toFixed(1)}`);
 
-const summaries = rows.map((row) => summariseRow(row, problems.get(row.id), recordsByRow.get(row.id), { peak: peak.gflops }));
+const summaries = rows.map((row) =>
+  summariseRow(row, problems.get(row.id), recordsByRow.get(row.id), { peak: peak.gflops }),
+);
 linkMemcpy(summaries);
 for (const row of rows) {
   const records = recordsByRow.get(row.id);
@@ -194,8 +222,13 @@ const result = {
   versions: { tfjs: tfjsInfo.version, ort: ortInfo.version },
   passes,
   tolerance: TOLERANCE,
-  peak: { gflops: Number(peak.gflops.toFixed(2)), chains: peak.chains, before: Number(peakBefore.gflops.toFixed(2)),
-    after: Number(peakAfter.gflops.toFixed(2)), canary_best: Number(monitor.best.toFixed(2)) },
+  peak: {
+    gflops: Number(peak.gflops.toFixed(2)),
+    chains: peak.chains,
+    before: Number(peakBefore.gflops.toFixed(2)),
+    after: Number(peakAfter.gflops.toFixed(2)),
+    canary_best: Number(monitor.best.toFixed(2)),
+  },
   modules,
   cold,
   rows: summaries,
@@ -215,8 +248,13 @@ const result = {
 
 log('');
 log(consoleTable(summaries));
-log(`\nmodule: cnn-simd.wasm ${modules.simd.bytes} B, ${modules.simd.gzip} B gzipped; cnn-scalar.wasm ${modules.scalar.bytes} B, ${modules.scalar.gzip} B gzipped`);
-if (cold) log(`cold load (fresh process, median of ${cold.runs}): import ${cold.import.median.toFixed(1)} ms, load ${cold.load.median.toFixed(1)} ms (compile ${cold.compile.median.toFixed(1)} + instantiate ${cold.instantiate.median.toFixed(2)})`);
+log(
+  `\nmodule: cnn-simd.wasm ${modules.simd.bytes} B, ${modules.simd.gzip} B gzipped; cnn-scalar.wasm ${modules.scalar.bytes} B, ${modules.scalar.gzip} B gzipped`,
+);
+if (cold)
+  log(
+    `cold load (fresh process, median of ${cold.runs}): import ${cold.import.median.toFixed(1)} ms, load ${cold.load.median.toFixed(1)} ms (compile ${cold.compile.median.toFixed(1)} + instantiate ${cold.instantiate.median.toFixed(2)})`,
+  );
 
 // Step time against MACs for the lab's models (lab-models.mjs): not with --rows.
 if (!args.rows) result.lab_models = await labModelTable({ 'ours-simd': cnn });
@@ -226,8 +264,11 @@ const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });
 if (!args.rows) {
   await writeFile(new URL('latest.json', dir), JSON.stringify(result, null, 1) + '\n');
-  const sections = [markdown(result), `## Step time against MACs (bench/lab-models.mjs)\n\n${labModelMarkdown(result.lab_models)}`,
-    `## Training over workers (bench/workers.mjs)\n\n${workersTable(workers)}`];
+  const sections = [
+    markdown(result),
+    `## Step time against MACs (bench/lab-models.mjs)\n\n${labModelMarkdown(result.lab_models)}`,
+    `## Training over workers (bench/workers.mjs)\n\n${workersTable(workers)}`,
+  ];
   await writeFile(new URL('latest.md', dir), `${sections.join('\n')}\n`);
   log(`\nwrote bench/results/latest.json and latest.md (${result.seconds} s)`);
 } else {

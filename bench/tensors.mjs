@@ -39,7 +39,8 @@ export const IOHW_TO_HWOI = [2, 3, 1, 0]; // conv_transpose weight [C_in, C_out,
 export function compare(actual, expected, tolerance = 1e-3) {
   if (actual.length !== expected.length)
     return { ok: false, error: Infinity, reason: `length ${actual.length} ≠ ${expected.length}` };
-  let maxDiff = 0, maxRef = 0;
+  let maxDiff = 0,
+    maxRef = 0;
   for (let i = 0; i < expected.length; i++) {
     const diff = Math.abs(actual[i] - expected[i]);
     if (!(diff <= maxDiff)) maxDiff = diff; // NaN propagates

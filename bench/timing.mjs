@@ -32,7 +32,10 @@ const LONG_SAMPLE_MS = 50;
 export const SLOW_MS = 1000;
 
 const now = () => performance.now();
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export async function callOnce(engine, instance) {
   await engine.activate?.();
@@ -46,7 +49,8 @@ export async function callOnce(engine, instance) {
 async function timeCalls(engine, instance, calls) {
   await engine.activate?.();
   const run = instance.run;
-  const c = cpuMs(), t = now();
+  const c = cpuMs(),
+    t = now();
   if (engine.async) for (let i = 0; i < calls; i++) await run();
   else for (let i = 0; i < calls; i++) run();
   const wall = now() - t;
@@ -64,7 +68,9 @@ export function canaryMonitor(canary) {
       return gflops;
     },
     quiet: (gflops) => gflops >= MIN_CANARY * best,
-    get best() { return best; },
+    get best() {
+      return best;
+    },
   };
 }
 
@@ -85,7 +91,16 @@ export async function timeInterleaved(entries, samplesWanted, { budgetMs = BUDGE
   for (const entry of entries) {
     const { engine, instance } = entry;
     if (entry.firstMs > SLOW_MS) {
-      plans.push({ entry, warmupCalls: 0, calls: 1, wanted: 1, maxAttempts: 1, attempts: 1, samples: [entry.checkMs], dropped: [] });
+      plans.push({
+        entry,
+        warmupCalls: 0,
+        calls: 1,
+        wanted: 1,
+        maxAttempts: 1,
+        attempts: 1,
+        samples: [entry.checkMs],
+        dropped: [],
+      });
       continue;
     }
     const warm = [];
@@ -112,8 +127,13 @@ export async function timeInterleaved(entries, samplesWanted, { budgetMs = BUDGE
       (quiet ? plan.samples : plan.dropped).push(ms);
     }
   }
-  for (const plan of plans) // too few undisturbed samples: keep the disturbed ones too
+  for (const plan of plans)
+    // too few undisturbed samples: keep the disturbed ones too
     if (plan.samples.length < MIN_SAMPLES && plan.dropped.length) plan.samples.push(...plan.dropped.splice(0));
-  return Object.fromEntries(plans.map((p) => [p.entry.engine.name,
-    { warmupCalls: p.warmupCalls, calls: p.calls, samples: p.samples, dropped: p.dropped.length }]));
+  return Object.fromEntries(
+    plans.map((p) => [
+      p.entry.engine.name,
+      { warmupCalls: p.warmupCalls, calls: p.calls, samples: p.samples, dropped: p.dropped.length },
+    ]),
+  );
 }

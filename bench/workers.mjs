@@ -29,7 +29,8 @@ export const LAB_MODELS = [
   { name: 'stride 2', knobs: { stride: 2 } },
   { name: 'pooling none', knobs: { pool: 'none' } },
 ];
-const BATCH = 64, WARMUP = 10;
+const BATCH = 64,
+  WARMUP = 10;
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_train.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 
@@ -40,9 +41,11 @@ async function timeOurs(cnn, data, knobs, workers, steps) {
   const trainer = await startTrainer(cnn, data, checkKnobs({ ...knobs, batch: BATCH, workers, epochs: 1 }));
   try {
     for (let i = 0; i < WARMUP; i++) await trainer.trainStep();
-    const start = performance.now(), cpuStart = process.cpuUsage();
+    const start = performance.now(),
+      cpuStart = process.cpuUsage();
     for (let i = 0; i < steps; i++) await trainer.trainStep();
-    const ms = performance.now() - start, cpu = process.cpuUsage(cpuStart);
+    const ms = performance.now() - start,
+      cpu = process.cpuUsage(cpuStart);
     return { imagesPerSecond: (steps * BATCH) / (ms / 1000), cpuPerWall: (cpu.user + cpu.system) / 1000 / ms };
   } finally {
     trainer.dispose();
@@ -51,12 +54,21 @@ async function timeOurs(cnn, data, knobs, workers, steps) {
 
 /** PyTorch's images/s per model and thread count for one pass, or { skip } when it cannot run. */
 function timeTorch(threads, steps) {
-  const config = { models: LAB_MODELS.map(({ name, knobs }) => ({ name, knobs: checkKnobs({ ...knobs, batch: BATCH }) })),
-    threads, batch: BATCH, steps, warmup: WARMUP, passes: 1, mnist: fileURLToPath(MNIST_URL) };
+  const config = {
+    models: LAB_MODELS.map(({ name, knobs }) => ({ name, knobs: checkKnobs({ ...knobs, batch: BATCH }) })),
+    threads,
+    batch: BATCH,
+    steps,
+    warmup: WARMUP,
+    passes: 1,
+    mnist: fileURLToPath(MNIST_URL),
+  };
   const run = spawnSync(PYTHON, [TORCH_SCRIPT, JSON.stringify(config)], { encoding: 'utf8' });
   if (run.error || run.status !== 0) {
     const reason = run.error?.message ?? run.stderr.trim().split('\n').at(-1);
-    return { skip: `native PyTorch skipped: ${PYTHON} ${TORCH_SCRIPT} failed (${reason}); apt-get install python3-torch` };
+    return {
+      skip: `native PyTorch skipped: ${PYTHON} ${TORCH_SCRIPT} failed (${reason}); apt-get install python3-torch`,
+    };
   }
   return JSON.parse(run.stdout);
 }
@@ -66,15 +78,18 @@ function timeTorch(threads, steps) {
  * { cores, workerCounts, threads, torch (version or null), note, rows: [{ model, ours: {n: {imagesPerSecond, cpuPerWall}}, torch: {n: images/s} }] }
  */
 export async function workersBench({ passes = 3, steps = 60, log = () => {} } = {}) {
-  const cnn = await load(), data = await loadMnist();
+  const cnn = await load(),
+    data = await loadMnist();
   const cores = availableParallelism();
-  const workerCounts = [...new Set([1, 2, cores])], threads = [...new Set([1, cores])];
+  const workerCounts = [...new Set([1, 2, cores])],
+    threads = [...new Set([1, cores])];
   const samples = new Map(LAB_MODELS.map(({ name }) => [name, { ours: {}, torch: {} }]));
-  let torchVersion = null, note = null;
+  let torchVersion = null,
+    note = null;
   for (let pass = 0; pass < passes; pass++) {
     for (const { name, knobs } of LAB_MODELS) {
       for (const workers of workerCounts) {
-        ((samples.get(name).ours[workers] ??= [])).push(await timeOurs(cnn, data, knobs, workers, steps));
+        (samples.get(name).ours[workers] ??= []).push(await timeOurs(cnn, data, knobs, workers, steps));
       }
     }
     if (note) continue;
@@ -82,7 +97,8 @@ export async function workersBench({ passes = 3, steps = 60, log = () => {} } = 
     if (torch.skip) note = torch.skip;
     else {
       torchVersion = torch.torch;
-      for (const result of torch.results) (samples.get(result.name).torch[result.threads] ??= []).push(...result.images_per_second);
+      for (const result of torch.results)
+        (samples.get(result.name).torch[result.threads] ??= []).push(...result.images_per_second);
     }
     log(`  workers bench: pass ${pass + 1} of ${passes} done`);
   }
@@ -90,37 +106,73 @@ export async function workersBench({ passes = 3, steps = 60, log = () => {} } = 
     const { ours, torch } = samples.get(name);
     return {
       model: name,
-      ours: Object.fromEntries(Object.entries(ours).map(([workers, runs]) => [workers, {
-        imagesPerSecond: median(runs.map((run) => run.imagesPerSecond)), cpuPerWall: median(runs.map((run) => run.cpuPerWall)) }])),
+      ours: Object.fromEntries(
+        Object.entries(ours).map(([workers, runs]) => [
+          workers,
+          {
+            imagesPerSecond: median(runs.map((run) => run.imagesPerSecond)),
+            cpuPerWall: median(runs.map((run) => run.cpuPerWall)),
+          },
+        ]),
+      ),
       torch: Object.fromEntries(Object.entries(torch).map(([count, rates]) => [count, median(rates)])),
     };
   });
-  return { cores, workerCounts, threads, torch: torchVersion, note, batch: BATCH, steps, passes, loadAverage: loadavg(), rows };
+  return {
+    cores,
+    workerCounts,
+    threads,
+    torch: torchVersion,
+    note,
+    batch: BATCH,
+    steps,
+    passes,
+    loadAverage: loadavg(),
+    rows,
+  };
 }
 
 /** The result as a table: images/s per worker count, scaling, PyTorch and the ratios (a markdown table). */
 export function workersTable(result) {
   const { workerCounts, threads, cores } = result;
   const many = workerCounts.at(-1);
-  const header = ['model', ...workerCounts.map((n) => `ours ${n}w img/s (cpu/wall)`), ...workerCounts.slice(1).map((n) => `${n}w / 1w`)];
-  if (result.torch) header.push(...threads.map((n) => `torch ${n}t img/s`), 'ours 1w / torch 1t', `ours ${many}w / torch ${cores}t`);
+  const header = [
+    'model',
+    ...workerCounts.map((n) => `ours ${n}w img/s (cpu/wall)`),
+    ...workerCounts.slice(1).map((n) => `${n}w / 1w`),
+  ];
+  if (result.torch)
+    header.push(...threads.map((n) => `torch ${n}t img/s`), 'ours 1w / torch 1t', `ours ${many}w / torch ${cores}t`);
   const rows = result.rows.map(({ model, ours, torch }) => {
     const rate = (n) => ours[n].imagesPerSecond;
-    const cells = [model, ...workerCounts.map((n) => `${Math.round(rate(n))} (${ours[n].cpuPerWall.toFixed(2)})`),
-      ...workerCounts.slice(1).map((n) => `${(rate(n) / rate(1)).toFixed(2)}×`)];
-    if (result.torch) cells.push(...threads.map((n) => String(Math.round(torch[n]))),
-      `${(rate(1) / torch[1]).toFixed(2)}×`, `${(rate(many) / torch[cores]).toFixed(2)}×`);
+    const cells = [
+      model,
+      ...workerCounts.map((n) => `${Math.round(rate(n))} (${ours[n].cpuPerWall.toFixed(2)})`),
+      ...workerCounts.slice(1).map((n) => `${(rate(n) / rate(1)).toFixed(2)}×`),
+    ];
+    if (result.torch)
+      cells.push(
+        ...threads.map((n) => String(Math.round(torch[n]))),
+        `${(rate(1) / torch[1]).toFixed(2)}×`,
+        `${(rate(many) / torch[cores]).toFixed(2)}×`,
+      );
     return cells;
   });
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
-  const notes = [`batch ${result.batch}, ${result.steps} timed steps per sample, median of ${result.passes} passes; ${cores} cores, ` +
-    `load average ${result.loadAverage.map((value) => value.toFixed(2)).join(' ')} at the end`,
-  result.torch ? `PyTorch ${result.torch} (Debian's python3-torch), torch.set_num_threads(n), the same models, optimizer and digits` : result.note];
+  const notes = [
+    `batch ${result.batch}, ${result.steps} timed steps per sample, median of ${result.passes} passes; ${cores} cores, ` +
+      `load average ${result.loadAverage.map((value) => value.toFixed(2)).join(' ')} at the end`,
+    result.torch
+      ? `PyTorch ${result.torch} (Debian's python3-torch), torch.set_num_threads(n), the same models, optimizer and digits`
+      : result.note,
+  ];
   return [...lines, '', ...notes.map((text) => `${text}.`)].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { passes: { type: 'string', default: '3' }, steps: { type: 'string', default: '60' } } });
+  const { values } = parseArgs({
+    options: { passes: { type: 'string', default: '3' }, steps: { type: 'string', default: '60' } },
+  });
   const result = await workersBench({ passes: Number(values.passes), steps: Number(values.steps), log: console.log });
   console.log(workersTable(result));
 }

@@ -6,7 +6,10 @@ const { nn } = await load();
 
 // count_conv_params: weights only, no bias (the article's helper).
 const countConvParams = (module) =>
-  module.parameters().filter((p) => p.name === 'weight').reduce((total, p) => total + p.value.size, 0);
+  module
+    .parameters()
+    .filter((p) => p.name === 'weight')
+    .reduce((total, p) => total + p.value.size, 0);
 const format = (n) => n.toLocaleString('en-US');
 
 console.log('3 → 64 channels, weights only:');

@@ -38,19 +38,28 @@ class ResNetBottleneck {
   }
 
   forward(x) {
-    const main = this.mainPath.forward(x), shortcut = this.shortcut.forward(x);
-    const sum = new cnn.Tensor(main.data.map((v, i) => v + shortcut.data[i]), main.shape);
+    const main = this.mainPath.forward(x),
+      shortcut = this.shortcut.forward(x);
+    const sum = new cnn.Tensor(
+      main.data.map((v, i) => v + shortcut.data[i]),
+      main.shape,
+    );
     return this.finalRelu.forward(sum);
   }
 }
 
 const format = (n) => n.toLocaleString('en-US');
-for (const [inChannels, outChannels, downsample] of [[256, 256, false], [256, 512, true]]) {
+for (const [inChannels, outChannels, downsample] of [
+  [256, 256, false],
+  [256, 512, true],
+]) {
   const block = new ResNetBottleneck(inChannels, outChannels, downsample);
   const x = cnn.randn([1, inChannels, 56, 56], 7);
   const y = block.forward(x);
-  console.log(`ResNetBottleneck(${inChannels}, ${outChannels}, downsample=${downsample ? 'True' : 'False'}): ` +
-    `${format(block.numParameters())} parameters, output shape (${y.shape.join(', ')})`);
+  console.log(
+    `ResNetBottleneck(${inChannels}, ${outChannels}, downsample=${downsample ? 'True' : 'False'}): ` +
+      `${format(block.numParameters())} parameters, output shape (${y.shape.join(', ')})`,
+  );
 }
 const block = new ResNetBottleneck(256, 256);
 console.log(block.mainPath.summary([1, 256, 56, 56]).text);

@@ -6,12 +6,7 @@ const cnn = await load();
 const { nn } = cnn;
 
 // 构造一个 4×4 的虚拟特征图 (batch=1, channel=1, 4×4)
-const virtualFeature = new cnn.Tensor([
-  1, 2, 3, 4,
-  5, 6, 7, 8,
-  9, 10, 11, 12,
-  13, 14, 15, 16,
-], [1, 1, 4, 4]);
+const virtualFeature = new cnn.Tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 1, 4, 4]);
 
 const maxPool = new nn.MaxPool2d(2, { stride: 2 }); // 2×2窗口,步长2
 const avgPool = new nn.AvgPool2d(2, { stride: 2 });

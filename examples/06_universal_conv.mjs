@@ -19,9 +19,16 @@ class UniversalEfficientConv extends nn.Sequential {
 }
 
 const x = cnn.randn([2, 64, 32, 32], 3);
-for (const settings of [{ kernelSize: 3 }, { kernelSize: 5, dilation: 2 }, { kernelSize: 3, stride: 2 }, { kernelSize: 7, useAct: false }]) {
+for (const settings of [
+  { kernelSize: 3 },
+  { kernelSize: 5, dilation: 2 },
+  { kernelSize: 3, stride: 2 },
+  { kernelSize: 7, useAct: false },
+]) {
   const block = new UniversalEfficientConv(64, 128, settings);
   const y = block.forward(x);
-  console.log(`UniversalEfficientConv(64, 128, ${JSON.stringify(settings)}): input (${x.shape.join(', ')}) → output (${y.shape.join(', ')}), ${block.numParameters().toLocaleString('en-US')} parameters`);
+  console.log(
+    `UniversalEfficientConv(64, 128, ${JSON.stringify(settings)}): input (${x.shape.join(', ')}) → output (${y.shape.join(', ')}), ${block.numParameters().toLocaleString('en-US')} parameters`,
+  );
 }
 console.log(new UniversalEfficientConv(64, 128, { kernelSize: 3, dilation: 2 }).summary([2, 64, 32, 32]).text);

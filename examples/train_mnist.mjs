@@ -24,21 +24,34 @@ const FLAG_KNOBS = [...KNOBS, WORKERS_KNOB];
 const ARCHITECTURE = ['kernel', 'stride', 'padding', 'pool', 'channels', 'batchNorm'];
 
 function usage() {
-  const text = (value) => (Array.isArray(value) ? value.join(',') : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value);
+  const text = (value) =>
+    Array.isArray(value) ? value.join(',') : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value;
   const shown = (knob) => (knob.default === null ? '' : ` (default ${text(knob.default)})`);
-  const placeholder = (knob) => (knob.kind === 'choice' ? knob.choices.join('|') : knob.kind === 'bool' ? 'yes|no' : knob.kind === 'list' ? 'N,N' : 'N');
+  const placeholder = (knob) =>
+    knob.kind === 'choice'
+      ? knob.choices.join('|')
+      : knob.kind === 'bool'
+        ? 'yes|no'
+        : knob.kind === 'list'
+          ? 'N,N'
+          : 'N';
   const rows = [
     ...FLAG_KNOBS.map((knob) => [`--${knob.flag} ${placeholder(knob)}`, `${knob.help}${shown(knob)}`]),
     ...Object.entries(RUN_FLAGS).map(([flag, [value, help]]) => [`--${flag} ${value}`, help]),
     ['--help', 'show this text'],
   ];
   const width = Math.max(...rows.map(([flag]) => flag.length));
-  return ['Train a CNN on 8,000 MNIST digits and test it on 2,000 held-out ones.', '',
-    'usage: node examples/train_mnist.mjs [flags]', '',
-    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`), '',
+  return [
+    'Train a CNN on 8,000 MNIST digits and test it on 2,000 held-out ones.',
+    '',
+    'usage: node examples/train_mnist.mjs [flags]',
+    '',
+    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
+    '',
     'Prints the model summary, a progress bar, one line per epoch and a final line with the',
     'test accuracy, the training time and images per second, and the evaluation time (timed',
-    'apart, as the page\'s lab does). Exit code 2 on a bad flag.'].join('\n');
+    "apart, as the page's lab does). Exit code 2 on a bad flag.",
+  ].join('\n');
 }
 
 class UsageError extends Error {}
@@ -46,7 +59,8 @@ class UsageError extends Error {}
 /** {given knobs, run flags, help} from argv; --flag value or --flag=value. */
 function parseArguments(argv) {
   const byFlag = new Map(FLAG_KNOBS.map((knob) => [knob.flag, knob]));
-  const given = {}, run = {};
+  const given = {},
+    run = {};
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--help' || argument === '-h') return { help: true };
@@ -71,7 +85,9 @@ function resolveKnobs(given, loaded) {
   if (loaded) {
     for (const name of ARCHITECTURE)
       if (name in given && JSON.stringify(given[name]) !== JSON.stringify(loaded[name]))
-        throw new UsageError(`--${KNOBS.find((knob) => knob.name === name).flag} ${given[name]} conflicts with the loaded model's ${loaded[name]}`);
+        throw new UsageError(
+          `--${KNOBS.find((knob) => knob.name === name).flag} ${given[name]} conflicts with the loaded model's ${loaded[name]}`,
+        );
   }
   const architecture = loaded ? Object.fromEntries(ARCHITECTURE.map((name) => [name, loaded[name]])) : {};
   try {
@@ -115,8 +131,10 @@ async function main(argv) {
   }
   const description = describeModel(model);
   console.log(description.text);
-  console.log(`Receptive field of the last convolution: ${description.receptiveField}×${description.receptiveField} px ` +
-    `(jump ${description.jump}); ${cnn.simd ? 'SIMD128' : 'scalar'} build; ${knobs.workers} worker${knobs.workers > 1 ? 's' : ''}`);
+  console.log(
+    `Receptive field of the last convolution: ${description.receptiveField}×${description.receptiveField} px ` +
+      `(jump ${description.jump}); ${cnn.simd ? 'SIMD128' : 'scalar'} build; ${knobs.workers} worker${knobs.workers > 1 ? 's' : ''}`,
+  );
 
   let trainer;
   try {
@@ -138,7 +156,14 @@ async function main(argv) {
 async function train(trainer, knobs, data, saveTo) {
   const showBar = process.stderr.isTTY;
   // Timed as the page's lab times it: training steps and test evaluations apart.
-  let trainingMs = 0, evaluationMs = 0, images = 0, lossSum = 0, correct = 0, seen = 0, test = null, savedEpoch = null;
+  let trainingMs = 0,
+    evaluationMs = 0,
+    images = 0,
+    lossSum = 0,
+    correct = 0,
+    seen = 0,
+    test = null,
+    savedEpoch = null;
   const evaluateTest = () => {
     const evaluationStart = performance.now();
     const result = trainer.evaluate(data.test);
@@ -155,41 +180,60 @@ async function train(trainer, knobs, data, saveTo) {
     try {
       for (let s = 0; s < trainer.stepsPerEpoch; s++) {
         const step = await trainer.trainStep();
-        images += step.count, seen += step.count, lossSum += step.loss * step.count, correct += step.correct;
+        ((images += step.count), (seen += step.count), (lossSum += step.loss * step.count), (correct += step.correct));
         if (showBar) {
           const speed = images / ((trainingMs + performance.now() - epochStart) / 1000);
-          process.stderr.write(`\repoch ${epoch + 1}/${knobs.epochs} ${progressBar(step.step / trainer.stepsPerEpoch)} ` +
-            `${step.step}/${trainer.stepsPerEpoch}  loss ${step.loss.toFixed(4)}  ${speed.toFixed(0)} img/s `);
+          process.stderr.write(
+            `\repoch ${epoch + 1}/${knobs.epochs} ${progressBar(step.step / trainer.stepsPerEpoch)} ` +
+              `${step.step}/${trainer.stepsPerEpoch}  loss ${step.loss.toFixed(4)}  ${speed.toFixed(0)} img/s `,
+          );
         }
       }
     } catch (error) {
       if (showBar) process.stderr.write('\r\x1b[K');
-      const outcome = !saveTo ? 'nothing is saved without --save'
-        : savedEpoch ? await save(savedEpoch.bytes, `the model of epoch ${savedEpoch.epoch} is in`) : 'no epoch had ended: nothing is saved';
+      const outcome = !saveTo
+        ? 'nothing is saved without --save'
+        : savedEpoch
+          ? await save(savedEpoch.bytes, `the model of epoch ${savedEpoch.epoch} is in`)
+          : 'no epoch had ended: nothing is saved';
       throw new Error(`the run stopped in epoch ${epoch + 1}: ${error.message}; ${outcome}`);
     }
     trainingMs += performance.now() - epochStart;
     test = evaluateTest();
     if (showBar) process.stderr.write('\r\x1b[K');
-    console.log(`epoch ${epoch + 1}/${knobs.epochs}  train loss ${(lossSum / seen).toFixed(4)}  train accuracy ${percent(correct / seen)}  ` +
-      `test loss ${test.loss.toFixed(4)}  test accuracy ${percent(test.accuracy)}`);
+    console.log(
+      `epoch ${epoch + 1}/${knobs.epochs}  train loss ${(lossSum / seen).toFixed(4)}  train accuracy ${percent(correct / seen)}  ` +
+        `test loss ${test.loss.toFixed(4)}  test accuracy ${percent(test.accuracy)}`,
+    );
     lossSum = correct = seen = 0;
     if (saveTo) savedEpoch = { epoch: epoch + 1, bytes: modelBytes(trainer, knobs, test, rate()) };
   }
   test ??= evaluateTest(); // --epochs 0: only evaluated
   if (saveTo) console.log(await save(modelBytes(trainer, knobs, test, rate()), 'Saved'));
-  console.log(`test accuracy ${percent(test.accuracy)} (${test.correct}/${test.count})  ` +
-    (images ? `training ${(trainingMs / 1000).toFixed(1)} s (${rate().toFixed(0)} images/s)  ` : '(evaluation only)  ') +
-    `evaluation ${(evaluationMs / 1000).toFixed(1)} s`);
+  console.log(
+    `test accuracy ${percent(test.accuracy)} (${test.correct}/${test.count})  ` +
+      (images
+        ? `training ${(trainingMs / 1000).toFixed(1)} s (${rate().toFixed(0)} images/s)  `
+        : '(evaluation only)  ') +
+      `evaluation ${(evaluationMs / 1000).toFixed(1)} s`,
+  );
   return 0;
 }
 
 /** The trained model as a safetensors file, with its test accuracy and speed. */
 function modelBytes(trainer, knobs, test, imagesPerSecond) {
-  return saveModel(trainer.syncModel(), knobs, { test_accuracy: test.accuracy, images_per_second: imagesPerSecond.toFixed(0) });
+  return saveModel(trainer.syncModel(), knobs, {
+    test_accuracy: test.accuracy,
+    images_per_second: imagesPerSecond.toFixed(0),
+  });
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
-  console.error(`train_mnist: ${error.message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`train_mnist: ${error.message}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

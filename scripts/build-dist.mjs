@@ -9,7 +9,16 @@
 //   data/        the digits gzipped (the lab inflates them) and the pre-trained model
 //   standalone/cnn-<widget>.html               one file per light widget, module and wasm inlined
 // Prints every file's size, plain and gzipped.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,7 +26,13 @@ import { bundle, ROOT, WEB } from './dist/bundle.mjs';
 import { releasePage, standalonePage } from './dist/pages.mjs';
 
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'dist'));
-const NEEDED = ['build/cnn-simd.wasm', 'build/cnn-scalar.wasm', 'data/mnist.bin', 'data/mnist-cnn.safetensors', 'vendor/uplot/uPlot.esm.js'];
+const NEEDED = [
+  'build/cnn-simd.wasm',
+  'build/cnn-scalar.wasm',
+  'data/mnist.bin',
+  'data/mnist-cnn.safetensors',
+  'vendor/uplot/uPlot.esm.js',
+];
 
 /** Where the source files that modules reference by URL sit in the release. */
 const RELEASE_ASSETS = {
@@ -76,7 +91,8 @@ const source = (path) => readFileSync(join(WEB, path));
 
 async function main() {
   const missing = NEEDED.filter((path) => !existsSync(join(WEB, path)));
-  if (missing.length) throw new Error(`dist: missing ${missing.map((path) => `web/${path}`).join(', ')}: run  make build  first`);
+  if (missing.length)
+    throw new Error(`dist: missing ${missing.map((path) => `web/${path}`).join(', ')}: run  make build  first`);
   rmSync(DIST, { recursive: true, force: true });
 
   for (const [name, entry] of Object.entries(BUNDLES)) write(name, await bundle(entry, { assets: RELEASE_ASSETS }));
@@ -91,7 +107,9 @@ async function main() {
   };
   const css = source('page/embed.css').toString('utf8');
   for (const [tag, title] of Object.entries(STANDALONE)) {
-    const entry = { contents: `import './widgets/${tag}.js';\nimport { showStandalone } from './page/standalone.js';\nshowStandalone('${tag}');\n` };
+    const entry = {
+      contents: `import './widgets/${tag}.js';\nimport { showStandalone } from './page/standalone.js';\nshowStandalone('${tag}');\n`,
+    };
     const code = await bundle(entry, { assets: inlined, shareModules: false });
     write(`standalone/${tag}.html`, standalonePage({ tag, title: `${title} (<${tag}>)`, css, code }));
   }
@@ -111,11 +129,16 @@ function report() {
   walk(DIST);
   const rows = files.map((path) => {
     const bytes = readFileSync(path);
-    return [relative(DIST, path), bytes.length, path.endsWith('.gz') ? bytes.length : gzipSync(bytes, { level: 9 }).length];
+    return [
+      relative(DIST, path),
+      bytes.length,
+      path.endsWith('.gz') ? bytes.length : gzipSync(bytes, { level: 9 }).length,
+    ];
   });
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`dist: ${relative(process.cwd(), DIST) || '.'}/  bytes  gzipped`);
-  for (const [name, bytes, gzipped] of rows) console.log(`  ${name.padEnd(width)}  ${String(bytes).padStart(9)}  ${String(gzipped).padStart(9)}`);
+  for (const [name, bytes, gzipped] of rows)
+    console.log(`  ${name.padEnd(width)}  ${String(bytes).padStart(9)}  ${String(gzipped).padStart(9)}`);
   const total = rows.reduce((sum, [, bytes, gzipped]) => [sum[0] + bytes, sum[1] + gzipped], [0, 0]);
   console.log(`  ${'total'.padEnd(width)}  ${String(total[0]).padStart(9)}  ${String(total[1]).padStart(9)}`);
 }

@@ -17,24 +17,52 @@ export const TYPES_PATH = 'web/widgets/elements.d.ts';
 
 /** The shared attributes of base-element.js, as a teacher reads them (web/widgets/README.md). */
 const SHARED = {
-  'url-state': { type: 'string', description: 'Mirror the state into the page URL under "<value>." (empty: no prefix).' },
+  'url-state': {
+    type: 'string',
+    description: 'Mirror the state into the page URL under "<value>." (empty: no prefix).',
+  },
   hide: { type: 'string', description: 'Space-separated names of controls or panels to hide.' },
-  lock: { type: 'string', description: 'Space-separated names of controls to show disabled; the URL cannot change them either.' },
-  exercise: { type: 'string', description: 'Predict-then-reveal: conceal one answer until the learner types it or clicks Reveal.' },
-  loading: { type: "'eager' | 'lazy'", description: 'eager: start at once; by default a widget starts within 300 px of the viewport.' },
-  lang: { type: "'en' | 'zh'", description: "The language of the widget's text (zh: Simplified Chinese); by default the page's <html lang>." },
+  lock: {
+    type: 'string',
+    description: 'Space-separated names of controls to show disabled; the URL cannot change them either.',
+  },
+  exercise: {
+    type: 'string',
+    description: 'Predict-then-reveal: conceal one answer until the learner types it or clicks Reveal.',
+  },
+  loading: {
+    type: "'eager' | 'lazy'",
+    description: 'eager: start at once; by default a widget starts within 300 px of the viewport.',
+  },
+  lang: {
+    type: "'en' | 'zh'",
+    description: "The language of the widget's text (zh: Simplified Chinese); by default the page's <html lang>.",
+  },
 };
 const EVENTS = [
-  { name: 'cnn-change', type: { text: 'CustomEvent<{ changed: string[], state: object }>' }, description: 'After a user action (never after a programmatic change).' },
-  { name: 'cnn-ready', type: { text: 'Event' }, description: 'The core is loaded and the widget drawn (also element.ready).' },
+  {
+    name: 'cnn-change',
+    type: { text: 'CustomEvent<{ changed: string[], state: object }>' },
+    description: 'After a user action (never after a programmatic change).',
+  },
+  {
+    name: 'cnn-ready',
+    type: { text: 'Event' },
+    description: 'The core is loaded and the widget drawn (also element.ready).',
+  },
 ];
 
 /** Registers the widget classes in a minimal DOM and returns { tag: class }. */
 async function widgetClasses() {
   const registry = new Map();
   globalThis.HTMLElement ??= class {};
-  globalThis.CSSStyleSheet ??= class { replaceSync() {} };
-  globalThis.customElements ??= { get: (tag) => registry.get(tag), define: (tag, element) => registry.set(tag, element) };
+  globalThis.CSSStyleSheet ??= class {
+    replaceSync() {}
+  };
+  globalThis.customElements ??= {
+    get: (tag) => registry.get(tag),
+    define: (tag, element) => registry.set(tag, element),
+  };
   const tags = Object.values(WIDGET_TAGS);
   for (const tag of tags) await import(`../web/widgets/${tag}.js`);
   return Object.fromEntries(tags.map((tag) => [tag, customElements.get(tag)]));
@@ -44,27 +72,41 @@ async function widgetClasses() {
 function typeText(spec) {
   const literals = (values) => values.map((value) => `'${value}'`).join(' | ');
   switch (spec.type) {
-    case 'int': return spec.keywords ? `number | ${literals(spec.keywords)}` : 'number';
-    case 'enum': return literals(spec.values);
-    case 'bool': return 'boolean';
-    case 'numbers': return 'number[] | null';
-    case 'string': return 'string';
-    default: throw new TypeError(`custom-elements: unknown attribute type ${spec.type}`);
+    case 'int':
+      return spec.keywords ? `number | ${literals(spec.keywords)}` : 'number';
+    case 'enum':
+      return literals(spec.values);
+    case 'bool':
+      return 'boolean';
+    case 'numbers':
+      return 'number[] | null';
+    case 'string':
+      return 'string';
+    default:
+      throw new TypeError(`custom-elements: unknown attribute type ${spec.type}`);
   }
 }
 
 function rangeText(spec) {
   switch (spec.type) {
-    case 'int': return `An integer from ${spec.min} to ${spec.max}${spec.keywords ? ` or ${spec.keywords.join(', ')}` : ''}.`;
-    case 'enum': return `One of ${spec.values.join(', ')}.`;
-    case 'bool': return 'Present or absent ("false" and "0" mean absent).';
-    case 'numbers': return 'Comma-separated numbers.';
-    default: return 'Text.';
+    case 'int':
+      return `An integer from ${spec.min} to ${spec.max}${spec.keywords ? ` or ${spec.keywords.join(', ')}` : ''}.`;
+    case 'enum':
+      return `One of ${spec.values.join(', ')}.`;
+    case 'bool':
+      return 'Present or absent ("false" and "0" mean absent).';
+    case 'numbers':
+      return 'Comma-separated numbers.';
+    default:
+      return 'Text.';
   }
 }
 
 const defaultText = (spec) => JSON.stringify(spec.default);
-const exerciseType = (element) => Object.keys(element.exercises ?? {}).map((kind) => `'${kind}'`).join(' | ') || 'never';
+const exerciseType = (element) =>
+  Object.keys(element.exercises ?? {})
+    .map((kind) => `'${kind}'`)
+    .join(' | ') || 'never';
 
 export function manifest(classes) {
   return {
@@ -74,22 +116,42 @@ export function manifest(classes) {
       const path = `web/widgets/${tag}.js`;
       const attributes = [
         ...Object.entries(element.schema).map(([name, spec]) => ({
-          name, fieldName: propertyName(name), type: { text: typeText(spec) }, default: defaultText(spec), description: rangeText(spec),
+          name,
+          fieldName: propertyName(name),
+          type: { text: typeText(spec) },
+          default: defaultText(spec),
+          description: rangeText(spec),
         })),
         ...Object.entries(SHARED).map(([name, { type, description }]) => ({
-          name, type: { text: name === 'exercise' ? exerciseType(element) : type },
-          description: name === 'exercise' ? `${description} Kinds: ${Object.keys(element.exercises ?? {}).join(', ') || 'none'}.` : description,
+          name,
+          type: { text: name === 'exercise' ? exerciseType(element) : type },
+          description:
+            name === 'exercise'
+              ? `${description} Kinds: ${Object.keys(element.exercises ?? {}).join(', ') || 'none'}.`
+              : description,
         })),
       ];
       return {
         kind: 'javascript-module',
         path,
-        declarations: [{
-          kind: 'class', name: element.name, tagName: tag, customElement: true, superclass: { name: 'CnnElement', module: 'web/widgets/base-element.js' },
-          attributes,
-          members: Object.entries(element.schema).map(([name, spec]) => ({ kind: 'field', name: propertyName(name), attribute: name, type: { text: typeText(spec) }, default: defaultText(spec) })),
-          events: EVENTS,
-        }],
+        declarations: [
+          {
+            kind: 'class',
+            name: element.name,
+            tagName: tag,
+            customElement: true,
+            superclass: { name: 'CnnElement', module: 'web/widgets/base-element.js' },
+            attributes,
+            members: Object.entries(element.schema).map(([name, spec]) => ({
+              kind: 'field',
+              name: propertyName(name),
+              attribute: name,
+              type: { text: typeText(spec) },
+              default: defaultText(spec),
+            })),
+            events: EVENTS,
+          },
+        ],
         exports: [{ kind: 'custom-element-definition', name: tag, declaration: { name: element.name, module: path } }],
       };
     }),
@@ -98,12 +160,17 @@ export function manifest(classes) {
 
 export function typeDeclarations(classes) {
   const interfaceName = (element) => `${element.name}Element`;
-  const blocks = Object.values(classes).map((element) => [
-    `/** <${Object.keys(classes).find((tag) => classes[tag] === element)}>: every attribute reflects to this property. */`,
-    `export interface ${interfaceName(element)} extends CnnWidgetElement {`,
-    ...Object.entries(element.schema).map(([name, spec]) => `  /** ${name}: ${rangeText(spec)} Default ${defaultText(spec)}. */\n  ${propertyName(name)}: ${typeText(spec)};`),
-    '}',
-  ].join('\n'));
+  const blocks = Object.values(classes).map((element) =>
+    [
+      `/** <${Object.keys(classes).find((tag) => classes[tag] === element)}>: every attribute reflects to this property. */`,
+      `export interface ${interfaceName(element)} extends CnnWidgetElement {`,
+      ...Object.entries(element.schema).map(
+        ([name, spec]) =>
+          `  /** ${name}: ${rangeText(spec)} Default ${defaultText(spec)}. */\n  ${propertyName(name)}: ${typeText(spec)};`,
+      ),
+      '}',
+    ].join('\n'),
+  );
   return `// Generated by scripts/custom-elements.mjs from the widgets' schemas: do not edit.
 /** What every widget element has (web/widgets/base-element.js). */
 export interface CnnWidgetElement extends HTMLElement {
@@ -117,7 +184,9 @@ ${blocks.join('\n\n')}
 
 declare global {
   interface HTMLElementTagNameMap {
-${Object.entries(classes).map(([tag, element]) => `    '${tag}': ${interfaceName(element)};`).join('\n')}
+${Object.entries(classes)
+  .map(([tag, element]) => `    '${tag}': ${interfaceName(element)};`)
+  .join('\n')}
   }
 }
 `;
@@ -125,7 +194,10 @@ ${Object.entries(classes).map(([tag, element]) => `    '${tag}': ${interfaceName
 
 export async function generated() {
   const classes = await widgetClasses();
-  return { [MANIFEST_PATH]: `${JSON.stringify(manifest(classes), null, 2)}\n`, [TYPES_PATH]: typeDeclarations(classes) };
+  return {
+    [MANIFEST_PATH]: `${JSON.stringify(manifest(classes), null, 2)}\n`,
+    [TYPES_PATH]: typeDeclarations(classes),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

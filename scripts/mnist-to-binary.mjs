@@ -57,11 +57,14 @@ const digits = [];
 for (let label = 0; label < 10; label++) {
   const grey = require(`${packageDir}/src/digits/${label}.json`).data;
   if (grey.length % pixelsPerImage !== 0)
-    throw new Error(`mnist-to-binary: digits/${label}.json has ${grey.length} values, not a multiple of ${pixelsPerImage}`);
+    throw new Error(
+      `mnist-to-binary: digits/${label}.json has ${grey.length} values, not a multiple of ${pixelsPerImage}`,
+    );
   for (let start = 0; start < grey.length; start += pixelsPerImage)
     digits.push({ label, grey: grey.slice(start, start + pixelsPerImage) });
 }
-if (digits.length <= TRAIN_COUNT) throw new Error(`mnist-to-binary: only ${digits.length} digits, need more than ${TRAIN_COUNT}`);
+if (digits.length <= TRAIN_COUNT)
+  throw new Error(`mnist-to-binary: only ${digits.length} digits, need more than ${TRAIN_COUNT}`);
 
 const random = mulberry32(SPLIT_SEED);
 for (let i = digits.length - 1; i > 0; i--) {
@@ -80,14 +83,20 @@ digits.forEach(({ label, grey }, n) => {
   grey.forEach((value, i) => {
     const byte = Math.round(value * 255);
     if (!(byte >= 0 && byte <= 255) || Math.abs(byte / 255 - value) > 0.0005)
-      throw new Error(`mnist-to-binary: digit ${n} (label ${label}) pixel ${i} = ${value} is not a byte / 255 to 3 decimals`);
+      throw new Error(
+        `mnist-to-binary: digit ${n} (label ${label}) pixel ${i} = ${value} is not a byte / 255 to 3 decimals`,
+      );
     bytes[pixelsOffset + n * pixelsPerImage + i] = byte;
   });
 });
 
 mkdirSync(dirname(output), { recursive: true });
 writeFileSync(output, bytes);
-const testCounts = Array.from({ length: 10 }, (_, label) =>
-  digits.slice(TRAIN_COUNT).filter((digit) => digit.label === label).length);
-console.log(`mnist-to-binary: ${output}: ${count} digits (${TRAIN_COUNT} train, ${count - TRAIN_COUNT} test; ` +
-  `test digits per class ${testCounts.join(' ')}), ${bytes.length} bytes`);
+const testCounts = Array.from(
+  { length: 10 },
+  (_, label) => digits.slice(TRAIN_COUNT).filter((digit) => digit.label === label).length,
+);
+console.log(
+  `mnist-to-binary: ${output}: ${count} digits (${TRAIN_COUNT} train, ${count - TRAIN_COUNT} test; ` +
+    `test digits per class ${testCounts.join(' ')}), ${bytes.length} bytes`,
+);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 /** The pixels of an 8-bit RGB PNG: { width, height, rgb: Uint8Array }. */
 export function decodePng(bytes) {
   let offset = 8;
-  let width = 0, height = 0;
+  let width = 0,
+    height = 0;
   const data = [];
   while (offset < bytes.length) {
     const length = bytes.readUInt32BE(offset);
@@ -22,7 +23,8 @@ export function decodePng(bytes) {
     if (type === 'IHDR') {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
-      if (body[8] !== 8 || body[9] !== 2 || body[12] !== 0) throw new Error('photo-patch: only 8-bit RGB, non-interlaced PNGs');
+      if (body[8] !== 8 || body[9] !== 2 || body[12] !== 0)
+        throw new Error('photo-patch: only 8-bit RGB, non-interlaced PNGs');
     }
     if (type === 'IDAT') data.push(body);
     offset += 12 + length;
@@ -74,7 +76,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!path) throw new Error('usage: node scripts/photo-patch.mjs astronaut.png [left top side edge]');
   const planes = downsample(decodePng(readFileSync(path)), Number(left), Number(top), Number(side), Number(edge));
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'data', 'photo-patch.js');
-  writeFileSync(out, `// The photo of <cnn-channels>: ${edge}×${edge} RGB, channel-major bytes (the R plane, then G, then B;
+  writeFileSync(
+    out,
+    `// The photo of <cnn-channels>: ${edge}×${edge} RGB, channel-major bytes (the R plane, then G, then B;
 // rows top to bottom), base64. Made by scripts/photo-patch.mjs from scikit-image's astronaut.png
 // (skimage/data/astronaut.png in Debian's python3-skimage 0.19.3), crop ${side}×${side} at (${left}, ${top}),
 // each pixel the mean of the ${side / edge}×${side / edge} source pixels it covers.
@@ -87,6 +91,7 @@ export const PHOTO = {
   license: 'public domain',
   base64: '${Buffer.from(planes).toString('base64')}',
 };
-`);
+`,
+  );
   console.log(`wrote ${out}`);
 }

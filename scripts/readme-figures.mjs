@@ -25,7 +25,9 @@ export async function trainingFigures(cnn, data, given) {
   const model = buildModel(cnn.nn, knobs);
   const description = describeModel(model);
   const trainer = new Trainer(cnn, data, knobs, { model });
-  let trainingMs = 0, evaluationMs = 0, images = 0;
+  let trainingMs = 0,
+    evaluationMs = 0,
+    images = 0;
   const epochAccuracies = [];
   try {
     for (let epoch = 0; epoch < knobs.epochs; epoch++) {
@@ -39,15 +41,23 @@ export async function trainingFigures(cnn, data, given) {
   } finally {
     trainer.dispose();
   }
-  return { knobs, description, epochAccuracies, trainingSeconds: trainingMs / 1000, evaluationSeconds: evaluationMs / 1000,
-    imagesPerSecond: images / (trainingMs / 1000) };
+  return {
+    knobs,
+    description,
+    epochAccuracies,
+    trainingSeconds: trainingMs / 1000,
+    evaluationSeconds: evaluationMs / 1000,
+    imagesPerSecond: images / (trainingMs / 1000),
+  };
 }
 
 const percent = (fraction) => `${(100 * fraction).toFixed(2)} %`;
 
 /** The README paragraph for the two runs. */
 export function figuresParagraph(base, wide, date = new Date()) {
-  const layers = base.knobs.channels.map((channels) => `conv ${base.knobs.kernel}×${base.knobs.kernel} ${channels} → BN → ReLU → ${base.knobs.pool} pool`);
+  const layers = base.knobs.channels.map(
+    (channels) => `conv ${base.knobs.kernel}×${base.knobs.kernel} ${channels} → BN → ReLU → ${base.knobs.pool} pool`,
+  );
   return [
     `The default model (${layers.join(' → ')} → linear; ${formatCount(base.description.params)} parameters,`,
     `${(base.description.macs / 1e6).toFixed(2)} M MACs per image) reaches **${percent(base.epochAccuracies.at(-1))}** test accuracy after ${base.knobs.epochs}`,
@@ -56,13 +66,17 @@ export function figuresParagraph(base, wide, date = new Date()) {
     `(\`--channels ${wide.knobs.channels.join(',')}\`, ${formatCount(wide.description.params)} parameters) reaches ${percent(wide.epochAccuracies.at(-1))} but trains for`,
     `${wide.trainingSeconds.toFixed(1)} s, so the lab starts small and retraining after a knob change takes seconds. (\`make figures\`,`,
     `${date.toISOString().slice(0, 10)}, one thread in Node, load average ${loadavg()[0].toFixed(1)}: times are upper bounds on a shared machine.)`,
-  ].join(' ').replace(/(.{1,96})(?: |$)/g, '$1\n').trimEnd(); // wrapped as the README's prose
+  ]
+    .join(' ')
+    .replace(/(.{1,96})(?: |$)/g, '$1\n')
+    .trimEnd(); // wrapped as the README's prose
 }
 
 /** The README with the paragraph between the markers replaced. */
 export function withFigures(readme, paragraph) {
   const [open, close] = MARKERS;
-  const start = readme.indexOf(open), end = readme.indexOf(close);
+  const start = readme.indexOf(open),
+    end = readme.indexOf(close);
   if (start < 0 || end < start) throw new Error(`README.md: the markers ${open} … ${close} are missing`);
   return `${readme.slice(0, start + open.length)}\n${paragraph}\n${readme.slice(end)}`;
 }

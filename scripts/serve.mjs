@@ -46,7 +46,13 @@ async function resolveFile(root, folders, urlPath) {
  * Serves `folders` of `root` (default: the project's web/ and examples/; folders null serves
  * everything under root but dotfiles). `/` redirects to `/<index>/`.
  */
-export function startServer({ root = projectRoot, folders = PUBLISHED_FOLDERS, index = 'web', port = 8000, host = '127.0.0.1' } = {}) {
+export function startServer({
+  root = projectRoot,
+  folders = PUBLISHED_FOLDERS,
+  index = 'web',
+  port = 8000,
+  host = '127.0.0.1',
+} = {}) {
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, async (request, response) => {
     const path = new URL(request.url, 'http://localhost').pathname;
     if (path === '/') {

@@ -10,8 +10,7 @@
 static int window_begin(int i, int in, int out) { return (int)((long long)i * in / out); }
 static int window_end(int i, int in, int out) { return (int)(((long long)(i + 1) * in + out - 1) / out); }
 
-static cnn_status check(const char *op, int batch, int channels, int in_h, int in_w, int out_h,
-                        int out_w) {
+static cnn_status check(const char *op, int batch, int channels, int in_h, int in_w, int out_h, int out_w) {
     cnn_status s;
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "channels", channels)) ||
         (s = cnn_check_positive(op, "in_height", in_h)) || (s = cnn_check_positive(op, "in_width", in_w)) ||
@@ -22,9 +21,8 @@ static cnn_status check(const char *op, int batch, int channels, int in_h, int i
     return cnn_check_elements(op, "output", batch, channels, out_h, out_w);
 }
 
-cnn_status cnn_adaptive_avg_pool2d_forward(float *out, const float *in, int32_t batch,
-                                           int32_t channels, int32_t in_h, int32_t in_w,
-                                           int32_t out_h, int32_t out_w) {
+cnn_status cnn_adaptive_avg_pool2d_forward(float *out, const float *in, int32_t batch, int32_t channels, int32_t in_h,
+                                           int32_t in_w, int32_t out_h, int32_t out_w) {
     cnn_status s = check("adaptive_avg_pool2d", batch, channels, in_h, in_w, out_h, out_w);
     if (s) return s;
     for (long p = 0; p < (long)batch * channels; p++) {
@@ -43,9 +41,8 @@ cnn_status cnn_adaptive_avg_pool2d_forward(float *out, const float *in, int32_t 
     return CNN_OK;
 }
 
-cnn_status cnn_adaptive_avg_pool2d_backward(float *grad_in, const float *grad_out, int32_t batch,
-                                            int32_t channels, int32_t in_h, int32_t in_w,
-                                            int32_t out_h, int32_t out_w) {
+cnn_status cnn_adaptive_avg_pool2d_backward(float *grad_in, const float *grad_out, int32_t batch, int32_t channels,
+                                            int32_t in_h, int32_t in_w, int32_t out_h, int32_t out_w) {
     cnn_status s = check("adaptive_avg_pool2d backward", batch, channels, in_h, in_w, out_h, out_w);
     if (s) return s;
     for (long p = 0; p < (long)batch * channels; p++) {
@@ -54,8 +51,8 @@ cnn_status cnn_adaptive_avg_pool2d_backward(float *grad_in, const float *grad_ou
             const int row_begin = window_begin(i, in_h, out_h), row_end = window_end(i, in_h, out_h);
             for (int j = 0; j < out_w; j++) {
                 const int col_begin = window_begin(j, in_w, out_w), col_end = window_end(j, in_w, out_w);
-                const float share = grad_out[(p * out_h + i) * out_w + j] /
-                                    (float)((row_end - row_begin) * (col_end - col_begin));
+                const float share =
+                    grad_out[(p * out_h + i) * out_w + j] / (float)((row_end - row_begin) * (col_end - col_begin));
                 for (int h = row_begin; h < row_end; h++)
                     for (int w = col_begin; w < col_end; w++) plane[(long)h * in_w + w] += share;
             }

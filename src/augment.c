@@ -20,9 +20,8 @@ cnn_status cnn_normalize_pixels(float *out, const float *pixels, int32_t count, 
 
 /* (dy, dx) = (⌊u·(2s + 1)⌋ − s, ⌊u′·(2s + 1)⌋ − s) with u, u′ from cnn_random_uniform(seed);
    out[n, c, h, w] = in[n, c, h − dy, w − dx] when that is inside the image, else fill */
-cnn_status cnn_random_shift(float *out, int32_t *shifts, const float *in, float fill,
-                            int32_t max_shift, uint32_t seed, int32_t batch, int32_t channels,
-                            int32_t height, int32_t width) {
+cnn_status cnn_random_shift(float *out, int32_t *shifts, const float *in, float fill, int32_t max_shift, uint32_t seed,
+                            int32_t batch, int32_t channels, int32_t height, int32_t width) {
     const char *op = "random_shift";
     cnn_status s;
     if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "channels", channels)) ||

@@ -15,8 +15,8 @@
 /* Windows that tile the input: kernel = stride, no padding, none past the input's edge.
    Each cell then belongs to one window whose divisor is KH·KW, padding counted or not. */
 static int windows_tile(const cnn_geometry *g) {
-    return g->kernel_h == g->stride_h && g->kernel_w == g->stride_w && !g->pad_top && !g->pad_left &&
-           !g->pad_bottom && !g->pad_right && (long long)g->out_height * g->kernel_h <= g->in_height &&
+    return g->kernel_h == g->stride_h && g->kernel_w == g->stride_w && !g->pad_top && !g->pad_left && !g->pad_bottom &&
+           !g->pad_right && (long long)g->out_height * g->kernel_h <= g->in_height &&
            (long long)g->out_width * g->kernel_w <= g->in_width;
 }
 
@@ -26,13 +26,11 @@ cnn_status cnn_avg_pool2d_forward(float *out, const float *in, const cnn_geometr
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    for (long p = 0; p < planes; p++)
-        CNN_AVG_POOL_PLANE(out + p * out_plane, in + p * in_plane, &g);
+    for (long p = 0; p < planes; p++) CNN_AVG_POOL_PLANE(out + p * out_plane, in + p * in_plane, &g);
     return CNN_OK;
 }
 
-cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out,
-                                   const cnn_geometry *geometry) {
+cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_avg_pool2d_geometry(&g);
     if (status) return status;
@@ -52,7 +50,8 @@ cnn_status cnn_avg_pool2d_backward(float *grad_in, const float *grad_out,
             continue;
         }
         for (int oh = 0; oh < g.out_height; oh++) {
-            const cnn_avg_span rows = cnn_avg_pool_span(oh, g.stride_h, g.pad_top, g.kernel_h, g.in_height, g.pad_bottom);
+            const cnn_avg_span rows =
+                cnn_avg_pool_span(oh, g.stride_h, g.pad_top, g.kernel_h, g.in_height, g.pad_bottom);
             for (int ow = 0; ow < g.out_width; ow++) {
                 const cnn_avg_span cols =
                     cnn_avg_pool_span(ow, g.stride_w, g.pad_left, g.kernel_w, g.in_width, g.pad_right);

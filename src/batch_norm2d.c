@@ -27,16 +27,16 @@ static cnn_status check(const char *op, int batch, int channels, int height, int
 }
 
 cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float eps) {
-    if (!(eps > 0.0f) || eps == INFINITY) return cnn_fail(CNN_INVALID_ARGUMENT, op, "eps must be positive and finite, got %g", eps);
+    if (!(eps > 0.0f) || eps == INFINITY)
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "eps must be positive and finite, got %g", eps);
     if (!(momentum >= 0.0f && momentum <= 1.0f))
         return cnn_fail(CNN_INVALID_ARGUMENT, op, "momentum must be in [0, 1], got %g", momentum);
     return CNN_OK;
 }
 
-cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_invstd,
-                                    float *running_mean, float *running_var, const float *in,
-                                    const float *weight, const float *bias, int32_t training,
-                                    float momentum, float eps, int32_t batch, int32_t channels,
+cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
+                                    float *running_var, const float *in, const float *weight, const float *bias,
+                                    int32_t training, float momentum, float eps, int32_t batch, int32_t channels,
                                     int32_t height, int32_t width) {
     const char *op = "batch_norm2d";
     cnn_status s = check(op, batch, channels, height, width);
@@ -44,8 +44,7 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
     const long plane = (long)height * width, count = batch * plane;
     if ((s = cnn_batch_norm2d_check_options(op, momentum, eps))) return s;
     if (training && count < 2)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "training needs more than 1 value per channel (N·H·W = %ld)", count);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "training needs more than 1 value per channel (N·H·W = %ld)", count);
     for (int c = 0; c < channels; c++) {
         const float *x_c = in + (long)c * plane; /* image n at x_c + n·channels·plane */
         const long image = (long)channels * plane;
@@ -59,8 +58,7 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
             const double variance = squares / count;
             invstd = 1.0 / sqrt(variance + eps);
             running_mean[c] = (float)((1.0 - momentum) * running_mean[c] + momentum * mean);
-            running_var[c] = (float)((1.0 - momentum) * running_var[c] +
-                                     momentum * variance * count / (count - 1));
+            running_var[c] = (float)((1.0 - momentum) * running_var[c] + momentum * variance * count / (count - 1));
         } else {
             mean = running_mean[c];
             invstd = 1.0 / sqrt((double)running_var[c] + eps);
@@ -81,10 +79,9 @@ cnn_status cnn_batch_norm2d_forward(float *out, float *save_mean, float *save_in
     return CNN_OK;
 }
 
-cnn_status cnn_batch_norm2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
-                                     const float *grad_out, const float *in, const float *weight,
-                                     const float *save_mean, const float *save_invstd,
-                                     int32_t training, int32_t batch, int32_t channels,
+cnn_status cnn_batch_norm2d_backward(float *grad_in, float *grad_weight, float *grad_bias, const float *grad_out,
+                                     const float *in, const float *weight, const float *save_mean,
+                                     const float *save_invstd, int32_t training, int32_t batch, int32_t channels,
                                      int32_t height, int32_t width) {
     cnn_status s = check("batch_norm2d backward", batch, channels, height, width);
     if (s) return s;
@@ -95,7 +92,8 @@ cnn_status cnn_batch_norm2d_backward(float *grad_in, float *grad_weight, float *
         double sum_grad = 0.0, sum_grad_centred = 0.0;
         for (int n = 0; n < batch; n++) {
             sum_grad += cnn_plane_sum(grad_out + first + n * image, plane);
-            sum_grad_centred += cnn_plane_sum_products(grad_out + first + n * image, 0.0f, in + first + n * image, mean, plane);
+            sum_grad_centred +=
+                cnn_plane_sum_products(grad_out + first + n * image, 0.0f, in + first + n * image, mean, plane);
         }
         const double sum_grad_xhat = sum_grad_centred * invstd;
         if (grad_weight) grad_weight[c] += (float)sum_grad_xhat;

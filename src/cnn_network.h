@@ -36,8 +36,8 @@ typedef enum {
 typedef struct cnn_network cnn_network;
 
 /* NULL on failure, with the reason (which layer, which rule) in cnn_last_error(). */
-CNN_API cnn_network *cnn_network_create(const int32_t *layers, int32_t count, int32_t capacity,
-                                        int32_t channels, int32_t height, int32_t width);
+CNN_API cnn_network *cnn_network_create(const int32_t *layers, int32_t count, int32_t capacity, int32_t channels,
+                                        int32_t height, int32_t width);
 CNN_API void cnn_network_destroy(cnn_network *net);
 
 CNN_API float *cnn_network_parameters(cnn_network *net);
@@ -71,7 +71,7 @@ CNN_API void cnn_network_zero_grad(cnn_network *net);
 /* One supervised step on the batch in the input: zero the gradients, forward
    in training mode, mean cross entropy against targets, backward. Writes the
    loss and how many samples' largest logit was their target. */
-CNN_API cnn_status cnn_network_train_step(cnn_network *net, float *loss, int32_t *correct,
-                                          const int32_t *targets, int32_t batch);
+CNN_API cnn_status cnn_network_train_step(cnn_network *net, float *loss, int32_t *correct, const int32_t *targets,
+                                          int32_t batch);
 
 #endif

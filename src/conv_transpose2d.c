@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include "internal.h"
 
-cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float *weight,
-                                        const float *bias, const cnn_geometry *geometry) {
+cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float *weight, const float *bias,
+                                        const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv_transpose2d_geometry(&g);
     if (status) return status;
@@ -32,8 +32,8 @@ cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float
         cnn_fill_bias(out_n, bias, g.out_channels, out_plane);
         for (int group = 0; group < g.groups && !status; group++) {
             const float *in_ng = in + ((long)n * g.in_channels + (long)group * group_in) * cols;
-            status = cnn_gemm("conv_transpose2d", col, cols, weight + (long)group * group_in * rows, 1, rows, in_ng, cols,
-                              1, rows, cols, group_in, 0);
+            status = cnn_gemm("conv_transpose2d", col, cols, weight + (long)group * group_in * rows, 1, rows, in_ng,
+                              cols, 1, rows, cols, group_in, 0);
             cnn_col2im(out_n + (long)group * v.channels * out_plane, col, &v);
         }
     }
@@ -41,9 +41,8 @@ cnn_status cnn_conv_transpose2d_forward(float *out, const float *in, const float
     return status;
 }
 
-cnn_status cnn_conv_transpose2d_backward(float *grad_in, float *grad_weight, float *grad_bias,
-                                         const float *grad_out, const float *in,
-                                         const float *weight, const cnn_geometry *geometry) {
+cnn_status cnn_conv_transpose2d_backward(float *grad_in, float *grad_weight, float *grad_bias, const float *grad_out,
+                                         const float *in, const float *weight, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_conv_transpose2d_geometry(&g);
     if (status) return status;

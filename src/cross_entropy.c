@@ -15,8 +15,8 @@ static cnn_status check(const char *op, const int32_t *targets, int batch, int c
         return s;
     for (int n = 0; n < batch; n++)
         if (targets[n] < 0 || targets[n] >= classes)
-            return cnn_fail(CNN_INVALID_ARGUMENT, op, "target[%d] = %d must be a class index in [0, %d)",
-                            n, targets[n], classes);
+            return cnn_fail(CNN_INVALID_ARGUMENT, op, "target[%d] = %d must be a class index in [0, %d)", n, targets[n],
+                            classes);
     return CNN_OK;
 }
 
@@ -43,8 +43,8 @@ cnn_status cnn_softmax_forward(float *probs, const float *logits, int32_t batch,
     return CNN_OK;
 }
 
-cnn_status cnn_cross_entropy_forward(float *loss, float *probs, const float *logits,
-                                     const int32_t *targets, int32_t batch, int32_t classes) {
+cnn_status cnn_cross_entropy_forward(float *loss, float *probs, const float *logits, const int32_t *targets,
+                                     int32_t batch, int32_t classes) {
     cnn_status s = check("cross_entropy", targets, batch, classes);
     if (s) return s;
     double total = 0.0;
@@ -58,8 +58,8 @@ cnn_status cnn_cross_entropy_forward(float *loss, float *probs, const float *log
     return CNN_OK;
 }
 
-cnn_status cnn_cross_entropy_backward(float *grad_logits, float grad_loss, const float *probs,
-                                      const int32_t *targets, int32_t batch, int32_t classes) {
+cnn_status cnn_cross_entropy_backward(float *grad_logits, float grad_loss, const float *probs, const int32_t *targets,
+                                      int32_t batch, int32_t classes) {
     cnn_status s = check("cross_entropy backward", targets, batch, classes);
     if (s) return s;
     const float scale = grad_loss / (float)batch;

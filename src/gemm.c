@@ -27,8 +27,7 @@ static void pack_b(float *b_packed, const float *b, int b_row, int b_col, int k,
             if (c + CNN_GEMM_NR <= n && b_col == 1) {
                 for (int j = 0; j < CNN_GEMM_NR; j++) *b_packed++ = b_row_p[c + j];
             } else {
-                for (int j = 0; j < CNN_GEMM_NR; j++)
-                    *b_packed++ = c + j < n ? b_row_p[(long)(c + j) * b_col] : 0.0f;
+                for (int j = 0; j < CNN_GEMM_NR; j++) *b_packed++ = c + j < n ? b_row_p[(long)(c + j) * b_col] : 0.0f;
             }
         }
 }
@@ -71,15 +70,14 @@ void cnn_gemm_packed(float *c, int ldc, const float *a, int a_row, int a_col, co
                         CNN_GEMM_MICROKERNEL(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
                                              c + (long)(ic + ir) * ldc + jc + jr, ldc,
                                              mc - ir < CNN_GEMM_MR ? mc - ir : CNN_GEMM_MR,
-                                             nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR,
-                                             accumulate_block);
+                                             nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR, accumulate_block);
             }
         }
     }
 }
 
-cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
-                    int b_row, int b_col, int m, int n, int k, int accumulate) {
+cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b, int b_row,
+                    int b_col, int m, int n, int k, int accumulate) {
     const long long floats = cnn_gemm_packing_floats(m, n, k);
     float *packing = floats ? cnn_alloc_floats(op, floats) : NULL;
     if (floats && !packing) return CNN_OUT_OF_MEMORY;

@@ -25,8 +25,14 @@ cnn_window_view cnn_conv_window_view(const cnn_geometry *g, int transposed) {
                          transposed ? g->out_width : g->in_width,
                          transposed ? g->in_height : g->out_height,
                          transposed ? g->in_width : g->out_width,
-                         g->kernel_h, g->kernel_w, g->stride_h, g->stride_w,
-                         g->pad_top, g->pad_left, g->dilation_h, g->dilation_w};
+                         g->kernel_h,
+                         g->kernel_w,
+                         g->stride_h,
+                         g->stride_w,
+                         g->pad_top,
+                         g->pad_left,
+                         g->dilation_h,
+                         g->dilation_w};
     return v;
 }
 

@@ -29,8 +29,7 @@ static inline long long cnn_size_mul(long long a, long long b) {
 size_t cnn_last_error_bytes(void);
 
 /* Records "op: message" as the last error and returns status. */
-cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
+cnn_status cnn_fail(cnn_status status, const char *op, const char *format, ...) __attribute__((format(printf, 3, 4)));
 
 /* malloc of count floats (or ints); NULL with CNN_OUT_OF_MEMORY recorded on failure or
    when count passes CNN_MAX_SCRATCH. */
@@ -40,8 +39,7 @@ float *cnn_alloc_floats(const char *op, long long count);
    of a tensor stays within CNN_MAX_ELEMENTS (factors already positive; pass 1
    for unused ones); "name" is the argument the caller reports. */
 cnn_status cnn_check_positive(const char *op, const char *name, long long value);
-cnn_status cnn_check_elements(const char *op, const char *name, long long a, long long b,
-                              long long c, long long d);
+cnn_status cnn_check_elements(const char *op, const char *name, long long a, long long b, long long c, long long d);
 
 /* Scratch handed out from one block (a convolution plan's): a route takes its buffers in
    order with cnn_scratch_take; over a NULL base it only counts them, which is how the route's
@@ -61,8 +59,8 @@ static inline float *cnn_scratch_take(cnn_scratch *s, long long count) {
    B(p,j) = b[p·b_row + j·b_col], so transposes are only strides; C row-major
    with leading dimension ldc. accumulate = 0 overwrites C. op names the
    caller in an out-of-memory error (the packing buffers). */
-cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
-                    int b_row, int b_col, int m, int n, int k, int accumulate);
+cnn_status cnn_gemm(const char *op, float *c, int ldc, const float *a, int a_row, int a_col, const float *b, int b_row,
+                    int b_col, int m, int n, int k, int accumulate);
 /* The same on packing buffers of the caller's: cnn_gemm_packing_floats(m, n, k) floats. */
 void cnn_gemm_packed(float *c, int ldc, const float *a, int a_row, int a_col, const float *b, int b_row, int b_col,
                      int m, int n, int k, int accumulate, float *packing);
@@ -167,10 +165,10 @@ typedef enum {
 } cnn_conv_route;
 
 typedef struct {
-    cnn_geometry g;                                /* solved; batch: the largest the plan runs */
-    cnn_conv_route forward, forward_exact;         /* _exact: when a tensor is not finite */
+    cnn_geometry g;                        /* solved; batch: the largest the plan runs */
+    cnn_conv_route forward, forward_exact; /* _exact: when a tensor is not finite */
     cnn_conv_route grad_weight, grad_weight_exact;
-    int grad_input, grad_input_exact;              /* cnn_conv2d_grad_input_as_forward_applies(); 0: col2im */
+    int grad_input, grad_input_exact; /* cnn_conv2d_grad_input_as_forward_applies(); 0: col2im */
     long long scratch_floats;
     float *scratch;
 } cnn_conv2d_plan;
@@ -218,7 +216,6 @@ cnn_status cnn_batch_norm2d_check_options(const char *op, float momentum, float 
 /* out[c, :] = bias[c] over channels planes of plane elements (0 when bias is NULL) (bias.c). */
 void cnn_fill_bias(float *out, const float *bias, int channels, long plane);
 /* grad_bias[c] += Σ_n Σ_i grad_out[n, c, i] */
-void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels,
-                              long plane);
+void cnn_accumulate_bias_grad(float *grad_bias, const float *grad_out, int batch, int channels, long plane);
 
 #endif

@@ -11,8 +11,7 @@
 
 static cnn_status check(const char *op, int batch, int in_features, int out_features) {
     cnn_status s;
-    if ((s = cnn_check_positive(op, "batch", batch)) ||
-        (s = cnn_check_positive(op, "in_features", in_features)) ||
+    if ((s = cnn_check_positive(op, "batch", batch)) || (s = cnn_check_positive(op, "in_features", in_features)) ||
         (s = cnn_check_positive(op, "out_features", out_features)) ||
         (s = cnn_check_elements(op, "input", batch, in_features, 1, 1)) ||
         (s = cnn_check_elements(op, "weight", out_features, in_features, 1, 1)))
@@ -48,8 +47,8 @@ void cnn_linear_run_backward(float *grad_in, float *grad_weight, float *grad_bia
                         in_features, batch, 1, scratch);
 }
 
-cnn_status cnn_linear_forward(float *out, const float *in, const float *weight, const float *bias,
-                              int32_t batch, int32_t in_features, int32_t out_features) {
+cnn_status cnn_linear_forward(float *out, const float *in, const float *weight, const float *bias, int32_t batch,
+                              int32_t in_features, int32_t out_features) {
     cnn_status s = check("linear", batch, in_features, out_features);
     if (s) return s;
     float *scratch = cnn_alloc_floats("linear", cnn_linear_scratch_floats(batch, in_features, out_features));
@@ -59,9 +58,9 @@ cnn_status cnn_linear_forward(float *out, const float *in, const float *weight, 
     return CNN_OK;
 }
 
-cnn_status cnn_linear_backward(float *grad_in, float *grad_weight, float *grad_bias,
-                               const float *grad_out, const float *in, const float *weight,
-                               int32_t batch, int32_t in_features, int32_t out_features) {
+cnn_status cnn_linear_backward(float *grad_in, float *grad_weight, float *grad_bias, const float *grad_out,
+                               const float *in, const float *weight, int32_t batch, int32_t in_features,
+                               int32_t out_features) {
     cnn_status s = check("linear backward", batch, in_features, out_features);
     if (s) return s;
     float *scratch = cnn_alloc_floats("linear", cnn_linear_scratch_floats(batch, in_features, out_features));

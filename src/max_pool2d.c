@@ -14,8 +14,7 @@
 #include "internal.h"
 #include "kernels/pool.h"
 
-cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in,
-                                  const cnn_geometry *geometry) {
+cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
     cnn_status status = cnn_max_pool2d_geometry(&g);
     if (status) return status;
@@ -46,8 +45,7 @@ cnn_status cnn_max_pool2d_backward(float *grad_in, const float *grad_out, const 
         for (long i = 0; i < count; i++)
             if (argmax[i] < 0 || argmax[i] >= in_plane)
                 return cnn_fail(CNN_INVALID_ARGUMENT, "max_pool2d backward",
-                                "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i],
-                                in_plane);
+                                "argmax[%ld] = %d is outside the input plane of %ld elements", i, argmax[i], in_plane);
     for (long p = 0; p < planes; p++)
         for (long i = 0; i < out_plane; i++)
             grad_in[p * in_plane + argmax[p * out_plane + i]] += grad_out[p * out_plane + i];

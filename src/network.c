@@ -13,15 +13,15 @@
 typedef struct {
     cnn_layer_kind kind;
     int has_bias;
-    cnn_geometry g;       /* batch set per call; in_* and out_* solved at creation */
-    long long weight_offset; /* into parameters and gradients; bias follows the weight */
+    cnn_geometry g;                     /* batch set per call; in_* and out_* solved at creation */
+    long long weight_offset;            /* into parameters and gradients; bias follows the weight */
     long long weight_count, bias_count; /* all counts 64-bit, checked against the limit at creation */
-    float momentum, eps;  /* batch norm: torch.nn.BatchNorm2d's defaults 0.1, 1e-5 unless set */
-    float *out;           /* [capacity, out_channels, out_height, out_width] */
-    int32_t *argmax;      /* max pooling */
+    float momentum, eps;                /* batch norm: torch.nn.BatchNorm2d's defaults 0.1, 1e-5 unless set */
+    float *out;                         /* [capacity, out_channels, out_height, out_width] */
+    int32_t *argmax;                    /* max pooling */
     float *save_mean, *save_invstd, *running_mean, *running_var; /* batch norm */
-    cnn_conv2d_plan plan;   /* conv2d: its routes and scratch, for the capacity */
-    float *linear_scratch;  /* linear: its GEMMs' packing, for the capacity */
+    cnn_conv2d_plan plan;                                        /* conv2d: its routes and scratch, for the capacity */
+    float *linear_scratch;                                       /* linear: its GEMMs' packing, for the capacity */
 } layer;
 
 struct cnn_network {
@@ -37,11 +37,12 @@ struct cnn_network {
 /* Both at most 2^31 − 1 (solve_layer), and capacity times either too (cnn_network_create):
    every count the passes compute fits an int32. */
 static long long per_sample(const cnn_geometry *g) { return (long long)g->out_channels * g->out_height * g->out_width; }
-static long long input_per_sample(const cnn_geometry *g) { return (long long)g->in_channels * g->in_height * g->in_width; }
+static long long input_per_sample(const cnn_geometry *g) {
+    return (long long)g->in_channels * g->in_height * g->in_width;
+}
 
 /* Solves layer l's geometry from its record and the previous output. */
-static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int height, int width,
-                              int index) {
+static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int height, int width, int index) {
     const char *op = "network";
     memcpy(&L->g, record + 2, sizeof L->g);
     L->kind = (cnn_layer_kind)record[0];
@@ -50,39 +51,44 @@ static cnn_status solve_layer(layer *L, const int32_t *record, int channels, int
     g->batch = 1, g->in_channels = channels, g->in_height = height, g->in_width = width;
     cnn_status s = CNN_OK;
     switch (L->kind) {
-    case CNN_LAYER_CONV2D:
-        s = cnn_conv2d_geometry(g); /* checks the weight's element count */
-        L->weight_count = s ? 0 : (long long)g->out_channels * (channels / g->groups) * g->kernel_h * g->kernel_w;
-        L->bias_count = L->has_bias ? g->out_channels : 0;
-        break;
-    case CNN_LAYER_MAX_POOL2D: s = cnn_max_pool2d_geometry(g); break;
-    case CNN_LAYER_AVG_POOL2D: s = cnn_avg_pool2d_geometry(g); break;
-    case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
-        g->out_channels = channels;
-        if (!(s = cnn_check_positive("adaptive_avg_pool2d", "output_size height", g->out_height)))
-            s = cnn_check_positive("adaptive_avg_pool2d", "output_size width", g->out_width);
-        break;
-    case CNN_LAYER_BATCH_NORM2D:
-    case CNN_LAYER_RELU:
-        g->out_channels = channels, g->out_height = height, g->out_width = width;
-        if (L->kind == CNN_LAYER_BATCH_NORM2D) {
-            L->weight_count = L->bias_count = L->has_bias ? channels : 0;
-            L->momentum = 0.1f, L->eps = 1e-5f;
-            if (cnn_batch_norm2d_params(channels, L->has_bias) < 0) s = CNN_INVALID_ARGUMENT;
-        }
-        break;
-    case CNN_LAYER_FLATTEN:
-        g->out_channels = channels * height * width, g->out_height = g->out_width = 1;
-        break;
-    case CNN_LAYER_LINEAR:
-        if (!(s = cnn_check_positive("linear", "out_features", g->out_channels)))
-            s = cnn_check_elements("linear", "weight [out_features, C·H·W]", g->out_channels, channels, height, width);
-        g->out_height = g->out_width = 1;
-        L->weight_count = s ? 0 : (long long)g->out_channels * channels * height * width;
-        L->bias_count = L->has_bias ? g->out_channels : 0;
-        break;
-    default:
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "layer %d: unknown kind %d", index + 1, record[0]);
+        case CNN_LAYER_CONV2D:
+            s = cnn_conv2d_geometry(g); /* checks the weight's element count */
+            L->weight_count = s ? 0 : (long long)g->out_channels * (channels / g->groups) * g->kernel_h * g->kernel_w;
+            L->bias_count = L->has_bias ? g->out_channels : 0;
+            break;
+        case CNN_LAYER_MAX_POOL2D:
+            s = cnn_max_pool2d_geometry(g);
+            break;
+        case CNN_LAYER_AVG_POOL2D:
+            s = cnn_avg_pool2d_geometry(g);
+            break;
+        case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
+            g->out_channels = channels;
+            if (!(s = cnn_check_positive("adaptive_avg_pool2d", "output_size height", g->out_height)))
+                s = cnn_check_positive("adaptive_avg_pool2d", "output_size width", g->out_width);
+            break;
+        case CNN_LAYER_BATCH_NORM2D:
+        case CNN_LAYER_RELU:
+            g->out_channels = channels, g->out_height = height, g->out_width = width;
+            if (L->kind == CNN_LAYER_BATCH_NORM2D) {
+                L->weight_count = L->bias_count = L->has_bias ? channels : 0;
+                L->momentum = 0.1f, L->eps = 1e-5f;
+                if (cnn_batch_norm2d_params(channels, L->has_bias) < 0) s = CNN_INVALID_ARGUMENT;
+            }
+            break;
+        case CNN_LAYER_FLATTEN:
+            g->out_channels = channels * height * width, g->out_height = g->out_width = 1;
+            break;
+        case CNN_LAYER_LINEAR:
+            if (!(s = cnn_check_positive("linear", "out_features", g->out_channels)))
+                s = cnn_check_elements("linear", "weight [out_features, C·H·W]", g->out_channels, channels, height,
+                                       width);
+            g->out_height = g->out_width = 1;
+            L->weight_count = s ? 0 : (long long)g->out_channels * channels * height * width;
+            L->bias_count = L->has_bias ? g->out_channels : 0;
+            break;
+        default:
+            return cnn_fail(CNN_INVALID_ARGUMENT, op, "layer %d: unknown kind %d", index + 1, record[0]);
     }
     if (s) {
         /* Prefix the op's reason with the layer that broke the rule. */
@@ -121,8 +127,8 @@ static float *alloc_filled(long long count, float value) {
     return block;
 }
 
-cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t capacity,
-                                int32_t channels, int32_t height, int32_t width) {
+cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t capacity, int32_t channels,
+                                int32_t height, int32_t width) {
     const char *op = "network";
     if (cnn_check_positive(op, "layer count", count) || cnn_check_positive(op, "batch capacity", capacity) ||
         cnn_check_positive(op, "input channels", channels) || cnn_check_positive(op, "input height", height) ||
@@ -185,8 +191,9 @@ cnn_network *cnn_network_create(const int32_t *records, int32_t count, int32_t c
         }
         if (ok && L->kind == CNN_LAYER_CONV2D) ok = plan_layer(L, l, capacity) == CNN_OK;
         if (ok && L->kind == CNN_LAYER_LINEAR)
-            ok = (L->linear_scratch = cnn_alloc_floats(
-                      "network", cnn_linear_scratch_floats(capacity, (int)input_per_sample(&L->g), L->g.out_channels))) != NULL;
+            ok = (L->linear_scratch =
+                      cnn_alloc_floats("network", cnn_linear_scratch_floats(capacity, (int)input_per_sample(&L->g),
+                                                                            L->g.out_channels))) != NULL;
     }
     if (!ok) {
         cnn_network_destroy(net);
@@ -235,8 +242,8 @@ void cnn_network_zero_grad(cnn_network *net) {
 
 static cnn_status check_batch(const cnn_network *net, int batch) {
     if (batch < 1 || batch > net->capacity)
-        return cnn_fail(CNN_INVALID_ARGUMENT, "network", "batch = %d must be in [1, %d] (the capacity)",
-                        batch, net->capacity);
+        return cnn_fail(CNN_INVALID_ARGUMENT, "network", "batch = %d must be in [1, %d] (the capacity)", batch,
+                        net->capacity);
     return CNN_OK;
 }
 
@@ -247,59 +254,67 @@ static cnn_status layer_forward(layer *L, const float *in, const float *params, 
     const float *bias = L->bias_count ? weight + L->weight_count : NULL;
     const long count = batch * per_sample(g);
     switch (L->kind) {
-    case CNN_LAYER_CONV2D: cnn_conv2d_plan_forward(L->out, in, weight, bias, &L->plan, batch); return CNN_OK;
-    case CNN_LAYER_MAX_POOL2D: return cnn_max_pool2d_forward(L->out, L->argmax, in, g);
-    case CNN_LAYER_AVG_POOL2D: return cnn_avg_pool2d_forward(L->out, in, g);
-    case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
-        return cnn_adaptive_avg_pool2d_forward(L->out, in, batch, g->in_channels, g->in_height,
-                                               g->in_width, g->out_height, g->out_width);
-    case CNN_LAYER_BATCH_NORM2D:
-        return cnn_batch_norm2d_forward(L->out, L->save_mean, L->save_invstd, L->running_mean,
-                                        L->running_var, in, L->has_bias ? weight : NULL, bias,
-                                        training, L->momentum, L->eps, batch, g->in_channels, g->in_height,
-                                        g->in_width);
-    case CNN_LAYER_RELU: return cnn_relu_forward(L->out, in, (int32_t)count);
-    case CNN_LAYER_FLATTEN: memcpy(L->out, in, (size_t)count * sizeof(float)); return CNN_OK;
-    case CNN_LAYER_LINEAR:
-        cnn_linear_run_forward(L->out, in, weight, bias, batch, (int)input_per_sample(g), g->out_channels,
-                               L->linear_scratch);
-        return CNN_OK;
+        case CNN_LAYER_CONV2D:
+            cnn_conv2d_plan_forward(L->out, in, weight, bias, &L->plan, batch);
+            return CNN_OK;
+        case CNN_LAYER_MAX_POOL2D:
+            return cnn_max_pool2d_forward(L->out, L->argmax, in, g);
+        case CNN_LAYER_AVG_POOL2D:
+            return cnn_avg_pool2d_forward(L->out, in, g);
+        case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
+            return cnn_adaptive_avg_pool2d_forward(L->out, in, batch, g->in_channels, g->in_height, g->in_width,
+                                                   g->out_height, g->out_width);
+        case CNN_LAYER_BATCH_NORM2D:
+            return cnn_batch_norm2d_forward(L->out, L->save_mean, L->save_invstd, L->running_mean, L->running_var, in,
+                                            L->has_bias ? weight : NULL, bias, training, L->momentum, L->eps, batch,
+                                            g->in_channels, g->in_height, g->in_width);
+        case CNN_LAYER_RELU:
+            return cnn_relu_forward(L->out, in, (int32_t)count);
+        case CNN_LAYER_FLATTEN:
+            memcpy(L->out, in, (size_t)count * sizeof(float));
+            return CNN_OK;
+        case CNN_LAYER_LINEAR:
+            cnn_linear_run_forward(L->out, in, weight, bias, batch, (int)input_per_sample(g), g->out_channels,
+                                   L->linear_scratch);
+            return CNN_OK;
     }
     return CNN_OK;
 }
 
 /* grad_in (NULL when not wanted) must be zeroed by the caller: ops accumulate. */
-static cnn_status layer_backward(layer *L, float *grad_in, const float *grad_out, const float *in,
-                                 const float *params, float *grads, int batch, int training) {
+static cnn_status layer_backward(layer *L, float *grad_in, const float *grad_out, const float *in, const float *params,
+                                 float *grads, int batch, int training) {
     const cnn_geometry *g = &L->g;
     const float *weight = params + L->weight_offset;
     float *grad_weight = grads + L->weight_offset;
     float *grad_bias = L->bias_count ? grad_weight + L->weight_count : NULL;
     const long count = batch * input_per_sample(g);
     switch (L->kind) {
-    case CNN_LAYER_CONV2D:
-        cnn_conv2d_plan_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &L->plan, batch);
-        return CNN_OK;
-    case CNN_LAYER_MAX_POOL2D: return grad_in ? cnn_max_pool2d_backward(grad_in, grad_out, L->argmax, g) : CNN_OK;
-    case CNN_LAYER_AVG_POOL2D: return grad_in ? cnn_avg_pool2d_backward(grad_in, grad_out, g) : CNN_OK;
-    case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
-        return grad_in ? cnn_adaptive_avg_pool2d_backward(grad_in, grad_out, batch, g->in_channels,
-                                                          g->in_height, g->in_width, g->out_height,
-                                                          g->out_width)
-                       : CNN_OK;
-    case CNN_LAYER_BATCH_NORM2D:
-        return cnn_batch_norm2d_backward(grad_in, L->has_bias ? grad_weight : NULL, grad_bias, grad_out,
-                                         in, L->has_bias ? weight : NULL, L->save_mean, L->save_invstd,
-                                         training, batch, g->in_channels, g->in_height, g->in_width);
-    case CNN_LAYER_RELU: return grad_in ? cnn_relu_backward(grad_in, grad_out, in, (int32_t)count) : CNN_OK;
-    case CNN_LAYER_FLATTEN:
-        if (grad_in)
-            for (long i = 0; i < count; i++) grad_in[i] += grad_out[i];
-        return CNN_OK;
-    case CNN_LAYER_LINEAR:
-        cnn_linear_run_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, batch, (int)input_per_sample(g),
-                                g->out_channels, L->linear_scratch);
-        return CNN_OK;
+        case CNN_LAYER_CONV2D:
+            cnn_conv2d_plan_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &L->plan, batch);
+            return CNN_OK;
+        case CNN_LAYER_MAX_POOL2D:
+            return grad_in ? cnn_max_pool2d_backward(grad_in, grad_out, L->argmax, g) : CNN_OK;
+        case CNN_LAYER_AVG_POOL2D:
+            return grad_in ? cnn_avg_pool2d_backward(grad_in, grad_out, g) : CNN_OK;
+        case CNN_LAYER_ADAPTIVE_AVG_POOL2D:
+            return grad_in ? cnn_adaptive_avg_pool2d_backward(grad_in, grad_out, batch, g->in_channels, g->in_height,
+                                                              g->in_width, g->out_height, g->out_width)
+                           : CNN_OK;
+        case CNN_LAYER_BATCH_NORM2D:
+            return cnn_batch_norm2d_backward(grad_in, L->has_bias ? grad_weight : NULL, grad_bias, grad_out, in,
+                                             L->has_bias ? weight : NULL, L->save_mean, L->save_invstd, training, batch,
+                                             g->in_channels, g->in_height, g->in_width);
+        case CNN_LAYER_RELU:
+            return grad_in ? cnn_relu_backward(grad_in, grad_out, in, (int32_t)count) : CNN_OK;
+        case CNN_LAYER_FLATTEN:
+            if (grad_in)
+                for (long i = 0; i < count; i++) grad_in[i] += grad_out[i];
+            return CNN_OK;
+        case CNN_LAYER_LINEAR:
+            cnn_linear_run_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, batch,
+                                    (int)input_per_sample(g), g->out_channels, L->linear_scratch);
+            return CNN_OK;
     }
     return CNN_OK;
 }
@@ -316,8 +331,7 @@ cnn_status cnn_network_forward(cnn_network *net, int32_t batch, int32_t training
     return s;
 }
 
-cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int32_t batch,
-                                int32_t input_gradient) {
+cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int32_t batch, int32_t input_gradient) {
     cnn_status s = check_batch(net, batch);
     if (s) return s;
     if (batch != net->forward_batch)
@@ -329,8 +343,9 @@ cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int3
     for (int l = net->count - 1; !s && l >= 0; l--) {
         layer *L = net->layers + l;
         const float *in = l > 0 ? net->layers[l - 1].out : net->input;
-        float *grad_in = l > 0 ? (grad_out == net->grad_a ? net->grad_b : net->grad_a)
-                               : input_gradient ? net->input_gradient : NULL;
+        float *grad_in = l > 0            ? (grad_out == net->grad_a ? net->grad_b : net->grad_a)
+                         : input_gradient ? net->input_gradient
+                                          : NULL;
         if (grad_in) memset(grad_in, 0, (size_t)(batch * input_per_sample(&L->g)) * sizeof(float));
         s = layer_backward(L, grad_in, grad_out, in, net->parameters, net->gradients, batch, net->training);
         grad_out = grad_in;
@@ -338,8 +353,8 @@ cnn_status cnn_network_backward(cnn_network *net, const float *grad_output, int3
     return s;
 }
 
-cnn_status cnn_network_train_step(cnn_network *net, float *loss, int32_t *correct,
-                                  const int32_t *targets, int32_t batch) {
+cnn_status cnn_network_train_step(cnn_network *net, float *loss, int32_t *correct, const int32_t *targets,
+                                  int32_t batch) {
     cnn_status s;
     if ((s = cnn_network_forward(net, batch, 1))) return s;
     const layer *last = net->layers + net->count - 1;

@@ -25,9 +25,8 @@ static cnn_status check_sizes(const char *op, int32_t step, int32_t count) {
    momentum > 0: buf = d (step 1) or momentum·buf + (1 − dampening)·d;
                  d = nesterov ? d + momentum·buf : buf
    param −= lr·d */
-cnn_status cnn_sgd_step(float *param, float *momentum_buffer, const float *grad, double lr,
-                        double momentum, double dampening, double weight_decay, int32_t nesterov,
-                        int32_t step, int32_t count) {
+cnn_status cnn_sgd_step(float *param, float *momentum_buffer, const float *grad, double lr, double momentum,
+                        double dampening, double weight_decay, int32_t nesterov, int32_t step, int32_t count) {
     const char *op = "sgd";
     cnn_status s;
     if ((s = check_sizes(op, step, count)) || (s = check_non_negative(op, "lr", lr)) ||
@@ -36,8 +35,8 @@ cnn_status cnn_sgd_step(float *param, float *momentum_buffer, const float *grad,
         return s;
     if (nesterov && (momentum <= 0.0 || dampening != 0.0))
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "nesterov needs momentum > 0 and dampening = 0, got momentum %g, dampening %g",
-                        momentum, dampening);
+                        "nesterov needs momentum > 0 and dampening = 0, got momentum %g, dampening %g", momentum,
+                        dampening);
     if (momentum > 0.0 && count > 0 && !momentum_buffer)
         return cnn_fail(CNN_INVALID_ARGUMENT, op, "momentum %g needs a momentum_buffer", momentum);
     const float decay = (float)weight_decay, mu = (float)momentum, keep = (float)(1.0 - dampening);
@@ -56,9 +55,9 @@ cnn_status cnn_sgd_step(float *param, float *momentum_buffer, const float *grad,
 /* d = grad + weight_decay·param;  m = β1·m + (1 − β1)·d;  v = β2·v + (1 − β2)·d·d
    amsgrad: v_max = max(v_max, v), then v_max in place of v
    param += −(lr / (1 − β1^t)) · m / (sqrt(v) / sqrt(1 − β2^t) + eps) */
-cnn_status cnn_adam_step(float *param, float *exp_avg, float *exp_avg_sq, float *max_exp_avg_sq,
-                         const float *grad, double lr, double beta1, double beta2, double eps,
-                         double weight_decay, int32_t step, int32_t count) {
+cnn_status cnn_adam_step(float *param, float *exp_avg, float *exp_avg_sq, float *max_exp_avg_sq, const float *grad,
+                         double lr, double beta1, double beta2, double eps, double weight_decay, int32_t step,
+                         int32_t count) {
     const char *op = "adam";
     cnn_status s;
     if ((s = check_sizes(op, step, count)) || (s = check_non_negative(op, "lr", lr)) ||

@@ -40,8 +40,8 @@ cnn_status cnn_random_normal(float *out, int32_t count, float mean, float std, u
 /* PyTorch's default for Conv2d and Linear (kaiming_uniform_ with a = √5):
    weight and bias ~ U(−1/√fan_in, 1/√fan_in), fan_in = in_channels/groups · KH · KW
    (in_features for Linear). The bias uses the next seed, so the two differ. */
-cnn_status cnn_init_default(float *weight, float *bias, int32_t weight_count, int32_t bias_count,
-                            int32_t fan_in, uint32_t seed) {
+cnn_status cnn_init_default(float *weight, float *bias, int32_t weight_count, int32_t bias_count, int32_t fan_in,
+                            uint32_t seed) {
     cnn_status s = cnn_check_positive("init_default", "fan_in", fan_in);
     if (s) return s;
     const float bound = 1.0f / sqrtf((float)fan_in);

@@ -9,8 +9,7 @@ cnn_status cnn_relu_forward(float *out, const float *in, int32_t count) {
 }
 
 cnn_status cnn_relu_backward(float *grad_in, const float *grad_out, const float *in, int32_t count) {
-    if (count < 0)
-        return cnn_fail(CNN_INVALID_ARGUMENT, "relu backward", "count must be at least 0, got %d", count);
+    if (count < 0) return cnn_fail(CNN_INVALID_ARGUMENT, "relu backward", "count must be at least 0, got %d", count);
     /* Both loads unconditional and the choice a select, so the compiler vectorises it. */
     for (int32_t i = 0; i < count; i++) {
         const float upstream = grad_out[i];

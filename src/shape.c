@@ -13,19 +13,15 @@ cnn_geometry cnn_geometry_default(void) {
 }
 
 /* Effective kernel: a dilated kernel spans dilation·(kernel − 1) + 1 pixels. */
-static long long effective_kernel(long long kernel, long long dilation) {
-    return dilation * (kernel - 1) + 1;
-}
+static long long effective_kernel(long long kernel, long long dilation) { return dilation * (kernel - 1) + 1; }
 
 /* out = floor((in + pad_total − dilation·(kernel − 1) − 1) / stride) + 1 */
-static cnn_status conv_out(const char *op, const char *axis, long long in, long long kernel,
-                           long long stride, long long pad_total, long long dilation,
-                           int32_t *out) {
+static cnn_status conv_out(const char *op, const char *axis, long long in, long long kernel, long long stride,
+                           long long pad_total, long long dilation, int32_t *out) {
     long long span = effective_kernel(kernel, dilation);
     if (in + pad_total > CNN_MAX_ELEMENTS)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "padding: the padded %s %lld + %lld = %lld must be at most 2^31 - 1", axis, in,
-                        pad_total, in + pad_total);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "padding: the padded %s %lld + %lld = %lld must be at most 2^31 - 1",
+                        axis, in, pad_total, in + pad_total);
     if (span > in + pad_total)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "kernel_%s: the effective kernel dilation·(kernel−1)+1 = %lld·(%lld−1)+1 = %lld "
@@ -36,14 +32,12 @@ static cnn_status conv_out(const char *op, const char *axis, long long in, long 
 }
 
 /* out = (in − 1)·stride − pad_total + dilation·(kernel − 1) + output_padding + 1 */
-static cnn_status conv_transpose_out(const char *op, const char *axis, long long in,
-                                     long long kernel, long long stride, long long pad_total,
-                                     long long dilation, long long output_padding,
-                                     int32_t *out) {
+static cnn_status conv_transpose_out(const char *op, const char *axis, long long in, long long kernel, long long stride,
+                                     long long pad_total, long long dilation, long long output_padding, int32_t *out) {
     if (output_padding >= stride && output_padding >= dilation)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "output_padding_%s = %lld must be smaller than stride (%lld) or dilation (%lld)",
-                        axis, output_padding, stride, dilation);
+                        "output_padding_%s = %lld must be smaller than stride (%lld) or dilation (%lld)", axis,
+                        output_padding, stride, dilation);
     long long size = (in - 1) * stride - pad_total + dilation * (kernel - 1) + output_padding + 1;
     if (size < 1)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
@@ -51,8 +45,8 @@ static cnn_status conv_transpose_out(const char *op, const char *axis, long long
                         "(%lld−1)·%lld − %lld + %lld·(%lld−1) + %lld + 1 = %lld is less than 1",
                         axis, in, stride, pad_total, dilation, kernel, output_padding, size);
     if (size + pad_total > CNN_MAX_ELEMENTS)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "output %s %lld plus padding %lld must be at most 2^31 - 1", axis, size, pad_total);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "output %s %lld plus padding %lld must be at most 2^31 - 1", axis,
+                        size, pad_total);
     *out = (int32_t)size;
     return CNN_OK;
 }
@@ -120,17 +114,16 @@ static long long pool_size_before_rule(long long in, long long span, long long s
    Every window must also hold at least one input cell: with dilation a
    window's taps can step over the whole input, and such a window has no
    maximum (PyTorch then reads outside the input). */
-static cnn_status pool_out(const char *op, const char *axis, long long in, long long kernel,
-                           long long stride, long long pad, long long dilation, int ceil_mode,
-                           int32_t *out) {
+static cnn_status pool_out(const char *op, const char *axis, long long in, long long kernel, long long stride,
+                           long long pad, long long dilation, int ceil_mode, int32_t *out) {
     if (pad > kernel / 2)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "padding_%s = %lld must be at most half the kernel size %lld / 2 = %lld",
-                        axis, pad, kernel, kernel / 2);
+                        "padding_%s = %lld must be at most half the kernel size %lld / 2 = %lld", axis, pad, kernel,
+                        kernel / 2);
     const long long span = effective_kernel(kernel, dilation);
     if (in + 2 * pad > CNN_MAX_ELEMENTS)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "padding_%s: the padded input %lld + 2·%lld must be at most 2^31 - 1", axis, in, pad);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "padding_%s: the padded input %lld + 2·%lld must be at most 2^31 - 1",
+                        axis, in, pad);
     long long size = pool_size_before_rule(in, span, stride, pad, ceil_mode);
     if (ceil_mode && size > 0 && (size - 1) * stride >= in + pad) size -= 1;
     if (size < 1)
@@ -175,13 +168,12 @@ static cnn_status check_groups(const char *op, const cnn_geometry *g) {
         (s = cnn_check_positive(op, "groups", g->groups)))
         return s;
     if (g->in_channels % g->groups)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "in_channels = %d must be divisible by groups = %d",
-                        g->in_channels, g->groups);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "in_channels = %d must be divisible by groups = %d", g->in_channels,
+                        g->groups);
     if (g->out_channels % g->groups)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "out_channels = %d must be divisible by groups = %d",
-                        g->out_channels, g->groups);
-    return cnn_check_elements(op, "weight", g->out_channels, g->in_channels / g->groups, g->kernel_h,
-                              g->kernel_w);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "out_channels = %d must be divisible by groups = %d", g->out_channels,
+                        g->groups);
+    return cnn_check_elements(op, "weight", g->out_channels, g->in_channels / g->groups, g->kernel_h, g->kernel_w);
 }
 
 cnn_status cnn_conv2d_geometry(cnn_geometry *g) {
@@ -203,12 +195,10 @@ cnn_status cnn_conv_transpose2d_geometry(cnn_geometry *g) {
         return cnn_fail(CNN_INVALID_ARGUMENT, op, "output_padding must be at least 0, got (%d, %d)",
                         g->output_padding_h, g->output_padding_w);
     if ((s = check_window(op, g)) || (s = check_groups(op, g)) ||
-        (s = conv_transpose_out(op, "h", g->in_height, g->kernel_h, g->stride_h,
-                                g->pad_top + (long long)g->pad_bottom, g->dilation_h,
-                                g->output_padding_h, &g->out_height)) ||
-        (s = conv_transpose_out(op, "w", g->in_width, g->kernel_w, g->stride_w,
-                                g->pad_left + (long long)g->pad_right, g->dilation_w,
-                                g->output_padding_w, &g->out_width)))
+        (s = conv_transpose_out(op, "h", g->in_height, g->kernel_h, g->stride_h, g->pad_top + (long long)g->pad_bottom,
+                                g->dilation_h, g->output_padding_h, &g->out_height)) ||
+        (s = conv_transpose_out(op, "w", g->in_width, g->kernel_w, g->stride_w, g->pad_left + (long long)g->pad_right,
+                                g->dilation_w, g->output_padding_w, &g->out_width)))
         return s;
     return cnn_check_elements(op, "output", g->batch, g->out_channels, g->out_height, g->out_width);
 }
@@ -220,10 +210,10 @@ static cnn_status pool_geometry(const char *op, cnn_geometry *g) {
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
                         "padding must be symmetric: pad_top = pad_bottom and pad_left = pad_right");
     g->out_channels = g->in_channels;
-    if ((s = pool_out(op, "h", g->in_height, g->kernel_h, g->stride_h, g->pad_top, g->dilation_h,
-                      g->ceil_mode, &g->out_height)) ||
-        (s = pool_out(op, "w", g->in_width, g->kernel_w, g->stride_w, g->pad_left, g->dilation_w,
-                      g->ceil_mode, &g->out_width)))
+    if ((s = pool_out(op, "h", g->in_height, g->kernel_h, g->stride_h, g->pad_top, g->dilation_h, g->ceil_mode,
+                      &g->out_height)) ||
+        (s = pool_out(op, "w", g->in_width, g->kernel_w, g->stride_w, g->pad_left, g->dilation_w, g->ceil_mode,
+                      &g->out_width)))
         return s;
     return cnn_check_elements(op, "output", g->batch, g->in_channels, g->out_height, g->out_width);
 }
@@ -238,8 +228,7 @@ cnn_status cnn_avg_pool2d_geometry(cnn_geometry *g) {
 
 /* ------------------------------------------------------------------------- */
 
-int32_t cnn_conv_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad_total,
-                          int32_t dilation) {
+int32_t cnn_conv_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad_total, int32_t dilation) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = g.in_channels = g.out_channels = g.in_width = g.kernel_w = 1;
     g.in_height = in, g.kernel_h = kernel, g.stride_h = stride, g.dilation_h = dilation;
@@ -247,8 +236,8 @@ int32_t cnn_conv_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pa
     return cnn_conv2d_geometry(&g) == CNN_OK ? g.out_height : -1;
 }
 
-int32_t cnn_conv_transpose_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad_total,
-                                    int32_t dilation, int32_t output_padding) {
+int32_t cnn_conv_transpose_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad_total, int32_t dilation,
+                                    int32_t output_padding) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = g.in_channels = g.out_channels = g.in_width = g.kernel_w = 1;
     g.in_height = in, g.kernel_h = kernel, g.stride_h = stride, g.dilation_h = dilation;
@@ -256,8 +245,8 @@ int32_t cnn_conv_transpose_out_size(int32_t in, int32_t kernel, int32_t stride, 
     return cnn_conv_transpose2d_geometry(&g) == CNN_OK ? g.out_height : -1;
 }
 
-int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad,
-                          int32_t dilation, int32_t ceil_mode) {
+int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pad, int32_t dilation,
+                          int32_t ceil_mode) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = g.in_channels = g.in_width = g.kernel_w = 1;
     g.in_height = in, g.kernel_h = kernel, g.stride_h = stride, g.dilation_h = dilation;
@@ -265,15 +254,14 @@ int32_t cnn_pool_out_size(int32_t in, int32_t kernel, int32_t stride, int32_t pa
     return cnn_max_pool2d_geometry(&g) == CNN_OK ? g.out_height : -1;
 }
 
-int32_t cnn_pool_ceil_size_before_rule(int32_t in, int32_t kernel, int32_t stride, int32_t pad,
-                                       int32_t dilation) {
+int32_t cnn_pool_ceil_size_before_rule(int32_t in, int32_t kernel, int32_t stride, int32_t pad, int32_t dilation) {
     if (cnn_pool_out_size(in, kernel, stride, pad, dilation, 1) < 0) return -1;
     return (int32_t)pool_size_before_rule(in, effective_kernel(kernel, dilation), stride, pad, 1);
 }
 
 /* conv params = out_channels · (in_channels / groups) · kernel_h · kernel_w (+ out_channels if bias) */
-double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,
-                         int32_t kernel_w, int32_t groups, int32_t bias) {
+double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h, int32_t kernel_w, int32_t groups,
+                         int32_t bias) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = g.in_height = g.in_width = 1;
     g.in_channels = in_channels, g.out_channels = out_channels, g.groups = groups;
@@ -284,8 +272,8 @@ double cnn_conv2d_params(int32_t in_channels, int32_t out_channels, int32_t kern
 
 /* transposed params = in_channels · (out_channels / groups) · kernel_h · kernel_w (+ out_channels if bias):
    the weight [C, OC/G, KH, KW] holds as many numbers as a conv from OC to C, the bias one per output. */
-double cnn_conv_transpose2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h,
-                                   int32_t kernel_w, int32_t groups, int32_t bias) {
+double cnn_conv_transpose2d_params(int32_t in_channels, int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                                   int32_t groups, int32_t bias) {
     const double weights = cnn_conv2d_params(out_channels, in_channels, kernel_h, kernel_w, groups, 0);
     return weights < 0 ? -1 : weights + (bias ? out_channels : 0);
 }
@@ -335,8 +323,8 @@ cnn_status cnn_conv2d_pad_same(cnn_geometry *g) {
     const long long total_w = (long long)g->dilation_w * (g->kernel_w - 1);
     if (total_h > CNN_MAX_ELEMENTS || total_w > CNN_MAX_ELEMENTS)
         return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                        "padding='same': dilation·(kernel−1) = (%lld, %lld) must be at most 2^31 - 1",
-                        total_h, total_w);
+                        "padding='same': dilation·(kernel−1) = (%lld, %lld) must be at most 2^31 - 1", total_h,
+                        total_w);
     g->pad_top = (int32_t)(total_h / 2), g->pad_bottom = (int32_t)(total_h - g->pad_top);
     g->pad_left = (int32_t)(total_w / 2), g->pad_right = (int32_t)(total_w - g->pad_left);
     return CNN_OK;

@@ -27,15 +27,14 @@ cnn_status cnn_check_positive(const char *op, const char *name, long long value)
 
 /* Multiplies the (positive) factors one at a time and stops as soon as the
    product passes the limit, so no intermediate product can overflow. */
-cnn_status cnn_check_elements(const char *op, const char *name, long long a, long long b,
-                              long long c, long long d) {
+cnn_status cnn_check_elements(const char *op, const char *name, long long a, long long b, long long c, long long d) {
     const long long factors[4] = {a, b, c, d};
     long long count = 1;
     for (int i = 0; i < 4; i++) {
         if (factors[i] > CNN_MAX_ELEMENTS / count)
             return cnn_fail(CNN_INVALID_ARGUMENT, op,
-                            "%s would have %lld·%lld·%lld·%lld elements, more than the limit of 2^31 - 1",
-                            name, a, b, c, d);
+                            "%s would have %lld·%lld·%lld·%lld elements, more than the limit of 2^31 - 1", name, a, b,
+                            c, d);
         count *= factors[i];
     }
     return CNN_OK;

@@ -5,10 +5,9 @@
 #include "internal.h"
 #include "kernels/pool.h"
 
-static cnn_status check_position(const char *op, const cnn_geometry *g, int channels, int n,
-                                 int channel, int out_row, int out_col) {
-    if (n < 0 || n >= g->batch)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "n = %d must be in [0, %d)", n, g->batch);
+static cnn_status check_position(const char *op, const cnn_geometry *g, int channels, int n, int channel, int out_row,
+                                 int out_col) {
+    if (n < 0 || n >= g->batch) return cnn_fail(CNN_INVALID_ARGUMENT, op, "n = %d must be in [0, %d)", n, g->batch);
     if (channel < 0 || channel >= channels)
         return cnn_fail(CNN_INVALID_ARGUMENT, op, "channel = %d must be in [0, %d)", channel, channels);
     if (out_row < 0 || out_row >= g->out_height)
@@ -19,8 +18,8 @@ static cnn_status check_position(const char *op, const cnn_geometry *g, int chan
 }
 
 /* Fills the tap's coordinates; returns the input value (0 in the padding). */
-static float locate_tap(cnn_trace_term *t, const float *plane, const cnn_geometry *g, int channel,
-                        int out_row, int out_col, int kh, int kw) {
+static float locate_tap(cnn_trace_term *t, const float *plane, const cnn_geometry *g, int channel, int out_row,
+                        int out_col, int kh, int kw) {
     t->channel = channel;
     t->kernel_row = kh;
     t->kernel_col = kw;
@@ -35,19 +34,17 @@ static float locate_tap(cnn_trace_term *t, const float *plane, const cnn_geometr
 
 static cnn_status check_room(const char *op, int needed, int max_terms) {
     if (needed > max_terms)
-        return cnn_fail(CNN_INVALID_ARGUMENT, op, "max_terms = %d is less than the %d terms of the window",
-                        max_terms, needed);
+        return cnn_fail(CNN_INVALID_ARGUMENT, op, "max_terms = %d is less than the %d terms of the window", max_terms,
+                        needed);
     return CNN_OK;
 }
 
-int32_t cnn_conv2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result, const float *in,
-                         const float *weight, const float *bias, const cnn_geometry *geometry,
-                         int32_t n, int32_t out_channel, int32_t out_row, int32_t out_col) {
+int32_t cnn_conv2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result, const float *in, const float *weight,
+                         const float *bias, const cnn_geometry *geometry, int32_t n, int32_t out_channel,
+                         int32_t out_row, int32_t out_col) {
     const char *op = "conv2d trace";
     cnn_geometry g = *geometry;
-    if (cnn_conv2d_geometry(&g) ||
-        check_position(op, &g, g.out_channels, n, out_channel, out_row, out_col))
-        return -1;
+    if (cnn_conv2d_geometry(&g) || check_position(op, &g, g.out_channels, n, out_channel, out_row, out_col)) return -1;
     const int group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
     const int first_channel = out_channel / group_out * group_in;
     const int taps = g.kernel_h * g.kernel_w, count = group_in * taps;
@@ -70,8 +67,8 @@ int32_t cnn_conv2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result
 }
 
 int32_t cnn_pool2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result, const float *in,
-                         const cnn_geometry *geometry, int32_t kind, int32_t n, int32_t channel,
-                         int32_t out_row, int32_t out_col) {
+                         const cnn_geometry *geometry, int32_t kind, int32_t n, int32_t channel, int32_t out_row,
+                         int32_t out_col) {
     const char *op = "pool2d trace";
     cnn_geometry g = *geometry;
     if (kind != 0 && kind != 1) {
@@ -86,7 +83,8 @@ int32_t cnn_pool2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result
     const float *plane = in + ((long)n * g.in_channels + channel) * g.in_height * g.in_width;
     int32_t winner = -1;
     cnn_avg_window window = {0};
-    if (kind == 0) cnn_max_pool_cell(result, &winner, plane, &g, out_row, out_col);
+    if (kind == 0)
+        cnn_max_pool_cell(result, &winner, plane, &g, out_row, out_col);
     else {
         window = cnn_avg_pool_window(&g, out_row, out_col);
         result[0] = cnn_avg_pool_cell(plane, &g, out_row, out_col);
@@ -116,14 +114,12 @@ static int transposed_source(int out, int pad, int tap, int dilation, int stride
     return numerator / stride < in_size ? numerator / stride : -1;
 }
 
-int32_t cnn_conv_transpose2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result,
-                                   const float *in, const float *weight, const float *bias,
-                                   const cnn_geometry *geometry, int32_t n, int32_t out_channel,
-                                   int32_t out_row, int32_t out_col) {
+int32_t cnn_conv_transpose2d_trace(cnn_trace_term *terms, int32_t max_terms, float *result, const float *in,
+                                   const float *weight, const float *bias, const cnn_geometry *geometry, int32_t n,
+                                   int32_t out_channel, int32_t out_row, int32_t out_col) {
     const char *op = "conv_transpose2d trace";
     cnn_geometry g = *geometry;
-    if (cnn_conv_transpose2d_geometry(&g) ||
-        check_position(op, &g, g.out_channels, n, out_channel, out_row, out_col))
+    if (cnn_conv_transpose2d_geometry(&g) || check_position(op, &g, g.out_channels, n, out_channel, out_row, out_col))
         return -1;
     const int group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
     const int first_channel = out_channel / group_out * group_in, local_out = out_channel % group_out;

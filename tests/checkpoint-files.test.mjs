@@ -40,12 +40,16 @@ describe('model files', () => {
     change(copy);
     return fileOf(copy, bytes);
   };
-  const refused = (bytes, pattern) => assert.throws(() => loadModel(cnn.nn, bytes, FILE), (error) => {
-    assert.ok(error instanceof Error, 'an Error');
-    assert.match(error.message, new RegExp(`^${FILE}: `), 'the message names the file');
-    assert.match(error.message, pattern);
-    return true;
-  });
+  const refused = (bytes, pattern) =>
+    assert.throws(
+      () => loadModel(cnn.nn, bytes, FILE),
+      (error) => {
+        assert.ok(error instanceof Error, 'an Error');
+        assert.match(error.message, new RegExp(`^${FILE}: `), 'the message names the file');
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
 
   test('the saved file loads, and is the only layout that does', () => {
     const { model } = loadModel(cnn.nn, fileOf(header, data), FILE);
@@ -53,10 +57,13 @@ describe('model files', () => {
   });
 
   test('negative data_offsets (the header read as weights) are refused', () => {
-    refused(edited((h) => {
-      const [begin, end] = h['0.weight'].data_offsets;
-      h['0.weight'].data_offsets = [begin - 16, end - 16];
-    }), /tensor '0\.weight' data_offsets \[-16,\d+\] must be two whole numbers/);
+    refused(
+      edited((h) => {
+        const [begin, end] = h['0.weight'].data_offsets;
+        h['0.weight'].data_offsets = [begin - 16, end - 16];
+      }),
+      /tensor '0\.weight' data_offsets \[-16,\d+\] must be two whole numbers/,
+    );
   });
 
   // The second tensor of the file, whose data follows the first's.
@@ -64,50 +71,111 @@ describe('model files', () => {
   const named = (name) => name.replace('.', '\\.');
 
   test('overlapping tensors are refused', () => {
-    refused(edited((h) => {
-      const [begin, end] = h[second()].data_offsets;
-      h[second()].data_offsets = [begin - 4, end - 4];
-    }), new RegExp(`tensor '${named(second())}' data_offsets \\[\\d+, \\d+\\] overlap another tensor's`));
+    refused(
+      edited((h) => {
+        const [begin, end] = h[second()].data_offsets;
+        h[second()].data_offsets = [begin - 4, end - 4];
+      }),
+      new RegExp(`tensor '${named(second())}' data_offsets \\[\\d+, \\d+\\] overlap another tensor's`),
+    );
   });
 
   test('fractional data_offsets are refused', () => {
-    refused(edited((h) => {
-      const [begin, end] = h[second()].data_offsets;
-      h[second()].data_offsets = [begin + 0.5, end + 0.5];
-    }), new RegExp(`tensor '${named(second())}' data_offsets .* must be two whole numbers`));
+    refused(
+      edited((h) => {
+        const [begin, end] = h[second()].data_offsets;
+        h[second()].data_offsets = [begin + 0.5, end + 0.5];
+      }),
+      new RegExp(`tensor '${named(second())}' data_offsets .* must be two whole numbers`),
+    );
   });
 
   test('offsets 1 byte off (a hole, or past the end) are refused', () => {
     const names = Object.keys(header).filter((name) => name !== '__metadata__');
     const last = names.at(-1);
-    refused(edited((h) => {
-      const [begin, end] = h[last].data_offsets;
-      h[last].data_offsets = [begin + 1, end + 1];
-    }, Uint8Array.of(...data, 0)), new RegExp(`tensor '${named(last)}' data_offsets .* leave bytes \\d+–\\d+ unused`));
-    refused(edited((h) => {
-      const [begin, end] = h[last].data_offsets;
-      h[last].data_offsets = [begin + 1, end + 1];
-    }), new RegExp(`tensor '${named(last)}' data_offsets .* run past the data section`));
-    refused(fileOf(header, Uint8Array.of(...data, 0, 0, 0, 0)), /the tensors cover \d+ of the data section's \d+ bytes/);
+    refused(
+      edited(
+        (h) => {
+          const [begin, end] = h[last].data_offsets;
+          h[last].data_offsets = [begin + 1, end + 1];
+        },
+        Uint8Array.of(...data, 0),
+      ),
+      new RegExp(`tensor '${named(last)}' data_offsets .* leave bytes \\d+–\\d+ unused`),
+    );
+    refused(
+      edited((h) => {
+        const [begin, end] = h[last].data_offsets;
+        h[last].data_offsets = [begin + 1, end + 1];
+      }),
+      new RegExp(`tensor '${named(last)}' data_offsets .* run past the data section`),
+    );
+    refused(
+      fileOf(header, Uint8Array.of(...data, 0, 0, 0, 0)),
+      /the tensors cover \d+ of the data section's \d+ bytes/,
+    );
   });
 
   test('a wrong dtype or a tensor that is not an object is refused, naming the tensor', () => {
-    refused(edited((h) => { h['0.weight'].dtype = 'F16'; }), /tensor '0\.weight' has dtype "F16", expected F32/);
-    refused(edited((h) => { h['0.weight'] = null; }), /tensor '0\.weight' must be an object/);
-    refused(edited((h) => { h['0.weight'].data_offsets = '0,400'; }), /tensor '0\.weight' data_offsets "0,400"/);
+    refused(
+      edited((h) => {
+        h['0.weight'].dtype = 'F16';
+      }),
+      /tensor '0\.weight' has dtype "F16", expected F32/,
+    );
+    refused(
+      edited((h) => {
+        h['0.weight'] = null;
+      }),
+      /tensor '0\.weight' must be an object/,
+    );
+    refused(
+      edited((h) => {
+        h['0.weight'].data_offsets = '0,400';
+      }),
+      /tensor '0\.weight' data_offsets "0,400"/,
+    );
   });
 
   test('a null header, bad metadata or bad knobs give an Error naming the file and the rule', () => {
     refused(fileOf(null, data), /the header must be a JSON object, got null/);
     refused(fileOf([1, 2], data), /the header must be a JSON object/);
-    refused(edited((h) => { h.__metadata__ = null; }), /__metadata__ must be an object of strings/);
-    refused(edited((h) => { h.__metadata__.knobs = 'null'; }), /the knobs must be a JSON object, got null/);
-    refused(edited((h) => { h.__metadata__.knobs = '{'; }), /the knobs are not JSON/);
-    refused(edited((h) => { h.__metadata__.knobs = JSON.stringify({ kernel: 'x' }); }), /the knobs do not make a model: --kernel/);
-    refused(edited((h) => { h.__metadata__.knobs = JSON.stringify({ colour: 1 }); }), /the knobs do not make a model: unknown knob 'colour'/);
+    refused(
+      edited((h) => {
+        h.__metadata__ = null;
+      }),
+      /__metadata__ must be an object of strings/,
+    );
+    refused(
+      edited((h) => {
+        h.__metadata__.knobs = 'null';
+      }),
+      /the knobs must be a JSON object, got null/,
+    );
+    refused(
+      edited((h) => {
+        h.__metadata__.knobs = '{';
+      }),
+      /the knobs are not JSON/,
+    );
+    refused(
+      edited((h) => {
+        h.__metadata__.knobs = JSON.stringify({ kernel: 'x' });
+      }),
+      /the knobs do not make a model: --kernel/,
+    );
+    refused(
+      edited((h) => {
+        h.__metadata__.knobs = JSON.stringify({ colour: 1 });
+      }),
+      /the knobs do not make a model: unknown knob 'colour'/,
+    );
   });
 
   test('the bytes must be a Uint8Array', () => {
-    assert.throws(() => loadModel(cnn.nn, 'not bytes', FILE), { name: 'TypeError', message: `${FILE}: the bytes must be a Uint8Array` });
+    assert.throws(() => loadModel(cnn.nn, 'not bytes', FILE), {
+      name: 'TypeError',
+      message: `${FILE}: the bytes must be a Uint8Array`,
+    });
   });
 });

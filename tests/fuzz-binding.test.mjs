@@ -22,9 +22,17 @@ const EDGES = process.env.FUZZ_EDGES !== '0';
 
 for (const simd of [true, false]) {
   test(`${CALLS} fuzzed calls of the public API, ${simd ? 'SIMD128' : 'scalar'} build: named refusals, no leak, no corruption`, async () => {
-    const { findings, counts, memoryBytes, slowest } = await fuzz({ simd, calls: Math.ceil(CALLS / 2), seed: SEED, only: ONLY, edges: EDGES });
-    console.log(`fuzz (${simd ? 'simd' : 'scalar'}): ${counts.returned} returned, ${counts.refused} refused, ` +
-      `${findings.length} findings, memory ${(memoryBytes / 2 ** 20).toFixed(0)} MiB, slowest ${slowest.ms.toFixed(0)} ms: ${slowest.where}`);
+    const { findings, counts, memoryBytes, slowest } = await fuzz({
+      simd,
+      calls: Math.ceil(CALLS / 2),
+      seed: SEED,
+      only: ONLY,
+      edges: EDGES,
+    });
+    console.log(
+      `fuzz (${simd ? 'simd' : 'scalar'}): ${counts.returned} returned, ${counts.refused} refused, ` +
+        `${findings.length} findings, memory ${(memoryBytes / 2 ** 20).toFixed(0)} MiB, slowest ${slowest.ms.toFixed(0)} ms: ${slowest.where}`,
+    );
     assert.deepEqual(findings.slice(0, 20), [], `${findings.length} findings`);
   });
 }

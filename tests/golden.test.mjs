@@ -16,8 +16,12 @@ const floats = new Float32Array(new Uint8Array(bytes).buffer); // the copy is 4-
 
 /** A fresh {shape, data} copy of every tensor of a case: batch_norm updates running stats in place. */
 function tensorsOf(fixtureCase) {
-  return Object.fromEntries(Object.entries(fixtureCase.tensors).map(([name, { offset, shape }]) =>
-    [name, { shape, data: floats.slice(offset, offset + shape.reduce((size, dim) => size * dim, 1)) }]));
+  return Object.fromEntries(
+    Object.entries(fixtureCase.tensors).map(([name, { offset, shape }]) => [
+      name,
+      { shape, data: floats.slice(offset, offset + shape.reduce((size, dim) => size * dim, 1)) },
+    ]),
+  );
 }
 
 const INPUT_NAMES = ['input', 'weight', 'bias', 'running_mean', 'running_var', 'target'];
@@ -31,7 +35,11 @@ function checkCase(cnn, fixtureCase) {
 
   assertClose(call.forward(cnn, opCase), want.output, goldenTolerance(want.output), label('output'));
   if (want.indices) {
-    const { output, indices } = cnn.F.max_pool2d_with_indices(tensors.input, fixtureCase.args.kernel_size, fixtureCase.options);
+    const { output, indices } = cnn.F.max_pool2d_with_indices(
+      tensors.input,
+      fixtureCase.args.kernel_size,
+      fixtureCase.options,
+    );
     assertClose(output, want.output, goldenTolerance(want.output), label('max_pool2d_with_indices output'));
     assert.deepEqual(Array.from(indices), Array.from(want.indices.data), label('argmax indices'));
   }

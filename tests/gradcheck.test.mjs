@@ -21,36 +21,89 @@ const classes = (targets) => ({ shape: [targets.length], data: Float32Array.from
 const scaled = ({ shape, data }, factor) => ({ shape, data: data.map((x) => x * factor) });
 
 const CASES = [
-  { op: 'conv2d', options: { stride: [2, 1], padding: [1, 0] },
-    tensors: { input: randn([2, 3, 5, 4]), weight: randn([4, 3, 3, 2]), bias: randn([4]) } },
-  { op: 'conv2d', options: { padding: 2, dilation: 2, groups: 2 },
-    tensors: { input: randn([1, 4, 5, 5]), weight: randn([4, 2, 3, 3]), bias: randn([4]) } },
-  { op: 'conv2d', options: { padding: 'same' },
-    tensors: { input: randn([1, 2, 5, 6]), weight: randn([3, 2, 4, 2]) } },
-  { op: 'conv2d', options: { stride: 2, padding: 1, groups: 3 },
-    tensors: { input: randn([2, 3, 6, 5]), weight: randn([3, 1, 3, 3]), bias: randn([3]) } },
-  { op: 'conv_transpose2d', options: { stride: 2, padding: 1, output_padding: 1 },
-    tensors: { input: randn([2, 2, 3, 3]), weight: randn([2, 3, 3, 3]), bias: randn([3]) } },
-  { op: 'conv_transpose2d', options: { stride: [1, 2], dilation: [2, 1], groups: 2 },
-    tensors: { input: randn([1, 4, 3, 2]), weight: randn([4, 1, 2, 3]) } },
-  { op: 'max_pool2d', args: { kernel_size: 3 }, options: { stride: 2, padding: 1 },
-    tensors: { input: random.separated([2, 2, 5, 6], KINK_MARGIN) } },
-  { op: 'max_pool2d', args: { kernel_size: [2, 3] }, options: { stride: 2, dilation: [2, 1], ceil_mode: true },
-    tensors: { input: random.separated([1, 2, 7, 6], KINK_MARGIN) } },
-  { op: 'avg_pool2d', args: { kernel_size: 3 }, options: { stride: 2, padding: 1, ceil_mode: true, count_include_pad: false },
-    tensors: { input: randn([2, 2, 6, 5]) } },
-  { op: 'avg_pool2d', args: { kernel_size: [2, 3] }, options: { stride: [2, 1], padding: [1, 1] },
-    tensors: { input: randn([1, 2, 5, 5]) } },
+  {
+    op: 'conv2d',
+    options: { stride: [2, 1], padding: [1, 0] },
+    tensors: { input: randn([2, 3, 5, 4]), weight: randn([4, 3, 3, 2]), bias: randn([4]) },
+  },
+  {
+    op: 'conv2d',
+    options: { padding: 2, dilation: 2, groups: 2 },
+    tensors: { input: randn([1, 4, 5, 5]), weight: randn([4, 2, 3, 3]), bias: randn([4]) },
+  },
+  { op: 'conv2d', options: { padding: 'same' }, tensors: { input: randn([1, 2, 5, 6]), weight: randn([3, 2, 4, 2]) } },
+  {
+    op: 'conv2d',
+    options: { stride: 2, padding: 1, groups: 3 },
+    tensors: { input: randn([2, 3, 6, 5]), weight: randn([3, 1, 3, 3]), bias: randn([3]) },
+  },
+  {
+    op: 'conv_transpose2d',
+    options: { stride: 2, padding: 1, output_padding: 1 },
+    tensors: { input: randn([2, 2, 3, 3]), weight: randn([2, 3, 3, 3]), bias: randn([3]) },
+  },
+  {
+    op: 'conv_transpose2d',
+    options: { stride: [1, 2], dilation: [2, 1], groups: 2 },
+    tensors: { input: randn([1, 4, 3, 2]), weight: randn([4, 1, 2, 3]) },
+  },
+  {
+    op: 'max_pool2d',
+    args: { kernel_size: 3 },
+    options: { stride: 2, padding: 1 },
+    tensors: { input: random.separated([2, 2, 5, 6], KINK_MARGIN) },
+  },
+  {
+    op: 'max_pool2d',
+    args: { kernel_size: [2, 3] },
+    options: { stride: 2, dilation: [2, 1], ceil_mode: true },
+    tensors: { input: random.separated([1, 2, 7, 6], KINK_MARGIN) },
+  },
+  {
+    op: 'avg_pool2d',
+    args: { kernel_size: 3 },
+    options: { stride: 2, padding: 1, ceil_mode: true, count_include_pad: false },
+    tensors: { input: randn([2, 2, 6, 5]) },
+  },
+  {
+    op: 'avg_pool2d',
+    args: { kernel_size: [2, 3] },
+    options: { stride: [2, 1], padding: [1, 1] },
+    tensors: { input: randn([1, 2, 5, 5]) },
+  },
   { op: 'adaptive_avg_pool2d', args: { output_size: [3, 4] }, tensors: { input: randn([2, 1, 7, 5]) } },
   { op: 'adaptive_avg_pool2d', args: { output_size: 5 }, tensors: { input: randn([1, 2, 3, 4]) } },
-  { op: 'batch_norm', options: { training: true, momentum: 0.1, eps: 1e-5 },
-    tensors: { input: randn([2, 3, 2, 3]), running_mean: randn([3]), running_var: { shape: [3], data: Float32Array.of(1, 0.5, 2) },
-      weight: randn([3]), bias: randn([3]) } },
-  { op: 'batch_norm', options: { training: true, eps: 1e-3 },
-    tensors: { input: randn([3, 2, 2, 2]), running_mean: randn([2]), running_var: { shape: [2], data: Float32Array.of(1, 1) } } },
-  { op: 'batch_norm', options: { training: false, eps: 1e-5 },
-    tensors: { input: randn([2, 2, 3, 2]), running_mean: randn([2]), running_var: { shape: [2], data: Float32Array.of(0.7, 1.6) },
-      weight: randn([2]), bias: randn([2]) } },
+  {
+    op: 'batch_norm',
+    options: { training: true, momentum: 0.1, eps: 1e-5 },
+    tensors: {
+      input: randn([2, 3, 2, 3]),
+      running_mean: randn([3]),
+      running_var: { shape: [3], data: Float32Array.of(1, 0.5, 2) },
+      weight: randn([3]),
+      bias: randn([3]),
+    },
+  },
+  {
+    op: 'batch_norm',
+    options: { training: true, eps: 1e-3 },
+    tensors: {
+      input: randn([3, 2, 2, 2]),
+      running_mean: randn([2]),
+      running_var: { shape: [2], data: Float32Array.of(1, 1) },
+    },
+  },
+  {
+    op: 'batch_norm',
+    options: { training: false, eps: 1e-5 },
+    tensors: {
+      input: randn([2, 2, 3, 2]),
+      running_mean: randn([2]),
+      running_var: { shape: [2], data: Float32Array.of(0.7, 1.6) },
+      weight: randn([2]),
+      bias: randn([2]),
+    },
+  },
   { op: 'relu', tensors: { input: random.awayFromZero([2, 3, 4, 3], KINK_MARGIN) } },
   { op: 'linear', tensors: { input: randn([3, 7]), weight: randn([5, 7]), bias: randn([5]) } },
   { op: 'linear', tensors: { input: randn([2, 9]), weight: randn([4, 9]) } },
@@ -65,7 +118,9 @@ function weightedSum(output, grad_output) {
 }
 
 let cnn;
-before(async () => { cnn = await load(); });
+before(async () => {
+  cnn = await load();
+});
 
 for (const opCase of CASES) {
   test(`finite differences: ${nameOf(opCase)}`, () => {
@@ -87,8 +142,12 @@ for (const opCase of CASES) {
         numeric[i] = (lossAbove - lossBelow) / (above - below);
       }
       // numeric is good to ~2e-5 of the largest gradient here: the tolerance leaves a margin of 10
-      assertClose(analytic[name], { shape: parameter.shape, data: numeric },
-        { rtol: 2e-4, atol: 2e-4 * (1 + maxAbs(numeric)) }, `${nameOf(opCase)}: grad ${name}`);
+      assertClose(
+        analytic[name],
+        { shape: parameter.shape, data: numeric },
+        { rtol: 2e-4, atol: 2e-4 * (1 + maxAbs(numeric)) },
+        `${nameOf(opCase)}: grad ${name}`,
+      );
     }
   });
 }

@@ -11,27 +11,64 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { CATALOGUES } from '../web/i18n/index.js';
 
-const LAB_FILES = ['cnn-train.js', 'cnn-train-charts.js', 'cnn-train-model.js', 'cnn-train-views.js', 'mnist-digit.js']
-  .map((name) => `web/widgets/${name}`);
+const LAB_FILES = [
+  'cnn-train.js',
+  'cnn-train-charts.js',
+  'cnn-train-model.js',
+  'cnn-train-views.js',
+  'mnist-digit.js',
+].map((name) => `web/widgets/${name}`);
 
-const KEY = /^lab\.[\w.-]*$/;                      // a message key, or the start of one (`lab.knob.${name}`)
-const WORDS = /\p{L}{2,}\s+\p{L}{2,}/u;             // two words in a row: a sentence or a label
-const CAPITALISED = /^\s*\p{Lu}\p{Ll}+/u;           // 'Pause', 'Clear': a word a reader sees
+const KEY = /^lab\.[\w.-]*$/; // a message key, or the start of one (`lab.knob.${name}`)
+const WORDS = /\p{L}{2,}\s+\p{L}{2,}/u; // two words in a row: a sentence or a label
+const CAPITALISED = /^\s*\p{Lu}\p{Ll}+/u; // 'Pause', 'Clear': a word a reader sees
 const ANY_WORD = /\p{L}{2,}/u;
 
 // Calls whose arguments are names, not text: (callee name) → argument positions (all when null).
 const CODE_ARGUMENTS = {
-  h: [0, 1], createElement: null, createElementNS: null, svg: [0], querySelector: null, querySelectorAll: null, closest: null,
-  matches: null, getAttribute: null, hasAttribute: null, removeAttribute: null, addEventListener: [0], getContext: null,
-  add: null, remove: null, toggle: null, import: null, URL: null, Worker: null, getPropertyValue: null, setProperty: [0],
-  t: [0], message: [0, 1], english: [0], knownKey: null, NumberFormat: null,
+  h: [0, 1],
+  createElement: null,
+  createElementNS: null,
+  svg: [0],
+  querySelector: null,
+  querySelectorAll: null,
+  closest: null,
+  matches: null,
+  getAttribute: null,
+  hasAttribute: null,
+  removeAttribute: null,
+  addEventListener: [0],
+  getContext: null,
+  add: null,
+  remove: null,
+  toggle: null,
+  import: null,
+  URL: null,
+  Worker: null,
+  getPropertyValue: null,
+  setProperty: [0],
+  t: [0],
+  message: [0, 1],
+  english: [0],
+  knownKey: null,
+  NumberFormat: null,
 };
 // Calls whose arguments are text a reader sees: (callee name) → argument positions.
 const TEXT_ARGUMENTS = { h: 'rest:2', button: [0, 1], table: [0], Option: [0], setLines: null };
 // Attributes whose value is text a reader sees.
 const TEXT_ATTRIBUTES = new Set(['aria-label', 'title', 'aria-valuetext', 'alt', 'placeholder']);
 // Object properties whose value is text a reader sees.
-const TEXT_PROPERTIES = new Set(['label', 'title', 'textContent', 'help', 'question', 'text', 'message', 'aria-label', 'caption']);
+const TEXT_PROPERTIES = new Set([
+  'label',
+  'title',
+  'textContent',
+  'help',
+  'question',
+  'text',
+  'message',
+  'aria-label',
+  'caption',
+]);
 
 const calleeName = (call) => {
   const callee = call.expression;
@@ -43,11 +80,20 @@ const calleeName = (call) => {
 
 /** Where a literal stands: 'code' (a name, key, path…), 'text' (shown to a reader) or 'other'. */
 function positionOf(node) {
-  let child = node, parent = node.parent;
+  let child = node,
+    parent = node.parent;
   // through parentheses, conditionals and ?? / || to the expression that uses the value
-  while (parent && (ts.isParenthesizedExpression(parent) || ts.isConditionalExpression(parent) && child !== parent.condition
-    || ts.isBinaryExpression(parent) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.PlusToken].includes(parent.operatorToken.kind)
-    || ts.isTemplateSpan(parent) || ts.isTemplateExpression(parent) && child !== node)) {
+  while (
+    parent &&
+    (ts.isParenthesizedExpression(parent) ||
+      (ts.isConditionalExpression(parent) && child !== parent.condition) ||
+      (ts.isBinaryExpression(parent) &&
+        [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.PlusToken].includes(
+          parent.operatorToken.kind,
+        )) ||
+      ts.isTemplateSpan(parent) ||
+      (ts.isTemplateExpression(parent) && child !== node))
+  ) {
     child = parent;
     parent = parent.parent;
   }
@@ -55,25 +101,47 @@ function positionOf(node) {
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent)) return 'code';
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name === child) return 'code';
   if (ts.isElementAccessExpression(parent) && parent.argumentExpression === child) return 'code';
-  if (ts.isBinaryExpression(parent) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.InKeyword]
-    .includes(parent.operatorToken.kind)) return 'code';
+  if (
+    ts.isBinaryExpression(parent) &&
+    [
+      ts.SyntaxKind.EqualsEqualsEqualsToken,
+      ts.SyntaxKind.ExclamationEqualsEqualsToken,
+      ts.SyntaxKind.InKeyword,
+    ].includes(parent.operatorToken.kind)
+  )
+    return 'code';
   if (ts.isCaseClause(parent)) return 'code';
   if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
     const name = calleeName(parent);
     const index = parent.arguments?.indexOf(child) ?? -1;
-    if (name === 'setAttribute') return index === 0 ? 'code' : TEXT_ATTRIBUTES.has(parent.arguments[0]?.text) ? 'text' : 'code';
+    if (name === 'setAttribute')
+      return index === 0 ? 'code' : TEXT_ATTRIBUTES.has(parent.arguments[0]?.text) ? 'text' : 'code';
     const text = TEXT_ARGUMENTS[name];
-    if (text === null || Array.isArray(text) && text.includes(index) || typeof text === 'string' && index >= Number(text.split(':')[1])) return 'text';
+    if (
+      text === null ||
+      (Array.isArray(text) && text.includes(index)) ||
+      (typeof text === 'string' && index >= Number(text.split(':')[1]))
+    )
+      return 'text';
     const code = CODE_ARGUMENTS[name];
-    if (code === null || Array.isArray(code) && code.includes(index)) return 'code';
+    if (code === null || (Array.isArray(code) && code.includes(index))) return 'code';
     return 'other';
   }
-  if (ts.isArrayLiteralExpression(parent) && ts.isCallExpression(parent.parent) && TEXT_ARGUMENTS[calleeName(parent.parent)]?.includes?.(parent.parent.arguments.indexOf(parent))) return 'text';
+  if (
+    ts.isArrayLiteralExpression(parent) &&
+    ts.isCallExpression(parent.parent) &&
+    TEXT_ARGUMENTS[calleeName(parent.parent)]?.includes?.(parent.parent.arguments.indexOf(parent))
+  )
+    return 'text';
   if (ts.isPropertyAssignment(parent)) {
     const key = parent.name.text ?? parent.name.getText();
     return TEXT_PROPERTIES.has(key) ? 'text' : 'other';
   }
-  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(parent.left)) {
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isPropertyAccessExpression(parent.left)
+  ) {
     return TEXT_PROPERTIES.has(parent.left.name.text) ? 'text' : 'other';
   }
   if (ts.isVariableDeclaration(parent) && /^CSS$|_CSS$/.test(parent.name.getText())) return 'code'; // the style sheet
@@ -95,8 +163,15 @@ export function inlineStrings(source, file = 'source.js') {
     const pieces = piecesOf(node);
     if (pieces.length) {
       const position = positionOf(node);
-      const flagged = position !== 'code' && pieces.some((piece) => !KEY.test(piece) && (position === 'text' ? ANY_WORD.test(piece) : WORDS.test(piece) || CAPITALISED.test(piece)));
-      if (flagged) found.push({ line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
+      const flagged =
+        position !== 'code' &&
+        pieces.some(
+          (piece) =>
+            !KEY.test(piece) &&
+            (position === 'text' ? ANY_WORD.test(piece) : WORDS.test(piece) || CAPITALISED.test(piece)),
+        );
+      if (flagged)
+        found.push({ line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
       return; // a template's spans are checked as its own pieces
     }
     ts.forEachChild(node, visit);
@@ -114,7 +189,10 @@ test('the check finds inline text where the lab used to keep it', () => {
     canvas.setAttribute('aria-label', \`test digit \${digit}\`);
     this.pauseButton.textContent = paused ? 'Resume' : 'Pause';
     if (message.type === 'ready') this.showStatus(\`Ready (\${core} core).\`);`;
-  assert.deepEqual(inlineStrings(before).map((found) => found.line), [2, 3, 3, 4, 4, 5, 5, 6, 7, 7, 8]);
+  assert.deepEqual(
+    inlineStrings(before).map((found) => found.line),
+    [2, 3, 3, 4, 4, 5, 5, 6, 7, 7, 8],
+  );
   const after = `
     import { h } from './controls.js';
     const status = h('p', 'status note', this.t('lab.status.idle'));
@@ -126,19 +204,31 @@ test('the check finds inline text where the lab used to keep it', () => {
   assert.deepEqual(inlineStrings(after), []);
 });
 
-test('the lab\'s files keep no user-facing string inline', () => {
-  const found = LAB_FILES.flatMap((file) => inlineStrings(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), file)
-    .map(({ line, text }) => `${file}:${line}: ${text}`));
+test("the lab's files keep no user-facing string inline", () => {
+  const found = LAB_FILES.flatMap((file) =>
+    inlineStrings(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), file).map(
+      ({ line, text }) => `${file}:${line}: ${text}`,
+    ),
+  );
   assert.deepEqual(found, []);
 });
 
-test('every lab message key the lab\'s files name is in both catalogues', () => {
-  const named = new Set(LAB_FILES.flatMap((file) => [...readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')
-    .matchAll(/['`](lab\.[\w.-]+[\w-])['`]/g)].map((match) => match[1])));
-  for (const key of named) for (const [language, catalogue] of Object.entries(CATALOGUES)) assert.ok(Object.hasOwn(catalogue, key), `${key} missing in ${language}`);
+test("every lab message key the lab's files name is in both catalogues", () => {
+  const named = new Set(
+    LAB_FILES.flatMap((file) =>
+      [...readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').matchAll(/['`](lab\.[\w.-]+[\w-])['`]/g)].map(
+        (match) => match[1],
+      ),
+    ),
+  );
+  for (const key of named)
+    for (const [language, catalogue] of Object.entries(CATALOGUES))
+      assert.ok(Object.hasOwn(catalogue, key), `${key} missing in ${language}`);
   assert.ok(named.size > 80, `${named.size} keys named`);
   // and no dead key: each of the catalogue's lab keys is named, or built from a knob's, choice's or column's name
   const built = /^lab\.(knob|help|choice|column|summary)\./;
-  const unused = Object.keys(CATALOGUES.en).filter((key) => key.startsWith('lab.') && !named.has(key) && !built.test(key));
+  const unused = Object.keys(CATALOGUES.en).filter(
+    (key) => key.startsWith('lab.') && !named.has(key) && !built.test(key),
+  );
   assert.deepEqual(unused, []);
 });

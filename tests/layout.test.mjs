@@ -17,20 +17,32 @@ for (const variant of ['simd', 'scalar']) {
   const layout = JSON.parse(new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0))));
 
   test(`${variant}: cnn_geometry, int32 fields in the binding's order`, () => {
-    assert.deepEqual(layout.geometry.fields.map(([name]) => name), GEOMETRY_FIELDS);
-    assert.deepEqual(layout.geometry.fields.map(([, offset]) => offset), GEOMETRY_FIELDS.map((_, i) => 4 * i));
+    assert.deepEqual(
+      layout.geometry.fields.map(([name]) => name),
+      GEOMETRY_FIELDS,
+    );
+    assert.deepEqual(
+      layout.geometry.fields.map(([, offset]) => offset),
+      GEOMETRY_FIELDS.map((_, i) => 4 * i),
+    );
     assert.equal(layout.geometry.bytes, 4 * GEOMETRY_FIELDS.length);
   });
 
   test(`${variant}: cnn_trace_term, ${TERM_INTS} int32 then ${TERM_FLOATS} float32 fields in the order the binding reads them`, async () => {
     assert.equal(layout.trace_term.ints, TERM_INTS);
     assert.equal(layout.trace_term.floats, TERM_FLOATS);
-    assert.deepEqual(layout.trace_term.fields.map(([, offset, type]) => [offset, type]),
-      layout.trace_term.fields.map((_, i) => [4 * i, i < TERM_INTS ? 'int32' : 'float32']));
+    assert.deepEqual(
+      layout.trace_term.fields.map(([, offset, type]) => [offset, type]),
+      layout.trace_term.fields.map((_, i) => [4 * i, i < TERM_INTS ? 'int32' : 'float32']),
+    );
     const cnn = await load({ simd: variant === 'simd' });
-    const x = new Tensor(new Float32Array([1, 2, 3, 4]), [1, 1, 2, 2]), w = new Tensor(new Float32Array([1, 1, 1, 1]), [1, 1, 2, 2]);
+    const x = new Tensor(new Float32Array([1, 2, 3, 4]), [1, 1, 2, 2]),
+      w = new Tensor(new Float32Array([1, 1, 1, 1]), [1, 1, 2, 2]);
     const [term] = cnn.trace.conv2d(x, w, null, {}, { channel: 0, row: 0, col: 0 }).terms;
-    assert.deepEqual(Object.keys(term), layout.trace_term.fields.map(([name]) => name));
+    assert.deepEqual(
+      Object.keys(term),
+      layout.trace_term.fields.map(([name]) => name),
+    );
   });
 
   test(`${variant}: the network's layer kinds and record size`, () => {

@@ -132,8 +132,10 @@ describe('Network', () => {
     const model = new nn.Sequential(new nn.Conv2d(1, 4, 5), new nn.MaxPool2d(2), new nn.Conv2d(4, 4, 7));
     assert.throws(() => new cnn.Network(model, [1, 12, 12]), /kernel_h/);
     const tooSmall = new nn.Sequential(new nn.Conv2d(1, 4, 5, { stride: 2 }), new nn.Conv2d(4, 4, 5));
-    assert.throws(() => new cnn.Network(tooSmall, [1, 9, 9]), (error) =>
-      error instanceof RangeError && /kernel_h/.test(error.message));
+    assert.throws(
+      () => new cnn.Network(tooSmall, [1, 9, 9]),
+      (error) => error instanceof RangeError && /kernel_h/.test(error.message),
+    );
     assert.equal(cnn.liveAllocations(), 0);
   });
 
@@ -156,7 +158,10 @@ test("summary's parameter counts are the core's formulas and agree with the tens
   );
   const { rows, params } = model.summary([1, 4, 9, 9]);
   // 6·(4/2)·9 = 108; 0; 6·(4/2)·3·2 + 4 = 76; 2·4 = 8; 0; 840·3 + 3 = 2,523
-  assert.deepEqual(rows.map((row) => row.params), [108, 0, 76, 8, 0, 2523]);
+  assert.deepEqual(
+    rows.map((row) => row.params),
+    [108, 0, 76, 8, 0, 2523],
+  );
   assert.deepEqual(rows.at(-2).shape, [1, 840]);
   assert.equal(params, model.numParameters());
   assert.equal(model.countParameters(), model.numParameters());

@@ -18,11 +18,21 @@ let packed;
 
 before(() => {
   folder = mkdtempSync(join(tmpdir(), 'cnn-see-pack-'));
-  [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', folder], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', folder], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   const project = join(folder, 'project');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'course', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(folder, packed.filename)], { cwd: project, stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(folder, packed.filename)],
+    { cwd: project, stdio: 'inherit' },
+  );
 });
 
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -30,10 +40,28 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 test('the tarball is under 1.5 MB, holds what a user needs and no tests or benchmarks', () => {
   const files = packed.files.map((file) => file.path);
   assert.ok(packed.size <= MAX_TARBALL_BYTES, `tarball ${packed.size} bytes`);
-  assert.deepEqual(files.filter((path) => /^(tests|bench|src|examples)\//.test(path)), []);
-  for (const needed of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'web/cnn.js', 'web/cnn.d.ts', 'web/build/cnn-simd.wasm',
-    'web/build/cnn-scalar.wasm', 'web/widgets/index.js', 'web/widgets/elements.d.ts', 'web/custom-elements.json', 'web/train/index.js',
-    'web/train/worker.js', 'web/data/mnist-cnn.safetensors', 'web/data/photo-patch.js', 'web/vendor/uplot/uPlot.esm.js'])
+  assert.deepEqual(
+    files.filter((path) => /^(tests|bench|src|examples)\//.test(path)),
+    [],
+  );
+  for (const needed of [
+    'LICENSE',
+    'CHANGELOG.md',
+    'README.md',
+    'package.json',
+    'web/cnn.js',
+    'web/cnn.d.ts',
+    'web/build/cnn-simd.wasm',
+    'web/build/cnn-scalar.wasm',
+    'web/widgets/index.js',
+    'web/widgets/elements.d.ts',
+    'web/custom-elements.json',
+    'web/train/index.js',
+    'web/train/worker.js',
+    'web/data/mnist-cnn.safetensors',
+    'web/data/photo-patch.js',
+    'web/vendor/uplot/uPlot.esm.js',
+  ])
     assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(manifest.private, undefined);
@@ -91,12 +119,18 @@ test('installed from the tarball, it imports by name and runs a conv, a summary 
     assert.ok(run.losses.every(Number.isFinite) && run.losses[0] > 1, `losses ${run.losses}`);
     assert.equal(run.live, 0);
   }
-  assert.deepEqual(results.simd.losses.map((loss) => loss.toFixed(3)), results.scalar.losses.map((loss) => loss.toFixed(3)), 'the two builds train alike');
+  assert.deepEqual(
+    results.simd.losses.map((loss) => loss.toFixed(3)),
+    results.scalar.losses.map((loss) => loss.toFixed(3)),
+    'the two builds train alike',
+  );
 });
 
 test('its types resolve through exports: the binding, the widgets’ elements and their tags (tsc --strict)', () => {
   const project = join(folder, 'project');
-  writeFileSync(join(project, 'check.ts'), `import { load, type CNN } from 'cnn-see';
+  writeFileSync(
+    join(project, 'check.ts'),
+    `import { load, type CNN } from 'cnn-see';
 import type { CnnPoolElement } from 'cnn-see/widgets';
 export async function check(): Promise<number> {
   const cnn: CNN = await load();
@@ -104,8 +138,22 @@ export async function check(): Promise<number> {
   pool.ceilMode = true;
   return cnn.arithmetic.conv_out_size(32, 3, 2, 2) + pool.kernel;
 }
-`);
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext',
-    moduleResolution: 'nodenext', lib: ['es2022', 'dom'], types: [] }, files: ['check.ts'] }));
+`,
+  );
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'es2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        lib: ['es2022', 'dom'],
+        types: [],
+      },
+      files: ['check.ts'],
+    }),
+  );
   execFileSync(TSC, ['-p', project], { cwd: project, encoding: 'utf8' });
 });

@@ -17,15 +17,31 @@ test('the README states the accuracies a fresh run of the default model gives', 
   const base = await trainingFigures(cnn, await loadMnist(), {});
   const stated = /epochs \(([\d. %,]+) per epoch/.exec(block.replace(/\s+/g, ' '))[1];
   assert.equal(stated, base.epochAccuracies.map((accuracy) => `${(100 * accuracy).toFixed(2)} %`).join(', '));
-  assert.match(block.replace(/\s+/g, ' '), new RegExp(`reaches \\*\\*${(100 * base.epochAccuracies.at(-1)).toFixed(2)} %\\*\\* test accuracy`));
+  assert.match(
+    block.replace(/\s+/g, ' '),
+    new RegExp(`reaches \\*\\*${(100 * base.epochAccuracies.at(-1)).toFixed(2)} %\\*\\* test accuracy`),
+  );
   assert.match(block, /11,298 parameters/);
 });
 
 test('the script replaces its own paragraph and nothing else', () => {
-  const run = (accuracies, channels, params) => ({ knobs: { kernel: 5, pool: 'max', channels, epochs: 3 }, description: { params, macs: 790000 },
-    epochAccuracies: accuracies, trainingSeconds: 3.1, evaluationSeconds: 0.4, imagesPerSecond: 9000 });
-  const paragraph = figuresParagraph(run([0.948, 0.972, 0.9745], [8, 16], 11298), run([0.95, 0.97, 0.9765], [16, 32], 28986), new Date('2026-12-02'));
-  assert.match(paragraph.replace(/\n/g, ' '), /reaches \*\*97\.45 %\*\* test accuracy after 3 epochs \(94\.80 %, 97\.20 %, 97\.45 % per epoch; training 3\.1 s at 9,000 images\/s, evaluation 0\.4 s\)/);
+  const run = (accuracies, channels, params) => ({
+    knobs: { kernel: 5, pool: 'max', channels, epochs: 3 },
+    description: { params, macs: 790000 },
+    epochAccuracies: accuracies,
+    trainingSeconds: 3.1,
+    evaluationSeconds: 0.4,
+    imagesPerSecond: 9000,
+  });
+  const paragraph = figuresParagraph(
+    run([0.948, 0.972, 0.9745], [8, 16], 11298),
+    run([0.95, 0.97, 0.9765], [16, 32], 28986),
+    new Date('2026-12-02'),
+  );
+  assert.match(
+    paragraph.replace(/\n/g, ' '),
+    /reaches \*\*97\.45 %\*\* test accuracy after 3 epochs \(94\.80 %, 97\.20 %, 97\.45 % per epoch; training 3\.1 s at 9,000 images\/s, evaluation 0\.4 s\)/,
+  );
   assert.ok(paragraph.split('\n').every((line) => line.length <= 100));
   const rewritten = withFigures(readme, paragraph);
   assert.equal(rewritten.replace(paragraph, '').length, readme.replace(block, '\n\n').length);

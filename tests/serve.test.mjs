@@ -5,17 +5,27 @@ import assert from 'node:assert/strict';
 import { startServer } from '../scripts/serve.mjs';
 
 let server;
-before(async () => { server = await startServer({ port: 0 }); });
+before(async () => {
+  server = await startServer({ port: 0 });
+});
 after(() => server?.close());
 
 const get = (path) => fetch(new URL(path, server.url), { redirect: 'manual' });
 
 test('the page, the examples and the core are served with their MIME types', async () => {
-  for (const [path, type] of [['web/', 'text/html'], ['web/cnn.js', 'text/javascript'], ['web/widgets/index.js', 'text/javascript'],
-    ['examples/embed.html', 'text/html'], ['web/build/cnn-simd.wasm', 'application/wasm']]) {
+  for (const [path, type] of [
+    ['web/', 'text/html'],
+    ['web/cnn.js', 'text/javascript'],
+    ['web/widgets/index.js', 'text/javascript'],
+    ['examples/embed.html', 'text/html'],
+    ['web/build/cnn-simd.wasm', 'application/wasm'],
+  ]) {
     const response = await get(path);
     assert.equal(response.status, 200, path);
-    assert.ok(response.headers.get('content-type').startsWith(type), `${path}: ${response.headers.get('content-type')}`);
+    assert.ok(
+      response.headers.get('content-type').startsWith(type),
+      `${path}: ${response.headers.get('content-type')}`,
+    );
   }
   const root = await get('/');
   assert.equal(root.status, 302);
@@ -23,9 +33,22 @@ test('the page, the examples and the core are served with their MIME types', asy
 });
 
 test('nothing outside web/ and examples/ is served: not .git, node_modules, tests, sources or dotfiles', async () => {
-  for (const path of ['.git/HEAD', '.git/config', 'node_modules/esbuild/package.json', 'tests/serve.test.mjs', 'src/cnn.h',
-    'package.json', 'Makefile', 'scripts/serve.mjs', 'web/../package.json', 'web/%2e%2e/package.json', 'web/..%2fMakefile',
-    'web/.hidden', 'examples/../.git/HEAD', '%2e%2e/%2e%2e/etc/passwd']) {
+  for (const path of [
+    '.git/HEAD',
+    '.git/config',
+    'node_modules/esbuild/package.json',
+    'tests/serve.test.mjs',
+    'src/cnn.h',
+    'package.json',
+    'Makefile',
+    'scripts/serve.mjs',
+    'web/../package.json',
+    'web/%2e%2e/package.json',
+    'web/..%2fMakefile',
+    'web/.hidden',
+    'examples/../.git/HEAD',
+    '%2e%2e/%2e%2e/etc/passwd',
+  ]) {
     const response = await get(path);
     assert.equal(response.status, 404, `${path} answered ${response.status}`);
   }

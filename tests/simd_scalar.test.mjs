@@ -17,20 +17,55 @@ const { randn } = random;
 // Per edge size s, cases whose GEMM rows (output channels / batch), columns (output
 // pixels / features) or depth (inputs per output) is s.
 const casesForSize = (s) => [
-  { op: 'conv2d', tensors: { input: randn([1, s, 1, s]), weight: randn([s, s, 1, 1]), bias: randn([s]) } },   // 1×1
-  { op: 'conv2d', options: { stride: 2 }, tensors: { input: randn([2, 3, 3, 2 * s + 1]), weight: randn([s, 3, 3, 3]) } },
-  { op: 'conv2d', options: { dilation: 2, padding: [1, 0] }, tensors: { input: randn([1, 2, s + 2, s + 4]), weight: randn([5, 2, 3, 3]), bias: randn([5]) } },
-  { op: 'conv2d', options: { padding: [0, 1], groups: s }, tensors: { input: randn([2, s, s + 2, s]), weight: randn([s, 1, 3, 3]), bias: randn([s]) } }, // depthwise
-  { op: 'conv2d', options: { groups: 2 }, tensors: { input: randn([1, 4, 3, s + 1]), weight: randn([2 * s, 2, 2, 2]) } },
+  { op: 'conv2d', tensors: { input: randn([1, s, 1, s]), weight: randn([s, s, 1, 1]), bias: randn([s]) } }, // 1×1
+  {
+    op: 'conv2d',
+    options: { stride: 2 },
+    tensors: { input: randn([2, 3, 3, 2 * s + 1]), weight: randn([s, 3, 3, 3]) },
+  },
+  {
+    op: 'conv2d',
+    options: { dilation: 2, padding: [1, 0] },
+    tensors: { input: randn([1, 2, s + 2, s + 4]), weight: randn([5, 2, 3, 3]), bias: randn([5]) },
+  },
+  {
+    op: 'conv2d',
+    options: { padding: [0, 1], groups: s },
+    tensors: { input: randn([2, s, s + 2, s]), weight: randn([s, 1, 3, 3]), bias: randn([s]) },
+  }, // depthwise
+  {
+    op: 'conv2d',
+    options: { groups: 2 },
+    tensors: { input: randn([1, 4, 3, s + 1]), weight: randn([2 * s, 2, 2, 2]) },
+  },
   // grad_input as a stride-1 forward pass with 9 output channels (src/conv2d/conv2d_grad_input.c)
-  { op: 'conv2d', options: { padding: [2, 1], dilation: [1, 2] }, tensors: { input: randn([2, 9, 5, s + 2]), weight: randn([s, 9, 5, 3]), bias: randn([s]) } },
+  {
+    op: 'conv2d',
+    options: { padding: [2, 1], dilation: [1, 2] },
+    tensors: { input: randn([2, 9, 5, s + 2]), weight: randn([s, 9, 5, 3]), bias: randn([s]) },
+  },
   // Winograd F(4, 5) along rows (src/conv2d/winograd_rows.c): 4·5 tap rows, 5·5 for grad_input, output width s + 1
-  { op: 'conv2d', options: { padding: [1, 2] }, tensors: { input: randn([2, 4, 3, s + 1]), weight: randn([5, 4, 5, 5]), bias: randn([5]) } },
+  {
+    op: 'conv2d',
+    options: { padding: [1, 2] },
+    tensors: { input: randn([2, 4, 3, s + 1]), weight: randn([5, 4, 5, 5]), bias: randn([5]) },
+  },
   // and F(2, 7): 2·7 tap rows, 5·7 for grad_input
-  { op: 'conv2d', options: { padding: 3 }, tensors: { input: randn([2, 2, 3, s + 1]), weight: randn([5, 2, 7, 7]), bias: randn([5]) } },
-  { op: 'conv_transpose2d', options: { stride: 2, padding: 1, output_padding: 1 },
-    tensors: { input: randn([1, s, 2, s]), weight: randn([s, 3, 3, 3]), bias: randn([3]) } },
-  { op: 'conv_transpose2d', options: { groups: 2, dilation: 2 }, tensors: { input: randn([2, 4, s, 2]), weight: randn([4, s, 2, 2]) } },
+  {
+    op: 'conv2d',
+    options: { padding: 3 },
+    tensors: { input: randn([2, 2, 3, s + 1]), weight: randn([5, 2, 7, 7]), bias: randn([5]) },
+  },
+  {
+    op: 'conv_transpose2d',
+    options: { stride: 2, padding: 1, output_padding: 1 },
+    tensors: { input: randn([1, s, 2, s]), weight: randn([s, 3, 3, 3]), bias: randn([3]) },
+  },
+  {
+    op: 'conv_transpose2d',
+    options: { groups: 2, dilation: 2 },
+    tensors: { input: randn([2, 4, s, 2]), weight: randn([4, s, 2, 2]) },
+  },
   { op: 'adaptive_avg_pool2d', args: { output_size: [3, 2] }, tensors: { input: randn([1, 2, s, s + 2]) } },
   { op: 'linear', tensors: { input: randn([s, s]), weight: randn([s, s]), bias: randn([s]) } },
   { op: 'linear', tensors: { input: randn([s, 9]), weight: randn([13, 9]) } },
@@ -55,19 +90,24 @@ const POOL_WINDOWS = [
 // with ceil_mode one more column, which adds a partial last window (width s + 1), or, for
 // stride 3 with padding 1, a window starting in the padding that ceil_mode drops (width s).
 function poolCase(op, s, { kernel_size, options }, extraOptions) {
-  const pick = (value, axis) => (Array.isArray(value) ? value[axis] : value ?? 0);
+  const pick = (value, axis) => (Array.isArray(value) ? value[axis] : (value ?? 0));
   const all = { ...options, ...extraOptions };
-  const width = (s - 1) * pick(all.stride, 1) + pick(all.dilation ?? 1, 1) * (pick(kernel_size, 1) - 1) + 1
-    - 2 * pick(all.padding, 1) + (all.ceil_mode ? 1 : 0);
+  const width =
+    (s - 1) * pick(all.stride, 1) +
+    pick(all.dilation ?? 1, 1) * (pick(kernel_size, 1) - 1) +
+    1 -
+    2 * pick(all.padding, 1) +
+    (all.ceil_mode ? 1 : 0);
   return { op, args: { kernel_size }, options: all, tensors: { input: randn([2, 2, 5, width]) } };
 }
 
-const poolCasesForSize = (s) => POOL_WINDOWS.flatMap((window) => [
-  poolCase('max_pool2d', s, window, {}),
-  poolCase('max_pool2d', s, window, { dilation: [1, 2] }),
-  poolCase('avg_pool2d', s, window, {}),
-  poolCase('avg_pool2d', s, window, { count_include_pad: false }),
-]);
+const poolCasesForSize = (s) =>
+  POOL_WINDOWS.flatMap((window) => [
+    poolCase('max_pool2d', s, window, {}),
+    poolCase('max_pool2d', s, window, { dilation: [1, 2] }),
+    poolCase('avg_pool2d', s, window, {}),
+    poolCase('avg_pool2d', s, window, { count_include_pad: false }),
+  ]);
 
 // Depthwise windows (groups = channels; src/conv2d/depthwise_conv2d.c, src/kernels/dwconv.h), run
 // at output width s: the 3×3 stride-1 and stride-2 kernels, the general kernel (kernels 1, 5
@@ -86,12 +126,18 @@ const DEPTHWISE_WINDOWS = [
 
 // Input width giving output width s: (s − 1)·stride + dilation·(kernel − 1) + 1 − 2·padding.
 function depthwiseCase(s, { kernel, options }) {
-  const pick = (value, axis) => (Array.isArray(value) ? value[axis] : value ?? 0);
-  const width = (s - 1) * pick(options.stride ?? 1, 1) + pick(options.dilation ?? 1, 1) * (pick(kernel, 1) - 1) + 1
-    - 2 * pick(options.padding, 1);
+  const pick = (value, axis) => (Array.isArray(value) ? value[axis] : (value ?? 0));
+  const width =
+    (s - 1) * pick(options.stride ?? 1, 1) +
+    pick(options.dilation ?? 1, 1) * (pick(kernel, 1) - 1) +
+    1 -
+    2 * pick(options.padding, 1);
   const [kernelH, kernelW] = [pick(kernel, 0), pick(kernel, 1)];
-  return { op: 'conv2d', options: { ...options, groups: 3 },
-    tensors: { input: randn([2, 3, 9, width]), weight: randn([3, 1, kernelH, kernelW]), bias: randn([3]) } };
+  return {
+    op: 'conv2d',
+    options: { ...options, groups: 3 },
+    tensors: { input: randn([2, 3, 9, width]), weight: randn([3, 1, kernelH, kernelW]), bias: randn([3]) },
+  };
 }
 
 const DEPTHWISE_SIZES = [...EDGE_SIZES, 2, 12, 15, 16, 31, 33];
@@ -100,8 +146,12 @@ const DEPTHWISE_SIZES = [...EDGE_SIZES, 2, 12, 15, 16, 31, 33];
 const blockCases = [
   { op: 'linear', tensors: { input: randn([65, 257]), weight: randn([9, 257]), bias: randn([9]) } },
   { op: 'linear', tensors: { input: randn([64, 256]), weight: randn([8, 256]) } },
-  { op: 'conv2d', options: { padding: 1 }, tensors: { input: randn([1, 1, 41, 50]), weight: randn([3, 1, 3, 3]), bias: randn([3]) } },   // 2050 columns
-  { op: 'conv2d', tensors: { input: randn([1, 29, 4, 4]), weight: randn([66, 29, 3, 3]) } },                                         // 66 rows, depth 261
+  {
+    op: 'conv2d',
+    options: { padding: 1 },
+    tensors: { input: randn([1, 1, 41, 50]), weight: randn([3, 1, 3, 3]), bias: randn([3]) },
+  }, // 2050 columns
+  { op: 'conv2d', tensors: { input: randn([1, 29, 4, 4]), weight: randn([66, 29, 3, 3]) } }, // 66 rows, depth 261
 ];
 
 // Float32 rounding, not a different result: both builds sum in the same order today.
@@ -113,10 +163,16 @@ function checkAgreement(simd, scalar, opCase) {
   const output = call.forward(scalar, opCase);
   assertClose(call.forward(simd, opCase), output, tolerance(output), `${name}: output`);
   const grad_output = randn(output.shape);
-  const simdGrads = call.backward(simd, opCase, grad_output), scalarGrads = call.backward(scalar, opCase, grad_output);
+  const simdGrads = call.backward(simd, opCase, grad_output),
+    scalarGrads = call.backward(scalar, opCase, grad_output);
   for (const parameter of call.differentiable) {
     if (opCase.tensors[parameter]) {
-      assertClose(simdGrads[parameter], scalarGrads[parameter], tolerance(scalarGrads[parameter]), `${name}: grad ${parameter}`);
+      assertClose(
+        simdGrads[parameter],
+        scalarGrads[parameter],
+        tolerance(scalarGrads[parameter]),
+        `${name}: grad ${parameter}`,
+      );
     }
   }
 }
@@ -125,7 +181,11 @@ function checkAgreement(simd, scalar, opCase) {
 function assertIdentical(got, want, label) {
   assert.deepEqual([...got.shape], [...want.shape], `${label}: shape`);
   const first = want.data.findIndex((value, i) => !Object.is(got.data[i], value));
-  assert.equal(first, -1, first < 0 ? label : `${label}: element ${first} is ${got.data[first]}, want ${want.data[first]}`);
+  assert.equal(
+    first,
+    -1,
+    first < 0 ? label : `${label}: element ${first} is ${got.data[first]}, want ${want.data[first]}`,
+  );
 }
 
 function checkDepthwiseIdentical(simd, scalar, opCase) {
@@ -134,7 +194,8 @@ function checkDepthwiseIdentical(simd, scalar, opCase) {
   const output = call.forward(scalar, opCase);
   assertIdentical(call.forward(simd, opCase), output, `${name}: output`);
   const grad_output = randn(output.shape);
-  const simdGrads = call.backward(simd, opCase, grad_output), scalarGrads = call.backward(scalar, opCase, grad_output);
+  const simdGrads = call.backward(simd, opCase, grad_output),
+    scalarGrads = call.backward(scalar, opCase, grad_output);
   for (const parameter of call.differentiable) {
     assertIdentical(simdGrads[parameter], scalarGrads[parameter], `${name}: grad ${parameter}`);
   }
@@ -146,11 +207,16 @@ function checkPoolIdentical(simd, scalar, opCase) {
   const output = call.forward(scalar, opCase);
   assertIdentical(call.forward(simd, opCase), output, `${name}: output`);
   if (opCase.op === 'max_pool2d') {
-    const indices = (cnn) => cnn.F.max_pool2d_with_indices(opCase.tensors.input, opCase.args.kernel_size, opCase.options).indices;
+    const indices = (cnn) =>
+      cnn.F.max_pool2d_with_indices(opCase.tensors.input, opCase.args.kernel_size, opCase.options).indices;
     assert.deepEqual(indices(simd), indices(scalar), `${name}: argmax indices`);
   }
   const grad_output = randn(output.shape);
-  assertIdentical(call.backward(simd, opCase, grad_output).input, call.backward(scalar, opCase, grad_output).input, `${name}: grad input`);
+  assertIdentical(
+    call.backward(simd, opCase, grad_output).input,
+    call.backward(scalar, opCase, grad_output).input,
+    `${name}: grad input`,
+  );
 }
 
 describe('SIMD128 and scalar builds agree', () => {
@@ -160,7 +226,9 @@ describe('SIMD128 and scalar builds agree', () => {
     assert.deepEqual([simd.simd, scalar.simd], [true, false], 'load({ simd }) returned the requested builds');
   });
   for (const s of EDGE_SIZES) {
-    test(`edge size ${s}`, () => { for (const opCase of casesForSize(s)) checkAgreement(simd, scalar, opCase); });
+    test(`edge size ${s}`, () => {
+      for (const opCase of casesForSize(s)) checkAgreement(simd, scalar, opCase);
+    });
   }
   for (const s of EDGE_SIZES) {
     test(`pooling, output width ${s}: identical output, argmax and gradient`, () => {

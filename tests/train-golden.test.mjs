@@ -41,7 +41,9 @@ for (const simd of [true, false]) {
     // input 1. Its weight holds the parameters, and backward from grad_output g sets their
     // gradient to g · 1 = g exactly, so each step sees the fixture's gradient.
     let cnn;
-    before(async () => { cnn = await load({ simd }); });
+    before(async () => {
+      cnn = await load({ simd });
+    });
 
     for (const c of fixture.optimizers) {
       test(c.name, () => {
@@ -71,21 +73,32 @@ for (const simd of [true, false]) {
 
   describe(`training steps vs PyTorch, ${build} build`, () => {
     let cnn;
-    before(async () => { cnn = await load({ simd }); });
+    before(async () => {
+      cnn = await load({ simd });
+    });
     const { knobs, input, initial, batches } = fixture.steps;
 
     for (const c of fixture.steps.cases) {
       test(`${c.name}: two steps of the model of knobs ${JSON.stringify(knobs)}`, () => {
         const model = buildModel(cnn.nn, checkKnobs(knobs), input);
         const state = stateDict(model);
-        assert.deepEqual(state.map(([name]) => name), Object.keys(initial), 'the model has the state_dict names of PyTorch\'s');
+        assert.deepEqual(
+          state.map(([name]) => name),
+          Object.keys(initial),
+          "the model has the state_dict names of PyTorch's",
+        );
         for (const [name, value] of state) value.data.set(tensor(initial[name]).data);
         const network = new cnn.Network(model, input, { capacity: batches[0].targets.length });
         const optimizer = new (optimizerClass(cnn.optim, c.kind))(network, c.options);
         batches.forEach(({ inputs, targets }, step) => {
           const label = (what) => `${c.name}, step ${step + 1}: ${what}`;
           const { loss } = network.trainStep(tensor(inputs).data, targets, targets.length);
-          assertClose(vector([loss]), vector([c.after[step].loss]), tolerance(vector([c.after[step].loss])), label('loss'));
+          assertClose(
+            vector([loss]),
+            vector([c.after[step].loss]),
+            tolerance(vector([c.after[step].loss])),
+            label('loss'),
+          );
           optimizer.step();
           network.storeParameters();
           for (const [name, value] of state) {

@@ -30,9 +30,20 @@ const maxRelative = (got, want) => Math.max(...want.map((value, i) => Math.abs(g
 
 describe('sharing a batch', () => {
   test('shares are contiguous, in worker order, the first B mod N one digit larger', () => {
-    assert.deepEqual(shares(64, 2), [{ start: 0, count: 32 }, { start: 32, count: 32 }]);
-    assert.deepEqual(shares(10, 3), [{ start: 0, count: 4 }, { start: 4, count: 3 }, { start: 7, count: 3 }]);
-    assert.deepEqual(shares(2, 3).map((share) => share.count), [1, 1, 0], 'a last batch smaller than the workers');
+    assert.deepEqual(shares(64, 2), [
+      { start: 0, count: 32 },
+      { start: 32, count: 32 },
+    ]);
+    assert.deepEqual(shares(10, 3), [
+      { start: 0, count: 4 },
+      { start: 4, count: 3 },
+      { start: 7, count: 3 },
+    ]);
+    assert.deepEqual(
+      shares(2, 3).map((share) => share.count),
+      [1, 1, 0],
+      'a last batch smaller than the workers',
+    );
   });
 
   test('the weighted sum goes in order, in float64, rounded once', () => {
@@ -41,11 +52,16 @@ describe('sharing a batch', () => {
   });
 
   test('bad worker counts are refused, naming the rule', () => {
-    assert.throws(() => checkKnobs({ workers: 0 }), /--workers: must be a whole number of workers from 1 to the batch \(64\), got 0/);
+    assert.throws(
+      () => checkKnobs({ workers: 0 }),
+      /--workers: must be a whole number of workers from 1 to the batch \(64\), got 0/,
+    );
     assert.throws(() => checkKnobs({ workers: -2 }), /from 1 to the batch \(64\), got -2/);
     assert.throws(() => checkKnobs({ workers: 1.5 }), /from 1 to the batch \(64\), got 1.5/);
-    assert.throws(() => checkKnobs({ workers: 9, batch: 8 }),
-      /--workers: 9 workers for a batch of 8: each needs at least one image of the batch, so at most 8/);
+    assert.throws(
+      () => checkKnobs({ workers: 9, batch: 8 }),
+      /--workers: 9 workers for a batch of 8: each needs at least one image of the batch, so at most 8/,
+    );
     assert.equal(checkKnobs({ workers: 8, batch: 8 }).workers, 8);
   });
 });
@@ -76,15 +92,18 @@ describe('training with workers', () => {
     assert.ok(relative < 1e-4, `1 vs 2 workers: max relative difference of the loss ${relative}`); // measured 2e-7
   });
 
-  test('with batch norm, each worker normalises with its own share\'s statistics: the runs differ more', async () => {
+  test("with batch norm, each worker normalises with its own share's statistics: the runs differ more", async () => {
     const knobs = { channels: [4, 8], epochs: 1 };
     const one = await run({ ...knobs, workers: 1 }, 20);
     const two = await run({ ...knobs, workers: 2 }, 20);
     const relative = maxRelative(two.losses, one.losses);
-    assert.ok(relative > 1e-4 && relative < 0.1, `max relative difference ${relative}: per-share statistics, not whole-batch`);
+    assert.ok(
+      relative > 1e-4 && relative < 0.1,
+      `max relative difference ${relative}: per-share statistics, not whole-batch`,
+    );
   });
 
-  test('every worker holds this thread\'s parameters and optimizer state, bit for bit', async () => {
+  test("every worker holds this thread's parameters and optimizer state, bit for bit", async () => {
     const links = [];
     const spawnWorker = async (...args) => {
       const link = await spawnGradientWorker(...args);
@@ -102,7 +121,13 @@ describe('training with workers', () => {
     const own = trainer.network.trainStep(normaliseDigits(cnn, pixels.subarray(0, 784)), labels, 1);
     const ownGradients = trainer.network.gradients();
     for (const link of links) {
-      const reply = await link.request({ type: 'step', update: { gradient, lr }, pixels: pixels.slice(0, 784), labels: labels.slice(0, 1), count: 1 });
+      const reply = await link.request({
+        type: 'step',
+        update: { gradient, lr },
+        pixels: pixels.slice(0, 784),
+        labels: labels.slice(0, 1),
+        count: 1,
+      });
       assert.equal(reply.loss, own.loss, link.name);
       assert.deepEqual(reply.gradients, ownGradients, `${link.name}: the same gradient, so the same parameters`);
     }
@@ -130,18 +155,21 @@ describe('a worker that fails', () => {
   }
   const knobs = { channels: [2, 4], batchNorm: false, epochs: 3, workers: 2 };
 
-  test('dying mid-run stops the run with a message; the last completed epoch\'s model is kept', async () => {
+  test("dying mid-run stops the run with a message; the last completed epoch's model is kept", async () => {
     const { session, messages } = sessionWithFailingWorker(125 + 40); // 125 steps an epoch
     await session.handle({ type: 'start', knobs });
     const types = messages.map((message) => message.type).filter((type) => !['progress', 'epoch'].includes(type));
     assert.deepEqual(types, ['started', 'finished', 'analysis', 'error']);
     const error = messages.at(-1).message;
-    assert.match(error, /^run 1 stopped in epoch 2: gradient worker 2 of 2 exited \(code 1\); the model of epoch 1 is kept$/);
+    assert.match(
+      error,
+      /^run 1 stopped in epoch 2: gradient worker 2 of 2 exited \(code 1\); the model of epoch 1 is kept$/,
+    );
     const finished = messages.find((message) => message.type === 'finished');
     const epoch = messages.find((message) => message.type === 'epoch');
     assert.equal(finished.record.epochs, 1);
-    assert.equal(finished.record.testAccuracy, epoch.testAccuracy, 'the record is epoch 1\'s');
-    assert.equal(session.current.run, 1, 'epoch 1\'s model answers now');
+    assert.equal(finished.record.testAccuracy, epoch.testAccuracy, "the record is epoch 1's");
+    assert.equal(session.current.run, 1, "epoch 1's model answers now");
     assert.equal(messages.find((message) => message.type === 'analysis').model.testAccuracy, epoch.testAccuracy);
     assert.equal(session.trainer, null, 'another run can start');
     session.current.network.dispose();
@@ -150,22 +178,38 @@ describe('a worker that fails', () => {
   test('dying before an epoch ends keeps the model from before the run', async () => {
     const { session, messages } = sessionWithFailingWorker(3);
     await session.handle({ type: 'start', knobs });
-    assert.deepEqual(messages.map((message) => message.type).filter((type) => type !== 'progress'), ['started', 'error']);
-    assert.match(messages.at(-1).message, /gradient worker 2 of 2 exited \(code 1\); no epoch had ended: the model from before the run is kept$/);
+    assert.deepEqual(
+      messages.map((message) => message.type).filter((type) => type !== 'progress'),
+      ['started', 'error'],
+    );
+    assert.match(
+      messages.at(-1).message,
+      /gradient worker 2 of 2 exited \(code 1\); no epoch had ended: the model from before the run is kept$/,
+    );
     assert.equal(session.current, null);
   });
 
   test('a worker that cannot start says why', async () => {
-    await assert.rejects(spawnGradientWorker(2, 2, { simd: cnn.simd, knobs: null, capacity: 1 }),
-      /^Error: gradient worker 2 of 2 failed: .*null.* \(while starting\)$/);
+    await assert.rejects(
+      spawnGradientWorker(2, 2, { simd: cnn.simd, knobs: null, capacity: 1 }),
+      /^Error: gradient worker 2 of 2 failed: .*null.* \(while starting\)$/,
+    );
   });
 
   test('a run whose worker cannot start does not start, and says why', async () => {
     const messages = [];
-    const session = new TrainingSession(cnn, data, (message) => messages.push(message),
-      { spawnWorker: async () => { throw new Error('gradient worker 2 of 2 failed: no such script (while starting)'); } });
+    const session = new TrainingSession(cnn, data, (message) => messages.push(message), {
+      spawnWorker: async () => {
+        throw new Error('gradient worker 2 of 2 failed: no such script (while starting)');
+      },
+    });
     await session.handle({ type: 'start', knobs });
-    assert.deepEqual(messages, [{ type: 'error', message: 'the run could not start: gradient worker 2 of 2 failed: no such script (while starting)' }]);
+    assert.deepEqual(messages, [
+      {
+        type: 'error',
+        message: 'the run could not start: gradient worker 2 of 2 failed: no such script (while starting)',
+      },
+    ]);
     assert.equal(session.trainer, null);
   });
 });

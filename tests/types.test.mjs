@@ -8,21 +8,39 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { load, Tensor } from '../web/cnn.js';
 
-const source = ts.createSourceFile('cnn.d.ts', readFileSync(new URL('../web/cnn.d.ts', import.meta.url), 'utf8'), ts.ScriptTarget.Latest);
+const source = ts.createSourceFile(
+  'cnn.d.ts',
+  readFileSync(new URL('../web/cnn.d.ts', import.meta.url), 'utf8'),
+  ts.ScriptTarget.Latest,
+);
 
 /** Member names of an interface or class of cnn.d.ts. */
 function declared(name) {
-  const node = source.statements.find((statement) => (ts.isInterfaceDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name);
+  const node = source.statements.find(
+    (statement) =>
+      (ts.isInterfaceDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name,
+  );
   assert.ok(node, `cnn.d.ts declares ${name}`);
   const isStatic = (member) => member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
-  return node.members.filter((member) => member.name && !isStatic(member)).map((member) => member.name.text).sort();
+  return node.members
+    .filter((member) => member.name && !isStatic(member))
+    .map((member) => member.name.text)
+    .sort();
 }
 
 const cnn = await load();
 
 // interface name → the runtime object it describes
-const API = { CNN: cnn, Functional: cnn.F, Gradients: cnn.grad, Arithmetic: cnn.arithmetic, Tracing: cnn.trace, Layers: cnn.nn,
-  Optimizers: cnn.optim, Augmentation: cnn.augment };
+const API = {
+  CNN: cnn,
+  Functional: cnn.F,
+  Gradients: cnn.grad,
+  Arithmetic: cnn.arithmetic,
+  Tracing: cnn.trace,
+  Layers: cnn.nn,
+  Optimizers: cnn.optim,
+  Augmentation: cnn.augment,
+};
 
 for (const [name, object] of Object.entries(API)) {
   test(`cnn.d.ts ${name} lists exactly the keys of the runtime object`, () => {
@@ -35,8 +53,14 @@ test('declared members of Tensor, Module, Sequential and Network exist at runtim
   const model = new cnn.nn.Sequential(new cnn.nn.Conv2d(1, 2, 1), new cnn.nn.Flatten(), new cnn.nn.Linear(8, 2));
   const network = new cnn.Network(model, [1, 2, 2], { capacity: 2 });
   try {
-    for (const [name, object] of [['Tensor', tensor], ['Module', model.layers[0]], ['Sequential', model], ['Network', network]]) {
-      for (const member of declared(name)) assert.ok(member in object, `${name}.${member} is declared but missing at runtime`);
+    for (const [name, object] of [
+      ['Tensor', tensor],
+      ['Module', model.layers[0]],
+      ['Sequential', model],
+      ['Network', network],
+    ]) {
+      for (const member of declared(name))
+        assert.ok(member in object, `${name}.${member} is declared but missing at runtime`);
     }
   } finally {
     network.dispose();

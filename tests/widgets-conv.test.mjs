@@ -5,8 +5,22 @@ import assert from 'node:assert/strict';
 import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
 import {
-  CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials, equivalentConvolution,
-  convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation, productsText, windowReads, outputsReading,
+  CONV_SCHEMA,
+  SEED_CHANNELS,
+  convInput,
+  convWeights,
+  runConv,
+  traceOutput,
+  channelPartials,
+  equivalentConvolution,
+  convFormula,
+  samePaddingNote,
+  convParameterCounts,
+  convPytorchCode,
+  stepExplanation,
+  productsText,
+  windowReads,
+  outputsReading,
 } from '../web/widgets/conv-model.js';
 import { droppedLines, unreadCells } from '../web/widgets/reach.js';
 
@@ -33,12 +47,19 @@ test('the output is the core’s conv2d and every traced sum equals its cell', (
     const { state, input, weights, result } = setup(attributes);
     const x = new cnn.Tensor(input, [1, state.channels, state.size, state.size]);
     const w = new cnn.Tensor(weights, [1, state.channels, state.kernel, state.kernel]);
-    const expected = cnn.F.conv2d(x, w, null, { stride: state.stride, padding: state.padding, dilation: state.dilation });
+    const expected = cnn.F.conv2d(x, w, null, {
+      stride: state.stride,
+      padding: state.padding,
+      dilation: state.dilation,
+    });
     assert.deepEqual(Array.from(result.output), Array.from(expected.data), JSON.stringify(attributes));
     assert.deepEqual([result.height, result.width], expected.shape.slice(2));
     for (const index of [0, result.output.length - 1, Math.floor(result.output.length / 2)]) {
       const traced = traceOutput(cnn, state, input, weights, Math.floor(index / result.width), index % result.width);
-      assert.ok(Math.abs(traced.value - result.output[index]) <= 1e-4 * Math.max(1, Math.abs(result.output[index])), `${JSON.stringify(attributes)} cell ${index}`);
+      assert.ok(
+        Math.abs(traced.value - result.output[index]) <= 1e-4 * Math.max(1, Math.abs(result.output[index])),
+        `${JSON.stringify(attributes)} cell ${index}`,
+      );
       assert.equal(traced.terms.length, state.channels * state.kernel * state.kernel);
     }
   }
@@ -61,20 +82,36 @@ test('channel partial sums are the core’s traces of each channel alone', () =>
 });
 
 test('the step text lists each traced value times its weight', () => {
-  const terms = [{ value: 2, weight: -1 }, { value: 0, weight: 0.5 }];
+  const terms = [
+    { value: 2, weight: -1 },
+    { value: 0, weight: 0.5 },
+  ];
   assert.equal(productsText(terms), '2·(-1) + 0·0.5');
 });
 
 test('transposed mode: output, trace and the equivalent stride-1 convolution agree with the core', () => {
   for (const attributes of [
-    { mode: 'transposed', size: '3', stride: '2', padding: '1', 'output-padding': '1', input: 'counting', 'kernel-preset': 'box' },
+    {
+      mode: 'transposed',
+      size: '3',
+      stride: '2',
+      padding: '1',
+      'output-padding': '1',
+      input: 'counting',
+      'kernel-preset': 'box',
+    },
     { mode: 'transposed', size: '4', stride: '3', kernel: '2', 'kernel-preset': 'random' },
     { mode: 'transposed', size: '3', stride: '2', dilation: '2', channels: '2', 'kernel-preset': 'sobel-y' },
   ]) {
     const { state, input, weights, result } = setup(attributes);
     const x = new cnn.Tensor(input, [1, state.channels, state.size, state.size]);
     const w = new cnn.Tensor(weights, [state.channels, 1, state.kernel, state.kernel]);
-    const expected = cnn.F.conv_transpose2d(x, w, null, { stride: state.stride, padding: state.padding, output_padding: state.outputPadding, dilation: state.dilation });
+    const expected = cnn.F.conv_transpose2d(x, w, null, {
+      stride: state.stride,
+      padding: state.padding,
+      output_padding: state.outputPadding,
+      dilation: state.dilation,
+    });
     assert.deepEqual(Array.from(result.output), Array.from(expected.data));
     const equivalent = equivalentConvolution(cnn, state, input, weights, result.equivalent);
     assert.equal(equivalent.error, undefined);
@@ -112,22 +149,37 @@ test('the formula is filled with the core’s padding and answered with the core
   const formula = convFormula(state, result);
   const [top, , bottom] = cnn.arithmetic.conv2d_shape([1, 1, 6, 6], [1, 1, 4, 4], { padding: 'same' }).padding;
   assert.equal(formula.filled, `floor((6 + ${top} + ${bottom} − 1·(4 − 1) − 1) / 1) + 1 = ${result.height}`);
-  assert.match(samePaddingNote(state, result), new RegExp(`pads ${top} at the top/left and ${bottom} at the bottom/right`));
+  assert.match(
+    samePaddingNote(state, result),
+    new RegExp(`pads ${top} at the top/left and ${bottom} at the bottom/right`),
+  );
   const transposed = setup({ mode: 'transposed', size: '3', stride: '2', padding: '1', 'output-padding': '1' });
-  assert.equal(convFormula(transposed.state, transposed.result).size, cnn.arithmetic.conv_transpose_out_size(3, 3, 2, 2, 1, 1));
+  assert.equal(
+    convFormula(transposed.state, transposed.result).size,
+    cnn.arithmetic.conv_transpose_out_size(3, 3, 2, 2, 1, 1),
+  );
 });
 
 test('reads and fed outputs, from the core’s op and gradient, equal tracing every output cell', () => {
   for (const attributes of [
     { size: '8', stride: '3', kernel: '3' },
     { size: '7', stride: '2', kernel: '2', dilation: '3', padding: '1', 'kernel-preset': 'random' },
-    { size: '4', mode: 'transposed', stride: '3', kernel: '2', padding: '1', 'output-padding': '1', 'kernel-preset': 'random' },
+    {
+      size: '4',
+      mode: 'transposed',
+      stride: '3',
+      kernel: '2',
+      padding: '1',
+      'output-padding': '1',
+      'kernel-preset': 'random',
+    },
   ]) {
     const { state, input, weights, result } = setup(attributes);
     const n = state.size;
     const fedBy = new Map();
     for (let index = 0; index < result.output.length; index++) {
-      for (const term of traceOutput(cnn, state, input, weights, Math.floor(index / result.width), index % result.width).terms) {
+      for (const term of traceOutput(cnn, state, input, weights, Math.floor(index / result.width), index % result.width)
+        .terms) {
         if (!term.in_bounds) continue;
         const cell = `${term.row},${term.col}`;
         if (!fedBy.has(cell)) fedBy.set(cell, new Set());
@@ -140,13 +192,20 @@ test('reads and fed outputs, from the core’s op and gradient, equal tracing ev
       for (let col = 0; col < n; col++) {
         const cell = `${row},${col}`;
         assert.equal(unread.has(cell), !fedBy.has(cell), `${JSON.stringify(attributes)} ${cell}`);
-        assert.deepEqual([...outputsReading(cnn, state, row, col)].sort((a, b) => a - b), [...(fedBy.get(cell) ?? [])].sort((a, b) => a - b), `${JSON.stringify(attributes)} ${cell}`);
+        assert.deepEqual(
+          [...outputsReading(cnn, state, row, col)].sort((a, b) => a - b),
+          [...(fedBy.get(cell) ?? [])].sort((a, b) => a - b),
+          `${JSON.stringify(attributes)} ${cell}`,
+        );
       }
     }
     if (attributes.stride === '3' && !attributes.mode) {
       const dropped = droppedLines(reads, n, n);
       const readRows = new Set([...fedBy.keys()].map((cell) => Number(cell.split(',')[0])));
-      assert.deepEqual(dropped.rows, [...Array(n).keys()].filter((row) => !readRows.has(row)));
+      assert.deepEqual(
+        dropped.rows,
+        [...Array(n).keys()].filter((row) => !readRows.has(row)),
+      );
       assert.ok(dropped.rows.length > 0, 'stride 3 over 8 leaves a row unread');
     }
   }
@@ -158,8 +217,10 @@ test('parameter counts and the code line', () => {
   assert.equal(counts.layer, cnn.arithmetic.conv2d_params(3, 1, 5, { bias: false }));
   assert.equal(counts.seed, cnn.arithmetic.conv2d_params(SEED_CHANNELS.in, SEED_CHANNELS.out, 5, { bias: false }));
   assert.equal(convPytorchCode(state), 'nn.Conv2d(3, 1, kernel_size=5, stride=2, padding=2, dilation=2, bias=False)');
-  assert.equal(convPytorchCode(stateOf({ mode: 'transposed', stride: '2', padding: '1', 'output-padding': '1' })),
-    'nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1, bias=False)');
+  assert.equal(
+    convPytorchCode(stateOf({ mode: 'transposed', stride: '2', padding: '1', 'output-padding': '1' })),
+    'nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1, bias=False)',
+  );
 });
 
 test('edited values and weights replace the presets only when their length fits', () => {

@@ -12,7 +12,13 @@ import { CUSTOM_PROPERTIES } from '../web/widgets/palette.js';
 const readme = readFileSync(new URL('../web/widgets/README.md', import.meta.url), 'utf8');
 const section = (tag) => readme.split(/^## /m).find((part) => part.startsWith(`\`<${tag}>\``));
 
-const WIDGETS = { 'cnn-conv': CONV_SCHEMA, 'cnn-pool': POOL_SCHEMA, 'cnn-receptive-field': RF_SCHEMA, 'cnn-params': PARAMS_SCHEMA, 'cnn-train': TRAIN_SCHEMA };
+const WIDGETS = {
+  'cnn-conv': CONV_SCHEMA,
+  'cnn-pool': POOL_SCHEMA,
+  'cnn-receptive-field': RF_SCHEMA,
+  'cnn-params': PARAMS_SCHEMA,
+  'cnn-train': TRAIN_SCHEMA,
+};
 
 for (const [tag, schema] of Object.entries(WIDGETS)) {
   test(`README documents every attribute of <${tag}> and its allowed values`, () => {
@@ -20,7 +26,8 @@ for (const [tag, schema] of Object.entries(WIDGETS)) {
     assert.ok(text, `no section for <${tag}>`);
     for (const [name, spec] of Object.entries(schema)) {
       assert.match(text, new RegExp(`\`${name}\``), `${tag}: attribute ${name}`);
-      for (const value of spec.values ?? []) assert.match(text, new RegExp(`\`${value}\``), `${tag}: ${name}="${value}"`);
+      for (const value of spec.values ?? [])
+        assert.match(text, new RegExp(`\`${value}\``), `${tag}: ${name}="${value}"`);
     }
   });
 }

@@ -37,7 +37,13 @@ test('attributes parse to typed values and explain what they changed', () => {
 });
 
 test('formatAttribute is the inverse of parseAttribute', () => {
-  for (const [name, value] of [['kernel', 4], ['padding', 'valid'], ['mode', 'avg'], ['ceil-mode', true], ['values', [0.1, -2, 3]]]) {
+  for (const [name, value] of [
+    ['kernel', 4],
+    ['padding', 'valid'],
+    ['mode', 'avg'],
+    ['ceil-mode', true],
+    ['values', [0.1, -2, 3]],
+  ]) {
     const text = formatAttribute(SCHEMA[name], value);
     assert.deepEqual(parseAttribute(name, SCHEMA[name], text).value, value, name);
   }
@@ -57,12 +63,22 @@ test('parseAll names properties in camelCase and collects problems', () => {
 test('URL state keeps non-default values under the widget prefix and round-trips', () => {
   const params = new URLSearchParams('other=1&pool.kernel=5');
   assert.deepEqual(readUrlState(SCHEMA, params, 'pool.'), { kernel: '5' });
-  const written = writeUrlState(SCHEMA, { kernel: '3', padding: 'same', mode: 'avg', 'ceil-mode': '', values: '1,2' }, params, 'pool.');
+  const written = writeUrlState(
+    SCHEMA,
+    { kernel: '3', padding: 'same', mode: 'avg', 'ceil-mode': '', values: '1,2' },
+    params,
+    'pool.',
+  );
   assert.equal(written.get('other'), '1', 'keys of other widgets stay');
   assert.equal(written.has('pool.kernel'), false, 'a default value is not written');
   assert.equal(written.get('pool.padding'), 'same');
   assert.equal(written.get('pool.ceil-mode'), '1');
-  assert.deepEqual(readUrlState(SCHEMA, written, 'pool.'), { padding: 'same', mode: 'avg', 'ceil-mode': '1', values: '1,2' });
+  assert.deepEqual(readUrlState(SCHEMA, written, 'pool.'), {
+    padding: 'same',
+    mode: 'avg',
+    'ceil-mode': '1',
+    values: '1,2',
+  });
   const unprefixed = writeUrlState(SCHEMA, { kernel: '4' }, new URLSearchParams('widget=conv'), '');
   assert.equal(unprefixed.toString(), 'widget=conv&kernel=4');
 });
@@ -84,7 +100,10 @@ test('the stepper clamps, moves by rows and plays with an injected clock', () =>
   const timers = [];
   const stepper = new Stepper({
     onStep: (index) => seen.push(index),
-    startTimer: (tick, ms) => { timers.push({ tick, ms }); return timers.length; },
+    startTimer: (tick, ms) => {
+      timers.push({ tick, ms });
+      return timers.length;
+    },
     stopTimer: () => timers.pop(),
   });
   stepper.resize(6, 3);
@@ -124,12 +143,34 @@ test('numbers are written like the seed article', () => {
 });
 
 test('the PyTorch lines follow the seed article’s style', () => {
-  assert.equal(conv2dCode({ inChannels: 3, outChannels: 64, kernel: 3, stride: 2, padding: 1 }), 'nn.Conv2d(3, 64, kernel_size=3, stride=2, padding=1)');
-  assert.equal(conv2dCode({ inChannels: 64, outChannels: 64, kernel: 5, bias: false }), 'nn.Conv2d(64, 64, kernel_size=5, bias=False)');
-  assert.equal(conv2dCode({ inChannels: 1, outChannels: 1, kernel: 4, padding: 'same' }), "nn.Conv2d(1, 1, kernel_size=4, padding='same')");
-  assert.equal(convTranspose2dCode({ inChannels: 64, outChannels: 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1, bias: false }),
-    'nn.ConvTranspose2d(64, 3, kernel_size=3, stride=2, padding=1, output_padding=1, bias=False)');
+  assert.equal(
+    conv2dCode({ inChannels: 3, outChannels: 64, kernel: 3, stride: 2, padding: 1 }),
+    'nn.Conv2d(3, 64, kernel_size=3, stride=2, padding=1)',
+  );
+  assert.equal(
+    conv2dCode({ inChannels: 64, outChannels: 64, kernel: 5, bias: false }),
+    'nn.Conv2d(64, 64, kernel_size=5, bias=False)',
+  );
+  assert.equal(
+    conv2dCode({ inChannels: 1, outChannels: 1, kernel: 4, padding: 'same' }),
+    "nn.Conv2d(1, 1, kernel_size=4, padding='same')",
+  );
+  assert.equal(
+    convTranspose2dCode({
+      inChannels: 64,
+      outChannels: 3,
+      kernel: 3,
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+      bias: false,
+    }),
+    'nn.ConvTranspose2d(64, 3, kernel_size=3, stride=2, padding=1, output_padding=1, bias=False)',
+  );
   assert.equal(poolCode({ mode: 'max', kernel: 2, stride: 2 }), 'nn.MaxPool2d(2, 2)');
-  assert.equal(poolCode({ mode: 'avg', kernel: 3, stride: 2, padding: 1, ceilMode: true }), 'nn.AvgPool2d(3, 2, padding=1, ceil_mode=True)');
+  assert.equal(
+    poolCode({ mode: 'avg', kernel: 3, stride: 2, padding: 1, ceilMode: true }),
+    'nn.AvgPool2d(3, 2, padding=1, ceil_mode=True)',
+  );
   assert.equal(poolCode({ mode: 'global' }), 'nn.AdaptiveAvgPool2d((1, 1))');
 });

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { preloadList } from '../scripts/update-preloads.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PAGES = { 'web/index.html': 'web/page/page.js', 'web/embed.html': 'web/page/embed.js', 'examples/embed.html': null };
+const PAGES = {
+  'web/index.html': 'web/page/page.js',
+  'web/embed.html': 'web/page/embed.js',
+  'examples/embed.html': null,
+};
 const attributeValues = (html, tag, attribute) =>
   [...html.matchAll(new RegExp(`<${tag}\\b[^>]*\\b${attribute}="([^"]+)"`, 'g'))].map((match) => match[1]);
 
@@ -17,7 +21,10 @@ for (const [page, entry] of Object.entries(PAGES)) {
   const folder = dirname(resolve(root, page));
 
   test(`${page}: nothing inline that a strict Content-Security-Policy blocks`, () => {
-    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/);
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/,
+    );
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script has a src');
     assert.doesNotMatch(html, /<style\b/, 'no style element');
     assert.doesNotMatch(html, /\sstyle="/, 'no style attribute');
@@ -26,16 +33,23 @@ for (const [page, entry] of Object.entries(PAGES)) {
   });
 
   test(`${page}: every linked file exists`, () => {
-    const links = [...attributeValues(html, 'script', 'src'), ...attributeValues(html, 'link', 'href'), ...attributeValues(html, 'iframe', 'src')]
+    const links = [
+      ...attributeValues(html, 'script', 'src'),
+      ...attributeValues(html, 'link', 'href'),
+      ...attributeValues(html, 'iframe', 'src'),
+    ]
       .filter((href) => !href.startsWith('data:'))
       .map((href) => href.split('?')[0].replace(/&amp;.*/, ''));
     assert.ok(links.length > 0);
-    for (const href of links) assert.ok(existsSync(resolve(folder, href)), `${page} links ${href}, which does not exist`);
+    for (const href of links)
+      assert.ok(existsSync(resolve(folder, href)), `${page} links ${href}, which does not exist`);
   });
 
   if (entry) {
     test(`${page}: modulepreload lists exactly the modules its script imports (node scripts/update-preloads.mjs)`, () => {
-      const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((match) => match[1]));
+      const preloaded = new Set(
+        [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((match) => match[1]),
+      );
       assert.deepEqual([...preloaded].sort(), preloadList(page));
     });
   }

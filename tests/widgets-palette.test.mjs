@@ -4,7 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  THEMES, CUSTOM_PROPERTIES, rgbTheme, mapColor, textColorOn, contrastRatio, paddingStripe, paddingTextColor, hexToRgb,
+  THEMES,
+  CUSTOM_PROPERTIES,
+  rgbTheme,
+  mapColor,
+  textColorOn,
+  contrastRatio,
+  paddingStripe,
+  paddingTextColor,
+  hexToRgb,
 } from '../web/widgets/palette.js';
 
 const HEAT_STEPS = 100;
@@ -40,13 +48,21 @@ for (const [themeName, theme] of Object.entries(THEMES)) {
 
   test(`${themeName} theme: padding zeros read at ≥ ${TEXT_CONTRAST}:1 on both colours of the hatching`, () => {
     const text = paddingTextColor(colors);
-    for (const background of [paddingStripe(colors), colors.paper]) assert.ok(contrastRatio(text, background) >= TEXT_CONTRAST, `${contrastRatio(text, background)}`);
+    for (const background of [paddingStripe(colors), colors.paper])
+      assert.ok(contrastRatio(text, background) >= TEXT_CONTRAST, `${contrastRatio(text, background)}`);
   });
 
   test(`${themeName} theme: text colours read at ≥ ${TEXT_CONTRAST}:1 and marks at ≥ ${MARK_CONTRAST}:1 on paper`, () => {
-    for (const name of ['ink', 'muted', 'accent']) assert.ok(contrastRatio(colors[name], colors.paper) >= TEXT_CONTRAST, `${name}: ${contrastRatio(colors[name], colors.paper).toFixed(2)}`);
+    for (const name of ['ink', 'muted', 'accent'])
+      assert.ok(
+        contrastRatio(colors[name], colors.paper) >= TEXT_CONTRAST,
+        `${name}: ${contrastRatio(colors[name], colors.paper).toFixed(2)}`,
+      );
     for (const name of ['window', 'fed', 'winner', 'negative', 'positive', 'error']) {
-      assert.ok(contrastRatio(colors[name], colors.paper) >= MARK_CONTRAST, `${name}: ${contrastRatio(colors[name], colors.paper).toFixed(2)}`);
+      assert.ok(
+        contrastRatio(colors[name], colors.paper) >= MARK_CONTRAST,
+        `${name}: ${contrastRatio(colors[name], colors.paper).toFixed(2)}`,
+      );
     }
   });
 }
@@ -62,17 +78,26 @@ import { confusionCell, LAB_CANVAS, RUN_COLORS, themeOfPaper } from '../web/widg
 for (const [themeName, theme] of Object.entries(THEMES)) {
   const colors = rgbTheme(theme);
   test(`${themeName} theme, the lab: canvas text (chart axes and ticks, the pad's hint) at ≥ ${TEXT_CONTRAST}:1, confusion counts on every tint, runs at ≥ ${MARK_CONTRAST}:1`, () => {
-    for (const role of LAB_CANVAS.text) assert.ok(contrastRatio(colors[role], colors.paper) >= TEXT_CONTRAST, `${role}: ${contrastRatio(colors[role], colors.paper).toFixed(2)}`);
+    for (const role of LAB_CANVAS.text)
+      assert.ok(
+        contrastRatio(colors[role], colors.paper) >= TEXT_CONTRAST,
+        `${role}: ${contrastRatio(colors[role], colors.paper).toFixed(2)}`,
+      );
     assert.ok(contrastRatio(colors.accent, colors.paper) >= MARK_CONTRAST, 'the dashed theoretical field');
     const failures = [];
     for (let count = 1; count <= 200; count++) {
       for (const diagonal of [false, true]) {
         const { fill, text } = confusionCell(colors, count, 200, diagonal);
-        if (contrastRatio(text, fill) < TEXT_CONTRAST) failures.push(`${count}${diagonal ? ' (diagonal)' : ''}: ${contrastRatio(text, fill).toFixed(2)}`);
+        if (contrastRatio(text, fill) < TEXT_CONTRAST)
+          failures.push(`${count}${diagonal ? ' (diagonal)' : ''}: ${contrastRatio(text, fill).toFixed(2)}`);
       }
     }
     assert.deepEqual(failures, []);
     assert.equal(themeOfPaper(colors.paper), themeName, 'the lab tells the theme by its paper');
-    for (const color of RUN_COLORS[themeName]) assert.ok(contrastRatio(hexToRgb(color), colors.paper) >= MARK_CONTRAST, `run colour ${color}: ${contrastRatio(hexToRgb(color), colors.paper).toFixed(2)}`);
+    for (const color of RUN_COLORS[themeName])
+      assert.ok(
+        contrastRatio(hexToRgb(color), colors.paper) >= MARK_CONTRAST,
+        `run colour ${color}: ${contrastRatio(hexToRgb(color), colors.paper).toFixed(2)}`,
+      );
   });
 }

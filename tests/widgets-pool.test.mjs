@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
-import { POOL_SCHEMA, poolInputValues, shiftedValues, runPool, traceCell, paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode } from '../web/widgets/pool-model.js';
+import {
+  POOL_SCHEMA,
+  poolInputValues,
+  shiftedValues,
+  runPool,
+  traceCell,
+  paddedExtent,
+  windowReads,
+  outputsReading,
+  poolFormula,
+  poolPytorchCode,
+} from '../web/widgets/pool-model.js';
 import { unreadCells, droppedLines } from '../web/widgets/reach.js';
 import { paddedInputView, windowMarks, cellMarks } from '../web/widgets/grid-views.js';
 
@@ -13,7 +24,10 @@ const stateOf = (attributes = {}) => parseAll(POOL_SCHEMA, (name) => attributes[
 
 test('the default state is the seed article’s 4×4 example and its printed outputs', () => {
   const values = poolInputValues(stateOf(), cnn);
-  assert.deepEqual(Array.from(values), Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.deepEqual(
+    Array.from(values),
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
   const x = new cnn.Tensor(values, [1, 1, 4, 4]);
   const expected = {
     max: cnn.F.max_pool2d(x, 2, { stride: 2 }).data,
@@ -31,7 +45,11 @@ test('the default state is the seed article’s 4×4 example and its printed out
 });
 
 test('each traced window agrees with the pooled output; max marks its winner', () => {
-  for (const attributes of [{}, { mode: 'avg', kernel: '3', stride: '1', padding: '1' }, { kernel: '3', stride: '2', 'ceil-mode': '', size: '6', input: 'integers' }]) {
+  for (const attributes of [
+    {},
+    { mode: 'avg', kernel: '3', stride: '1', padding: '1' },
+    { kernel: '3', stride: '2', 'ceil-mode': '', size: '6', input: 'integers' },
+  ]) {
     const state = stateOf(attributes);
     const values = poolInputValues(state, cnn);
     const result = runPool(cnn, state, values);
@@ -99,11 +117,18 @@ test('which cells each window reads, from the core’s pooling and its gradient,
       for (let col = 0; col < state.size; col++) {
         const cell = `${row},${col}`;
         assert.equal(unread.has(cell), !read.has(cell), `${JSON.stringify(attributes)} ${cell}`);
-        assert.deepEqual([...outputsReading(cnn, state, row, col)].sort(), [...(fedBy.get(cell) ?? [])].sort(), `${JSON.stringify(attributes)} ${cell}`);
+        assert.deepEqual(
+          [...outputsReading(cnn, state, row, col)].sort(),
+          [...(fedBy.get(cell) ?? [])].sort(),
+          `${JSON.stringify(attributes)} ${cell}`,
+        );
       }
     }
     if (attributes.size === '5' && attributes.kernel === '2') {
-      assert.deepEqual(droppedLines(windowReads(cnn, state, result.height, result.width), 5, 5), { rows: [4], cols: [4] });
+      assert.deepEqual(droppedLines(windowReads(cnn, state, result.height, result.width), 5, 5), {
+        rows: [4],
+        cols: [4],
+      });
     }
   }
 });

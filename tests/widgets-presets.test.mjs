@@ -21,19 +21,29 @@ test('every input preset fills size × size, channels differ, the digit is resam
       for (const plane of planes) assert.equal(plane.length, size * size, `${name} ${size}`);
     }
   }
-  assert.deepEqual(Array.from(inputPlane('counting', 4, 0, cnn)), Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.deepEqual(
+    Array.from(inputPlane('counting', 4, 0, cnn)),
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
   const digit = new cnn.Tensor(MNIST_DIGIT.pixels, [1, 1, 28, 28]);
   // resampled by the core, rounded to the two decimals the grid shows
-  assert.deepEqual(Array.from(inputPlane('digit', 7, 0, cnn)), Array.from(cnn.F.adaptive_avg_pool2d(digit, 7).data, (v) => Math.fround(Math.round(v * 100) / 100)));
+  assert.deepEqual(
+    Array.from(inputPlane('digit', 7, 0, cnn)),
+    Array.from(cnn.F.adaptive_avg_pool2d(digit, 7).data, (v) => Math.fround(Math.round(v * 100) / 100)),
+  );
   assert.notDeepEqual(Array.from(inputPlane('integers', 5, 0, cnn)), Array.from(inputPlane('integers', 5, 1, cnn)));
 });
 
-test('kernel presets: identity at the tap padding=\'same\' aligns; presets follow the kernel size', () => {
+test("kernel presets: identity at the tap padding='same' aligns; presets follow the kernel size", () => {
   for (const name of Object.keys(KERNEL_PRESETS)) {
     for (const size of [1, 2, 3, 4, 7]) {
       const shown = presetForKernel(name, size);
       assert.equal(kernelPlane(shown.name, size, cnn).length, size * size, `${name} ${size}`);
-      assert.equal(shown.name === name, size >= 3 || ['identity', 'box', 'ramp', 'random'].includes(name), `${name} ${size}`);
+      assert.equal(
+        shown.name === name,
+        size >= 3 || ['identity', 'box', 'ramp', 'random'].includes(name),
+        `${name} ${size}`,
+      );
       if (shown.name !== name) assert.match(shown.note, /at least 3×3: showing the identity kernel/);
     }
   }
@@ -41,6 +51,10 @@ test('kernel presets: identity at the tap padding=\'same\' aligns; presets follo
   const x = new cnn.Tensor(inputPlane('integers', 6, 0, cnn), [1, 1, 6, 6]);
   for (const size of [1, 2, 3, 4, 5]) {
     const w = new cnn.Tensor(kernelPlane('identity', size, cnn), [1, 1, size, size]);
-    assert.deepEqual(Array.from(cnn.F.conv2d(x, w, null, { padding: 'same' }).data), Array.from(x.data), `identity ${size}`);
+    assert.deepEqual(
+      Array.from(cnn.F.conv2d(x, w, null, { padding: 'same' }).data),
+      Array.from(x.data),
+      `identity ${size}`,
+    );
   }
 });

@@ -3,8 +3,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
-import { RF_SCHEMA, RF_PRESETS, parseLayers, formatLayers, stacksOf, layerTable, pixelSpan, pathCounts } from '../web/widgets/receptive-field-model.js';
-import { PARAMS_SCHEMA, kernelTable, stackComparison, bottleneckBlock, groupStops, groupedLayer } from '../web/widgets/params-model.js';
+import {
+  RF_SCHEMA,
+  RF_PRESETS,
+  parseLayers,
+  formatLayers,
+  stacksOf,
+  layerTable,
+  pixelSpan,
+  pathCounts,
+} from '../web/widgets/receptive-field-model.js';
+import {
+  PARAMS_SCHEMA,
+  kernelTable,
+  stackComparison,
+  bottleneckBlock,
+  groupStops,
+  groupedLayer,
+} from '../web/widgets/params-model.js';
 import { plotGeometry, niceCeiling } from '../web/widgets/plot.js';
 
 const cnn = await load();
@@ -26,10 +42,23 @@ test('the ResNet-18 preset: the seed article’s 27 and jump 4, from the core', 
   const { main } = stacksOf(rfState());
   const table = layerTable(cnn, main.layers, 224, 3);
   assert.equal(table.error, null);
-  const fields = cnn.arithmetic.receptive_field(main.layers.map(({ kernel, stride, padding, dilation }) => ({ kernel, stride, padding, dilation })));
-  assert.deepEqual(table.rows.map((row) => [row.rf, row.jump, row.start]), fields.map((field) => [field.rf, field.jump, field.start]));
-  assert.deepEqual([table.rows.at(-1).rf, table.rows.at(-1).jump], [27, 4], 'the seed article: 27×27, cumulative stride 4');
-  assert.deepEqual(table.rows.map((row) => row.outSize), [112, 56, 56, 56], 'ResNet-18 at 224×224');
+  const fields = cnn.arithmetic.receptive_field(
+    main.layers.map(({ kernel, stride, padding, dilation }) => ({ kernel, stride, padding, dilation })),
+  );
+  assert.deepEqual(
+    table.rows.map((row) => [row.rf, row.jump, row.start]),
+    fields.map((field) => [field.rf, field.jump, field.start]),
+  );
+  assert.deepEqual(
+    [table.rows.at(-1).rf, table.rows.at(-1).jump],
+    [27, 4],
+    'the seed article: 27×27, cumulative stride 4',
+  );
+  assert.deepEqual(
+    table.rows.map((row) => row.outSize),
+    [112, 56, 56, 56],
+    'ResNet-18 at 224×224',
+  );
   assert.equal(table.rows[0].params, cnn.arithmetic.conv2d_params(3, 64, 7, { bias: false }));
 });
 
@@ -54,7 +83,13 @@ test('path counts come from the core’s backward pass and fill exactly the span
   // One layer: the pixels with a path are exactly the in-bounds taps of the core's trace of that output cell.
   const single = pathCounts(cnn, parseLayers('c3s1p1').layers, 5, 2, 1);
   const ones = new cnn.Tensor(new Float32Array(9).fill(1), [1, 1, 3, 3]);
-  const traced = cnn.trace.conv2d(new cnn.Tensor(new Float32Array(25), [1, 1, 5, 5]), ones, null, { padding: 1 }, { channel: 0, row: 2, col: 1 });
+  const traced = cnn.trace.conv2d(
+    new cnn.Tensor(new Float32Array(25), [1, 1, 5, 5]),
+    ones,
+    null,
+    { padding: 1 },
+    { channel: 0, row: 2, col: 1 },
+  );
   const expected = new Array(25).fill(0);
   for (const term of traced.terms) if (term.in_bounds) expected[term.row * 5 + term.col] = 1;
   assert.deepEqual(Array.from(single), expected);
@@ -68,7 +103,9 @@ test('stride larger than the kernel leaves holes inside the span', () => {
   const counts = pathCounts(cnn, layers, size, pixel, pixel);
   const [first, last] = pixelSpan(cnn, layers, pixel);
   const reachedRows = new Set();
-  counts.forEach((count, index) => { if (count) reachedRows.add(Math.floor(index / size)); });
+  counts.forEach((count, index) => {
+    if (count) reachedRows.add(Math.floor(index / size));
+  });
   assert.equal(Math.min(...reachedRows), first);
   assert.equal(Math.max(...reachedRows), last);
   assert.ok(reachedRows.size < last - first + 1, 'some rows inside the span never reach the pixel');
@@ -76,13 +113,24 @@ test('stride larger than the kernel leaves holes inside the span', () => {
 
 test('the params calculator reproduces the seed article’s figures through the core', () => {
   const kernels = kernelTable(cnn, paramsState());
-  assert.deepEqual(kernels.rows.map((row) => row.params), [1, 3, 5, 7].map((k) => cnn.arithmetic.conv2d_params(3, 64, k, { bias: false })));
-  assert.deepEqual(kernels.rows.map((row) => row.params), [192, 1728, 4800, 9408], 'the seed article’s table');
+  assert.deepEqual(
+    kernels.rows.map((row) => row.params),
+    [1, 3, 5, 7].map((k) => cnn.arithmetic.conv2d_params(3, 64, k, { bias: false })),
+  );
+  assert.deepEqual(
+    kernels.rows.map((row) => row.params),
+    [192, 1728, 4800, 9408],
+    'the seed article’s table',
+  );
   const shape = cnn.arithmetic.conv2d_shape([1, 3, 32, 32], [64, 3, 3, 3], { padding: 'same' });
   assert.deepEqual([kernels.rows[1].macs, kernels.rows[1].flops], [shape.macs, shape.flops]);
 
   const stack = stackComparison(cnn, paramsState());
-  assert.deepEqual([stack.singleTotals.params, stack.doubleTotals.params], [102400, 73728], 'the seed article: 102,400 vs 73,728');
+  assert.deepEqual(
+    [stack.singleTotals.params, stack.doubleTotals.params],
+    [102400, 73728],
+    'the seed article: 102,400 vs 73,728',
+  );
   assert.equal(stack.singleTotals.rf, stack.doubleTotals.rf);
   assert.equal(Math.round(stack.saving * 100), 28);
 });
@@ -91,8 +139,12 @@ test('the bottleneck block adds its layers’ core counts, with a shortcut only 
   const identity = bottleneckBlock(cnn, paramsState());
   assert.equal(identity.inner, 64);
   assert.equal(identity.shortcut.length, 0);
-  const expected = cnn.arithmetic.conv2d_params(256, 64, 1, { bias: false }) + cnn.arithmetic.conv2d_params(64, 64, 3, { bias: false })
-    + cnn.arithmetic.conv2d_params(64, 256, 1, { bias: false }) + 2 * cnn.arithmetic.batch_norm2d_params(64) + cnn.arithmetic.batch_norm2d_params(256);
+  const expected =
+    cnn.arithmetic.conv2d_params(256, 64, 1, { bias: false }) +
+    cnn.arithmetic.conv2d_params(64, 64, 3, { bias: false }) +
+    cnn.arithmetic.conv2d_params(64, 256, 1, { bias: false }) +
+    2 * cnn.arithmetic.batch_norm2d_params(64) +
+    cnn.arithmetic.batch_norm2d_params(256);
   assert.equal(identity.total.params, expected);
   const projected = bottleneckBlock(cnn, paramsState({ downsample: '', 'block-in': '128' }));
   assert.equal(projected.shortcut.length, 2);
@@ -106,14 +158,29 @@ test('groups: stops divide both channel counts; depthwise divides the weights by
   const depthwise = groupedLayer(cnn, paramsState({ view: 'layer', 'in-channels': '64', groups: '64' }));
   assert.equal(depthwise.depthwise, true);
   assert.equal(depthwise.layer.params, cnn.arithmetic.conv2d_params(64, 64, 3, { groups: 64, bias: false }));
-  assert.match(groupedLayer(cnn, paramsState({ view: 'layer', 'in-channels': '64', groups: '5' })).error, /divisible by groups = 5/);
+  assert.match(
+    groupedLayer(cnn, paramsState({ view: 'layer', 'in-channels': '64', groups: '5' })).error,
+    /divisible by groups = 5/,
+  );
 });
 
 test('plot geometry maps depth and RF into the frame', () => {
   assert.equal(niceCeiling(27), 50);
   assert.equal(niceCeiling(7), 10);
   assert.equal(niceCeiling(100), 100);
-  const geometry = plotGeometry([{ label: 'a', points: [{ x: 0, y: 1 }, { x: 4, y: 27 }] }], 360, 200);
+  const geometry = plotGeometry(
+    [
+      {
+        label: 'a',
+        points: [
+          { x: 0, y: 1 },
+          { x: 4, y: 27 },
+        ],
+      },
+    ],
+    360,
+    200,
+  );
   const [start, end] = geometry.lines[0].points;
   assert.equal(start.px, geometry.frame.left);
   assert.equal(end.px, geometry.frame.right);

@@ -8,11 +8,30 @@ import { readFileSync } from 'node:fs';
 import { load } from '../web/cnn.js';
 import { parseAll } from '../web/widgets/attributes.js';
 import {
-  CONV_SCHEMA, convInput, convWeights, runConv, traceOutput, channelPartials, convFormula, stepExplanation,
-  equivalentConvolution, outputsReading, scatterLine, oneByOneNote, outputSizeExercise, parameterExercise,
+  CONV_SCHEMA,
+  convInput,
+  convWeights,
+  runConv,
+  traceOutput,
+  channelPartials,
+  convFormula,
+  stepExplanation,
+  equivalentConvolution,
+  outputsReading,
+  scatterLine,
+  oneByOneNote,
+  outputSizeExercise,
+  parameterExercise,
 } from '../web/widgets/conv-model.js';
 import {
-  POOL_SCHEMA, poolFormula, poolInputValues, runPool, traceCell, poolStepText, poolSizeExercise, pooledValueExercise,
+  POOL_SCHEMA,
+  poolFormula,
+  poolInputValues,
+  runPool,
+  traceCell,
+  poolStepText,
+  poolSizeExercise,
+  pooledValueExercise,
 } from '../web/widgets/pool-model.js';
 import { receptiveFieldExercise } from '../web/widgets/receptive-field-model.js';
 import { fasterKernelExercise } from '../web/widgets/cnn-train-model.js';
@@ -31,19 +50,24 @@ const poolState = (attributes) => parseAll(POOL_SCHEMA, (name) => attributes[nam
 const range = (low, high) => Array.from({ length: high - low + 1 }, (_, i) => low + i);
 
 test('pooling: every printed size expression equals the size beside it, ceil_mode included', () => {
-  let checked = 0, dropped = 0;
-  for (const mode of ['max', 'avg']) for (const kernel of range(1, 6)) for (const stride of range(1, 6))
-    for (const padding of range(0, 3)) for (const ceilMode of [false, true]) for (const size of range(2, 12)) {
-      const state = { ...poolState({}), mode, kernel, stride, padding, ceilMode, size };
-      const formula = poolFormula(cnn, state);
-      const text = [formula.general, formula.filled, formula.rule].filter(Boolean).join('\n');
-      assert.deepEqual(wrongEquations(text), [], JSON.stringify(state));
-      if (formula.size === null) continue;
-      checked += printedEquations(text).length;
-      assert.equal(formula.size, cnn.arithmetic.pool_out_size(size, kernel, stride, padding, 1, ceilMode));
-      assert.ok(formula.filled.endsWith(`= ${formula.size}`), formula.filled);
-      if (formula.rule) dropped++;
-    }
+  let checked = 0,
+    dropped = 0;
+  for (const mode of ['max', 'avg'])
+    for (const kernel of range(1, 6))
+      for (const stride of range(1, 6))
+        for (const padding of range(0, 3))
+          for (const ceilMode of [false, true])
+            for (const size of range(2, 12)) {
+              const state = { ...poolState({}), mode, kernel, stride, padding, ceilMode, size };
+              const formula = poolFormula(cnn, state);
+              const text = [formula.general, formula.filled, formula.rule].filter(Boolean).join('\n');
+              assert.deepEqual(wrongEquations(text), [], JSON.stringify(state));
+              if (formula.size === null) continue;
+              checked += printedEquations(text).length;
+              assert.equal(formula.size, cnn.arithmetic.pool_out_size(size, kernel, stride, padding, 1, ceilMode));
+              assert.ok(formula.filled.endsWith(`= ${formula.size}`), formula.filled);
+              if (formula.rule) dropped++;
+            }
   assert.ok(checked > 1000 && dropped > 20, `${checked} equations, ${dropped} dropped windows`);
 });
 
@@ -52,28 +76,43 @@ test('pooling: the ceil_mode rule is stated, with the dropped window, where it a
   const formula = poolFormula(cnn, state);
   assert.equal(formula.size, 3);
   assert.match(formula.filled, /^ceil\(\(5 \+ 2·1 − 2\) \/ 2\) \+ 1 = 4 windows, minus the dropped one: H_out = 3$/);
-  assert.match(formula.rule, /Window 4 would start at padded position \(4 − 1\)·2 = 6, .* begins at 5 \+ 1 = 6: .*PyTorch drops it/);
+  assert.match(
+    formula.rule,
+    /Window 4 would start at padded position \(4 − 1\)·2 = 6, .* begins at 5 \+ 1 = 6: .*PyTorch drops it/,
+  );
   assert.equal(formula.dropped, 3);
 });
 
 test('convolution: every printed size expression equals the size beside it, both modes', () => {
   let checked = 0;
   const input = new Float32Array(32 * 32);
-  for (const size of [...range(2, 12), 16, 28, 32]) for (const kernel of range(1, 7)) for (const stride of range(1, 3))
-    for (const dilation of range(1, 3)) {
-      for (const padding of [0, 1, 2, 3, 'same', 'valid']) {
-        const state = { ...convState({}), size, kernel, stride, dilation, padding };
-        const result = runConv(cnn, state, input.subarray(0, size * size), new Float32Array(kernel * kernel));
-        const formula = convFormula(state, result);
-        assert.deepEqual(wrongEquations(`${formula.general}\n${formula.filled}`), [], JSON.stringify(state));
-        checked += result.error ? 0 : 1;
-      }
-      for (const padding of range(0, 3)) for (const outputPadding of range(0, 2)) {
-        const state = { ...convState({}), mode: 'transposed', size, kernel, stride, dilation, padding, outputPadding };
-        const result = runConv(cnn, state, input.subarray(0, size * size), new Float32Array(kernel * kernel));
-        assert.deepEqual(wrongEquations(convFormula(state, result).filled), [], JSON.stringify(state));
-      }
-    }
+  for (const size of [...range(2, 12), 16, 28, 32])
+    for (const kernel of range(1, 7))
+      for (const stride of range(1, 3))
+        for (const dilation of range(1, 3)) {
+          for (const padding of [0, 1, 2, 3, 'same', 'valid']) {
+            const state = { ...convState({}), size, kernel, stride, dilation, padding };
+            const result = runConv(cnn, state, input.subarray(0, size * size), new Float32Array(kernel * kernel));
+            const formula = convFormula(state, result);
+            assert.deepEqual(wrongEquations(`${formula.general}\n${formula.filled}`), [], JSON.stringify(state));
+            checked += result.error ? 0 : 1;
+          }
+          for (const padding of range(0, 3))
+            for (const outputPadding of range(0, 2)) {
+              const state = {
+                ...convState({}),
+                mode: 'transposed',
+                size,
+                kernel,
+                stride,
+                dilation,
+                padding,
+                outputPadding,
+              };
+              const result = runConv(cnn, state, input.subarray(0, size * size), new Float32Array(kernel * kernel));
+              assert.deepEqual(wrongEquations(convFormula(state, result).filled), [], JSON.stringify(state));
+            }
+        }
   assert.ok(checked > 3000, `${checked} valid settings`);
 });
 
@@ -88,7 +127,8 @@ function convStepLines(attributes) {
   for (let index = 0; index < result.output.length; index += Math.max(1, Math.floor(result.output.length / 7))) {
     const [row, col] = [Math.floor(index / result.width), index % result.width];
     const traced = traceOutput(cnn, state, input, weights, row, col);
-    const partials = state.mode === 'standard' && state.channels > 1 ? channelPartials(cnn, state, input, weights, row, col) : null;
+    const partials =
+      state.mode === 'standard' && state.channels > 1 ? channelPartials(cnn, state, input, weights, row, col) : null;
     lines.push(...stepExplanation(state, row, col, traced, partials));
   }
   return lines;
@@ -102,29 +142,43 @@ test('the box blur shows 1/9, and its products add up to the sum beside them', (
 });
 
 test('every shown sum equals the sum of its shown terms, or the line says ≈', () => {
-  let equations = 0, approximate = 0;
-  for (const mode of ['standard', 'transposed']) for (const preset of Object.keys(KERNEL_PRESETS))
-    for (const input of ['integers', 'digit', 'gradient']) for (const kernel of [1, 2, 3, 5, 7]) for (const channels of [1, 3]) {
-      const lines = convStepLines({ mode, 'kernel-preset': preset, input, kernel: String(kernel), channels: String(channels), size: '9', stride: '2' });
-      for (const line of lines) {
-        assert.deepEqual(wrongEquations(line), [], line);
-        equations += printedEquations(line).length;
-        if (line.includes('≈')) approximate++;
-      }
-    }
+  let equations = 0,
+    approximate = 0;
+  for (const mode of ['standard', 'transposed'])
+    for (const preset of Object.keys(KERNEL_PRESETS))
+      for (const input of ['integers', 'digit', 'gradient'])
+        for (const kernel of [1, 2, 3, 5, 7])
+          for (const channels of [1, 3]) {
+            const lines = convStepLines({
+              mode,
+              'kernel-preset': preset,
+              input,
+              kernel: String(kernel),
+              channels: String(channels),
+              size: '9',
+              stride: '2',
+            });
+            for (const line of lines) {
+              assert.deepEqual(wrongEquations(line), [], line);
+              equations += printedEquations(line).length;
+              if (line.includes('≈')) approximate++;
+            }
+          }
   assert.ok(equations > 2000, `${equations} equations`);
   // with two-decimal inputs and exact weights only partial sums of three channels are rounded
   assert.ok(approximate < equations / 4, `${approximate} approximate lines`);
-  for (const mode of ['max', 'avg']) for (const padding of [0, 1]) for (const input of ['counting', 'integers', 'spike']) {
-    const state = { ...poolState({ input }), mode, kernel: 3, stride: 2, padding, size: 7 };
-    const values = poolInputValues(state, cnn);
-    const result = runPool(cnn, state, values);
-    for (let index = 0; index < result.output.length; index++) {
-      const [row, col] = [Math.floor(index / result.width), index % result.width];
-      const line = poolStepText(state, row, col, traceCell(cnn, state, values, row, col), result.output[index]);
-      assert.deepEqual(wrongEquations(line), [], line);
-    }
-  }
+  for (const mode of ['max', 'avg'])
+    for (const padding of [0, 1])
+      for (const input of ['counting', 'integers', 'spike']) {
+        const state = { ...poolState({ input }), mode, kernel: 3, stride: 2, padding, size: 7 };
+        const values = poolInputValues(state, cnn);
+        const result = runPool(cnn, state, values);
+        for (let index = 0; index < result.output.length; index++) {
+          const [row, col] = [Math.floor(index / result.width), index % result.width];
+          const line = poolStepText(state, row, col, traceCell(cnn, state, values, row, col), result.output[index]);
+          assert.deepEqual(wrongEquations(line), [], line);
+        }
+      }
 });
 
 test('kernel 1 and 2 with the default Sobel preset still show every grid; 1×1 explains channel mixing', () => {
@@ -143,7 +197,9 @@ test('kernel 1 and 2 with the default Sobel preset still show every grid; 1×1 e
 test('the page’s transposed convolution has a kernel whose flip is visible', () => {
   const html = readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
   const tag = /<cnn-conv id="transposed"([^>]*)>/.exec(html)[1];
-  const attributes = Object.fromEntries([...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, name, value]) => [name, value]));
+  const attributes = Object.fromEntries(
+    [...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, name, value]) => [name, value]),
+  );
   const state = convState(attributes);
   const input = convInput(state, cnn);
   const { weights } = convWeights(state, cnn);
@@ -153,7 +209,15 @@ test('the page’s transposed convolution has a kernel whose flip is visible', (
 });
 
 test('the scatter line counts the outlined cells the output grid marks', () => {
-  const state = convState({ mode: 'transposed', size: '3', stride: '2', padding: '1', 'output-padding': '1', input: 'counting', 'kernel-preset': 'ramp' });
+  const state = convState({
+    mode: 'transposed',
+    size: '3',
+    stride: '2',
+    padding: '1',
+    'output-padding': '1',
+    input: 'counting',
+    'kernel-preset': 'ramp',
+  });
   const input = convInput(state, cnn);
   const fed = outputsReading(cnn, state, 1, 1);
   for (const current of [0, [...fed][0]]) {
@@ -177,7 +241,10 @@ test('one edited cell of a 32×32×3 input makes a short link; an oversized stat
   assert.ok(url.length < 100, url);
   let many = '';
   for (let index = 0; index < 400; index++) many = withEdit(many, base, index * 7, 0.5 + index / 1000);
-  const big = shareableUrl({ pathname: '/web/' }, writeUrlState(CONV_SCHEMA, { ...attributes, edits: many }, new URLSearchParams(), 'conv.'));
+  const big = shareableUrl(
+    { pathname: '/web/' },
+    writeUrlState(CONV_SCHEMA, { ...attributes, edits: many }, new URLSearchParams(), 'conv.'),
+  );
   assert.ok(big.url.length > URL_LIMIT);
   assert.match(big.problem, /too big to share as a link \([\d,]+ characters; links stop at 2,000\)/);
   assert.equal(withEdit(edits, base, 1000, base[1000]), '', 'back to the preset value: no edit left');
@@ -195,17 +262,30 @@ test('a wrong prediction that leaves out one term is told which term (each slip 
   assert.match(told('99'), /check each term/);
   const params = parameterExercise(cnn, convState({ kernel: '3' }));
   assert.deepEqual(params.expected, [1728]);
-  assert.match(checkAnswer('576', params.expected, params.mistakes).message, /one 3×3 plane per input channel: multiply by 3/);
+  assert.match(
+    checkAnswer('576', params.expected, params.mistakes).message,
+    /one 3×3 plane per input channel: multiply by 3/,
+  );
   assert.match(checkAnswer('1,792', params.expected, params.mistakes).message, /counts the biases/);
   const pool = poolState({});
   const values = poolInputValues(pool, cnn);
   const pooled = pooledValueExercise(cnn, pool, values, runPool(cnn, pool, values), 0);
   assert.deepEqual(pooled.expected, [6]);
-  assert.match(checkAnswer('3.5', pooled.expected, pooled.mistakes, pooled.tolerance).message, /average; max pooling keeps only the largest/);
+  assert.match(
+    checkAnswer('3.5', pooled.expected, pooled.mistakes, pooled.tolerance).message,
+    /average; max pooling keeps only the largest/,
+  );
   const sizes = poolSizeExercise(cnn, { ...pool, size: 4, kernel: 3, ceilMode: true }, { height: 2, width: 2 }); // ceil(1 / 2) + 1
-  assert.match(checkAnswer('1', sizes.expected, sizes.mistakes).message, /rounds down; ceil_mode=True rounds the division up/);
-  const layers = [{ kind: 'conv', kernel: 7, stride: 2, padding: 3, dilation: 1 }, { kind: 'pool', kernel: 3, stride: 2, padding: 1, dilation: 1 },
-    { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 }, { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 }];
+  assert.match(
+    checkAnswer('1', sizes.expected, sizes.mistakes).message,
+    /rounds down; ceil_mode=True rounds the division up/,
+  );
+  const layers = [
+    { kind: 'conv', kernel: 7, stride: 2, padding: 3, dilation: 1 },
+    { kind: 'pool', kernel: 3, stride: 2, padding: 1, dilation: 1 },
+    { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 },
+    { kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1 },
+  ];
   const rf = receptiveFieldExercise(cnn, layers, [{ rf: 27 }]);
   assert.deepEqual(rf.expected, [27]);
   assert.match(checkAnswer('13', rf.expected, rf.mistakes).message, /as if every stride were 1/); // 7 + 2 + 2 + 2
@@ -218,9 +298,18 @@ test('the quiet score counts each question once, in the given storage only, and 
   const items = new Map();
   const storage = { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => items.set(key, value) };
   assert.deepEqual(recordAnswer(storage, 'stride:output-size', false), { answered: 1, correct: 0 });
-  assert.deepEqual(recordAnswer(storage, 'stride:output-size', true), { answered: 1, correct: 0 }, 'the first try counts');
+  assert.deepEqual(
+    recordAnswer(storage, 'stride:output-size', true),
+    { answered: 1, correct: 0 },
+    'the first try counts',
+  );
   assert.deepEqual(recordAnswer(storage, 'pool:pooled-value', true), { answered: 2, correct: 1 });
   assert.equal(readScore(storage).answered, 2);
-  const refusing = { getItem: () => 'not json', setItem: () => { throw new Error('quota'); } };
+  const refusing = {
+    getItem: () => 'not json',
+    setItem: () => {
+      throw new Error('quota');
+    },
+  };
   assert.deepEqual(recordAnswer(refusing, 'a', true), { answered: 1, correct: 1 });
 });

@@ -62,10 +62,19 @@ export interface BatchNormOptions {
 
 export interface Functional {
   conv2d(input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2dOptions): Tensor;
-  conv_transpose2d(input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2dOptions): Tensor;
+  conv_transpose2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias?: TensorLike | null,
+    options?: ConvTranspose2dOptions,
+  ): Tensor;
   max_pool2d(input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): Tensor;
   /** Output and the flat h·W+w index of each winner in its input plane. */
-  max_pool2d_with_indices(input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): { output: Tensor; indices: Int32Array };
+  max_pool2d_with_indices(
+    input: TensorLike,
+    kernel_size: Pair,
+    options?: MaxPool2dOptions,
+  ): { output: Tensor; indices: Int32Array };
   avg_pool2d(input: TensorLike, kernel_size: Pair, options?: AvgPool2dOptions): Tensor;
   adaptive_avg_pool2d(input: TensorLike, output_size: Pair): Tensor;
   /** Updates running_mean / running_var in place when training (like PyTorch). */
@@ -81,31 +90,98 @@ export interface Functional {
 
 /** Gradients: same arguments as the forward op, the upstream gradient first. */
 export interface Gradients {
-  conv2d(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2dOptions): { input: Tensor; weight: Tensor; bias: Tensor | null };
-  conv_transpose2d(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2dOptions): { input: Tensor; weight: Tensor; bias: Tensor | null };
-  max_pool2d(grad_output: TensorLike, input: TensorLike, kernel_size: Pair, options?: MaxPool2dOptions): { input: Tensor };
-  avg_pool2d(grad_output: TensorLike, input: TensorLike, kernel_size: Pair, options?: AvgPool2dOptions): { input: Tensor };
+  conv2d(
+    grad_output: TensorLike,
+    input: TensorLike,
+    weight: TensorLike,
+    bias?: TensorLike | null,
+    options?: Conv2dOptions,
+  ): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  conv_transpose2d(
+    grad_output: TensorLike,
+    input: TensorLike,
+    weight: TensorLike,
+    bias?: TensorLike | null,
+    options?: ConvTranspose2dOptions,
+  ): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  max_pool2d(
+    grad_output: TensorLike,
+    input: TensorLike,
+    kernel_size: Pair,
+    options?: MaxPool2dOptions,
+  ): { input: Tensor };
+  avg_pool2d(
+    grad_output: TensorLike,
+    input: TensorLike,
+    kernel_size: Pair,
+    options?: AvgPool2dOptions,
+  ): { input: Tensor };
   adaptive_avg_pool2d(grad_output: TensorLike, input: TensorLike, output_size: Pair): { input: Tensor };
   /** Training mode uses the batch statistics of `input`; running stats are not touched. */
-  batch_norm(grad_output: TensorLike, input: TensorLike, running_mean: TensorLike, running_var: TensorLike, options?: BatchNormOptions): { input: Tensor; weight: Tensor | null; bias: Tensor | null };
+  batch_norm(
+    grad_output: TensorLike,
+    input: TensorLike,
+    running_mean: TensorLike,
+    running_var: TensorLike,
+    options?: BatchNormOptions,
+  ): { input: Tensor; weight: Tensor | null; bias: Tensor | null };
   relu(grad_output: TensorLike, input: TensorLike): { input: Tensor };
-  linear(grad_output: TensorLike, input: TensorLike, weight: TensorLike, bias?: TensorLike | null): { input: Tensor; weight: Tensor; bias: Tensor | null };
+  linear(
+    grad_output: TensorLike,
+    input: TensorLike,
+    weight: TensorLike,
+    bias?: TensorLike | null,
+  ): { input: Tensor; weight: Tensor; bias: Tensor | null };
   /** grad_output is the scalar upstream gradient of the loss (1 for loss.backward()). */
   cross_entropy(grad_output: number, input: TensorLike, target: ArrayLike<number>): { input: Tensor };
 }
 
-export interface ReceptiveFieldLayer { kernel: number; stride?: number; padding?: number; dilation?: number }
-export interface ReceptiveFieldRow { rf: number; jump: number; start: number; center: number }
+export interface ReceptiveFieldLayer {
+  kernel: number;
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+}
+export interface ReceptiveFieldRow {
+  rf: number;
+  jump: number;
+  start: number;
+  center: number;
+}
 
 export interface Arithmetic {
   conv_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number): number;
-  conv_transpose_out_size(size: number, kernel: number, stride?: number, pad_total?: number, dilation?: number, output_padding?: number): number;
-  pool_out_size(size: number, kernel: number, stride?: number, pad?: number, dilation?: number, ceil_mode?: boolean): number;
+  conv_transpose_out_size(
+    size: number,
+    kernel: number,
+    stride?: number,
+    pad_total?: number,
+    dilation?: number,
+    output_padding?: number,
+  ): number;
+  pool_out_size(
+    size: number,
+    kernel: number,
+    stride?: number,
+    pad?: number,
+    dilation?: number,
+    ceil_mode?: boolean,
+  ): number;
   /** ceil((size + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1 before ceil_mode drops a last window that starts in the right padding. */
   pool_ceil_size_before_rule(size: number, kernel: number, stride?: number, pad?: number, dilation?: number): number;
-  conv2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
+  conv2d_params(
+    in_channels: number,
+    out_channels: number,
+    kernel: Pair,
+    options?: { groups?: number; bias?: boolean },
+  ): number;
   /** Transposed conv: in_channels · (out_channels / groups) · KH · KW (+ out_channels). */
-  conv_transpose2d_params(in_channels: number, out_channels: number, kernel: Pair, options?: { groups?: number; bias?: boolean }): number;
+  conv_transpose2d_params(
+    in_channels: number,
+    out_channels: number,
+    kernel: Pair,
+    options?: { groups?: number; bias?: boolean },
+  ): number;
   linear_params(in_features: number, out_features: number, bias?: boolean): number;
   batch_norm2d_params(channels: number, affine?: boolean): number;
   linear_macs(batch: number, in_features: number, out_features: number): number;
@@ -114,10 +190,23 @@ export interface Arithmetic {
   /** padding='same' along one axis: [begin, end]; an odd total puts the extra pixel at the end. */
   same_padding(kernel: number, dilation?: number): [number, number];
   /** Shapes, MACs and FLOPs without running anything; padding is [top, left, bottom, right] as applied. */
-  conv2d_shape(input_shape: number[], weight_shape: number[], options?: Conv2dOptions): { shape: number[]; macs: number; flops: number; padding: [number, number, number, number] };
+  conv2d_shape(
+    input_shape: number[],
+    weight_shape: number[],
+    options?: Conv2dOptions,
+  ): { shape: number[]; macs: number; flops: number; padding: [number, number, number, number] };
   /** equivalent: the stride-1 convolution over the zero-inserted input ((in − 1)·stride + 1 per axis)
    *  padded by [top, left, bottom, right] (negative = cropped), with the kernel flipped. */
-  conv_transpose2d_shape(input_shape: number[], weight_shape: number[], options?: ConvTranspose2dOptions): { shape: number[]; macs: number; flops: number; equivalent: { size: [number, number]; padding: [number, number, number, number] } };
+  conv_transpose2d_shape(
+    input_shape: number[],
+    weight_shape: number[],
+    options?: ConvTranspose2dOptions,
+  ): {
+    shape: number[];
+    macs: number;
+    flops: number;
+    equivalent: { size: [number, number]; padding: [number, number, number, number] };
+  };
   max_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: MaxPool2dOptions): { shape: number[] };
   avg_pool2d_shape(input_shape: number[], kernel_size: Pair, options?: AvgPool2dOptions): { shape: number[] };
   /** One axis; per layer the RF size, cumulative stride (jump), first input pixel seen by output 0, and its centre. */
@@ -127,18 +216,48 @@ export interface Arithmetic {
 }
 
 export interface TraceTerm {
-  channel: number; row: number; col: number; padded_row: number; padded_col: number;
-  kernel_row: number; kernel_col: number; in_bounds: boolean;
-  value: number; weight: number; product: number;
+  channel: number;
+  row: number;
+  col: number;
+  padded_row: number;
+  padded_col: number;
+  kernel_row: number;
+  kernel_col: number;
+  in_bounds: boolean;
+  value: number;
+  weight: number;
+  product: number;
 }
 export interface Tracing {
   /** The window, products and sum of one output cell of conv2d (batch n, channel, row, col). */
-  conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | null, options: Conv2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; bias: number };
+  conv2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | null,
+    options: Conv2dOptions,
+    at: { n?: number; channel: number; row: number; col: number },
+  ): { terms: TraceTerm[]; value: number; bias: number };
   /** Gather view: one term per (input cell, kernel tap) landing on the output cell; padded_row/col place
    *  the input cell in the zero-inserted padded input of the equivalent stride-1 convolution. */
-  conv_transpose2d(input: TensorLike, weight: TensorLike, bias: TensorLike | null, options: ConvTranspose2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; bias: number };
-  max_pool2d(input: TensorLike, kernel_size: Pair, options: MaxPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; winner: number };
-  avg_pool2d(input: TensorLike, kernel_size: Pair, options: AvgPool2dOptions, at: { n?: number; channel: number; row: number; col: number }): { terms: TraceTerm[]; value: number; divisor: number };
+  conv_transpose2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | null,
+    options: ConvTranspose2dOptions,
+    at: { n?: number; channel: number; row: number; col: number },
+  ): { terms: TraceTerm[]; value: number; bias: number };
+  max_pool2d(
+    input: TensorLike,
+    kernel_size: Pair,
+    options: MaxPool2dOptions,
+    at: { n?: number; channel: number; row: number; col: number },
+  ): { terms: TraceTerm[]; value: number; winner: number };
+  avg_pool2d(
+    input: TensorLike,
+    kernel_size: Pair,
+    options: AvgPool2dOptions,
+    at: { n?: number; channel: number; row: number; col: number },
+  ): { terms: TraceTerm[]; value: number; divisor: number };
 }
 
 /** Layers, like torch.nn. forward() caches what backward() needs; backward() accumulates parameter gradients. */
@@ -159,13 +278,21 @@ export interface Module {
   /** Output shape for an input shape (no computation). */
   outputShape(input_shape: number[]): number[];
   /** Output shape, MACs and receptive-field step for an input shape. */
-  describe(input_shape: number[]): { shape: number[]; macs: number; kernel: number; stride: number; padding: number; dilation: number } | { shape: number[]; macs: number };
+  describe(
+    input_shape: number[],
+  ):
+    | { shape: number[]; macs: number; kernel: number; stride: number; padding: number; dilation: number }
+    | { shape: number[]; macs: number };
 }
 
 export interface SummaryRow {
-  name: string; shape: number[]; params: number; macs: number;
+  name: string;
+  shape: number[];
+  params: number;
+  macs: number;
   /** Receptive field and jump of the stack so far, [height, width]; null after a layer that has no window (Flatten, Linear, adaptive pooling). */
-  rf: [number, number] | null; jump: [number, number] | null;
+  rf: [number, number] | null;
+  jump: [number, number] | null;
 }
 
 /** nn.Sequential: what Network compiles. */
@@ -178,8 +305,18 @@ export interface Sequential extends Module {
 export interface Layers {
   /** The base class of every layer (instanceof checks; Sequential accepts only its instances). */
   Module: abstract new () => Module;
-  Conv2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: Conv2dOptions & { bias?: boolean; seed?: number }) => Module;
-  ConvTranspose2d: new (in_channels: number, out_channels: number, kernel_size: Pair, options?: ConvTranspose2dOptions & { bias?: boolean; seed?: number }) => Module;
+  Conv2d: new (
+    in_channels: number,
+    out_channels: number,
+    kernel_size: Pair,
+    options?: Conv2dOptions & { bias?: boolean; seed?: number },
+  ) => Module;
+  ConvTranspose2d: new (
+    in_channels: number,
+    out_channels: number,
+    kernel_size: Pair,
+    options?: ConvTranspose2dOptions & { bias?: boolean; seed?: number },
+  ) => Module;
   MaxPool2d: new (kernel_size: Pair, options?: MaxPool2dOptions) => Module;
   AvgPool2d: new (kernel_size: Pair, options?: AvgPool2dOptions) => Module;
   AdaptiveAvgPool2d: new (output_size: Pair) => Module;
@@ -191,8 +328,20 @@ export interface Layers {
   Sequential: new (...layers: Module[]) => Sequential;
 }
 
-export interface SGDOptions { lr: number; momentum?: number; dampening?: number; weight_decay?: number; nesterov?: boolean }
-export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weight_decay?: number; amsgrad?: boolean }
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weight_decay?: number;
+  nesterov?: boolean;
+}
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  amsgrad?: boolean;
+}
 
 /**
  * torch.optim.SGD over a Network's parameters: step() is one call of the core (cnn_sgd_step).
@@ -202,7 +351,11 @@ export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: numb
 export interface SGD {
   /** The network whose parameters step() updates. */
   readonly parameters: Network;
-  lr: number; momentum: number; dampening: number; weight_decay: number; nesterov: boolean;
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weight_decay: number;
+  nesterov: boolean;
   /** Steps taken so far. */
   readonly steps: number;
   readonly state: { momentum_buffer: Float32Array | null };
@@ -212,7 +365,11 @@ export interface SGD {
 export interface Adam {
   /** The network whose parameters step() updates. */
   readonly parameters: Network;
-  lr: number; betas: [number, number]; eps: number; weight_decay: number; amsgrad: boolean;
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  amsgrad: boolean;
   readonly steps: number;
   readonly state: { exp_avg: Float32Array; exp_avg_sq: Float32Array; max_exp_avg_sq: Float32Array | null };
   step(): void;
@@ -226,8 +383,11 @@ export interface Augmentation {
   /** (pixels / 255 − mean) / std per pixel 0–255 (bytes or floats), as ToTensor() then Normalize(). Default MNIST's 0.1307, 0.3081. */
   normalizePixels(pixels: ArrayLike<number> & ArrayBufferView, options?: { mean?: number; std?: number }): Float32Array;
   /** Each image of [N, C, H, W] shifted by (dy, dx) in {−maxShift … maxShift}² drawn by the core from seed; fill where uncovered. */
-  randomShift(images: ArrayLike<number> & ArrayBufferView, shape: [number, number, number, number],
-    options?: { maxShift?: number; fill?: number; seed?: number }): { images: Float32Array; shifts: Int32Array };
+  randomShift(
+    images: ArrayLike<number> & ArrayBufferView,
+    shape: [number, number, number, number],
+    options?: { maxShift?: number; fill?: number; seed?: number },
+  ): { images: Float32Array; shifts: Int32Array };
 }
 
 /** A Sequential compiled into the core for training: parameters, gradients and activations live in WASM memory. */

@@ -14,8 +14,11 @@ export function initOrt() {
 }
 
 const SESSION_OPTIONS = {
-  executionProviders: ['wasm'], intraOpNumThreads: 1, interOpNumThreads: 1,
-  graphOptimizationLevel: 'all', executionMode: 'sequential',
+  executionProviders: ['wasm'],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
 };
 
 // ONNX pads are [x1_begin, x2_begin, x1_end, x2_end] = [top, left, bottom, right], like ours.
@@ -23,32 +26,70 @@ function model(problem) {
   const { kind, params: p, row } = problem;
   const x = { name: 'x', shape: problem.x.shape };
   const conv = (extra = {}) => ({
-    kernel_shape: p.kernel, strides: p.stride, pads: p.padding, dilations: p.dilation, group: p.groups, ...extra,
+    kernel_shape: p.kernel,
+    strides: p.stride,
+    pads: p.padding,
+    dilations: p.dilation,
+    group: p.groups,
+    ...extra,
   });
   if (kind === 'conv2d')
-    return { opType: 'Conv', inputs: [x], weights: [{ name: 'w', shape: row.weight, data: problem.w.data }],
-      output: { name: 'y', shape: problem.outShape }, attributes: conv(), feed: problem.x };
+    return {
+      opType: 'Conv',
+      inputs: [x],
+      weights: [{ name: 'w', shape: row.weight, data: problem.w.data }],
+      output: { name: 'y', shape: problem.outShape },
+      attributes: conv(),
+      feed: problem.x,
+    };
   if (kind === 'conv_transpose2d')
-    return { opType: 'ConvTranspose', inputs: [x], weights: [{ name: 'w', shape: row.weight, data: problem.w.data }],
-      output: { name: 'y', shape: problem.outShape }, attributes: conv({ output_padding: p.output_padding }), feed: problem.x };
+    return {
+      opType: 'ConvTranspose',
+      inputs: [x],
+      weights: [{ name: 'w', shape: row.weight, data: problem.w.data }],
+      output: { name: 'y', shape: problem.outShape },
+      attributes: conv({ output_padding: p.output_padding }),
+      feed: problem.x,
+    };
   if (kind === 'conv2d_grad_input') {
     // dx = conv_transpose2d(dy, w): the conv weight [OC, C/G, KH, KW] is the transposed conv's [C_in, C_out/G, KH, KW].
-    const [oh, ow] = problem.dy.shape.slice(2), [h, w] = problem.x.shape.slice(2);
+    const [oh, ow] = problem.dy.shape.slice(2),
+      [h, w] = problem.x.shape.slice(2);
     const natural = (o, s, k, d, before, after) => (o - 1) * s - before - after + d * (k - 1) + 1;
     const outputPadding = [
       h - natural(oh, p.stride[0], p.kernel[0], p.dilation[0], p.padding[0], p.padding[2]),
       w - natural(ow, p.stride[1], p.kernel[1], p.dilation[1], p.padding[1], p.padding[3]),
     ];
-    return { opType: 'ConvTranspose', inputs: [{ name: 'dy', shape: problem.dy.shape }],
-      weights: [{ name: 'w', shape: row.weight, data: problem.w.data }], output: { name: 'y', shape: problem.x.shape },
-      attributes: conv({ output_padding: outputPadding }), feed: problem.dy };
+    return {
+      opType: 'ConvTranspose',
+      inputs: [{ name: 'dy', shape: problem.dy.shape }],
+      weights: [{ name: 'w', shape: row.weight, data: problem.w.data }],
+      output: { name: 'y', shape: problem.x.shape },
+      attributes: conv({ output_padding: outputPadding }),
+      feed: problem.dy,
+    };
   }
   if (kind === 'max_pool2d' || kind === 'avg_pool2d')
-    return { opType: kind === 'max_pool2d' ? 'MaxPool' : 'AveragePool', inputs: [x], output: { name: 'y', shape: problem.outShape },
-      attributes: { kernel_shape: p.kernel, strides: p.stride, pads: p.padding, ...(kind === 'avg_pool2d' ? { count_include_pad: 1 } : {}) },
-      feed: problem.x };
+    return {
+      opType: kind === 'max_pool2d' ? 'MaxPool' : 'AveragePool',
+      inputs: [x],
+      output: { name: 'y', shape: problem.outShape },
+      attributes: {
+        kernel_shape: p.kernel,
+        strides: p.stride,
+        pads: p.padding,
+        ...(kind === 'avg_pool2d' ? { count_include_pad: 1 } : {}),
+      },
+      feed: problem.x,
+    };
   if (kind === 'global_avg_pool')
-    return { opType: 'GlobalAveragePool', inputs: [x], output: { name: 'y', shape: problem.outShape }, attributes: {}, feed: problem.x };
+    return {
+      opType: 'GlobalAveragePool',
+      inputs: [x],
+      output: { name: 'y', shape: problem.outShape },
+      attributes: {},
+      feed: problem.x,
+    };
   return null;
 }
 

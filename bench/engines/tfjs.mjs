@@ -41,7 +41,14 @@ export function activateBackend(backend) {
 
 // tfjs takes a number for symmetric padding; otherwise explicit [[0,0],[t,b],[l,r],[0,0]].
 const tfPad = ([top, left, bottom, right]) =>
-  top === bottom && left === right && top === left ? top : [[0, 0], [top, bottom], [left, right], [0, 0]];
+  top === bottom && left === right && top === left
+    ? top
+    : [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
 
 const nchwOut = (t) => permute(t.dataSync(), t.shape, NHWC_TO_NCHW).data;
 const has = (kernel, backend) => tf.getKernel(kernel, backend) !== undefined;
@@ -57,10 +64,15 @@ export function tfjsEngine(name, backend) {
       await tf.setBackend(backend);
       const held = []; // tensors owned for the whole row
       const hold = (t) => (held.push(t), t);
-      const nhwc = (t) => { const q = permute(t.data, t.shape, NCHW_TO_NHWC); return hold(tf.tensor(q.data, q.shape)); };
+      const nhwc = (t) => {
+        const q = permute(t.data, t.shape, NCHW_TO_NHWC);
+        return hold(tf.tensor(q.data, q.shape));
+      };
       const x = nhwc(problem.x);
       const pad = p.padding ? tfPad(p.padding) : 0;
-      let op, read = (outs) => outs.map(nchwOut), note;
+      let op,
+        read = (outs) => outs.map(nchwOut),
+        note;
       const ownLoop = (kernel) => (backend === 'wasm' ? `its own C loop (${kernel}), not XNNPACK` : undefined);
 
       if (kind === 'conv2d') {
@@ -72,35 +84,48 @@ export function tfjsEngine(name, backend) {
           const w = hold(tf.tensor(permute(problem.w.data, row.weight, OIHW_TO_HWIO).data, [...p.kernel, oc, 1]));
           op = () => [tf.depthwiseConv2d(x, w, p.stride, pad, 'NHWC', p.dilation)];
         } else {
-          const q = permute(problem.w.data, row.weight, OIHW_TO_HWIO), w = hold(tf.tensor(q.data, q.shape));
+          const q = permute(problem.w.data, row.weight, OIHW_TO_HWIO),
+            w = hold(tf.tensor(q.data, q.shape));
           op = () => [tf.conv2d(x, w, p.stride, pad, 'NHWC', p.dilation)];
         }
       } else if (kind === 'conv_transpose2d') {
-        const q = permute(problem.w.data, row.weight, IOHW_TO_HWOI), w = hold(tf.tensor(q.data, q.shape));
+        const q = permute(problem.w.data, row.weight, IOHW_TO_HWOI),
+          w = hold(tf.tensor(q.data, q.shape));
         const [n, c, h, wd] = problem.outShape;
-        if (p.dilation.some((d) => d !== 1) || p.groups !== 1) return { skip: 'tfjs conv2dTranspose has no dilation or groups' };
+        if (p.dilation.some((d) => d !== 1) || p.groups !== 1)
+          return { skip: 'tfjs conv2dTranspose has no dilation or groups' };
         op = () => [tf.conv2dTranspose(x, w, [n, h, wd, c], p.stride, pad)];
         note = ownLoop('Conv2DBackpropInput');
       } else if (kind.startsWith('conv2d_')) {
-        if (p.dilation.some((d) => d !== 1) || p.groups !== 1) return { skip: 'tfjs conv backprop: no dilation or groups' };
-        const q = permute(problem.w.data, row.weight, OIHW_TO_HWIO), w = hold(tf.tensor(q.data, q.shape));
+        if (p.dilation.some((d) => d !== 1) || p.groups !== 1)
+          return { skip: 'tfjs conv backprop: no dilation or groups' };
+        const q = permute(problem.w.data, row.weight, OIHW_TO_HWIO),
+          w = hold(tf.tensor(q.data, q.shape));
         const dy = nhwc(problem.dy);
-        const xShape = x.shape, filterShape = w.shape;
+        const xShape = x.shape,
+          filterShape = w.shape;
         const gradInput = () => tf.conv2dTranspose(dy, w, xShape, p.stride, pad);
-        const gradWeight = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-          { strides: p.stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape });
+        const gradWeight = () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x, dy },
+              { strides: p.stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape },
+            );
         const wantWeight = kind !== 'conv2d_grad_input';
         if (wantWeight && !has('Conv2DBackpropFilter', backend))
           return { skip: `no Conv2DBackpropFilter kernel in tfjs-backend-${backend}` };
         const weightMacs = problem.macs / (row.input_grad ? 2 : 1);
         if (wantWeight && backend === 'cpu' && weightMacs > CPU_FILTER_GRAD_MAX_MACS)
-          return { skip: `its Conv2DBackpropFilter runs at 4–8 MFLOP/s (MNIST conv1 row): ~${Math.round((2 * weightMacs) / CPU_FILTER_GRAD_FLOPS)} s per call` };
+          return {
+            skip: `its Conv2DBackpropFilter runs at 4–8 MFLOP/s (MNIST conv1 row): ~${Math.round((2 * weightMacs) / CPU_FILTER_GRAD_FLOPS)} s per call`,
+          };
         const hwioOut = (t) => permute(t.dataSync(), t.shape, HWIO_TO_OIHW).data;
         if (kind === 'conv2d_grad_input') {
           op = () => [gradInput()];
           note = ownLoop('Conv2DBackpropInput');
-        }
-        else if (kind === 'conv2d_grad_weight') {
+        } else if (kind === 'conv2d_grad_weight') {
           op = () => [gradWeight()];
           read = ([dw]) => [hwioOut(dw)];
         } else {
@@ -128,9 +153,15 @@ export function tfjsEngine(name, backend) {
         },
         result() {
           const outs = op();
-          try { return read(outs); } finally { for (const t of outs) t.dispose(); }
+          try {
+            return read(outs);
+          } finally {
+            for (const t of outs) t.dispose();
+          }
         },
-        dispose() { for (const t of held) t.dispose(); },
+        dispose() {
+          for (const t of held) t.dispose();
+        },
       };
     },
   };

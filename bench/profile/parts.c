@@ -13,9 +13,8 @@
 
 enum { PACK_B = 1, PACK_A = 2, MICROKERNELS = 4 };
 
-EMSCRIPTEN_KEEPALIVE cnn_status prof_gemm(float *c, int ldc, const float *a, int a_row, int a_col,
-                                          const float *b, int b_row, int b_col, int m, int n, int k,
-                                          int accumulate) {
+EMSCRIPTEN_KEEPALIVE cnn_status prof_gemm(float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+                                          int b_row, int b_col, int m, int n, int k, int accumulate) {
     return cnn_gemm("profile", c, ldc, a, a_row, a_col, b, b_row, b_col, m, n, k, accumulate);
 }
 
@@ -29,9 +28,9 @@ EMSCRIPTEN_KEEPALIVE int prof_packed_b_floats(int n, int k) {
     return kc * round_up(nc, CNN_GEMM_NR);
 }
 
-EMSCRIPTEN_KEEPALIVE void prof_gemm_parts(float *c, int ldc, const float *a, int a_row, int a_col,
-                                          const float *b, int b_row, int b_col, int m, int n, int k,
-                                          int accumulate, float *a_packed, float *b_packed, int parts) {
+EMSCRIPTEN_KEEPALIVE void prof_gemm_parts(float *c, int ldc, const float *a, int a_row, int a_col, const float *b,
+                                          int b_row, int b_col, int m, int n, int k, int accumulate, float *a_packed,
+                                          float *b_packed, int parts) {
     for (int jc = 0; jc < n; jc += GEMM_NC) {
         const int nc = n - jc < GEMM_NC ? n - jc : GEMM_NC;
         for (int pc = 0; pc < k; pc += GEMM_KC) {
@@ -46,8 +45,7 @@ EMSCRIPTEN_KEEPALIVE void prof_gemm_parts(float *c, int ldc, const float *a, int
                             CNN_GEMM_MICROKERNEL(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
                                                  c + (long)(ic + ir) * ldc + jc + jr, ldc,
                                                  mc - ir < CNN_GEMM_MR ? mc - ir : CNN_GEMM_MR,
-                                                 nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR,
-                                                 accumulate || pc > 0);
+                                                 nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR, accumulate || pc > 0);
             }
         }
     }

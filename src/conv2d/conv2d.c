@@ -20,8 +20,8 @@
 
 /* A 1×1, stride-1, unpadded window view is the identity: col is the image itself. */
 static int is_pointwise(const cnn_window_view *v) {
-    return v->kernel_h == 1 && v->kernel_w == 1 && v->stride_h == 1 && v->stride_w == 1 &&
-           v->pad_top == 0 && v->pad_left == 0 && v->image_h == v->cols_h && v->image_w == v->cols_w;
+    return v->kernel_h == 1 && v->kernel_w == 1 && v->stride_h == 1 && v->stride_w == 1 && v->pad_top == 0 &&
+           v->pad_left == 0 && v->image_h == v->cols_h && v->image_w == v->cols_w;
 }
 
 /* Forward's scratch: col (none when pointwise) and the GEMM's packing. */
@@ -55,8 +55,8 @@ void cnn_conv2d_im2col(float *out, const float *in, const float *weight, const f
         for (int group = 0; group < g->groups; group++) {
             const float *image = in + ((long)n * g->in_channels + (long)group * v.channels) * in_plane;
             if (!is_pointwise(&v)) cnn_im2col(col, image, &v);
-            cnn_gemm_packed(out_n + (long)group * group_out * cols, cols, weight + (long)group * group_out * rows, rows, 1,
-                            is_pointwise(&v) ? image : col, cols, 1, group_out, cols, rows, 1, packing);
+            cnn_gemm_packed(out_n + (long)group * group_out * cols, cols, weight + (long)group * group_out * rows, rows,
+                            1, is_pointwise(&v) ? image : col, cols, 1, group_out, cols, rows, 1, packing);
         }
     }
 }

@@ -68,7 +68,7 @@ static void take_buffers(buffers *b, cnn_scratch *s, const cnn_geometry *g, cons
                     ? cnn_scratch_take(s, (long long)t->batch * t->out_channels * t->out_height * t->out_width)
                     : NULL;
     b->pass_scratch = cnn_scratch_take(s, route == CNN_GRAD_INPUT_WINOGRAD ? pass->scratch_floats(t)
-                                                                            : cnn_conv2d_implicit_scratch_floats(t));
+                                                                           : cnn_conv2d_implicit_scratch_floats(t));
 }
 
 long long cnn_conv2d_grad_input_as_forward_scratch_floats(const cnn_geometry *g, int route) {

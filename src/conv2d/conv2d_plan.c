@@ -36,7 +36,7 @@ static cnn_conv_route exact_forward(const cnn_geometry *g) {
     const long long taps = (long long)g->in_channels / g->groups * g->kernel_h * g->kernel_w;
     const int pays = !is_pointwise(g) && (g->stride_w == 1 || taps <= IMPLICIT_MAX_STRIDED_TAPS);
     return pays && cnn_conv_implicit_applies(g) && fits(cnn_conv2d_implicit_scratch_floats(g)) ? CNN_CONV_IMPLICIT
-                                                                                                : CNN_CONV_IM2COL;
+                                                                                               : CNN_CONV_IM2COL;
 }
 
 static cnn_conv_route winograd_forward(const cnn_geometry *g) {
@@ -67,21 +67,30 @@ static int grad_input_route(const cnn_geometry *g, int winograd) {
 
 static long long forward_scratch(const cnn_geometry *g, cnn_conv_route route) {
     switch (route) {
-    case CNN_CONV_WINOGRAD: return cnn_conv2d_winograd_scratch_floats(g);
-    case CNN_CONV_WINOGRAD_ROWS: return cnn_conv2d_winograd_rows_scratch_floats(g);
-    case CNN_CONV_IMPLICIT: return cnn_conv2d_implicit_scratch_floats(g);
-    case CNN_CONV_DEPTHWISE: return cnn_depthwise_conv2d_scratch_floats(g);
-    default: return cnn_conv2d_im2col_scratch_floats(g);
+        case CNN_CONV_WINOGRAD:
+            return cnn_conv2d_winograd_scratch_floats(g);
+        case CNN_CONV_WINOGRAD_ROWS:
+            return cnn_conv2d_winograd_rows_scratch_floats(g);
+        case CNN_CONV_IMPLICIT:
+            return cnn_conv2d_implicit_scratch_floats(g);
+        case CNN_CONV_DEPTHWISE:
+            return cnn_depthwise_conv2d_scratch_floats(g);
+        default:
+            return cnn_conv2d_im2col_scratch_floats(g);
     }
 }
 
 /* grad_weight's scratch; the im2col route's is counted with grad_input's col2im (same buffers). */
 static long long grad_weight_scratch(const cnn_geometry *g, cnn_conv_route route) {
     switch (route) {
-    case CNN_CONV_WINOGRAD: return cnn_conv2d_winograd_grad_weight_scratch_floats(g);
-    case CNN_CONV_WINOGRAD_ROWS: return cnn_conv2d_winograd_rows_grad_weight_scratch_floats(g);
-    case CNN_CONV_IMPLICIT: return cnn_conv2d_implicit_grad_weight_scratch_floats(g);
-    default: return 0;
+        case CNN_CONV_WINOGRAD:
+            return cnn_conv2d_winograd_grad_weight_scratch_floats(g);
+        case CNN_CONV_WINOGRAD_ROWS:
+            return cnn_conv2d_winograd_rows_grad_weight_scratch_floats(g);
+        case CNN_CONV_IMPLICIT:
+            return cnn_conv2d_implicit_grad_weight_scratch_floats(g);
+        default:
+            return 0;
     }
 }
 
@@ -148,11 +157,21 @@ void cnn_conv2d_plan_forward(float *out, const float *in, const float *weight, c
         if (!all_finite(in, in_count, weight, weight_count, NULL, 0)) route = plan->forward_exact;
     }
     switch (route) {
-    case CNN_CONV_DEPTHWISE: cnn_depthwise_conv2d_forward(out, in, weight, bias, &g, plan->scratch); break;
-    case CNN_CONV_WINOGRAD: cnn_conv2d_winograd(out, in, weight, bias, &g, plan->scratch); break;
-    case CNN_CONV_WINOGRAD_ROWS: cnn_conv2d_winograd_rows(out, in, weight, bias, &g, plan->scratch); break;
-    case CNN_CONV_IMPLICIT: cnn_conv2d_implicit(out, in, weight, bias, &g, 0, plan->scratch); break;
-    case CNN_CONV_IM2COL: cnn_conv2d_im2col(out, in, weight, bias, &g, plan->scratch); break;
+        case CNN_CONV_DEPTHWISE:
+            cnn_depthwise_conv2d_forward(out, in, weight, bias, &g, plan->scratch);
+            break;
+        case CNN_CONV_WINOGRAD:
+            cnn_conv2d_winograd(out, in, weight, bias, &g, plan->scratch);
+            break;
+        case CNN_CONV_WINOGRAD_ROWS:
+            cnn_conv2d_winograd_rows(out, in, weight, bias, &g, plan->scratch);
+            break;
+        case CNN_CONV_IMPLICIT:
+            cnn_conv2d_implicit(out, in, weight, bias, &g, 0, plan->scratch);
+            break;
+        case CNN_CONV_IM2COL:
+            cnn_conv2d_im2col(out, in, weight, bias, &g, plan->scratch);
+            break;
     }
 }
 
@@ -173,7 +192,8 @@ void cnn_conv2d_plan_backward(float *grad_in, float *grad_weight, float *grad_bi
     if ((grad_weight && is_winograd(weight_route)) || input_route == CNN_GRAD_INPUT_WINOGRAD) {
         const long taps = (long)(g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
         if (!all_finite(grad_out, (long)g.batch * g.out_channels * out_plane, in,
-                        (long)g.batch * g.in_channels * g.in_height * g.in_width, weight, (long)g.out_channels * taps)) {
+                        (long)g.batch * g.in_channels * g.in_height * g.in_width, weight,
+                        (long)g.out_channels * taps)) {
             input_route = grad_in ? plan->grad_input_exact : 0;
             weight_route = plan->grad_weight_exact;
         }
@@ -183,11 +203,14 @@ void cnn_conv2d_plan_backward(float *grad_in, float *grad_weight, float *grad_bi
         grad_in = NULL;
     }
     if (grad_weight && weight_route != CNN_CONV_IM2COL) {
-        if (weight_route == CNN_CONV_WINOGRAD) cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g, plan->scratch);
+        if (weight_route == CNN_CONV_WINOGRAD)
+            cnn_conv2d_winograd_grad_weight(grad_weight, grad_out, in, &g, plan->scratch);
         else if (weight_route == CNN_CONV_WINOGRAD_ROWS)
             cnn_conv2d_winograd_rows_grad_weight(grad_weight, grad_out, in, &g, plan->scratch);
-        else cnn_conv2d_implicit_grad_weight(grad_weight, grad_out, in, &g, plan->scratch);
+        else
+            cnn_conv2d_implicit_grad_weight(grad_weight, grad_out, in, &g, plan->scratch);
         grad_weight = NULL;
     }
-    if (grad_in || grad_weight) cnn_conv2d_im2col_backward(grad_in, grad_weight, grad_out, in, weight, &g, plan->scratch);
+    if (grad_in || grad_weight)
+        cnn_conv2d_im2col_backward(grad_in, grad_weight, grad_out, in, weight, &g, plan->scratch);
 }

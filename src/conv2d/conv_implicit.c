@@ -42,13 +42,15 @@ static long long round_up(long long value, long long multiple) { return (value +
    the padding (dilation near 2^22 with padding 2^23) would otherwise copy a huge padded row
    to read 5 cells of it. 0 when it is not taken. */
 static int padded_layout_of(const cnn_geometry *g, padded_layout *L) {
-    const long long rows = (long long)(g->out_height - 1) * g->stride_h + (long long)(g->kernel_h - 1) * g->dilation_h + 1;
+    const long long rows =
+        (long long)(g->out_height - 1) * g->stride_h + (long long)(g->kernel_h - 1) * g->dilation_h + 1;
     const long long reach = (long long)(g->kernel_w - 1) * g->dilation_w / g->stride_w;
     const long long row_len = round_up(g->out_width, CNN_GEMM_NR) + reach;
     const long long plane = cnn_size_mul(rows, row_len);
     const long long size = cnn_size_mul(cnn_size_mul(plane, g->stride_w), g->in_channels);
-    const long long unfolded = cnn_size_mul(cnn_size_mul((long long)g->in_channels / g->groups * g->kernel_h, g->kernel_w),
-                                            (long long)g->out_height * g->out_width);
+    const long long unfolded =
+        cnn_size_mul(cnn_size_mul((long long)g->in_channels / g->groups * g->kernel_h, g->kernel_w),
+                     (long long)g->out_height * g->out_width);
     const long long in_image = (long long)g->in_channels * g->in_height * g->in_width; /* ≤ limit: geometry */
     if (size > CNN_MAX_SCRATCH || size > unfolded + in_image) return 0;
     L->channels = g->in_channels, L->phases = g->stride_w, L->rows = (int)rows, L->row_len = (int)row_len;
@@ -66,7 +68,8 @@ int cnn_conv_implicit_applies(const cnn_geometry *g) {
    both stepped along the row. */
 static void pad_image(float *padded, const float *in, const cnn_geometry *g, const padded_layout *L) {
     /* the input cells inside the padded rows and columns (none when the padding reaches past them) */
-    const long long s = L->phases, columns = (long long)L->row_len * s - g->pad_left, rows = (long long)L->rows - g->pad_top;
+    const long long s = L->phases, columns = (long long)L->row_len * s - g->pad_left,
+                    rows = (long long)L->rows - g->pad_top;
     const int width = (int)(g->in_width < columns ? g->in_width : columns > 0 ? columns : 0);
     const int height = (int)(g->in_height < rows ? g->in_height : rows > 0 ? rows : 0);
     if (width == 0) return;
@@ -132,9 +135,10 @@ static void convolve_group(float *out_g, const float *image, const float *a_pack
 
 /* Pixel tiles when they compute fewer products than row tiles (padding both to whole tiles). */
 static int pixel_tiles_pay(const cnn_geometry *g, int group_out) {
-    const long long row_tiles = (long long)g->out_height * round_up(g->out_width, CNN_GEMM_NR) * round_up(group_out, CNN_GEMM_MR);
-    const long long pixel_tiles = round_up((long long)g->out_height * g->out_width, CNN_GEMM_MR) *
-                                  round_up(group_out, CNN_GEMM_NR);
+    const long long row_tiles =
+        (long long)g->out_height * round_up(g->out_width, CNN_GEMM_NR) * round_up(group_out, CNN_GEMM_MR);
+    const long long pixel_tiles =
+        round_up((long long)g->out_height * g->out_width, CNN_GEMM_MR) * round_up(group_out, CNN_GEMM_NR);
     return pixel_tiles < row_tiles;
 }
 
@@ -195,7 +199,8 @@ void cnn_conv2d_implicit(float *out, const float *in, const float *weight, const
     padded_layout_of(g, &L); /* applies: the caller asked */
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const long out_plane = (long)g->out_height * g->out_width, out_image = g->out_channels * out_plane;
-    const long in_image = (long)g->in_channels * g->in_height * g->in_width, padded_size = L.channels * L.phases * L.plane;
+    const long in_image = (long)g->in_channels * g->in_height * g->in_width,
+               padded_size = L.channels * L.phases * L.plane;
     forward_buffers b;
     cnn_scratch s = {scratch, 0};
     take_forward_buffers(&b, &s, g, &L);
@@ -203,10 +208,13 @@ void cnn_conv2d_implicit(float *out, const float *in, const float *weight, const
     for (long i = 0; i < padded_size; i++) b.padded[i] = 0.0f;
     for (int group = 0; group < g->groups; group++) {
         for (int oc = 0; oc < b.group_init; oc++)
-            b.init[group * b.group_init + oc] = bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
+            b.init[group * b.group_init + oc] =
+                bias && !accumulate && oc < group_out ? bias[group * group_out + oc] : 0.0f;
         const float *weight_g = weight + (long)group * group_out * taps;
-        if (b.by_pixels) pack_panels(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
-        else pack_weight(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
+        if (b.by_pixels)
+            pack_panels(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
+        else
+            pack_weight(b.packed_weight + group * b.group_panels, weight_g, group_out, taps);
     }
     fill_tap_offsets(b.tap_offset, g, &L, channels);
     for (int n = 0; n < g->batch; n++) {
@@ -216,7 +224,8 @@ void cnn_conv2d_implicit(float *out, const float *in, const float *weight, const
             const float *image = b.padded + (long)group * channels * L.phases * L.plane;
             const float *packed_g = b.packed_weight + group * b.group_panels, *init_g = b.init + group * b.group_init;
             if (b.by_pixels)
-                convolve_group_by_pixels(out_g, image, packed_g, init_g, b.tap_offset, taps, group_out, g, &L, accumulate);
+                convolve_group_by_pixels(out_g, image, packed_g, init_g, b.tap_offset, taps, group_out, g, &L,
+                                         accumulate);
             else
                 convolve_group(out_g, image, packed_g, init_g, b.tap_offset, taps, group_out, g, &L, accumulate);
         }
@@ -257,7 +266,8 @@ void cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, 
     padded_layout L;
     padded_layout_of(g, &L); /* applies: the plan asked */
     const int channels = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
-    const long pixels = (long)g->out_height * g->out_width, in_image = (long)g->in_channels * g->in_height * g->in_width;
+    const long pixels = (long)g->out_height * g->out_width,
+               in_image = (long)g->in_channels * g->in_height * g->in_width;
     const long padded_size = L.channels * L.phases * L.plane;
     grad_weight_buffers b;
     cnn_scratch s = {scratch, 0};
@@ -286,5 +296,6 @@ void cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, 
     for (int group = 0; group < g->groups; group++)
         for (int oc = 0; oc < group_out; oc++)
             for (int p = 0; p < taps; p++)
-                grad_weight[((long)group * group_out + oc) * taps + p] += b.transposed[(group * b.group_rows + p) * ldc + oc];
+                grad_weight[((long)group * group_out + oc) * taps + p] +=
+                    b.transposed[(group * b.group_rows + p) * ldc + oc];
 }

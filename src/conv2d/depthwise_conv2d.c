@@ -26,8 +26,8 @@
 #include "../internal.h"
 #include "../kernels/dwconv.h"
 
-typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias,
-                             const cnn_geometry *g, int padded_w);
+typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
+                             int padded_w);
 
 /* The 3×3 stride-1 and undilated stride-2 kernels where they apply, the general one elsewhere. */
 static plane_kernel forward_kernel(const cnn_geometry *g) {
@@ -109,8 +109,7 @@ static float value_at(const float *plane, const cnn_geometry *g, long long h, lo
 }
 
 /* One output cell in the kernels' order (bias, then taps in order), bounds checked. */
-static float forward_cell(const float *plane, const float *weight, float bias, const cnn_geometry *g, int oh,
-                          int ow) {
+static float forward_cell(const float *plane, const float *weight, float bias, const cnn_geometry *g, int oh, int ow) {
     const long long row0 = (long long)oh * g->stride_h - g->pad_top, col0 = (long long)ow * g->stride_w - g->pad_left;
     float sum = bias;
     for (int kh = 0; kh < g->kernel_h; kh++)
@@ -166,7 +165,8 @@ static void accumulate_grad_weight(float *grad_weight, const float *grad_out, co
                     for (int oh = 0; oh < g->out_height; oh++)
                         for (int ow = 0; ow < g->out_width; ow++)
                             sum += grad_plane[(long)oh * g->out_width + ow] *
-                                   value_at(plane, g, (long long)oh * g->stride_h - g->pad_top + (long long)kh * g->dilation_h,
+                                   value_at(plane, g,
+                                            (long long)oh * g->stride_h - g->pad_top + (long long)kh * g->dilation_h,
                                             (long long)ow * g->stride_w - g->pad_left + (long long)kw * g->dilation_w);
                     grad_weight[p % g->in_channels * taps + kh * g->kernel_w + kw] += sum;
                 }
@@ -207,7 +207,8 @@ static void grad_input_view(const cnn_geometry *g, cnn_geometry *flipped, placem
     flipped->out_height = g->in_height, flipped->out_width = g->in_width, flipped->stride_h = flipped->stride_w = 1;
     *at = (placement){.top = (long long)(g->kernel_h - 1) * g->dilation_h - g->pad_top,
                       .left = (long long)(g->kernel_w - 1) * g->dilation_w - g->pad_left,
-                      .step_h = g->stride_h, .step_w = g->stride_w};
+                      .step_h = g->stride_h,
+                      .step_w = g->stride_w};
     padded_size(flipped, &at->height, &at->width);
 }
 

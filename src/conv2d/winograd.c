@@ -38,10 +38,9 @@ static int scratch_fits(const cnn_geometry *g) {
 }
 
 int cnn_winograd_applies(const cnn_geometry *g) {
-    return g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1 &&
-           g->dilation_h == 1 && g->dilation_w == 1 && g->groups == 1 &&
-           g->in_channels >= CNN_WINOGRAD_MIN_CHANNELS && g->out_channels >= CNN_WINOGRAD_MIN_CHANNELS &&
-           scratch_fits(g);
+    return g->kernel_h == 3 && g->kernel_w == 3 && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
+           g->dilation_w == 1 && g->groups == 1 && g->in_channels >= CNN_WINOGRAD_MIN_CHANNELS &&
+           g->out_channels >= CNN_WINOGRAD_MIN_CHANNELS && scratch_fits(g);
 }
 
 /* U = G g Gᵀ for one 3×3 filter, written with stride between positions. */
@@ -89,10 +88,10 @@ static void transform_input(float *v, long v_stride, float *padded, const float 
             const float *plane = in + ((long)n * channels + c) * g->in_height * g->in_width;
             for (long i = 0; i < padded_plane; i++) padded[i] = 0.0f;
             for (int h = 0; h < g->in_height; h++)
-                memcpy(padded + (long)(h + g->pad_top) * padded_w + g->pad_left,
-                       plane + (long)h * g->in_width, (size_t)g->in_width * sizeof(float));
-            CNN_WINOGRAD_INPUT(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride,
-                               padded, padded_w, t->tiles_h, t->tiles_w);
+                memcpy(padded + (long)(h + g->pad_top) * padded_w + g->pad_left, plane + (long)h * g->in_width,
+                       (size_t)g->in_width * sizeof(float));
+            CNN_WINOGRAD_INPUT(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride, padded, padded_w,
+                               t->tiles_h, t->tiles_w);
         }
 }
 
@@ -141,15 +140,15 @@ void cnn_conv2d_winograd(float *out, const float *in, const float *weight, const
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
             CNN_WINOGRAD_OUTPUT(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
-                                b.m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, b.m_stride,
-                                t.tiles_h, t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
+                                b.m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, b.m_stride, t.tiles_h,
+                                t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
 }
 
 /* Ĝ = A go Aᵀ for every 2×2 tile go of one grad_out plane [out_h, out_w] (0 past its
    bottom and right edges), written at ĝ[ξ · stride + t], t = th · tiles_w + tw.
    A = [[1, 0], [1, 1], [1, −1], [0, −1]]. */
-static void transform_grad_out(float *g_hat, long stride, const float *plane, int out_h, int out_w,
-                               int tiles_h, int tiles_w) {
+static void transform_grad_out(float *g_hat, long stride, const float *plane, int out_h, int out_w, int tiles_h,
+                               int tiles_w) {
     for (int th = 0, t = 0; th < tiles_h; th++)
         for (int tw = 0; tw < tiles_w; tw++, t++) {
             float go[2][2], a_go[TILE_IN][2]; /* go, then A go */
@@ -199,7 +198,8 @@ typedef struct {
 
 static void take_grad_weight_buffers(grad_weight_buffers *b, cnn_scratch *s, const cnn_geometry *g, const tiling *t) {
     const int channels = g->in_channels, out_channels = g->out_channels;
-    b->v_stride = cnn_position_stride(channels * t->count), b->g_hat_stride = cnn_position_stride(out_channels * t->count);
+    b->v_stride = cnn_position_stride(channels * t->count),
+    b->g_hat_stride = cnn_position_stride(out_channels * t->count);
     b->m_stride = cnn_position_stride((long)channels * out_channels);
     b->v = cnn_scratch_take(s, (long long)POSITIONS * b->v_stride);
     b->g_hat = cnn_scratch_take(s, (long long)POSITIONS * b->g_hat_stride);
@@ -229,8 +229,8 @@ void cnn_conv2d_winograd_grad_weight(float *grad_weight, const float *grad_out, 
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
             transform_grad_out(b.g_hat + (long)oc * t.count + n * tiles_per_image, b.g_hat_stride,
-                               grad_out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
-                               g->out_height, g->out_width, t.tiles_h, t.tiles_w);
+                               grad_out + ((long)n * out_channels + oc) * g->out_height * g->out_width, g->out_height,
+                               g->out_width, t.tiles_h, t.tiles_w);
     /* Mᵀ[ξ] [C, OC] = V[ξ] [C, T] · Ĝ[ξ]ᵀ [T, OC] */
     for (int xi = 0; xi < POSITIONS; xi++)
         cnn_gemm_packed(b.m + xi * b.m_stride, out_channels, b.v + xi * b.v_stride, (int)t.count, 1,

@@ -69,9 +69,11 @@ static int rows_layout_of(const cnn_geometry *g, rows_layout *L) {
     const long long v_image = cnn_size_mul(cnn_size_mul(g->in_channels, rows), tiles);
     const long long m_image = cnn_size_mul(cnn_size_mul(g->out_channels + CNN_GEMM_NR, g->out_height), tiles);
     const long long weights = cnn_size_mul(g->out_channels + CNN_GEMM_MR, cnn_size_mul(g->in_channels, g->kernel_h));
-    const long long widest = v_image > m_image ? (v_image > weights ? v_image : weights) : (m_image > weights ? m_image : weights);
+    const long long widest =
+        v_image > m_image ? (v_image > weights ? v_image : weights) : (m_image > weights ? m_image : weights);
     const long long padded = cnn_size_mul(cnn_size_mul(g->in_channels, rows), tile * tiles + g->kernel_w - 1);
-    if (cnn_size_mul(POSITIONS, cnn_size_mul(widest, IMAGES_PER_GEMM) + 16) > CNN_MAX_SCRATCH || padded > CNN_MAX_SCRATCH)
+    if (cnn_size_mul(POSITIONS, cnn_size_mul(widest, IMAGES_PER_GEMM) + 16) > CNN_MAX_SCRATCH ||
+        padded > CNN_MAX_SCRATCH)
         return 0;
     L->tile = tile;
     L->rows = (int)rows, L->tiles = (int)tiles, L->padded_w = (int)(tile * tiles + g->kernel_w - 1);
@@ -228,8 +230,10 @@ INLINE void transform_grad_out_tiles(float *g_hat, long stride, long panel_step,
 
 static void transform_grad_out(float *g_hat, long stride, long panel_step, const float *grad_out, const cnn_geometry *g,
                                const rows_layout *L, int panels) {
-    if (L->tile == 4) transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 4);
-    else transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 2);
+    if (L->tile == 4)
+        transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 4);
+    else
+        transform_grad_out_tiles(g_hat, stride, panel_step, grad_out, g, L, panels, 2);
 }
 
 /* grad_weight (one row of kernel_w = r) += Gᵀ m for m[ξ] = m[ξ · stride], in double:
@@ -310,6 +314,6 @@ void cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_
     }
     for (int oc = 0; oc < out_channels; oc++)
         for (int p = 0; p < tap_rows; p++)
-            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * g->kernel_w, b.m + (long)p * b.ldc + oc,
-                                       b.m_stride, g->kernel_w);
+            accumulate_filter_row_grad(grad_weight + ((long)oc * tap_rows + p) * g->kernel_w,
+                                       b.m + (long)p * b.ldc + oc, b.m_stride, g->kernel_w);
 }

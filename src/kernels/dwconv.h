@@ -31,8 +31,8 @@
 #define CNN_DWCONV_TILE_COLS 4
 
 /* Any kernel size, stride and dilation. */
-void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias,
-                            const cnn_geometry *g, int padded_w);
+void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
+                            int padded_w);
 /* 3×3, stride 1, any dilation: the weights stay in registers. */
 void cnn_f32_dwconv_3x3s1__scalar(float *out, const float *padded, const float *weight, float bias,
                                   const cnn_geometry *g, int padded_w);
@@ -45,8 +45,8 @@ void cnn_f32_dwconv_grad_weight__scalar(float *grad_weight, const float *grad_ou
 void cnn_f32_dwconv_grad_weight_3x3__scalar(float *grad_weight, const float *grad_out, const float *padded,
                                             const cnn_geometry *g, int padded_w);
 #ifdef __wasm_simd128__
-void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias,
-                              const cnn_geometry *g, int padded_w);
+void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
+                              int padded_w);
 void cnn_f32_dwconv_3x3s1__wasmsimd(float *out, const float *padded, const float *weight, float bias,
                                     const cnn_geometry *g, int padded_w);
 void cnn_f32_dwconv_3x3s2__wasmsimd(float *out, const float *padded, const float *weight, float bias,
@@ -55,10 +55,10 @@ void cnn_f32_dwconv_grad_weight__wasmsimd(float *grad_weight, const float *grad_
                                           const cnn_geometry *g, int padded_w);
 void cnn_f32_dwconv_grad_weight_3x3__wasmsimd(float *grad_weight, const float *grad_out, const float *padded,
                                               const cnn_geometry *g, int padded_w);
-#define CNN_DWCONV_PLANE cnn_f32_dwconv__wasmsimd
-#define CNN_DWCONV_3X3S1_PLANE cnn_f32_dwconv_3x3s1__wasmsimd
-#define CNN_DWCONV_3X3S2_PLANE cnn_f32_dwconv_3x3s2__wasmsimd
-#define CNN_DWCONV_GRAD_WEIGHT_PLANE cnn_f32_dwconv_grad_weight__wasmsimd
+#define CNN_DWCONV_PLANE                 cnn_f32_dwconv__wasmsimd
+#define CNN_DWCONV_3X3S1_PLANE           cnn_f32_dwconv_3x3s1__wasmsimd
+#define CNN_DWCONV_3X3S2_PLANE           cnn_f32_dwconv_3x3s2__wasmsimd
+#define CNN_DWCONV_GRAD_WEIGHT_PLANE     cnn_f32_dwconv_grad_weight__wasmsimd
 #define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__wasmsimd
 
 #include <wasm_simd128.h>
@@ -75,10 +75,10 @@ static inline void cnn_dwconv_store_first_lanes(float *p, v128_t v, int count) {
     }
 }
 #else
-#define CNN_DWCONV_PLANE cnn_f32_dwconv__scalar
-#define CNN_DWCONV_3X3S1_PLANE cnn_f32_dwconv_3x3s1__scalar
-#define CNN_DWCONV_3X3S2_PLANE cnn_f32_dwconv_3x3s2__scalar
-#define CNN_DWCONV_GRAD_WEIGHT_PLANE cnn_f32_dwconv_grad_weight__scalar
+#define CNN_DWCONV_PLANE                 cnn_f32_dwconv__scalar
+#define CNN_DWCONV_3X3S1_PLANE           cnn_f32_dwconv_3x3s1__scalar
+#define CNN_DWCONV_3X3S2_PLANE           cnn_f32_dwconv_3x3s2__scalar
+#define CNN_DWCONV_GRAD_WEIGHT_PLANE     cnn_f32_dwconv_grad_weight__scalar
 #define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__scalar
 #endif
 

@@ -11,6 +11,5 @@ float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int
 
 void cnn_f32_avgpool__scalar(float *out, const float *in, const cnn_geometry *g) {
     for (int oh = 0; oh < g->out_height; oh++)
-        for (int ow = 0; ow < g->out_width; ow++)
-            out[oh * g->out_width + ow] = cnn_avg_pool_cell(in, g, oh, ow);
+        for (int ow = 0; ow < g->out_width; ow++) out[oh * g->out_width + ow] = cnn_avg_pool_cell(in, g, oh, ow);
 }

@@ -18,7 +18,8 @@ INLINE v128_t block_sum(const float *row, int rows, int col0, int width, int ker
     for (int r = 0; r < rows; r++, row += width)
         for (int kw = 0; kw < kernel_w; kw++) {
             v128_t vtap = cnn_pool_taps_f32x4(row, kw, stride);
-            if (kind == CNN_POOL_BLOCK_MASKED) vtap = wasm_v128_and(vtap, cnn_pool_lanes_inside(col0 + kw, stride, width));
+            if (kind == CNN_POOL_BLOCK_MASKED)
+                vtap = wasm_v128_and(vtap, cnn_pool_lanes_inside(col0 + kw, stride, width));
             vsum = wasm_f32x4_add(vsum, vtap);
         }
     return vsum;
@@ -42,8 +43,8 @@ static v128_t block_divisors(const cnn_geometry *g, int oh, int ow) {
    ending at the row's end (it overlaps the one before). rows, kernel_w and stride
    (= stride_w) are arguments of always inlined functions, so that the common windows get
    copies with them folded in (the taps of a row then share loads). */
-INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, const cnn_pool_blocks *blocks,
-                        int oh_begin, int oh_end, int rows, int kernel_w, int stride) {
+INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, const cnn_pool_blocks *blocks, int oh_begin,
+                        int oh_end, int rows, int kernel_w, int stride) {
     const int out_width = g->out_width, width = g->in_width;
     /* Inside blocks: the divisor of any inside window of the rows. */
     const float divisor =
@@ -59,7 +60,8 @@ INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, cons
         float *out_row = out + (long)oh * out_width;
         for (int ow = inside_begin; ow < inside_end; ow += 4) {
             const int col0 = ow * stride - g->pad_left;
-            const v128_t vsum = block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE);
+            const v128_t vsum =
+                block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE);
             wasm_v128_store(out_row + ow,
                             power_of_two ? wasm_f32x4_mul(vsum, vreciprocal) : wasm_f32x4_div(vsum, vdivisor));
         }
@@ -72,7 +74,8 @@ INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, cons
             v128_t vout;
             if (block >= blocks->first && block <= blocks->last)
                 vout = wasm_f32x4_div(
-                    block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE), vdivisor);
+                    block_sum(window_rows + col0, rows, col0, width, kernel_w, stride, CNN_POOL_BLOCK_INSIDE),
+                    vdivisor);
             else if (rows > 0 &&
                      cnn_pool_edge_block(g, blocks, block, first_row, first_row + rows - 1) == CNN_POOL_BLOCK_MASKED)
                 vout = wasm_f32x4_div(
@@ -82,8 +85,10 @@ INLINE void output_rows(float *out, const float *in, const cnn_geometry *g, cons
                 for (int j = 0; j < lanes; j++) out_row[block + j] = cnn_avg_pool_cell(in, g, oh, block + j);
                 continue;
             }
-            if (lanes == 4) wasm_v128_store(out_row + block, vout);
-            else cnn_pool_store_lanes(out_row + block, vout, lanes);
+            if (lanes == 4)
+                wasm_v128_store(out_row + block, vout);
+            else
+                cnn_pool_store_lanes(out_row + block, vout, lanes);
         }
     }
 }
@@ -100,9 +105,13 @@ void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *
         const int rows = window.row_end - window.row_begin;
         /* The usual square windows get their own copies. */
         const int square = rows == kernel_w && g->kernel_h == kernel_w;
-        if (square && stride == 2 && kernel_w == 2) output_rows(out, in, g, &blocks, oh, next, 2, 2, 2);
-        else if (square && stride == 2 && kernel_w == 3) output_rows(out, in, g, &blocks, oh, next, 3, 3, 2);
-        else if (square && stride == 1 && kernel_w == 3) output_rows(out, in, g, &blocks, oh, next, 3, 3, 1);
-        else output_rows(out, in, g, &blocks, oh, next, rows, kernel_w, stride);
+        if (square && stride == 2 && kernel_w == 2)
+            output_rows(out, in, g, &blocks, oh, next, 2, 2, 2);
+        else if (square && stride == 2 && kernel_w == 3)
+            output_rows(out, in, g, &blocks, oh, next, 3, 3, 2);
+        else if (square && stride == 1 && kernel_w == 3)
+            output_rows(out, in, g, &blocks, oh, next, 3, 3, 1);
+        else
+            output_rows(out, in, g, &blocks, oh, next, rows, kernel_w, stride);
     }
 }

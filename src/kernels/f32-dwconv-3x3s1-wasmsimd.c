@@ -10,20 +10,25 @@
 
 void cnn_f32_dwconv_3x3s1__wasmsimd(float *out, const float *padded, const float *weight, float bias,
                                     const cnn_geometry *g, int padded_w) {
-    const v128_t vw00 = wasm_f32x4_splat(weight[0]), vw01 = wasm_f32x4_splat(weight[1]), vw02 = wasm_f32x4_splat(weight[2]);
-    const v128_t vw10 = wasm_f32x4_splat(weight[3]), vw11 = wasm_f32x4_splat(weight[4]), vw12 = wasm_f32x4_splat(weight[5]);
-    const v128_t vw20 = wasm_f32x4_splat(weight[6]), vw21 = wasm_f32x4_splat(weight[7]), vw22 = wasm_f32x4_splat(weight[8]);
+    const v128_t vw00 = wasm_f32x4_splat(weight[0]), vw01 = wasm_f32x4_splat(weight[1]),
+                 vw02 = wasm_f32x4_splat(weight[2]);
+    const v128_t vw10 = wasm_f32x4_splat(weight[3]), vw11 = wasm_f32x4_splat(weight[4]),
+                 vw12 = wasm_f32x4_splat(weight[5]);
+    const v128_t vw20 = wasm_f32x4_splat(weight[6]), vw21 = wasm_f32x4_splat(weight[7]),
+                 vw22 = wasm_f32x4_splat(weight[8]);
     const v128_t vbias = wasm_f32x4_splat(bias);
     const int d = g->dilation_w, out_width = g->out_width;
     const long row_step = (long)g->dilation_h * padded_w;
     int oh = 0;
     /* Output rows oh and oh + 1 from input rows 0–2 and 1–3 (dilation_h 1). */
     for (; g->dilation_h == 1 && oh + 2 <= g->out_height; oh += 2) {
-        const float *in0 = padded + (long)oh * padded_w, *in1 = in0 + padded_w, *in2 = in1 + padded_w, *in3 = in2 + padded_w;
+        const float *in0 = padded + (long)oh * padded_w, *in1 = in0 + padded_w, *in2 = in1 + padded_w,
+                    *in3 = in2 + padded_w;
         float *out_row0 = out + (long)oh * out_width, *out_row1 = out_row0 + out_width;
         for (int ow = 0; ow < out_width; ow += 4) {
             v128_t vacc0 = vbias, vacc1 = vbias;
-            v128_t vx0 = wasm_v128_load(in0 + ow), vx1 = wasm_v128_load(in0 + ow + d), vx2 = wasm_v128_load(in0 + ow + 2 * d);
+            v128_t vx0 = wasm_v128_load(in0 + ow), vx1 = wasm_v128_load(in0 + ow + d),
+                   vx2 = wasm_v128_load(in0 + ow + 2 * d);
             vacc0 = wasm_f32x4_add(vacc0, wasm_f32x4_mul(vw00, vx0));
             vacc0 = wasm_f32x4_add(vacc0, wasm_f32x4_mul(vw01, vx1));
             vacc0 = wasm_f32x4_add(vacc0, wasm_f32x4_mul(vw02, vx2));

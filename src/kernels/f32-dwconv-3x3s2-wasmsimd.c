@@ -21,9 +21,12 @@ static inline v128_t accumulate_row(v128_t vacc, const float *row, v128_t vw0, v
 
 void cnn_f32_dwconv_3x3s2__wasmsimd(float *out, const float *padded, const float *weight, float bias,
                                     const cnn_geometry *g, int padded_w) {
-    const v128_t vw00 = wasm_f32x4_splat(weight[0]), vw01 = wasm_f32x4_splat(weight[1]), vw02 = wasm_f32x4_splat(weight[2]);
-    const v128_t vw10 = wasm_f32x4_splat(weight[3]), vw11 = wasm_f32x4_splat(weight[4]), vw12 = wasm_f32x4_splat(weight[5]);
-    const v128_t vw20 = wasm_f32x4_splat(weight[6]), vw21 = wasm_f32x4_splat(weight[7]), vw22 = wasm_f32x4_splat(weight[8]);
+    const v128_t vw00 = wasm_f32x4_splat(weight[0]), vw01 = wasm_f32x4_splat(weight[1]),
+                 vw02 = wasm_f32x4_splat(weight[2]);
+    const v128_t vw10 = wasm_f32x4_splat(weight[3]), vw11 = wasm_f32x4_splat(weight[4]),
+                 vw12 = wasm_f32x4_splat(weight[5]);
+    const v128_t vw20 = wasm_f32x4_splat(weight[6]), vw21 = wasm_f32x4_splat(weight[7]),
+                 vw22 = wasm_f32x4_splat(weight[8]);
     const v128_t vbias = wasm_f32x4_splat(bias);
     const int out_width = g->out_width;
     for (int oh = 0; oh < g->out_height; oh++) {

@@ -10,8 +10,9 @@
 /* vacc[kh·3 + kw] += grad[0..count) · tap (kh, kw) of four output columns, +0 past count. */
 static inline void accumulate_taps(v128_t vacc[9], const float *grad, int count, const float *window, long row_step,
                                    int dilation_w, int stride_w) {
-    const v128_t vgrad = count >= 4 ? wasm_v128_load(grad)
-                                    : wasm_f32x4_make(grad[0], count > 1 ? grad[1] : 0.0f, count > 2 ? grad[2] : 0.0f, 0.0f);
+    const v128_t vgrad = count >= 4
+                             ? wasm_v128_load(grad)
+                             : wasm_f32x4_make(grad[0], count > 1 ? grad[1] : 0.0f, count > 2 ? grad[2] : 0.0f, 0.0f);
     const v128_t vinside = wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat(count));
     for (int kh = 0; kh < 3; kh++)
         for (int kw = 0; kw < 3; kw++) {

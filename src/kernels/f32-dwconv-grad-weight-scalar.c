@@ -12,8 +12,8 @@ void cnn_f32_dwconv_grad_weight__scalar(float *grad_weight, const float *grad_ou
             float lane[LANES] = {0};
             for (int oh = 0; oh < g->out_height; oh++) {
                 const float *grad_row = grad_out + (long)oh * g->out_width;
-                const float *tap_row = padded + ((long)oh * g->stride_h + (long)kh * g->dilation_h) * padded_w +
-                                       (long)kw * g->dilation_w;
+                const float *tap_row =
+                    padded + ((long)oh * g->stride_h + (long)kh * g->dilation_h) * padded_w + (long)kw * g->dilation_w;
                 for (int ow = 0; ow < g->out_width; ow++)
                     lane[ow % LANES] += grad_row[ow] * tap_row[(long)ow * g->stride_w];
             }

@@ -2,8 +2,8 @@
    stride and dilation; the scalar twin of f32-dwconv-wasmsimd.c (see dwconv.h). */
 #include "dwconv.h"
 
-void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias,
-                            const cnn_geometry *g, int padded_w) {
+void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
+                            int padded_w) {
     for (int oh = 0; oh < g->out_height; oh++)
         for (int ow = 0; ow < g->out_width; ow++) {
             const float *window = padded + (long)oh * g->stride_h * padded_w + (long)ow * g->stride_w;

@@ -7,8 +7,8 @@
 #include "dwconv.h"
 #include "strided-load-wasmsimd.h"
 
-void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias,
-                              const cnn_geometry *g, int padded_w) {
+void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
+                              int padded_w) {
     const v128_t vbias = wasm_f32x4_splat(bias);
     const long row_step = (long)g->dilation_h * padded_w;
     for (int oh = 0; oh < g->out_height; oh++) {
@@ -23,8 +23,10 @@ void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weig
                 for (int kw = 0; kw < g->kernel_w; kw++) {
                     const v128_t vweight = wasm_v128_load32_splat(weight + kh * g->kernel_w + kw);
                     const float *tap = window + kh * row_step + (long)kw * g->dilation_w;
-                    vacc0123 = wasm_f32x4_add(vacc0123, wasm_f32x4_mul(vweight, cnn_load_strided_f32x4(tap, g->stride_w)));
-                    vacc4567 = wasm_f32x4_add(vacc4567, wasm_f32x4_mul(vweight, cnn_load_strided_f32x4(tap + 4 * g->stride_w, g->stride_w)));
+                    vacc0123 =
+                        wasm_f32x4_add(vacc0123, wasm_f32x4_mul(vweight, cnn_load_strided_f32x4(tap, g->stride_w)));
+                    vacc4567 = wasm_f32x4_add(
+                        vacc4567, wasm_f32x4_mul(vweight, cnn_load_strided_f32x4(tap + 4 * g->stride_w, g->stride_w)));
                 }
             wasm_v128_store(out_row + ow, vacc0123);
             wasm_v128_store(out_row + ow + 4, vacc4567);

@@ -4,8 +4,8 @@
 
 /* b_offsets NULL: packed panel; init NULL: sums start from 0. */
 static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a_packed, const float *b,
-                                                           const int32_t *b_offsets, const float *init,
-                                                           float *c, int ldc, int m, int n, int accumulate) {
+                                                           const int32_t *b_offsets, const float *init, float *c,
+                                                           int ldc, int m, int n, int accumulate) {
     float acc[CNN_GEMM_MR][CNN_GEMM_NR];
     for (int i = 0; i < CNN_GEMM_MR; i++)
         for (int j = 0; j < CNN_GEMM_NR; j++) acc[i][j] = init ? init[i] : 0.0f;
@@ -19,8 +19,8 @@ static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a
         for (int j = 0; j < n; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
 }
 
-void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
-                              int m, int n, int accumulate) {
+void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
+                              int accumulate) {
     gemm_4x8(k, a_packed, b_packed, NULL, NULL, c, ldc, m, n, accumulate);
 }
 

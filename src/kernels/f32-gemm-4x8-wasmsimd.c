@@ -9,8 +9,8 @@
 /* b_offsets NULL: packed panel; init NULL: sums start from 0. Inlined into both entry
    points, so the tests fold away. */
 static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a_packed, const float *b,
-                                                           const int32_t *b_offsets, const float *init,
-                                                           float *c, int ldc, int m, int n, int accumulate) {
+                                                           const int32_t *b_offsets, const float *init, float *c,
+                                                           int ldc, int m, int n, int accumulate) {
     v128_t vacc0x0123 = init ? wasm_v128_load32_splat(init) : wasm_f32x4_splat(0.0f), vacc0x4567 = vacc0x0123;
     v128_t vacc1x0123 = init ? wasm_v128_load32_splat(init + 1) : vacc0x0123, vacc1x4567 = vacc1x0123;
     v128_t vacc2x0123 = init ? wasm_v128_load32_splat(init + 2) : vacc0x0123, vacc2x4567 = vacc2x0123;
@@ -32,8 +32,8 @@ static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a
         vacc3x4567 = wasm_f32x4_add(vacc3x4567, wasm_f32x4_mul(va3, vb4567));
         a_packed += CNN_GEMM_MR;
     }
-    const v128_t rows[CNN_GEMM_MR][2] = {{vacc0x0123, vacc0x4567}, {vacc1x0123, vacc1x4567},
-                                         {vacc2x0123, vacc2x4567}, {vacc3x0123, vacc3x4567}};
+    const v128_t rows[CNN_GEMM_MR][2] = {
+        {vacc0x0123, vacc0x4567}, {vacc1x0123, vacc1x4567}, {vacc2x0123, vacc2x4567}, {vacc3x0123, vacc3x4567}};
     if (n == CNN_GEMM_NR) {
         for (int i = 0; i < m; i++) {
             float *row = c + i * ldc;
@@ -57,8 +57,8 @@ static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a
     }
 }
 
-void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
-                                int m, int n, int accumulate) {
+void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
+                                int accumulate) {
     gemm_4x8(k, a_packed, b_packed, NULL, NULL, c, ldc, m, n, accumulate);
 }
 

@@ -2,8 +2,8 @@
 #include "gemm.h"
 
 void cnn_f32_igemm_pixels_4x8__scalar(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                      const float *b_packed, const float *init, float *out, long out_plane,
-                                      int m, int n, int accumulate) {
+                                      const float *b_packed, const float *init, float *out, long out_plane, int m,
+                                      int n, int accumulate) {
     float acc[CNN_GEMM_MR][CNN_GEMM_NR];
     for (int i = 0; i < CNN_GEMM_MR; i++)
         for (int j = 0; j < CNN_GEMM_NR; j++) acc[i][j] = init[j];

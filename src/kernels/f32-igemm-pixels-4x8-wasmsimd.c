@@ -8,8 +8,10 @@
 
 /* Columns of four rows: r[0 … 3] become their transposes. */
 static inline void transpose_4x4(v128_t r[4]) {
-    const v128_t v01_low = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), v23_low = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5);
-    const v128_t v01_high = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7), v23_high = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+    const v128_t v01_low = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5),
+                 v23_low = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5);
+    const v128_t v01_high = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7),
+                 v23_high = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
     r[0] = wasm_i32x4_shuffle(v01_low, v23_low, 0, 1, 4, 5);
     r[1] = wasm_i32x4_shuffle(v01_low, v23_low, 2, 3, 6, 7);
     r[2] = wasm_i32x4_shuffle(v01_high, v23_high, 0, 1, 4, 5);
@@ -17,8 +19,8 @@ static inline void transpose_4x4(v128_t r[4]) {
 }
 
 void cnn_f32_igemm_pixels_4x8__wasmsimd(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                        const float *b_packed, const float *init, float *out, long out_plane,
-                                        int m, int n, int accumulate) {
+                                        const float *b_packed, const float *init, float *out, long out_plane, int m,
+                                        int n, int accumulate) {
     const float *a0 = pixels[0], *a1 = pixels[1], *a2 = pixels[2], *a3 = pixels[3];
     v128_t vacc0x0123 = wasm_v128_load(init), vacc0x4567 = wasm_v128_load(init + 4);
     v128_t vacc1x0123 = vacc0x0123, vacc1x4567 = vacc0x4567;

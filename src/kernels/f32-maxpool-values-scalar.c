@@ -24,6 +24,5 @@ float cnn_max_pool_value_cell(const float *in, const cnn_geometry *g, int out_ro
 
 void cnn_f32_maxpool_values__scalar(float *out, const float *in, const cnn_geometry *g) {
     for (int oh = 0; oh < g->out_height; oh++)
-        for (int ow = 0; ow < g->out_width; ow++)
-            out[oh * g->out_width + ow] = cnn_max_pool_value_cell(in, g, oh, ow);
+        for (int ow = 0; ow < g->out_width; ow++) out[oh * g->out_width + ow] = cnn_max_pool_value_cell(in, g, oh, ow);
 }

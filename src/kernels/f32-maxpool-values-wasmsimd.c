@@ -33,8 +33,8 @@ INLINE v128_t block_max(const float *row, long row_step, int rows, int col0, int
     v128_t vmax = vlowest, vnan = wasm_i32x4_splat(0);
     for (int kw = 0; kw < kernel_w; kw++) {
         const int offset = kw * dilation;
-        const v128_t vinside = kind == CNN_POOL_BLOCK_MASKED ? cnn_pool_lanes_inside(col0 + offset, stride, width)
-                                                             : vlowest;
+        const v128_t vinside =
+            kind == CNN_POOL_BLOCK_MASKED ? cnn_pool_lanes_inside(col0 + offset, stride, width) : vlowest;
         const float *tap_row = row;
         for (int r = 0; r < rows; r++, tap_row += row_step) {
             v128_t vtap = cnn_pool_taps_f32x4(tap_row, offset, stride);
@@ -60,18 +60,20 @@ static void blocks_with_nan(float *out_row, const float *in, const cnn_geometry 
         const int col0 = (int)((long long)block * g->stride_w - g->pad_left); /* in range unless CELLS */
         v128_t vmax;
         if (block >= blocks->first && block <= blocks->last)
-            vmax = block_max(window_rows + col0, row_step, rows, col0, width, g->kernel_w, g->stride_w,
-                             g->dilation_w, CNN_POOL_BLOCK_INSIDE);
+            vmax = block_max(window_rows + col0, row_step, rows, col0, width, g->kernel_w, g->stride_w, g->dilation_w,
+                             CNN_POOL_BLOCK_INSIDE);
         else if (cnn_pool_edge_block(g, blocks, block, first_row, first_row + (rows - 1) * g->dilation_h) ==
                  CNN_POOL_BLOCK_MASKED)
-            vmax = block_max(window_rows + col0, row_step, rows, col0, width, g->kernel_w, g->stride_w,
-                             g->dilation_w, CNN_POOL_BLOCK_MASKED);
+            vmax = block_max(window_rows + col0, row_step, rows, col0, width, g->kernel_w, g->stride_w, g->dilation_w,
+                             CNN_POOL_BLOCK_MASKED);
         else {
             for (int j = 0; j < lanes; j++) out_row[block + j] = cnn_max_pool_value_cell(in, g, oh, block + j);
             continue;
         }
-        if (lanes == 4) wasm_v128_store(out_row + block, vmax);
-        else cnn_pool_store_lanes(out_row + block, vmax, lanes);
+        if (lanes == 4)
+            wasm_v128_store(out_row + block, vmax);
+        else
+            cnn_pool_store_lanes(out_row + block, vmax, lanes);
     }
 }
 
@@ -108,8 +110,8 @@ INLINE v128_t column_max(const float *top, long row_step, int kernel, int stride
    so as not to read past its taps). */
 INLINE v128_t across_columns(v128_t vleft, v128_t vright, v128_t vnext, int kernel, int stride, int last) {
     if (stride == 1) { /* 3×3: columns j, j + 1, j + 2 */
-        const v128_t vtap1 = last ? wasm_i32x4_shuffle(vleft, vright, 1, 2, 3, 6)
-                                  : wasm_i32x4_shuffle(vleft, vright, 1, 2, 3, 4);
+        const v128_t vtap1 =
+            last ? wasm_i32x4_shuffle(vleft, vright, 1, 2, 3, 6) : wasm_i32x4_shuffle(vleft, vright, 1, 2, 3, 4);
         const v128_t vtap2 = last ? vright : wasm_i32x4_shuffle(vleft, vright, 2, 3, 4, 5);
         return wasm_f32x4_pmax(wasm_f32x4_pmax(vleft, vtap1), vtap2);
     }
@@ -130,8 +132,8 @@ typedef struct {
    column maxima of its first four columns, which become the next block's. kernel, stride,
    checked and last are constants in each copy. */
 INLINE void separable_block(float *out_upper, float *out_lower, const float *column, long row_step,
-                            column_maxima *vleft, int kernel, int stride, int checked, int last,
-                            v128_t *vsum_right, v128_t *vsum_next) {
+                            column_maxima *vleft, int kernel, int stride, int checked, int last, v128_t *vsum_right,
+                            v128_t *vsum_next) {
     column_maxima vright, vnext = *vleft;
     const int right = stride == 1 && last ? 2 : 4;
     vright.upper = column_max(column + right, row_step, kernel, stride, checked, &vright.lower, vsum_right);
@@ -175,8 +177,7 @@ INLINE int separable_blocks(float *out_upper, float *out_lower, const float *top
 /* The square windows the separable path takes: 2×2 stride 2, 3×3 stride 2 or 1, no dilation.
    Returns the kernel size, or 0. */
 static int separable_kernel(const cnn_geometry *g) {
-    if (g->kernel_h != g->kernel_w || g->stride_h != g->stride_w || g->dilation_h != 1 || g->dilation_w != 1)
-        return 0;
+    if (g->kernel_h != g->kernel_w || g->stride_h != g->stride_w || g->dilation_h != 1 || g->dilation_w != 1) return 0;
     if (g->kernel_w == 2 && g->stride_w == 2) return 2;
     if (g->kernel_w == 3 && (g->stride_w == 2 || g->stride_w == 1)) return 3;
     return 0;
@@ -228,8 +229,8 @@ static void pass_with_nan(float *out, const float *in, const cnn_geometry *g, co
                           int block_begin, int block_end) {
     if (block_begin >= block_end) return;
     for (int row = oh; row < oh + 2; row++)
-        blocks_with_nan(out + (long)row * g->out_width, in, g, blocks, row, row * g->stride_h - g->pad_top,
-                        g->kernel_h, block_begin, block_end);
+        blocks_with_nan(out + (long)row * g->out_width, in, g, blocks, row, row * g->stride_h - g->pad_top, g->kernel_h,
+                        block_begin, block_end);
 }
 
 /* Output rows [oh_begin, oh_end) (two or more), whose windows lie inside the input's rows,
@@ -257,8 +258,8 @@ INLINE void separable_rows(float *out, const float *in, const cnn_geometry *g, c
             separable = separable_blocks(out_upper, out_lower, top, width, separable_begin, columns.end, g->pad_left,
                                          kernel, stride, checked);
             if (columns.tail)
-                separable &= separable_blocks(out_upper, out_lower, top, width, out_width - 4, out_width,
-                                              g->pad_left, kernel, stride, checked);
+                separable &= separable_blocks(out_upper, out_lower, top, width, out_width - 4, out_width, g->pad_left,
+                                              kernel, stride, checked);
         }
         checked_begin = separable ? separable_begin : out_width;
         if (separable) {
@@ -278,9 +279,12 @@ void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geo
     if (oh_end - oh_begin < 2) oh_begin = oh_end = 0;
     for (int oh = 0; oh < oh_begin; oh++) row_with_nan(out, in, g, &blocks, oh);
     if (oh_end > oh_begin) {
-        if (kernel == 2) separable_rows(out, in, g, &blocks, oh_begin, oh_end, 2, 2);
-        else if (stride == 2) separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 2);
-        else separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 1);
+        if (kernel == 2)
+            separable_rows(out, in, g, &blocks, oh_begin, oh_end, 2, 2);
+        else if (stride == 2)
+            separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 2);
+        else
+            separable_rows(out, in, g, &blocks, oh_begin, oh_end, 3, 1);
     }
     for (int oh = oh_end; oh < g->out_height; oh++) row_with_nan(out, in, g, &blocks, oh);
 }

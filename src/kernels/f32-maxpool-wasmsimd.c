@@ -79,8 +79,8 @@ INLINE void plane(float *out, int32_t *argmax, const float *in, const cnn_geomet
                 block_2x2_stride_2(out_row + first, argmax_row + first, in + (long)row0 * g->in_width + col0,
                                    g->in_width, row0 * g->in_width + col0);
             } else if (first >= blocks.first && first <= blocks.last && kh_end > kh_begin) {
-                block(out_row + first, argmax_row + first, in, g, row0, kh_begin, kh_end,
-                      first * stride - g->pad_left, kernel_w, stride);
+                block(out_row + first, argmax_row + first, in, g, row0, kh_begin, kh_end, first * stride - g->pad_left,
+                      kernel_w, stride);
             } else {
                 const int lanes = out_width - first < 4 ? out_width - first : 4;
                 for (int j = first; j < first + lanes; j++)
@@ -91,7 +91,10 @@ INLINE void plane(float *out, int32_t *argmax, const float *in, const cnn_geomet
 }
 
 void cnn_f32_maxpool__wasmsimd(float *out, int32_t *argmax, const float *in, const cnn_geometry *g) {
-    if (g->stride_w == 2 && g->dilation_w == 1 && g->kernel_w == 2) plane(out, argmax, in, g, 2, 2);
-    else if (g->stride_w == 2 && g->dilation_w == 1 && g->kernel_w == 3) plane(out, argmax, in, g, 3, 2);
-    else plane(out, argmax, in, g, g->kernel_w, g->stride_w);
+    if (g->stride_w == 2 && g->dilation_w == 1 && g->kernel_w == 2)
+        plane(out, argmax, in, g, 2, 2);
+    else if (g->stride_w == 2 && g->dilation_w == 1 && g->kernel_w == 3)
+        plane(out, argmax, in, g, 3, 2);
+    else
+        plane(out, argmax, in, g, g->kernel_w, g->stride_w);
 }

@@ -4,8 +4,8 @@
 #include <wasm_simd128.h>
 #include "wgrad.h"
 
-void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets,
-                                 int row_step, const float *b_packed, float *c, int ldc, int m) {
+void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
+                                 const float *b_packed, float *c, int ldc, int m) {
     v128_t vacc0x0123 = wasm_f32x4_splat(0.0f), vacc0x4567 = vacc0x0123;
     v128_t vacc1x0123 = vacc0x0123, vacc1x4567 = vacc0x0123;
     v128_t vacc2x0123 = vacc0x0123, vacc2x4567 = vacc0x0123;
@@ -28,8 +28,8 @@ void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, con
             b_packed += CNN_GEMM_NR;
         }
     }
-    const v128_t rows[CNN_GEMM_MR][2] = {{vacc0x0123, vacc0x4567}, {vacc1x0123, vacc1x4567},
-                                         {vacc2x0123, vacc2x4567}, {vacc3x0123, vacc3x4567}};
+    const v128_t rows[CNN_GEMM_MR][2] = {
+        {vacc0x0123, vacc0x4567}, {vacc1x0123, vacc1x4567}, {vacc2x0123, vacc2x4567}, {vacc3x0123, vacc3x4567}};
     for (int i = 0; i < m; i++) {
         float *row = c + i * ldc;
         wasm_v128_store(row, wasm_f32x4_add(wasm_v128_load(row), rows[i][0]));

@@ -7,8 +7,8 @@
 #include "winograd.h"
 #include "strided-load-wasmsimd.h"
 
-void cnn_f32_winograd_input_4x__wasmsimd(float *v, long stride, const float *padded, int padded_w,
-                                         int tiles_h, int tiles_w) {
+void cnn_f32_winograd_input_4x__wasmsimd(float *v, long stride, const float *padded, int padded_w, int tiles_h,
+                                         int tiles_w) {
     for (int th = 0; th < tiles_h; th++) {
         const float *row0 = padded + 2L * th * padded_w;
         float *v_row = v + th * tiles_w;

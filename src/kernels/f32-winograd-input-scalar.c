@@ -22,8 +22,8 @@ void cnn_winograd_input_tile(float *v, long stride, const float *tile, int padde
     }
 }
 
-void cnn_f32_winograd_input__scalar(float *v, long stride, const float *padded, int padded_w,
-                                    int tiles_h, int tiles_w) {
+void cnn_f32_winograd_input__scalar(float *v, long stride, const float *padded, int padded_w, int tiles_h,
+                                    int tiles_w) {
     for (int th = 0; th < tiles_h; th++)
         for (int tw = 0; tw < tiles_w; tw++)
             cnn_winograd_input_tile(v + th * tiles_w + tw, stride, padded + 2L * th * padded_w + 2 * tw, padded_w);

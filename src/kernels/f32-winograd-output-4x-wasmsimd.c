@@ -7,8 +7,8 @@
 #include <wasm_simd128.h>
 #include "winograd.h"
 
-void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long stride, int tiles_h,
-                                          int tiles_w, int out_h, int out_w, float bias) {
+void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long stride, int tiles_h, int tiles_w,
+                                          int out_h, int out_w, float bias) {
     const v128_t vbias = wasm_f32x4_splat(bias);
     for (int th = 0; th < tiles_h; th++) {
         const float *m_row = m + th * tiles_w;
@@ -25,10 +25,10 @@ void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long str
                     vam[1][j] = wasm_f32x4_sub(wasm_f32x4_sub(vm1, vm2), vm3);
                 }
                 for (int i = 0; i < 2; i++) {
-                    const v128_t veven = wasm_f32x4_add(
-                        wasm_f32x4_add(wasm_f32x4_add(vam[i][0], vam[i][1]), vam[i][2]), vbias);
-                    const v128_t vodd = wasm_f32x4_add(
-                        wasm_f32x4_sub(wasm_f32x4_sub(vam[i][1], vam[i][2]), vam[i][3]), vbias);
+                    const v128_t veven =
+                        wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(vam[i][0], vam[i][1]), vam[i][2]), vbias);
+                    const v128_t vodd =
+                        wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(vam[i][1], vam[i][2]), vam[i][3]), vbias);
                     float *row = plane + (long)(2 * th + i) * out_w + 2 * tw;
                     wasm_v128_store(row, wasm_i32x4_shuffle(veven, vodd, 0, 4, 1, 5));
                     wasm_v128_store(row + 4, wasm_i32x4_shuffle(veven, vodd, 2, 6, 3, 7));

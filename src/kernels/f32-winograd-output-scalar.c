@@ -3,8 +3,8 @@
           | 0  1 −1 −1 | */
 #include "winograd.h"
 
-void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw, const float *m,
-                              long stride, float bias) {
+void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw, const float *m, long stride,
+                              float bias) {
     float am[2][4]; /* Aᵀ m */
     for (int j = 0; j < 4; j++) {
         const float m0 = m[j * stride], m1 = m[(4 + j) * stride];
@@ -19,8 +19,8 @@ void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw
     }
 }
 
-void cnn_f32_winograd_output__scalar(float *plane, const float *m, long stride, int tiles_h,
-                                     int tiles_w, int out_h, int out_w, float bias) {
+void cnn_f32_winograd_output__scalar(float *plane, const float *m, long stride, int tiles_h, int tiles_w, int out_h,
+                                     int out_w, float bias) {
     for (int th = 0; th < tiles_h; th++)
         for (int tw = 0; tw < tiles_w; tw++)
             cnn_winograd_output_tile(plane, out_h, out_w, th, tw, m + th * tiles_w + tw, stride, bias);

@@ -29,15 +29,15 @@ void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long
     }
 }
 
-void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows,
-                                         int tiles, int tile) {
+void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
+                                         int tile) {
     for (int row = 0, q = 0; row < rows; row++)
         for (int t = 0; t < tiles; t++, q++)
             cnn_winograd_rows_input_tile(v + q, stride, plane + (long)row * padded_w + tile * t);
 }
 
-void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w,
-                                          int tiles, int tile, float bias) {
+void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w, int tiles,
+                                          int tile, float bias) {
     for (int row = 0, q = 0; row < out_h; row++)
         for (int t = 0; t < tiles; t++, q++)
             cnn_winograd_rows_output_tile(plane + (long)row * out_w + tile * t,

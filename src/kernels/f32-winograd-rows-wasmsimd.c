@@ -18,8 +18,8 @@ static inline void transpose(v128_t r[4], v128_t x0, v128_t x1, v128_t x2, v128_
     r[3] = wasm_i32x4_shuffle(v01hi, v23hi, 2, 3, 6, 7);
 }
 
-#define ADD wasm_f32x4_add
-#define SUB wasm_f32x4_sub
+#define ADD              wasm_f32x4_add
+#define SUB              wasm_f32x4_sub
 #define MUL(constant, x) wasm_f32x4_mul(wasm_f32x4_splat(constant), x)
 
 /* Where tiles q … q + 3 (numbered along rows of `tiles`, `tile` columns each) start in a
@@ -58,8 +58,8 @@ static void input_4x(float *v, long stride, const float *plane, int padded_w, in
     wasm_v128_store(v + 7 * stride, ADD(MUL(4.0f, SUB(vd[7], vd[1])), MUL(21.0f, SUB(vd[3], vd[5]))));
 }
 
-void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows,
-                                           int tiles, int tile) {
+void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
+                                           int tile) {
     const int count = rows * tiles;
     if (count < 4) {
         cnn_f32_winograd_rows_input__scalar(v, stride, plane, padded_w, rows, tiles, tile);
@@ -87,7 +87,8 @@ static inline __attribute__((always_inline)) void output_4x(float *plane, const 
         vy[i] = ADD(y, vbias);
     }
     v128_t vcolumns[4]; /* tile j's columns: all four lanes (m = 4), or lanes 2(j mod 2), +1 of vcolumns[j / 2] */
-    if (tile == 4) transpose(vcolumns, vy[0], vy[1], vy[2], vy[3]);
+    if (tile == 4)
+        transpose(vcolumns, vy[0], vy[1], vy[2], vy[3]);
     else {
         vcolumns[0] = wasm_i32x4_shuffle(vy[0], vy[1], 0, 4, 1, 5);
         vcolumns[1] = wasm_i32x4_shuffle(vy[0], vy[1], 2, 6, 3, 7);
@@ -98,9 +99,12 @@ static inline __attribute__((always_inline)) void output_4x(float *plane, const 
     for (int j = 0; j < 4; j++) {
         float *out = plane + offset[j];
         if (column[j] + tile <= out_w) {
-            if (tile == 4) wasm_v128_store(out, vcolumns[j]);
-            else if (j % 2) wasm_v128_store64_lane(out, vcolumns[j / 2], 1);
-            else wasm_v128_store64_lane(out, vcolumns[j / 2], 0);
+            if (tile == 4)
+                wasm_v128_store(out, vcolumns[j]);
+            else if (j % 2)
+                wasm_v128_store64_lane(out, vcolumns[j / 2], 1);
+            else
+                wasm_v128_store64_lane(out, vcolumns[j / 2], 0);
             continue;
         }
         float lanes[4];
@@ -121,8 +125,10 @@ static inline __attribute__((always_inline)) void output_plane(float *plane, con
         output_4x(plane, m, stride, out_w, tiles, tile, q + 4 <= count ? q : count - 4, vbias);
 }
 
-void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w,
-                                            int tiles, int tile, float bias) {
-    if (tile == 4) output_plane(plane, m, stride, out_h, out_w, tiles, 4, bias);
-    else output_plane(plane, m, stride, out_h, out_w, tiles, 2, bias);
+void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w, int tiles,
+                                            int tile, float bias) {
+    if (tile == 4)
+        output_plane(plane, m, stride, out_h, out_w, tiles, 4, bias);
+    else
+        output_plane(plane, m, stride, out_h, out_w, tiles, 2, bias);
 }

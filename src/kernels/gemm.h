@@ -19,8 +19,8 @@
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NR 8
 
-void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
-                              int m, int n, int accumulate);
+void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
+                              int accumulate);
 void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
                                const float *init, float *c, int ldc, int m, int n, int accumulate);
 /* Pixel tiles of a convolution (conv_implicit.c): MR output pixels by NR output channels,
@@ -29,23 +29,23 @@ void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, con
    pixel i's window in the padded image (all MR readable), b_packed the weights as k rows of
    NR channels, init NR floats. Summed from init in p order, in both twins. */
 void cnn_f32_igemm_pixels_4x8__scalar(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                      const float *b_packed, const float *init, float *out, long out_plane,
-                                      int m, int n, int accumulate);
+                                      const float *b_packed, const float *init, float *out, long out_plane, int m,
+                                      int n, int accumulate);
 #ifdef __wasm_simd128__
 void cnn_f32_igemm_pixels_4x8__wasmsimd(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                        const float *b_packed, const float *init, float *out, long out_plane,
-                                        int m, int n, int accumulate);
+                                        const float *b_packed, const float *init, float *out, long out_plane, int m,
+                                        int n, int accumulate);
 #define CNN_IGEMM_PIXELS_MICROKERNEL cnn_f32_igemm_pixels_4x8__wasmsimd
-void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc,
-                                int m, int n, int accumulate);
+void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
+                                int accumulate);
 void cnn_f32_igemm_4x8__wasmsimd(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
                                  const float *init, float *c, int ldc, int m, int n, int accumulate);
-#define CNN_GEMM_MICROKERNEL cnn_f32_gemm_4x8__wasmsimd
+#define CNN_GEMM_MICROKERNEL  cnn_f32_gemm_4x8__wasmsimd
 #define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__wasmsimd
 #else
 #define CNN_IGEMM_PIXELS_MICROKERNEL cnn_f32_igemm_pixels_4x8__scalar
-#define CNN_GEMM_MICROKERNEL cnn_f32_gemm_4x8__scalar
-#define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__scalar
+#define CNN_GEMM_MICROKERNEL         cnn_f32_gemm_4x8__scalar
+#define CNN_IGEMM_MICROKERNEL        cnn_f32_igemm_4x8__scalar
 #endif
 
 #endif

@@ -18,8 +18,8 @@ typedef struct {
     int begin, end, padded_size;
 } cnn_avg_span;
 
-static inline cnn_avg_span cnn_avg_pool_span(int out_index, int stride, int pad_before, int kernel,
-                                             int in_size, int pad_after) {
+static inline cnn_avg_span cnn_avg_pool_span(int out_index, int stride, int pad_before, int kernel, int in_size,
+                                             int pad_after) {
     const int begin = out_index * stride - pad_before;
     const int end = begin + kernel < in_size + pad_after ? begin + kernel : in_size + pad_after;
     cnn_avg_span span = {begin < 0 ? 0 : begin, end < in_size ? end : in_size, end - begin};
@@ -60,8 +60,7 @@ void cnn_pool_inside_rows(const cnn_geometry *g, int *begin, int *end);
 static inline int cnn_max_pool_takes(float value, float max) { return value > max || isnan(value); }
 
 /* One output cell, scalar: max (value and argmax) and average. */
-void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g,
-                       int out_row, int out_col);
+void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g, int out_row, int out_col);
 float cnn_max_pool_value_cell(const float *in, const cnn_geometry *g, int out_row, int out_col);
 float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int out_col);
 
@@ -76,9 +75,9 @@ void cnn_f32_maxpool_values__scalar(float *out, const float *in, const cnn_geome
 void cnn_f32_maxpool__wasmsimd(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
 void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geometry *g);
 void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g);
-#define CNN_MAX_POOL_PLANE cnn_f32_maxpool__wasmsimd
+#define CNN_MAX_POOL_PLANE        cnn_f32_maxpool__wasmsimd
 #define CNN_MAX_POOL_VALUES_PLANE cnn_f32_maxpool_values__wasmsimd
-#define CNN_AVG_POOL_PLANE cnn_f32_avgpool__wasmsimd
+#define CNN_AVG_POOL_PLANE        cnn_f32_avgpool__wasmsimd
 
 /* ---- Blocks: what the SIMD kernels share ----------------------------------
    A block is four neighbouring output cells ow … ow + 3 of one output row, one
@@ -131,8 +130,8 @@ static inline cnn_pool_blocks cnn_pool_blocks_of(const cnn_geometry *g, int kern
 typedef enum { CNN_POOL_BLOCK_INSIDE, CNN_POOL_BLOCK_MASKED, CNN_POOL_BLOCK_CELLS } cnn_pool_block;
 
 /* A block at ow outside [first, last], whose window rows are first_row … last_row. */
-static inline cnn_pool_block cnn_pool_edge_block(const cnn_geometry *g, const cnn_pool_blocks *b, int ow,
-                                                 int first_row, int last_row) {
+static inline cnn_pool_block cnn_pool_edge_block(const cnn_geometry *g, const cnn_pool_blocks *b, int ow, int first_row,
+                                                 int last_row) {
     const long long width = g->in_width, col0 = (long long)ow * g->stride_w - g->pad_left;
     return first_row * width + col0 >= 0 && last_row * width + col0 + b->reach <= g->in_height * width
                ? CNN_POOL_BLOCK_MASKED
@@ -152,9 +151,9 @@ static inline void cnn_pool_store_lanes(float *out, v128_t v, int count) {
     if (count > 2) out[2] = wasm_f32x4_extract_lane(v, 2);
 }
 #else
-#define CNN_MAX_POOL_PLANE cnn_f32_maxpool__scalar
+#define CNN_MAX_POOL_PLANE        cnn_f32_maxpool__scalar
 #define CNN_MAX_POOL_VALUES_PLANE cnn_f32_maxpool_values__scalar
-#define CNN_AVG_POOL_PLANE cnn_f32_avgpool__scalar
+#define CNN_AVG_POOL_PLANE        cnn_f32_avgpool__scalar
 #endif
 
 #endif

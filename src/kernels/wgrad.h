@@ -11,11 +11,11 @@
 #include <stdint.h>
 #include "gemm.h"
 
-void cnn_f32_wgrad_4x8__scalar(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets,
-                               int row_step, const float *b_packed, float *c, int ldc, int m);
+void cnn_f32_wgrad_4x8__scalar(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
+                               const float *b_packed, float *c, int ldc, int m);
 #ifdef __wasm_simd128__
-void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets,
-                                 int row_step, const float *b_packed, float *c, int ldc, int m);
+void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
+                                 const float *b_packed, float *c, int ldc, int m);
 #define CNN_WGRAD_MICROKERNEL cnn_f32_wgrad_4x8__wasmsimd
 #else
 #define CNN_WGRAD_MICROKERNEL cnn_f32_wgrad_4x8__scalar

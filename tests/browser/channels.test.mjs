@@ -24,7 +24,9 @@ before(async () => {
   context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   await openRoute();
 });
 after(async () => {
@@ -46,7 +48,19 @@ const settle = () => page.waitForTimeout(200);
 async function reset(attributes = {}) {
   await page.evaluate((attributes) => {
     const widget = document.querySelector('cnn-channels');
-    for (const name of ['filters', 'out-channels', 'kernel', 'groups', 'stride', 'padding', 'channel', 'pixel', 'theme', 'lang']) widget.removeAttribute(name);
+    for (const name of [
+      'filters',
+      'out-channels',
+      'kernel',
+      'groups',
+      'stride',
+      'padding',
+      'channel',
+      'pixel',
+      'theme',
+      'lang',
+    ])
+      widget.removeAttribute(name);
     for (const [name, value] of Object.entries(attributes)) widget.setAttribute(name, value);
   }, attributes);
   await settle();
@@ -57,11 +71,15 @@ function readWidget(page) {
   return page.evaluate(() => {
     const root = document.querySelector('cnn-channels').shadowRoot;
     const tiles = [...root.querySelectorAll('button.tile')].filter((tile) => !tile.hidden);
-    const terms = [...root.querySelectorAll('.equation .term.share')].filter((term) => !term.hidden).map((term) => term.querySelector('.value').textContent);
+    const terms = [...root.querySelectorAll('.equation .term.share')]
+      .filter((term) => !term.hidden)
+      .map((term) => term.querySelector('.value').textContent);
     return {
       tiles: tiles.map((tile) => tile.textContent),
       pressed: tiles.findIndex((tile) => tile.getAttribute('aria-pressed') === 'true'),
-      links: [...root.querySelectorAll('svg.channel-links line')].map((line) => `${line.dataset.from}>${line.dataset.to}${line.classList.contains('active') ? '*' : ''}`),
+      links: [...root.querySelectorAll('svg.channel-links line')].map(
+        (line) => `${line.dataset.from}>${line.dataset.to}${line.classList.contains('active') ? '*' : ''}`,
+      ),
       groups: [...root.querySelectorAll('[data-control="groups"] option')].map((option) => option.value),
       sum: root.querySelector('.detail .math').textContent,
       terms,
@@ -111,7 +129,14 @@ test('controls change the maps; the groups list follows out_channels; depthwise 
   await setControl(page, 'cnn-channels', 'groups', 3);
   await page.waitForTimeout(100);
   const depthwise = await readWidget(page);
-  assert.deepEqual(depthwise.links.map((link) => link.replace('*', '')).sort(), ['B>4', 'B>5', 'G>2', 'G>3', 'R>0', 'R>1']);
+  assert.deepEqual(depthwise.links.map((link) => link.replace('*', '')).sort(), [
+    'B>4',
+    'B>5',
+    'G>2',
+    'G>3',
+    'R>0',
+    'R>1',
+  ]);
   assert.equal(depthwise.terms.length, 1);
   assert.ok(addsUp(depthwise));
   assert.equal(depthwise.code, 'nn.Conv2d(3, 6, kernel_size=5, padding=1, groups=3)');
@@ -126,7 +151,9 @@ test('the iframe route with groups=3 draws a depthwise layer; an impossible one 
   const shown = await readWidget(page);
   assert.equal(shown.links.length, 6);
   assert.match(shown.params, /6 · \(3 \/ 3\) · 3 · 3 \+ 6 = 60/);
-  await page.evaluate(() => { document.querySelector('cnn-channels').outChannels = 4; });
+  await page.evaluate(() => {
+    document.querySelector('cnn-channels').outChannels = 4;
+  });
   await page.waitForTimeout(50);
   assert.match((await readWidget(page)).error, /divisible by groups/);
   assert.deepEqual(errors, []);
@@ -137,10 +164,11 @@ test('keyboard only: Tab to the controls and arrow keys; ← → among the outpu
   await reset();
   await page.evaluate(() => document.activeElement?.blur());
   await page.evaluate(() => window.scrollTo(0, 0));
-  const focused = () => page.evaluate(() => {
-    const active = document.querySelector('cnn-channels').shadowRoot.activeElement;
-    return active ? (active.closest('[data-control]')?.dataset.control ?? active.className) : 'host';
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      const active = document.querySelector('cnn-channels').shadowRoot.activeElement;
+      return active ? (active.closest('[data-control]')?.dataset.control ?? active.className) : 'host';
+    });
   await page.keyboard.press('Tab'); // the host
   const order = [];
   for (let press = 0; press < 8; press++) {
@@ -150,15 +178,23 @@ test('keyboard only: Tab to the controls and arrow keys; ← → among the outpu
   assert.deepEqual(order.slice(0, 6), ['filters', 'out-channels', 'kernel', 'groups', 'stride', 'padding']);
   assert.equal(order[6], 'tile'); // then the first output plane
   // Back to the out_channels slider: ← lowers it.
-  await page.evaluate(() => document.querySelector('cnn-channels').shadowRoot.querySelector('[data-control="out-channels"] input').focus());
+  await page.evaluate(() =>
+    document.querySelector('cnn-channels').shadowRoot.querySelector('[data-control="out-channels"] input').focus(),
+  );
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.evaluate(() => document.querySelector('cnn-channels').outChannels), 5);
   await page.evaluate(() => document.querySelector('cnn-channels').shadowRoot.querySelector('button.tile').focus());
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.evaluate(() => document.querySelector('cnn-channels').channel), 2, 'focusing an output plane explains it');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('cnn-channels').channel),
+    2,
+    'focusing an output plane explains it',
+  );
   assert.match((await readWidget(page)).sum, /^out\[2\]/);
-  await page.evaluate(() => document.querySelector('cnn-channels').shadowRoot.querySelector('canvas.map[tabindex="0"]').focus());
+  await page.evaluate(() =>
+    document.querySelector('cnn-channels').shadowRoot.querySelector('canvas.map[tabindex="0"]').focus(),
+  );
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.evaluate(() => document.querySelector('cnn-channels').pixel), '15,4');
@@ -174,7 +210,10 @@ test('hovering an output plane explains it; a click in its sum picks a pixel of 
   assert.match((await readWidget(page)).sum, /^out\[3\]/);
   const box = await page.locator('cnn-channels canvas.map[tabindex="0"]').boundingBox();
   await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2); // the pointer left the tile on its way
-  const chosen = await page.evaluate(() => ({ channel: document.querySelector('cnn-channels').channel, pixel: document.querySelector('cnn-channels').pixel }));
+  const chosen = await page.evaluate(() => ({
+    channel: document.querySelector('cnn-channels').channel,
+    pixel: document.querySelector('cnn-channels').pixel,
+  }));
   assert.deepEqual(chosen, { channel: 3, pixel: '3,12' }); // 16×16 output at stride 2
   const shown = await readWidget(page);
   assert.match(shown.sum, /out\[3\]\[3, 12\]/);
@@ -187,9 +226,17 @@ test('axe-core finds nothing, light and dark; at 360 px nothing scrolls sideways
   await page.addScriptTag({ path: AXE });
   for (const theme of ['light', 'dark']) {
     await reset({ theme });
-    const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-      .filter((violation) => violation.id !== 'page-has-heading-one') // the embed route's own page (tests/browser/visual.test.mjs)
-      .map(({ id, impact, nodes }) => `${id} (${impact}): ${nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ')}`));
+    const violations = await page.evaluate(async () =>
+      (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .filter((violation) => violation.id !== 'page-has-heading-one') // the embed route's own page (tests/browser/visual.test.mjs)
+        .map(
+          ({ id, impact, nodes }) =>
+            `${id} (${impact}): ${nodes
+              .slice(0, 3)
+              .map((node) => node.target.join(' '))
+              .join(' | ')}`,
+        ),
+    );
     assert.deepEqual(violations, [], theme);
     const layout = await page.evaluate((minimum) => {
       const root = document.querySelector('cnn-channels').shadowRoot;
@@ -205,7 +252,10 @@ test('axe-core finds nothing, light and dark; at 360 px nothing scrolls sideways
 });
 
 test('screenshots: 1280 and 360 px, light and dark, English and Chinese', async () => {
-  for (const [size, viewport] of Object.entries({ desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } })) {
+  for (const [size, viewport] of Object.entries({
+    desktop: { width: 1280, height: 900 },
+    phone: { width: 360, height: 740 },
+  })) {
     await page.setViewportSize(viewport);
     for (const theme of ['light', 'dark']) {
       for (const lang of ['en', 'zh']) {

@@ -30,7 +30,9 @@ async function hostPage(src) {
   await page.goto(`${session.url}web/embed.html?widget=none`); // a page of the origin, its body replaced below
   await page.evaluate((frameSource) => {
     window.sizes = [];
-    addEventListener('message', (event) => { if (event.data?.type === 'cnn-embed-size') window.sizes.push(event.data); });
+    addEventListener('message', (event) => {
+      if (event.data?.type === 'cnn-embed-size') window.sizes.push(event.data);
+    });
     const frame = document.createElement('iframe');
     Object.assign(frame, { src: frameSource, width: 900, height: 500 });
     document.body.replaceChildren(frame);
@@ -40,21 +42,30 @@ async function hostPage(src) {
 }
 
 test('the iframe route sets hide, lock and exercise, keeps a locked value, and names unknown attributes', async () => {
-  const { watched, frame } = await hostPage('/web/embed.html?widget=conv&kernel=5&stride=2&lock=stride&hide=mode&exercise=output-size&kernal=3');
+  const { watched, frame } = await hostPage(
+    '/web/embed.html?widget=conv&kernel=5&stride=2&lock=stride&hide=mode&exercise=output-size&kernal=3',
+  );
   await frame.waitForFunction(() => document.querySelector('cnn-conv')?.started === true);
   const shown = await frame.evaluate(() => {
     const widget = document.querySelector('cnn-conv');
     const control = (name) => widget.shadowRoot.querySelector(`[data-control="${name}"]`);
     return {
-      kernel: widget.kernel, stride: widget.stride,
+      kernel: widget.kernel,
+      stride: widget.stride,
       modeHidden: control('mode').hidden,
       strideDisabled: control('stride').querySelector('input, select').disabled,
       exercise: Boolean(widget.shadowRoot.querySelector('[part="exercise"]')),
       note: document.querySelector('main > .error')?.textContent,
     };
   });
-  assert.deepEqual(shown, { kernel: 5, stride: 2, modeHidden: true, strideDisabled: true, exercise: true,
-    note: 'Not an attribute of <cnn-conv>, ignored: kernal.' });
+  assert.deepEqual(shown, {
+    kernel: 5,
+    stride: 2,
+    modeHidden: true,
+    strideDisabled: true,
+    exercise: true,
+    note: 'Not an attribute of <cnn-conv>, ignored: kernal.',
+  });
   assert.deepEqual(watched.problems(), []);
   await watched.close();
 });
@@ -64,12 +75,17 @@ test('the frame’s size messages follow the widget when it grows and when it sh
   await frame.waitForFunction(() => document.querySelector('cnn-pool')?.started === true);
   const settle = () => page.waitForTimeout(400);
   await settle();
-  const heightNow = () => frame.evaluate(() => Math.ceil(document.getElementById('widget-slot').getBoundingClientRect().bottom));
+  const heightNow = () =>
+    frame.evaluate(() => Math.ceil(document.getElementById('widget-slot').getBoundingClientRect().bottom));
   const small = await heightNow();
-  await frame.evaluate(() => { document.querySelector('cnn-pool').size = 12; });
+  await frame.evaluate(() => {
+    document.querySelector('cnn-pool').size = 12;
+  });
   await settle();
   const large = await heightNow();
-  await frame.evaluate(() => { document.querySelector('cnn-pool').size = 4; });
+  await frame.evaluate(() => {
+    document.querySelector('cnn-pool').size = 4;
+  });
   await settle();
   const again = await heightNow();
   const heights = (await sizeMessages(page)).map((message) => message.height);
@@ -88,7 +104,11 @@ test('the iframe route shows the lab too, loading its module on use, with its at
   await whenStarted(watched.page, 'cnn-train');
   const shown = await watched.page.evaluate(() => {
     const lab = document.querySelector('cnn-train');
-    return { channels: lab.channels, epochs: lab.epochs, optimizerHidden: lab.shadowRoot.querySelector(`[data-control="optimizer"]`)?.hidden ?? null };
+    return {
+      channels: lab.channels,
+      epochs: lab.epochs,
+      optimizerHidden: lab.shadowRoot.querySelector(`[data-control="optimizer"]`)?.hidden ?? null,
+    };
   });
   assert.deepEqual(shown, { channels: [4, 8], epochs: 1, optimizerHidden: true });
   assert.deepEqual(watched.problems(), []);
@@ -100,7 +120,10 @@ test('widget names from the URL that are Object.prototype members are unknown wi
   for (const name of ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty']) {
     await watched.page.goto(`${session.url}web/embed.html?widget=${name}`);
     const text = await watched.page.locator('main .error').textContent();
-    assert.match(text, new RegExp(`^Unknown widget "${name}"\\. Use one of: conv, pool, receptive-field, params, channels, train\\.$`));
+    assert.match(
+      text,
+      new RegExp(`^Unknown widget "${name}"\\. Use one of: conv, pool, receptive-field, params, channels, train\\.$`),
+    );
   }
   assert.deepEqual(watched.problems(), []);
   await watched.close();
@@ -111,7 +134,10 @@ test('a page of light widgets never fetches the lab; the lab fetches its worker,
   const { page, requests } = watched;
   await page.goto(`${session.url}web/embed.html?widget=params`);
   await whenStarted(page, 'cnn-params');
-  assert.deepEqual(requests.filter((url) => /cnn-train|uPlot|train\/worker|data\/mnist/.test(url)), []);
+  assert.deepEqual(
+    requests.filter((url) => /cnn-train|uPlot|train\/worker|data\/mnist/.test(url)),
+    [],
+  );
 
   await page.goto(`${session.url}web/`);
   await whenStarted(page, 'cnn-train#train');
@@ -119,7 +145,11 @@ test('a page of light widgets never fetches the lab; the lab fetches its worker,
   const before = requests.filter((url) => /train\/worker|uPlot|data\/mnist/.test(url));
   assert.deepEqual(before, [], 'scrolling to the lab loads neither its worker, its data nor its charts');
   await page.evaluate(() => document.querySelector('cnn-train#train').startWorker());
-  await page.waitForFunction(() => document.querySelector('cnn-train#train').shadowRoot.querySelector('.status').textContent.startsWith('Ready'), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.querySelector('cnn-train#train').shadowRoot.querySelector('.status').textContent.startsWith('Ready'),
+    null,
+    { timeout: 60_000 },
+  );
   assert.deepEqual(watched.problems(), []);
   await watched.close();
 });
@@ -137,9 +167,20 @@ test('dist/ served from a sub-path of a plain static server: page, lab data (gzi
     const lab = 'cnn-train#train';
     await whenStarted(page, lab);
     await page.evaluate((selector) => document.querySelector(selector).startWorker(), lab);
-    await page.waitForFunction((selector) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent.startsWith('Ready'), lab, { timeout: 60_000 });
-    assert.ok(requests.some((url) => url.endsWith('/courses/week-3/cnn/data/mnist.bin.gz')), 'the digits come gzipped');
-    assert.ok(requests.every((url) => url.startsWith(base) || url.startsWith('data:')), requests.filter((url) => !url.startsWith(base)).join('\n'));
+    await page.waitForFunction(
+      (selector) =>
+        document.querySelector(selector).shadowRoot.querySelector('.status').textContent.startsWith('Ready'),
+      lab,
+      { timeout: 60_000 },
+    );
+    assert.ok(
+      requests.some((url) => url.endsWith('/courses/week-3/cnn/data/mnist.bin.gz')),
+      'the digits come gzipped',
+    );
+    assert.ok(
+      requests.every((url) => url.startsWith(base) || url.startsWith('data:')),
+      requests.filter((url) => !url.startsWith(base)).join('\n'),
+    );
 
     await page.goto(`${base}embed.html?widget=receptive-field&preset=vgg`);
     await whenStarted(page, 'cnn-receptive-field');
@@ -157,10 +198,20 @@ test('dist/ served from a sub-path of a plain static server: page, lab data (gzi
 
 test('each standalone file works from file:// with no request, and shows the widget’s own message for a bad value', async () => {
   const files = readdirSync(join(DIST, 'standalone')).filter((name) => name.endsWith('.html'));
-  assert.deepEqual(files.sort(), ['cnn-channels.html', 'cnn-conv.html', 'cnn-params.html', 'cnn-pool.html', 'cnn-receptive-field.html']);
-  const badValues = { 'cnn-conv': ['kernel=99', 'kernel=99 is outside 1–7 here; using 7.'], 'cnn-pool': ['mode=median', 'mode="median" is not one of max, avg, global; using max.'],
-    'cnn-params': ['kernel=x', 'kernel="x" is not an integer from 1 to 11; using 3.'], 'cnn-receptive-field': ['size=1', 'size=1 is outside 8–256 here; using 8.'],
-    'cnn-channels': ['filters=sobel', 'filters="sobel" is not one of mixed, edges, colour, blur, random; using mixed.'] };
+  assert.deepEqual(files.sort(), [
+    'cnn-channels.html',
+    'cnn-conv.html',
+    'cnn-params.html',
+    'cnn-pool.html',
+    'cnn-receptive-field.html',
+  ]);
+  const badValues = {
+    'cnn-conv': ['kernel=99', 'kernel=99 is outside 1–7 here; using 7.'],
+    'cnn-pool': ['mode=median', 'mode="median" is not one of max, avg, global; using max.'],
+    'cnn-params': ['kernel=x', 'kernel="x" is not an integer from 1 to 11; using 3.'],
+    'cnn-receptive-field': ['size=1', 'size=1 is outside 8–256 here; using 8.'],
+    'cnn-channels': ['filters=sobel', 'filters="sobel" is not one of mixed, edges, colour, blur, random; using mixed.'],
+  };
   for (const file of files) {
     const tag = file.replace('.html', '');
     const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -168,12 +219,19 @@ test('each standalone file works from file:// with no request, and shows the wid
     const seen = [];
     const errors = [];
     page.on('request', (request) => seen.push(request.url()));
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     page.on('pageerror', (error) => errors.push(error.message));
     const url = `${pathToFileURL(join(DIST, 'standalone', file)).href}?${badValues[tag][0]}`;
     await page.goto(url);
-    await page.waitForFunction((selector) => document.querySelector(selector)?.started === true, tag, { timeout: 30_000 });
-    const note = await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('p.error:not([hidden])')?.textContent, tag);
+    await page.waitForFunction((selector) => document.querySelector(selector)?.started === true, tag, {
+      timeout: 30_000,
+    });
+    const note = await page.evaluate(
+      (selector) => document.querySelector(selector).shadowRoot.querySelector('p.error:not([hidden])')?.textContent,
+      tag,
+    );
     assert.equal(note, badValues[tag][1], file);
     assert.deepEqual(errors, [], file);
     assert.deepEqual(seen, [url], `${file} requested more than itself`);
@@ -184,7 +242,8 @@ test('each standalone file works from file:// with no request, and shows the wid
 test('a standalone file shown inside a page as an iframe srcdoc (a notebook’s HTML output) runs its widget', async () => {
   const html = readFileSync(join(DIST, 'standalone/cnn-pool.html'), 'utf8');
   const watched = await watchedPage(session);
-  await watched.page.evaluate((page) => { // on about:blank: a host page with no Content-Security-Policy, like a notebook
+  await watched.page.evaluate((page) => {
+    // on about:blank: a host page with no Content-Security-Policy, like a notebook
     const frame = document.createElement('iframe');
     frame.srcdoc = page;
     document.body.replaceChildren(frame);
@@ -198,8 +257,12 @@ test('a standalone file shown inside a page as an iframe srcdoc (a notebook’s 
 test('the builder’s snippets reproduce the widget it shows (iframe and tag), for every light widget', async () => {
   const watched = await watchedPage(session);
   const { page } = watched;
-  for (const [widget, settings] of [['conv', { kernel: '5', stride: '2', padding: '2', input: 'digit' }], ['pool', { mode: 'avg', 'ceil-mode': true }],
-    ['receptive-field', { preset: 'dilated' }], ['params', { view: 'bottleneck', downsample: true }]]) {
+  for (const [widget, settings] of [
+    ['conv', { kernel: '5', stride: '2', padding: '2', input: 'digit' }],
+    ['pool', { mode: 'avg', 'ceil-mode': true }],
+    ['receptive-field', { preset: 'dilated' }],
+    ['params', { view: 'bottleneck', downsample: true }],
+  ]) {
     await page.goto(`${session.url}web/builder.html?widget=${widget}`);
     await page.waitForFunction(() => document.querySelector('#preview > *')?.started === true);
     for (const [name, value] of Object.entries(settings)) {
@@ -218,13 +281,20 @@ test('the builder’s snippets reproduce the widget it shows (iframe and tag), f
 
     await page.goto(src);
     await whenStarted(page, expected.tag);
-    assert.equal(await page.evaluate((tag) => JSON.stringify(document.querySelector(tag).state), expected.tag), expected.state, `${widget}: iframe`);
+    assert.equal(
+      await page.evaluate((tag) => JSON.stringify(document.querySelector(tag).state), expected.tag),
+      expected.state,
+      `${widget}: iframe`,
+    );
 
     await page.setContent(tagSnippet);
     await whenStarted(page, expected.tag);
     const shown = await page.evaluate((tag) => {
       const element = document.querySelector(tag);
-      return { state: JSON.stringify(element.state), problems: element.shadowRoot.querySelector('p.error:not([hidden])')?.textContent ?? '' };
+      return {
+        state: JSON.stringify(element.state),
+        problems: element.shadowRoot.querySelector('p.error:not([hidden])')?.textContent ?? '',
+      };
     }, expected.tag);
     assert.deepEqual(shown, { state: expected.state, problems: '' }, `${widget}: tag`);
   }

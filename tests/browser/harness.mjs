@@ -8,8 +8,15 @@ import { startServer } from '../../scripts/serve.mjs';
 
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-const CHROMIUM_ARGUMENTS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGUMENTS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Starts the server and the browser; close() stops both. */
 export async function openBrowser() {
@@ -56,7 +63,9 @@ export async function watchedPage(session, { width = 1280, height = 900 } = {}) 
   const errors = [];
   const offsite = [];
   const requests = []; // of the main frame only (an embedded iframe is a page of its own)
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
   page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
   page.on('request', (request) => {
     if (request.frame() === page.mainFrame()) requests.push(request.url());
@@ -79,33 +88,44 @@ export async function whenStarted(page, selector) {
 
 /** Sets a slider, select or number field inside a widget and fires the events a user would. */
 export async function setControl(page, widget, control, value) {
-  await page.evaluate(({ widget, control, value }) => {
-    const field = document.querySelector(widget).shadowRoot.querySelector(`[data-control="${control}"] input, [data-control="${control}"] select`);
-    field.value = String(value);
-    field.dispatchEvent(new Event('input', { bubbles: true }));
-    field.dispatchEvent(new Event('change', { bubbles: true }));
-  }, { widget, control, value });
+  await page.evaluate(
+    ({ widget, control, value }) => {
+      const field = document
+        .querySelector(widget)
+        .shadowRoot.querySelector(`[data-control="${control}"] input, [data-control="${control}"] select`);
+      field.value = String(value);
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    { widget, control, value },
+  );
 }
 
 /** What a widget's grid (found by its label) shows: { rows, cols, texts, marks } per cell. */
 export function readGrid(page, widget, label) {
-  return page.evaluate(({ widget, label }) => {
-    const frames = [...document.querySelector(widget).shadowRoot.querySelectorAll('.grid-frame')];
-    const frame = frames.find((element) => element.gridView.label === label);
-    if (!frame) throw new Error(`${widget}: no grid labelled "${label}"`);
-    return frame.gridView.snapshot();
-  }, { widget, label });
+  return page.evaluate(
+    ({ widget, label }) => {
+      const frames = [...document.querySelector(widget).shadowRoot.querySelectorAll('.grid-frame')];
+      const frame = frames.find((element) => element.gridView.label === label);
+      if (!frame) throw new Error(`${widget}: no grid labelled "${label}"`);
+      return frame.gridView.snapshot();
+    },
+    { widget, label },
+  );
 }
 
 /** Clicks the centre of one cell of a widget's grid, as a learner would. */
 export async function clickCell(page, widget, label, index) {
-  const point = await page.evaluate(({ widget, label, index }) => {
-    const frames = [...document.querySelector(widget).shadowRoot.querySelectorAll('.grid-frame')];
-    const frame = frames.find((element) => element.gridView.label === label);
-    frame.scrollIntoView({ block: 'center' });
-    const bounds = frame.getBoundingClientRect();
-    const { x, y } = frame.gridView.cellCenter(index);
-    return { x: bounds.left + x, y: bounds.top + y };
-  }, { widget, label, index });
+  const point = await page.evaluate(
+    ({ widget, label, index }) => {
+      const frames = [...document.querySelector(widget).shadowRoot.querySelectorAll('.grid-frame')];
+      const frame = frames.find((element) => element.gridView.label === label);
+      frame.scrollIntoView({ block: 'center' });
+      const bounds = frame.getBoundingClientRect();
+      const { x, y } = frame.gridView.cellCenter(index);
+      return { x: bounds.left + x, y: bounds.top + y };
+    },
+    { widget, label, index },
+  );
   await page.mouse.click(point.x, point.y);
 }

@@ -45,20 +45,60 @@ async function drawOne() {
 
 /** The worker's messages of a run, replayed into the lab (the chart library loaded as Start would). */
 function replayRun(run, { finish = true, kernel = 5 } = {}) {
-  return inLab(async ({ selector, argument: { run, finish, kernel } }) => {
-    const lab = document.querySelector(selector);
-    await lab.loadCharts();
-    const knobs = { ...lab.knobs, kernel };
-    lab.setRunning(true);
-    lab.receive({ type: 'started', run, knobs, summary: {}, totalSteps: 250, stepsPerEpoch: 125 });
-    for (let step = 25; step <= 125; step += 25) {
-      lab.receive({ type: 'progress', run, epoch: 1, step, stepsPerEpoch: 125, loss: 2.3 / (1 + step / 25), imagesPerSecond: 7512.4, seconds: step / 100, done: step / 250 });
-    }
-    lab.receive({ type: 'epoch', run, epoch: 1, trainLoss: 0.4, trainAccuracy: 0.9, testLoss: 0.3, testAccuracy: 0.93 + run / 100, seconds: 1.25, evalSeconds: 0.2, imagesPerSecond: 7512.4 });
-    if (!finish) return;
-    lab.receive({ type: 'finished', run, stopped: false, record: { run, knobs, epochs: 1, params: 1234, macs: 123456, receptiveField: 14,
-      seconds: 1.25, evalSeconds: 0.2, imagesPerSecond: 7512.4 - 1000 * run, testAccuracy: 0.93 + run / 100, testLoss: 0.3 } });
-  }, { run, finish, kernel });
+  return inLab(
+    async ({ selector, argument: { run, finish, kernel } }) => {
+      const lab = document.querySelector(selector);
+      await lab.loadCharts();
+      const knobs = { ...lab.knobs, kernel };
+      lab.setRunning(true);
+      lab.receive({ type: 'started', run, knobs, summary: {}, totalSteps: 250, stepsPerEpoch: 125 });
+      for (let step = 25; step <= 125; step += 25) {
+        lab.receive({
+          type: 'progress',
+          run,
+          epoch: 1,
+          step,
+          stepsPerEpoch: 125,
+          loss: 2.3 / (1 + step / 25),
+          imagesPerSecond: 7512.4,
+          seconds: step / 100,
+          done: step / 250,
+        });
+      }
+      lab.receive({
+        type: 'epoch',
+        run,
+        epoch: 1,
+        trainLoss: 0.4,
+        trainAccuracy: 0.9,
+        testLoss: 0.3,
+        testAccuracy: 0.93 + run / 100,
+        seconds: 1.25,
+        evalSeconds: 0.2,
+        imagesPerSecond: 7512.4,
+      });
+      if (!finish) return;
+      lab.receive({
+        type: 'finished',
+        run,
+        stopped: false,
+        record: {
+          run,
+          knobs,
+          epochs: 1,
+          params: 1234,
+          macs: 123456,
+          receptiveField: 14,
+          seconds: 1.25,
+          evalSeconds: 0.2,
+          imagesPerSecond: 7512.4 - 1000 * run,
+          testAccuracy: 0.93 + run / 100,
+          testLoss: 0.3,
+        },
+      });
+    },
+    { run, finish, kernel },
+  );
 }
 
 /** Every text a reader sees or hears in the lab: text nodes (not code), names, titles, options. */
@@ -70,7 +110,8 @@ function labTexts() {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.nodeType === Node.TEXT_NODE) {
         if (!node.parentElement.closest('code, pre, style')) texts.push(node.textContent);
-      } else for (const name of ['aria-label', 'title']) if (node.hasAttribute(name)) texts.push(node.getAttribute(name));
+      } else
+        for (const name of ['aria-label', 'title']) if (node.hasAttribute(name)) texts.push(node.getAttribute(name));
     }
     return texts.map((text) => text.trim()).filter(Boolean);
   });
@@ -81,7 +122,8 @@ function labTexts() {
 const ENGLISH_SENTENCE = /\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/;
 
 /** Paints settle: the theme's repaint runs on a mutation observer, the charts on the next frame. */
-const settle = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+const settle = () =>
+  page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 /** The whole lab, from the page laid out in full (an element screenshot of a lab taller than the viewport scrolls and shifts). */
 async function shootLab(path) {
@@ -95,10 +137,21 @@ async function shootLab(path) {
 test('a live change of language keeps the runs, a run in progress, the drawing and the worker; Chinese labels throughout', async () => {
   const empty = await inLab(({ selector }) => {
     const root = document.querySelector(selector).shadowRoot;
-    return { hint: root.querySelector('.pad-hint').textContent, shown: !root.querySelector('.pad-hint').hidden, clear: root.querySelector('[part="draw"] button').disabled };
+    return {
+      hint: root.querySelector('.pad-hint').textContent,
+      shown: !root.querySelector('.pad-hint').hidden,
+      clear: root.querySelector('[part="draw"] button').disabled,
+    };
   });
-  assert.deepEqual(empty, { hint: 'Draw a digit here', shown: true, clear: true }, 'an empty pad says what it is for; nothing to clear');
-  await page.locator(LAB).locator('[part="draw"]').screenshot({ path: join(SHOTS, 'lab-pad-empty.png') });
+  assert.deepEqual(
+    empty,
+    { hint: 'Draw a digit here', shown: true, clear: true },
+    'an empty pad says what it is for; nothing to clear',
+  );
+  await page
+    .locator(LAB)
+    .locator('[part="draw"]')
+    .screenshot({ path: join(SHOTS, 'lab-pad-empty.png') });
   await drawOne();
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[data-predicted]'));
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('.confusion'));
@@ -107,11 +160,16 @@ test('a live change of language keeps the runs, a run in progress, the drawing a
   const before = await inLab(({ selector }) => {
     const lab = document.querySelector(selector);
     window.labWorker = lab.worker;
-    return { hint: lab.shadowRoot.querySelector('.pad-hint').hidden, clear: lab.shadowRoot.querySelector('[part="draw"] button').disabled };
+    return {
+      hint: lab.shadowRoot.querySelector('.pad-hint').hidden,
+      clear: lab.shadowRoot.querySelector('[part="draw"] button').disabled,
+    };
   });
   assert.deepEqual(before, { hint: true, clear: false }, 'the hint went with the first stroke; Clear is enabled');
 
-  await page.evaluate(() => { document.documentElement.lang = 'zh-CN'; });
+  await page.evaluate(() => {
+    document.documentElement.lang = 'zh-CN';
+  });
   await settle();
   const after = await inLab(({ selector }) => {
     const lab = document.querySelector(selector);
@@ -161,53 +219,100 @@ test('a live change of language keeps the runs, a run in progress, the drawing a
   await inLab(({ selector }) => {
     const lab = document.querySelector(selector);
     const knobs = { ...lab.knobs, kernel: 3 };
-    lab.receive({ type: 'finished', run: 2, stopped: true, record: { run: 2, knobs, epochs: 0.5, params: 1000, macs: 100000, receptiveField: 10,
-      seconds: 0.6, evalSeconds: 0.1, imagesPerSecond: 6512.4, testAccuracy: 0.95, testLoss: 0.2 } });
+    lab.receive({
+      type: 'finished',
+      run: 2,
+      stopped: true,
+      record: {
+        run: 2,
+        knobs,
+        epochs: 0.5,
+        params: 1000,
+        macs: 100000,
+        receptiveField: 10,
+        seconds: 0.6,
+        evalSeconds: 0.1,
+        imagesPerSecond: 6512.4,
+        testAccuracy: 0.95,
+        testLoss: 0.2,
+      },
+    });
   });
   const finished = await inLab(({ selector }) => {
     const root = document.querySelector(selector).shadowRoot;
-    return { rows: root.querySelectorAll('[part="runs"] tbody tr').length, status: root.querySelector('.status').textContent };
+    return {
+      rows: root.querySelectorAll('[part="runs"] tbody tr').length,
+      status: root.querySelector('.status').textContent,
+    };
   });
   assert.equal(finished.rows, 2);
-  assert.equal(finished.status, '第 2 次训练已停止：测试准确率 95.00%；训练 0.6 秒（每秒 6,512 张图像），评估 0.1 秒。');
+  assert.equal(
+    finished.status,
+    '第 2 次训练已停止：测试准确率 95.00%；训练 0.6 秒（每秒 6,512 张图像），评估 0.1 秒。',
+  );
 
   const sentences = (await labTexts()).filter((text) => ENGLISH_SENTENCE.test(text.replace(/\([^()]*\)/g, '')));
   assert.deepEqual(sentences, [], 'no English sentence in the Chinese lab');
 
   // and back: the page's language again English, the same runs
-  await page.evaluate(() => { document.documentElement.lang = 'en'; });
+  await page.evaluate(() => {
+    document.documentElement.lang = 'en';
+  });
   await settle();
   const english = await inLab(({ selector }) => {
     const root = document.querySelector(selector).shadowRoot;
-    return { rows: root.querySelectorAll('[part="runs"] tbody tr').length, start: root.querySelector('[part="progress"] button').textContent };
+    return {
+      rows: root.querySelectorAll('[part="runs"] tbody tr').length,
+      start: root.querySelector('[part="progress"] button').textContent,
+    };
   });
   assert.deepEqual(english, { rows: 2, start: 'Start training' });
   assert.deepEqual(watched.problems(), []);
 });
 
-test('the lab\'s own lang attribute wins over the page\'s; a worker error and a refused model are said in it', async () => {
+test("the lab's own lang attribute wins over the page's; a worker error and a refused model are said in it", async () => {
   await page.evaluate((selector) => document.querySelector(selector).setAttribute('lang', 'zh'), LAB);
-  await inLab(({ selector }) => document.querySelector(selector).receive({ type: 'error', message: 'a run is in progress: stop it first' }));
-  const shown = await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent);
+  await inLab(({ selector }) =>
+    document.querySelector(selector).receive({ type: 'error', message: 'a run is in progress: stop it first' }),
+  );
+  const shown = await inLab(
+    ({ selector }) => document.querySelector(selector).shadowRoot.querySelector('.status').textContent,
+  );
   assert.equal(shown, '正在训练：请先停止当前训练');
   // a model the core refuses: the layer said in Chinese, the core's rule quoted
-  for (const [control, value] of [['kernel', 9], ['stride', 4], ['padding', 'valid']]) await setControl(page, LAB, control, value);
-  const refused = await inLab(({ selector }) => document.querySelector(selector).shadowRoot.querySelector('[part="summary"] .error').textContent);
-  assert.match(refused, /^无法构建这个模型：第 5 层（Conv2d）得到的输入是 2×2×2，放不下这一层。核心的说明：conv2d: kernel_h: /);
-  for (const [control, value] of [['kernel', 5], ['stride', 1], ['padding', 'same']]) await setControl(page, LAB, control, value);
+  for (const [control, value] of [
+    ['kernel', 9],
+    ['stride', 4],
+    ['padding', 'valid'],
+  ])
+    await setControl(page, LAB, control, value);
+  const refused = await inLab(
+    ({ selector }) => document.querySelector(selector).shadowRoot.querySelector('[part="summary"] .error').textContent,
+  );
+  assert.match(
+    refused,
+    /^无法构建这个模型：第 5 层（Conv2d）得到的输入是 2×2×2，放不下这一层。核心的说明：conv2d: kernel_h: /,
+  );
+  for (const [control, value] of [
+    ['kernel', 5],
+    ['stride', 1],
+    ['padding', 'same'],
+  ])
+    await setControl(page, LAB, control, value);
 });
 
-test('dark theme: the lab\'s canvases are painted on dark paper, on a live change too; screenshots in both themes and languages', async () => {
-  const samples = () => inLab(({ selector }) => {
-    const root = document.querySelector(selector).shadowRoot;
-    const pixel = (canvas) => [...canvas.getContext('2d').getImageData(0, 0, 1, 1).data.slice(0, 3)];
-    return {
-      digit: pixel(root.querySelector('.mistakes canvas')), // a corner of a digit: paper
-      map: pixel(root.querySelector('.map-grid canvas')),
-      pad: getComputedStyle(root.querySelector('canvas.pad')).backgroundColor,
-      ink: root.querySelector('canvas.pad').getContext('2d').strokeStyle,
-    };
-  });
+test("dark theme: the lab's canvases are painted on dark paper, on a live change too; screenshots in both themes and languages", async () => {
+  const samples = () =>
+    inLab(({ selector }) => {
+      const root = document.querySelector(selector).shadowRoot;
+      const pixel = (canvas) => [...canvas.getContext('2d').getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      return {
+        digit: pixel(root.querySelector('.mistakes canvas')), // a corner of a digit: paper
+        map: pixel(root.querySelector('.map-grid canvas')),
+        pad: getComputedStyle(root.querySelector('canvas.pad')).backgroundColor,
+        ink: root.querySelector('canvas.pad').getContext('2d').strokeStyle,
+      };
+    });
   const light = await samples();
   assert.deepEqual(light.digit, [255, 255, 255], 'light paper');
   // the page's theme, as its toggle sets it (the page gives the widgets its card colour as --cnn-paper)
@@ -221,14 +326,20 @@ test('dark theme: the lab\'s canvases are painted on dark paper, on a live chang
   await drawOne(); // a stroke in the dark theme is drawn in its ink
   assert.equal((await samples()).ink, '#e8e8e8');
 
-  for (const [size, viewport] of Object.entries({ desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } })) {
+  for (const [size, viewport] of Object.entries({
+    desktop: { width: 1280, height: 900 },
+    phone: { width: 360, height: 740 },
+  })) {
     await page.setViewportSize(viewport);
     for (const language of ['en', 'zh']) {
       for (const theme of ['light', 'dark']) {
-        await page.evaluate(({ selector, language, theme }) => {
-          document.querySelector(selector).setAttribute('lang', language);
-          document.documentElement.setAttribute('theme', theme);
-        }, { selector: LAB, language, theme });
+        await page.evaluate(
+          ({ selector, language, theme }) => {
+            document.querySelector(selector).setAttribute('lang', language);
+            document.documentElement.setAttribute('theme', theme);
+          },
+          { selector: LAB, language, theme },
+        );
         await settle();
         await shootLab(join(SHOTS, `lab-${size}-${language}-${theme}.png`));
       }

@@ -24,7 +24,8 @@ after(async () => {
   await session?.close();
 });
 
-const problemsNote = (selector) => page.evaluate((target) => document.querySelector(target).shadowRoot.querySelector('p.error').textContent, selector);
+const problemsNote = (selector) =>
+  page.evaluate((target) => document.querySelector(target).shadowRoot.querySelector('p.error').textContent, selector);
 
 test('properties set before the element is defined become its attributes', async () => {
   await page.evaluate(async () => {
@@ -39,10 +40,21 @@ test('properties set before the element is defined become its attributes', async
   await whenStarted(page, '#early');
   const shown = await page.evaluate(() => {
     const pool = document.querySelector('#early');
-    return { kernel: pool.getAttribute('kernel'), values: pool.getAttribute('values'), loading: pool.getAttribute('loading'),
-      own: ['kernel', 'values', 'loading'].filter((name) => Object.hasOwn(pool, name)), property: pool.kernel };
+    return {
+      kernel: pool.getAttribute('kernel'),
+      values: pool.getAttribute('values'),
+      loading: pool.getAttribute('loading'),
+      own: ['kernel', 'values', 'loading'].filter((name) => Object.hasOwn(pool, name)),
+      property: pool.kernel,
+    };
   });
-  assert.deepEqual(shown, { kernel: '3', values: '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16', loading: 'eager', own: [], property: 3 });
+  assert.deepEqual(shown, {
+    kernel: '3',
+    values: '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16',
+    loading: 'eager',
+    own: [],
+    property: 3,
+  });
 });
 
 test('a bad property value is explained like a bad attribute, and later refreshes do not throw', async () => {
@@ -51,17 +63,23 @@ test('a bad property value is explained like a bad attribute, and later refreshe
     pool.exercise = 'x';
     pool.kernel = 'big';
   });
-  await page.waitForFunction(() => /exercise="x"/.test(document.querySelector('#early').shadowRoot.querySelector('p.error').textContent));
+  await page.waitForFunction(() =>
+    /exercise="x"/.test(document.querySelector('#early').shadowRoot.querySelector('p.error').textContent),
+  );
   const note = await problemsNote('#early');
   assert.match(note, /kernel="big" is not an integer from 1 to 6; using 2\./);
   assert.match(note, /exercise="x" is not one of output-size, pooled-value; no exercise shown\./);
   // Later refreshes (attribute changes, user commits) run without error.
   for (const stride of [1, 2, 3]) {
-    await page.evaluate((value) => { document.querySelector('#early').stride = value; }, stride);
+    await page.evaluate((value) => {
+      document.querySelector('#early').stride = value;
+    }, stride);
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   }
   // A known kind given later builds the exercise.
-  await page.evaluate(() => { document.querySelector('#early').exercise = 'output-size'; });
+  await page.evaluate(() => {
+    document.querySelector('#early').exercise = 'output-size';
+  });
   await page.waitForFunction(() => document.querySelector('#early').shadowRoot.querySelector('[part="exercise"]'));
   assert.doesNotMatch(await problemsNote('#early'), /exercise=/);
   assert.deepEqual(watched.problems(), []);
@@ -73,7 +91,12 @@ test('<cnn-train> moved in the DOM restarts its worker, and Start trains', async
     await import('/web/widgets/cnn-train.js');
     const lab = document.createElement('cnn-train');
     lab.id = 'moved-lab';
-    for (const [name, value] of [['loading', 'eager'], ['channels', '2,4'], ['epochs', '1']]) lab.setAttribute(name, value);
+    for (const [name, value] of [
+      ['loading', 'eager'],
+      ['channels', '2,4'],
+      ['epochs', '1'],
+    ])
+      lab.setAttribute(name, value);
     document.body.append(lab);
   });
   await whenStarted(page, LAB);
@@ -90,10 +113,23 @@ test('<cnn-train> moved in the DOM restarts its worker, and Start trains', async
   }, LAB);
   await page.waitForFunction(startEnabled, LAB, { timeout: 60_000 });
   await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('button').click(), LAB);
-  await page.waitForFunction((selector) => document.querySelector(selector).shadowRoot.querySelector('progress').value > 0, LAB, { timeout: 60_000 });
-  await page.evaluate((selector) => document.querySelector(selector).shadowRoot.querySelector('button[title="Stop training"]').click(), LAB);
-  await page.waitForFunction((selector) => /^Run 1 (stopped|finished)/.test(document.querySelector(selector).shadowRoot.querySelector('.status').textContent),
-    LAB, { timeout: 120_000 });
+  await page.waitForFunction(
+    (selector) => document.querySelector(selector).shadowRoot.querySelector('progress').value > 0,
+    LAB,
+    { timeout: 60_000 },
+  );
+  await page.evaluate(
+    (selector) => document.querySelector(selector).shadowRoot.querySelector('button[title="Stop training"]').click(),
+    LAB,
+  );
+  await page.waitForFunction(
+    (selector) =>
+      /^Run 1 (stopped|finished)/.test(
+        document.querySelector(selector).shadowRoot.querySelector('.status').textContent,
+      ),
+    LAB,
+    { timeout: 120_000 },
+  );
   // Removed from the page, the lab ends its worker and says so.
   const removed = await page.evaluate((selector) => {
     const lab = document.querySelector(selector);

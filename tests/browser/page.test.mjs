@@ -11,7 +11,9 @@ const WIDGETS = { conv: 'cnn-conv', pool: 'cnn-pool', 'receptive-field': 'cnn-re
 const metrics = {};
 let session;
 
-before(async () => { session = await openBrowser(); });
+before(async () => {
+  session = await openBrowser();
+});
 after(async () => {
   writeFileSync(join(ARTIFACTS, 'page-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   await session?.close();
@@ -21,7 +23,9 @@ test('the page starts from its own origin only, with no errors; time to interact
   const watched = await watchedPage(session);
   const { page } = watched;
   await page.addInitScript(() => {
-    document.addEventListener('cnn-ready', (event) => { window.firstWidgetReady ??= { id: event.target.id, at: performance.now() }; });
+    document.addEventListener('cnn-ready', (event) => {
+      window.firstWidgetReady ??= { id: event.target.id, at: performance.now() };
+    });
   });
   await page.goto(`${session.url}web/`);
   await whenStarted(page, 'cnn-conv#conv');
@@ -38,9 +42,27 @@ test('the page starts from its own origin only, with no errors; time to interact
     firstWidget: load.first,
     note: 'navigation start to the first widget drawn and answering input (cnn-ready); local server, no cache',
   };
-  assert.equal(await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content.includes("script-src 'self' 'wasm-unsafe-eval'")), true);
+  assert.equal(
+    await page.evaluate(() =>
+      document
+        .querySelector('meta[http-equiv="Content-Security-Policy"]')
+        .content.includes("script-src 'self' 'wasm-unsafe-eval'"),
+    ),
+    true,
+  );
   // Scroll through: every lazily started widget starts and draws without an error.
-  for (const id of ['channels-widget', 'params', 'bottleneck', 'stride', 'dilated', 'transposed', 'pool', 'rf', 'stack', 'groups']) {
+  for (const id of [
+    'channels-widget',
+    'params',
+    'bottleneck',
+    'stride',
+    'dilated',
+    'transposed',
+    'pool',
+    'rf',
+    'stack',
+    'groups',
+  ]) {
     await whenStarted(page, `#${id}`);
   }
   assert.match(await page.locator('#core-status').textContent(), /WebAssembly core \((SIMD128|scalar) build\)/);
@@ -69,8 +91,10 @@ test('the URL holds each widget’s state: a copied link reopens the same view',
   const after = await readGrid(second.page, conv, 'Output');
   assert.deepEqual(after.texts, before.texts);
   assert.deepEqual(after.marks, before.marks, 'same current cell');
-  assert.deepEqual(await second.page.evaluate((selector) => document.querySelector(selector).state, conv),
-    await first.page.evaluate((selector) => document.querySelector(selector).state, conv));
+  assert.deepEqual(
+    await second.page.evaluate((selector) => document.querySelector(selector).state, conv),
+    await first.page.evaluate((selector) => document.querySelector(selector).state, conv),
+  );
   assert.deepEqual([...first.problems(), ...second.problems()], []);
   await first.close();
   await second.close();
@@ -83,7 +107,11 @@ test('the iframe route builds one widget from its query, which the URL then trac
   await whenStarted(page, 'cnn-conv');
   const state = await page.evaluate(() => document.querySelector('cnn-conv').state);
   assert.deepEqual([state.kernel, state.stride, state.size], [5, 2, 9]);
-  const shape = await page.evaluate(async () => (await (await import('/web/cnn.js')).load()).arithmetic.conv2d_shape([1, 1, 9, 9], [1, 1, 5, 5], { stride: 2 }).shape);
+  const shape = await page.evaluate(
+    async () =>
+      (await (await import('/web/cnn.js')).load()).arithmetic.conv2d_shape([1, 1, 9, 9], [1, 1, 5, 5], { stride: 2 })
+        .shape,
+  );
   assert.equal((await readGrid(page, 'cnn-conv', 'Output')).cols, shape[3]);
   await setControl(page, 'cnn-conv', 'dilation', 2);
   await page.waitForFunction(() => new URLSearchParams(location.search).get('dilation') === '2');
@@ -125,28 +153,38 @@ test('a course page: one script, four widgets, one WebAssembly download, teacher
  * microtasks, style and layout), median and worst of `runs`.
  */
 async function timeInPage(page, action, runs) {
-  return page.evaluate(async ({ source, runs }) => {
-    const element = document.querySelector('cnn-conv');
-    const act = { step: (i) => element.stepper.goTo(i % element.stepper.count),
-      kernel: (i) => element.commit({ kernel: i % 2 ? 5 : 7, weights: null }),
-      edit: (i) => element.commit({ values: Array.from(element.model.input, (value, index) => (index === i ? value + 1 : value)) }) }[source];
-    const times = [];
-    for (let i = 1; i <= runs; i++) {
-      const start = performance.now();
-      act(i);
-      await null; // the grids repaint in microtasks queued by the action, before this resumes
-      element.shadowRoot.querySelector('.grid-frame').getBoundingClientRect(); // include style and layout
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    return { median: Number(times[Math.floor(runs / 2)].toFixed(2)), worst: Number(times[runs - 1].toFixed(2)) };
-  }, { source: action, runs });
+  return page.evaluate(
+    async ({ source, runs }) => {
+      const element = document.querySelector('cnn-conv');
+      const act = {
+        step: (i) => element.stepper.goTo(i % element.stepper.count),
+        kernel: (i) => element.commit({ kernel: i % 2 ? 5 : 7, weights: null }),
+        edit: (i) =>
+          element.commit({
+            values: Array.from(element.model.input, (value, index) => (index === i ? value + 1 : value)),
+          }),
+      }[source];
+      const times = [];
+      for (let i = 1; i <= runs; i++) {
+        const start = performance.now();
+        act(i);
+        await null; // the grids repaint in microtasks queued by the action, before this resumes
+        element.shadowRoot.querySelector('.grid-frame').getBoundingClientRect(); // include style and layout
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      return { median: Number(times[Math.floor(runs / 2)].toFixed(2)), worst: Number(times[runs - 1].toFixed(2)) };
+    },
+    { source: action, runs },
+  );
 }
 
 test('redraw times recorded (page-metrics.json, not asserted: a loaded machine stretches them): 32×32 input, 7×7 kernel, three channels', async () => {
   const watched = await watchedPage(session);
   const { page } = watched;
-  await page.goto(`${session.url}web/embed.html?widget=conv&size=32&kernel=7&padding=3&channels=3&kernel-preset=random`);
+  await page.goto(
+    `${session.url}web/embed.html?widget=conv&size=32&kernel=7&padding=3&channels=3&kernel-preset=random`,
+  );
   await whenStarted(page, 'cnn-conv');
   await timeInPage(page, 'step', 20); // warm up
   // Five rounds each; the best round's median is the figure least disturbed by other
@@ -159,8 +197,12 @@ test('redraw times recorded (page-metrics.json, not asserted: a loaded machine s
   }
   const best = (list) => list.reduce((a, b) => (b.median < a.median ? b : a));
   metrics.redraw = {
-    input: '32×32×3, padding 3', kernel: '7×7 (kernel slider: 5 ↔ 7)',
-    stepMs: best(rounds.step), kernelSliderMs: best(rounds.kernel), cellEditMs: best(rounds.edit), rounds,
+    input: '32×32×3, padding 3',
+    kernel: '7×7 (kernel slider: 5 ↔ 7)',
+    stepMs: best(rounds.step),
+    kernelSliderMs: best(rounds.kernel),
+    cellEditMs: best(rounds.edit),
+    rounds,
   };
   metrics.redraw.loadAverage = Number(loadavg()[0].toFixed(1));
   for (const name of Object.keys(rounds)) assert.ok(best(rounds[name]).median > 0, `${name}: no time measured`);
@@ -175,7 +217,9 @@ test('every widget fits a desktop and a 360 px phone (screenshots in test-artifa
       const { page } = watched;
       await page.goto(`${session.url}web/embed.html?widget=${name}`);
       await whenStarted(page, tag);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       assert.ok(overflow <= 0, `${name} at ${width} px overflows by ${overflow} px`);
       await page.screenshot({ path: join(ARTIFACTS, `widget-${name}-${width}.png`), fullPage: true });
       assert.deepEqual(watched.problems(), []);

@@ -13,24 +13,29 @@ let session, watched;
 openPageForFile('web/', async (opened) => ({ session, watched } = opened));
 
 /** The messages of one run of the lab's worker, from 'ready' to 'finished' or 'error'. */
-const runInLabWorker = (page, url, knobs) => page.evaluate(({ url, knobs }) => new Promise((resolve) => {
-  const worker = new Worker(url, { type: 'module' });
-  const messages = [];
-  const end = () => {
-    worker.terminate();
-    resolve({ messages, isolated: self.crossOriginIsolated });
-  };
-  worker.onerror = (event) => {
-    messages.push({ type: 'error', message: `the worker failed: ${event.message}` });
-    end();
-  };
-  setTimeout(end, 90_000);
-  worker.onmessage = ({ data }) => {
-    messages.push({ type: data.type, record: data.record, message: data.message, knobs: data.knobs });
-    if (data.type === 'ready') worker.postMessage({ type: 'start', knobs });
-    if (data.type === 'finished' || data.type === 'error') end();
-  };
-}), { url, knobs });
+const runInLabWorker = (page, url, knobs) =>
+  page.evaluate(
+    ({ url, knobs }) =>
+      new Promise((resolve) => {
+        const worker = new Worker(url, { type: 'module' });
+        const messages = [];
+        const end = () => {
+          worker.terminate();
+          resolve({ messages, isolated: self.crossOriginIsolated });
+        };
+        worker.onerror = (event) => {
+          messages.push({ type: 'error', message: `the worker failed: ${event.message}` });
+          end();
+        };
+        setTimeout(end, 90_000);
+        worker.onmessage = ({ data }) => {
+          messages.push({ type: data.type, record: data.record, message: data.message, knobs: data.knobs });
+          if (data.type === 'ready') worker.postMessage({ type: 'start', knobs });
+          if (data.type === 'finished' || data.type === 'error') end();
+        };
+      }),
+    { url, knobs },
+  );
 
 /** The run's record, after checking the run went as asked, on 2 workers. */
 function checkRun({ messages, isolated }) {

@@ -12,16 +12,19 @@ openPageForFile('web/', async (opened) => {
   await whenStarted(page, '#conv');
 });
 
-const shown = (selector) => page.evaluate((target) => {
-  const root = document.querySelector(target).shadowRoot;
-  const transport = root.querySelector('[data-control="transport"]');
-  return {
-    caption: root.querySelector('[part~="output"] > p.note')?.textContent ?? '',
-    enabled: [...transport.querySelectorAll('button')].filter((button) => !button.disabled).map((button) => button.getAttribute('aria-label')),
-    position: transport.querySelector('.note').textContent,
-    error: root.querySelector('p.error:not([hidden])')?.textContent ?? '',
-  };
-}, selector);
+const shown = (selector) =>
+  page.evaluate((target) => {
+    const root = document.querySelector(target).shadowRoot;
+    const transport = root.querySelector('[data-control="transport"]');
+    return {
+      caption: root.querySelector('[part~="output"] > p.note')?.textContent ?? '',
+      enabled: [...transport.querySelectorAll('button')]
+        .filter((button) => !button.disabled)
+        .map((button) => button.getAttribute('aria-label')),
+      position: transport.querySelector('.note').textContent,
+      error: root.querySelector('p.error:not([hidden])')?.textContent ?? '',
+    };
+  }, selector);
 
 test('an invalid setting clears the output caption and disables stepping, with the reason where the output was', async () => {
   const before = await shown('#conv');
@@ -45,8 +48,11 @@ test('kernel 1 with the default Sobel preset keeps every grid and says why the k
   assert.equal(output.rows * output.cols, 36);
   const state = await page.evaluate(() => {
     const root = document.querySelector('#conv').shadowRoot;
-    return { preset: document.querySelector('#conv').getAttribute('kernel-preset'), notes: root.querySelector('div.note').textContent,
-      sobelDisabled: root.querySelector('[data-control="kernel-preset"] option[value="sobel-x"]').disabled };
+    return {
+      preset: document.querySelector('#conv').getAttribute('kernel-preset'),
+      notes: root.querySelector('div.note').textContent,
+      sobelDisabled: root.querySelector('[data-control="kernel-preset"] option[value="sobel-x"]').disabled,
+    };
   });
   assert.equal(state.preset, 'identity', 'the preset follows the kernel size');
   assert.ok(state.sobelDisabled);

@@ -12,8 +12,29 @@ import { ARTIFACTS, openBrowser, watchedPage, whenStarted } from './harness.mjs'
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const SHOTS = join(ARTIFACTS, 'visual');
-const SECTIONS = ['kernel', 'channels', 'stride-padding', 'dilated-transposed', 'pooling', 'receptive-field', 'train-lab'];
-const WIDGETS = ['conv', 'channels-widget', 'params', 'bottleneck', 'stride', 'dilated', 'transposed', 'pool', 'rf', 'stack', 'groups', 'train'];
+const SECTIONS = [
+  'kernel',
+  'channels',
+  'stride-padding',
+  'dilated-transposed',
+  'pooling',
+  'receptive-field',
+  'train-lab',
+];
+const WIDGETS = [
+  'conv',
+  'channels-widget',
+  'params',
+  'bottleneck',
+  'stride',
+  'dilated',
+  'transposed',
+  'pool',
+  'rf',
+  'stack',
+  'groups',
+  'train',
+];
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 const MIN_TARGET_PX = 24;
 // The lab's runs table appears only after a training run, which this test does not start; the
@@ -40,9 +61,17 @@ after(async () => {
 });
 
 /** The page with every widget started, in the given viewport, colour scheme and motion preference. */
-async function openPage({ width, height }, { colorScheme = 'light', reducedMotion = 'no-preference', path = 'web/' } = {}) {
+async function openPage(
+  { width, height },
+  { colorScheme = 'light', reducedMotion = 'no-preference', path = 'web/' } = {},
+) {
   // bypassCSP lets the axe test inject axe-core into a page whose CSP forbids inline scripts.
-  const context = await session.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, bypassCSP: true });
+  const context = await session.browser.newContext({
+    viewport: { width, height },
+    colorScheme,
+    reducedMotion,
+    bypassCSP: true,
+  });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -63,7 +92,11 @@ function overflowing(page) {
     const found = [];
     // Inside a box that scrolls or clips, an element wider than the screen scrolls in its own box.
     const clipped = (element) => {
-      for (let node = element.parentElement ?? element.getRootNode().host; node; node = node.parentElement ?? node.getRootNode().host) {
+      for (
+        let node = element.parentElement ?? element.getRootNode().host;
+        node;
+        node = node.parentElement ?? node.getRootNode().host
+      ) {
         if (node === document.documentElement || node === document.body) return false;
         if (getComputedStyle(node).overflowX !== 'visible') return true;
       }
@@ -76,7 +109,8 @@ function overflowing(page) {
           const name = `${path}${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}`;
           found.push({ name, right: Math.round(box.right), clippedByScroller: clipped(element) });
         }
-        if (element.shadowRoot) walk(element.shadowRoot, `${path}${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''} › `);
+        if (element.shadowRoot)
+          walk(element.shadowRoot, `${path}${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''} › `);
       }
     };
     walk(document, '');
@@ -87,7 +121,8 @@ function overflowing(page) {
 /** Interactive elements smaller than 24×24 CSS px (inline links in running text are exempt, as WCAG allows). */
 function smallTargets(page) {
   return page.evaluate((minimum) => {
-    const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const selector =
+      'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
     const all = [];
     const walk = (root, path) => {
       for (const element of root.querySelectorAll('*')) {
@@ -100,7 +135,8 @@ function smallTargets(page) {
       const box = element.getBoundingClientRect();
       return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden';
     });
-    const inlineText = (element) => element.tagName === 'A' && element.closest('p, li') && getComputedStyle(element).display === 'inline';
+    const inlineText = (element) =>
+      element.tagName === 'A' && element.closest('p, li') && getComputedStyle(element).display === 'inline';
     const small = visible.filter(({ element }) => {
       if (inlineText(element)) return false;
       const box = element.getBoundingClientRect();
@@ -120,7 +156,12 @@ async function axe(page) {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map(({ id, impact, nodes }) => ({ id, impact, count: nodes.length, targets: nodes.slice(0, 4).map((node) => node.target.join(' ')) }));
+    return result.violations.map(({ id, impact, nodes }) => ({
+      id,
+      impact,
+      count: nodes.length,
+      targets: nodes.slice(0, 4).map((node) => node.target.join(' ')),
+    }));
   });
 }
 
@@ -130,10 +171,15 @@ test('screenshots of every section, desktop and phone, light and dark, English a
     // re-renders the page and its widgets in Chinese in place (a fresh ?lang=zh load is i18n.test's).
     const { page, errors, close } = await openPage(size);
     await startAll(page);
-    for (const [language, suffix] of [['en', ''], ['zh', '-zh']]) {
+    for (const [language, suffix] of [
+      ['en', ''],
+      ['zh', '-zh'],
+    ]) {
       if (language === 'zh') {
         await page.evaluate(() => document.querySelector('.language a[data-language="zh"]').click());
-        await page.waitForFunction(() => ['conv', 'pool', 'rf', 'params'].every((id) => document.getElementById(id).builtLanguage === 'zh'));
+        await page.waitForFunction(() =>
+          ['conv', 'pool', 'rf', 'params'].every((id) => document.getElementById(id).builtLanguage === 'zh'),
+        );
       }
       for (const colorScheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme });
@@ -141,7 +187,9 @@ test('screenshots of every section, desktop and phone, light and dark, English a
         await page.waitForTimeout(300); // repaint and transitions settle
         await page.screenshot({ path: join(SHOTS, `top-${sizeName}-${colorScheme}${suffix}.png`) });
         for (const section of SECTIONS) {
-          await page.locator(`#${section}`).screenshot({ path: join(SHOTS, `${section}-${sizeName}-${colorScheme}${suffix}.png`) });
+          await page
+            .locator(`#${section}`)
+            .screenshot({ path: join(SHOTS, `${section}-${sizeName}-${colorScheme}${suffix}.png`) });
         }
       }
     }
@@ -153,7 +201,9 @@ test('screenshots of every section, desktop and phone, light and dark, English a
 /** Starts the lab's worker as picking a test digit does, and waits for its views of the pre-trained model. */
 async function showLabViews(page) {
   await page.evaluate(() => document.querySelector('cnn-train').startWorker());
-  await page.waitForFunction(() => document.querySelector('cnn-train').shadowRoot.querySelector('.confusion'), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('cnn-train').shadowRoot.querySelector('.confusion'), null, {
+    timeout: 60_000,
+  });
 }
 
 test('at 360 px nothing scrolls sideways, and touch targets are at least 24×24', async () => {
@@ -163,7 +213,9 @@ test('at 360 px nothing scrolls sideways, and touch targets are at least 24×24'
   // worker starts, which a learner does by drawing, picking a test digit or pressing Start.
   await showLabViews(page);
   const overflow = await overflowing(page);
-  const unexplained = overflow.found.filter(({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)));
+  const unexplained = overflow.found.filter(
+    ({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)),
+  );
   const targets = await smallTargets(page);
   metrics.phone = {
     sidewaysScrollPx: overflow.scrollWidth - overflow.viewport,
@@ -176,8 +228,11 @@ test('at 360 px nothing scrolls sideways, and touch targets are at least 24×24'
   await startAll(chinese.page);
   const chineseOverflow = await overflowing(chinese.page);
   metrics.phone['zh: sideways scroll px'] = chineseOverflow.scrollWidth - chineseOverflow.viewport;
-  unexplained.push(...chineseOverflow.found.filter(({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)))
-    .map((entry) => ({ ...entry, name: `zh: ${entry.name}` })));
+  unexplained.push(
+    ...chineseOverflow.found
+      .filter(({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)))
+      .map((entry) => ({ ...entry, name: `zh: ${entry.name}` })),
+  );
   targets.small.push(...(await smallTargets(chinese.page)).small.map((entry) => `zh: ${entry}`));
   await chinese.close();
   for (const widget of ['conv', 'pool', 'receptive-field', 'params', 'train']) {
@@ -186,16 +241,29 @@ test('at 360 px nothing scrolls sideways, and touch targets are at least 24×24'
     await embed.page.waitForTimeout(200);
     const found = await overflowing(embed.page);
     metrics.phone[`embed ${widget}: sideways scroll px`] = found.scrollWidth - found.viewport;
-    unexplained.push(...found.found.filter(({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)))
-      .map((entry) => ({ ...entry, name: `embed ${widget}: ${entry.name}` })));
+    unexplained.push(
+      ...found.found
+        .filter(
+          ({ name, clippedByScroller }) => !clippedByScroller && !KNOWN_OVERFLOW.some((known) => known.test(name)),
+        )
+        .map((entry) => ({ ...entry, name: `embed ${widget}: ${entry.name}` })),
+    );
     await embed.close();
   }
-  assert.deepEqual(unexplained.map(({ name }) => name), [], 'elements wider than the phone screen');
+  assert.deepEqual(
+    unexplained.map(({ name }) => name),
+    [],
+    'elements wider than the phone screen',
+  );
   assert.deepEqual(targets.small, [], 'touch targets under 24×24 CSS px');
 });
 
 test('axe-core finds no serious or moderate violation on the page, an embed route or the examples page', async () => {
-  const routes = ['web/', ...['conv', 'pool', 'receptive-field', 'params', 'train'].map((widget) => `web/embed.html?widget=${widget}`), 'examples/embed.html'];
+  const routes = [
+    'web/',
+    ...['conv', 'pool', 'receptive-field', 'params', 'train'].map((widget) => `web/embed.html?widget=${widget}`),
+    'examples/embed.html',
+  ];
   const chineseRoutes = ['web/?lang=zh']; // in the light theme: the theme does not change the words
   metrics.axe = {};
   const failures = [];
@@ -203,14 +271,18 @@ test('axe-core finds no serious or moderate violation on the page, an embed rout
     for (const route of [...routes, ...(colorScheme === 'light' ? chineseRoutes : [])]) {
       const { page, close } = await openPage(SIZES.desktop, { colorScheme, path: route });
       if (/^web\/(\?|$)/.test(route)) await startAll(page);
-      else if (route.startsWith('examples/')) for (const tag of ['cnn-pool', 'cnn-conv', 'cnn-receptive-field', 'cnn-params']) await whenStarted(page, tag);
+      else if (route.startsWith('examples/'))
+        for (const tag of ['cnn-pool', 'cnn-conv', 'cnn-receptive-field', 'cnn-params']) await whenStarted(page, tag);
       else await page.waitForFunction(() => document.querySelector('#widget-slot > *')?.started === true);
       if (/train|web\/$/.test(route)) await showLabViews(page);
       const violations = await axe(page);
       metrics.axe[`${route} (${colorScheme})`] = violations;
       for (const violation of violations) {
         const known = KNOWN_AXE.some((entry) => entry.route.test(route) && entry.id === violation.id);
-        if (violation.impact !== 'minor' && !known) failures.push(`${route} (${colorScheme}): ${violation.id} (${violation.impact}) × ${violation.count}: ${violation.targets.join(' | ')}`);
+        if (violation.impact !== 'minor' && !known)
+          failures.push(
+            `${route} (${colorScheme}): ${violation.id} (${violation.impact}) × ${violation.count}: ${violation.targets.join(' | ')}`,
+          );
       }
       await close();
     }
@@ -222,7 +294,10 @@ test('axe-core finds no serious or moderate violation on the page, an embed rout
 function frameMotion(page, selector) {
   return page.evaluate((target) => {
     const frames = [...document.querySelector(target).shadowRoot.querySelectorAll('.grid-overlay:not([hidden])')];
-    return frames.map((frame) => ({ duration: getComputedStyle(frame).transitionDuration, running: frame.getAnimations().length }));
+    return frames.map((frame) => ({
+      duration: getComputedStyle(frame).transitionDuration,
+      running: frame.getAnimations().length,
+    }));
   }, selector);
 }
 
@@ -241,17 +316,26 @@ test('the window glides to its next place and the receptive field grows, and bot
       await new Promise((resolve) => setTimeout(resolve, 300));
       let frames = 0;
       const original = window.requestAnimationFrame;
-      window.requestAnimationFrame = (callback) => { frames++; return original(callback); };
+      window.requestAnimationFrame = (callback) => {
+        frames++;
+        return original(callback);
+      };
       rf.stepper.goTo(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       window.requestAnimationFrame = original;
       return frames;
     });
     if (reducedMotion === 'reduce') {
-      assert.ok(motion.every(({ duration, running }) => /^0s(, 0s)*$/.test(duration) && running === 0), JSON.stringify(motion));
+      assert.ok(
+        motion.every(({ duration, running }) => /^0s(, 0s)*$/.test(duration) && running === 0),
+        JSON.stringify(motion),
+      );
       assert.equal(squareFrames, 0, 'the receptive-field square jumps');
     } else {
-      assert.ok(motion.every(({ duration, running }) => duration.startsWith('0.2s') && running > 0), JSON.stringify(motion));
+      assert.ok(
+        motion.every(({ duration, running }) => duration.startsWith('0.2s') && running > 0),
+        JSON.stringify(motion),
+      );
       assert.ok(squareFrames >= 3, `the receptive-field square grows over several frames (${squareFrames})`);
     }
     await close();
@@ -265,7 +349,14 @@ test('each step is announced politely, and a grid reads as a table', async () =>
   await page.keyboard.press('ArrowRight');
   const announced = await page.evaluate(() => {
     const region = document.querySelector('#conv').shadowRoot.querySelector('[role="status"][aria-live]');
-    return { text: region.textContent, live: region.getAttribute('aria-live'), host: [document.querySelector('#conv').getAttribute('role'), document.querySelector('#conv').getAttribute('aria-label')] };
+    return {
+      text: region.textContent,
+      live: region.getAttribute('aria-live'),
+      host: [
+        document.querySelector('#conv').getAttribute('role'),
+        document.querySelector('#conv').getAttribute('aria-label'),
+      ],
+    };
   });
   assert.equal(announced.live, 'polite');
   assert.match(announced.text, /^output\[0, 1\] = .+ = -?\d+$/);
@@ -277,7 +368,13 @@ test('each step is announced politely, and a grid reads as a table', async () =>
     await new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
     const grid = panel.querySelector('.grid-frame').gridView.snapshot();
     const rows = [...details.querySelectorAll('tbody tr')];
-    return { rows: rows.length, gridRows: grid.rows, first: rows[0].cells[1].textContent, expected: grid.texts[0], current: rows[0].cells[2].textContent };
+    return {
+      rows: rows.length,
+      gridRows: grid.rows,
+      first: rows[0].cells[1].textContent,
+      expected: grid.texts[0],
+      current: rows[0].cells[2].textContent,
+    };
   });
   assert.equal(table.rows, table.gridRows);
   assert.equal(table.first, table.expected);
@@ -288,15 +385,27 @@ test('each step is announced politely, and a grid reads as a table', async () =>
 test('theme="dark" on the page root turns the widgets dark, and the canvas repaints', async () => {
   const { page, close } = await openPage(SIZES.desktop, { colorScheme: 'light' });
   await whenStarted(page, '#conv');
-  const paperPixel = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => {
-    const frame = document.querySelector('#conv').shadowRoot.querySelector('[part="input"] .grid-frame');
-    const grid = frame.gridView;
-    const index = grid.view.findIndex((cell, at) => cell.text === '0' && !grid.marksOf(at));
-    const { x, y } = grid.cellCenter(index);
-    const ratio = devicePixelRatio;
-    const corner = (value) => Math.round((value - grid.cellPx / 2 + 3) * ratio);
-    resolve([...frame.querySelector('canvas').getContext('2d').getImageData(corner(x), corner(y), 1, 1).data.slice(0, 3)]);
-  })));
+  const paperPixel = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const frame = document.querySelector('#conv').shadowRoot.querySelector('[part="input"] .grid-frame');
+            const grid = frame.gridView;
+            const index = grid.view.findIndex((cell, at) => cell.text === '0' && !grid.marksOf(at));
+            const { x, y } = grid.cellCenter(index);
+            const ratio = devicePixelRatio;
+            const corner = (value) => Math.round((value - grid.cellPx / 2 + 3) * ratio);
+            resolve([
+              ...frame
+                .querySelector('canvas')
+                .getContext('2d')
+                .getImageData(corner(x), corner(y), 1, 1)
+                .data.slice(0, 3),
+            ]);
+          }),
+        ),
+    );
   assert.deepEqual(await paperPixel(), [255, 255, 255]);
   await page.evaluate(() => document.documentElement.setAttribute('theme', 'dark'));
   await page.waitForTimeout(100);
@@ -328,7 +437,8 @@ test('redraw time of every grid on the page, full repaint and one step, medians 
       }
       result[`${id} › one step (core trace, marks, text, repaint of changed cells)`] = median((run) => {
         widget.stepper.goTo((run + 1) % widget.stepper.count);
-        for (const frame of widget.shadowRoot.querySelectorAll('.grid-frame')) if (frame.gridView.renderQueued) frame.gridView.render(frame.gridView.dirty ?? null);
+        for (const frame of widget.shadowRoot.querySelectorAll('.grid-frame'))
+          if (frame.gridView.renderQueued) frame.gridView.render(frame.gridView.dirty ?? null);
       });
     }
     return result;
@@ -339,17 +449,33 @@ test('redraw time of every grid on the page, full repaint and one step, medians 
 test('every grid shows the colour map it uses, with its extreme values', async () => {
   const { page, close } = await openPage(SIZES.desktop);
   await startAll(page);
-  const grids = await page.evaluate(() => [...document.querySelectorAll('cnn-conv, cnn-pool')].flatMap((widget) => [...widget.shadowRoot.querySelectorAll('.grid-frame')]
-    .filter((frame) => frame.gridView.rows && !frame.closest('[hidden], .not-applicable'))
-    .map((frame) => {
-      const grid = frame.gridView;
-      const scale = grid.scaleElement;
-      return { name: `${widget.id} › ${grid.label}`, signed: grid.signed, shown: scale.isConnected && !scale.hidden && scale.getBoundingClientRect().width > 0, label: scale.getAttribute('aria-label') ?? '' };
-    })));
+  const grids = await page.evaluate(() =>
+    [...document.querySelectorAll('cnn-conv, cnn-pool')].flatMap((widget) =>
+      [...widget.shadowRoot.querySelectorAll('.grid-frame')]
+        .filter((frame) => frame.gridView.rows && !frame.closest('[hidden], .not-applicable'))
+        .map((frame) => {
+          const grid = frame.gridView;
+          const scale = grid.scaleElement;
+          return {
+            name: `${widget.id} › ${grid.label}`,
+            signed: grid.signed,
+            shown: scale.isConnected && !scale.hidden && scale.getBoundingClientRect().width > 0,
+            label: scale.getAttribute('aria-label') ?? '',
+          };
+        }),
+    ),
+  );
   await close();
-  assert.ok(grids.some((grid) => grid.signed) && grids.some((grid) => !grid.signed), 'both maps are in use on the page');
+  assert.ok(
+    grids.some((grid) => grid.signed) && grids.some((grid) => !grid.signed),
+    'both maps are in use on the page',
+  );
   for (const grid of grids) {
     assert.ok(grid.shown, `${grid.name}: no colour scale`);
-    assert.match(grid.label, grid.signed ? /blue for negative .* red for positive/ : /from 0|white for 0, darker/, grid.name);
+    assert.match(
+      grid.label,
+      grid.signed ? /blue for negative .* red for positive/ : /from 0|white for 0, darker/,
+      grid.name,
+    );
   }
 });

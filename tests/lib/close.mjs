@@ -27,7 +27,9 @@ function indexOf(flat, shape) {
 export function assertClose(got, want, { rtol, atol }, label) {
   assert.ok(got, `${label}: missing (want shape [${want.shape}])`);
   assert.deepEqual([...got.shape], [...want.shape], `${label}: shape`);
-  let worst = -1, worstExcess = 1, count = 0;
+  let worst = -1,
+    worstExcess = 1,
+    count = 0;
   for (let i = 0; i < want.data.length; i++) {
     const error = Math.abs(got.data[i] - want.data[i]);
     const excess = error / (atol + rtol * Math.abs(want.data[i]));
@@ -37,7 +39,9 @@ export function assertClose(got, want, { rtol, atol }, label) {
     if (ranked > worstExcess || worst < 0) [worst, worstExcess] = [i, ranked];
   }
   if (count > 0) {
-    assert.fail(`${label}: ${count} of ${want.data.length} elements differ; worst at ${indexOf(worst, want.shape)}: ` +
-      `got ${got.data[worst]}, want ${want.data[worst]} (rtol ${rtol}, atol ${atol.toExponential(2)})`);
+    assert.fail(
+      `${label}: ${count} of ${want.data.length} elements differ; worst at ${indexOf(worst, want.shape)}: ` +
+        `got ${got.data[worst]}, want ${want.data[worst]} (rtol ${rtol}, atol ${atol.toExponential(2)})`,
+    );
   }
 }

@@ -38,9 +38,16 @@ export const OP_CALLS = {
   },
   batch_norm: {
     differentiable: ['input', 'weight', 'bias'],
-    forward: (cnn, c) => cnn.F.batch_norm(c.tensors.input, c.tensors.running_mean, c.tensors.running_var, batchNormOptions(c)),
+    forward: (cnn, c) =>
+      cnn.F.batch_norm(c.tensors.input, c.tensors.running_mean, c.tensors.running_var, batchNormOptions(c)),
     backward: (cnn, c, grad_output) =>
-      cnn.grad.batch_norm(grad_output, c.tensors.input, c.tensors.running_mean, c.tensors.running_var, batchNormOptions(c)),
+      cnn.grad.batch_norm(
+        grad_output,
+        c.tensors.input,
+        c.tensors.running_mean,
+        c.tensors.running_var,
+        batchNormOptions(c),
+      ),
   },
   relu: {
     differentiable: ['input'],

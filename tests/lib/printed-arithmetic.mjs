@@ -6,7 +6,10 @@
 const NUMBER = String.raw`−?-?\d+(?:\.\d+)?`;
 // An expression: numbers, operators, parentheses, floor/ceil/max, ∞; then " = " and a number.
 // It starts at a number, a parenthesis, a minus or a function, and stays on one line.
-const EQUATION = new RegExp(String.raw`((?:floor|ceil|max|[(−\d])(?:floor|ceil|max|\d|\.|∞|[()+−\-·×/, ])*?) = (${NUMBER})(?![\d.])`, 'g');
+const EQUATION = new RegExp(
+  String.raw`((?:floor|ceil|max|[(−\d])(?:floor|ceil|max|\d|\.|∞|[()+−\-·×/, ])*?) = (${NUMBER})(?![\d.])`,
+  'g',
+);
 
 /** Evaluates one printed expression; throws on anything it cannot read. */
 export function evaluatePrinted(text) {
@@ -15,7 +18,8 @@ export function evaluatePrinted(text) {
   const peek = () => tokens[at];
   const take = (expected) => {
     const token = tokens[at++];
-    if (expected !== undefined && token !== expected) throw new SyntaxError(`expected ${expected} in "${text}", got ${token}`);
+    if (expected !== undefined && token !== expected)
+      throw new SyntaxError(`expected ${expected} in "${text}", got ${token}`);
     return token;
   };
   const sum = () => {
@@ -31,13 +35,25 @@ export function evaluatePrinted(text) {
   const unary = () => (peek() === '-' ? (take(), -unary()) : atom());
   const atom = () => {
     const token = take();
-    if (token === '(') { const value = sum(); take(')'); return value; }
+    if (token === '(') {
+      const value = sum();
+      take(')');
+      return value;
+    }
     if (token === '∞') return Infinity;
-    if (token === 'floor' || token === 'ceil') { take('('); const value = sum(); take(')'); return Math[token](value + (token === 'floor' ? 1e-9 : -1e-9)); }
+    if (token === 'floor' || token === 'ceil') {
+      take('(');
+      const value = sum();
+      take(')');
+      return Math[token](value + (token === 'floor' ? 1e-9 : -1e-9));
+    }
     if (token === 'max') {
       take('(');
       const values = [sum()];
-      while (peek() === ',') { take(); values.push(sum()); }
+      while (peek() === ',') {
+        take();
+        values.push(sum());
+      }
       take(')');
       return Math.max(...values);
     }

@@ -33,10 +33,13 @@ export function makeRandom(seed) {
     },
     /** A {shape, data} tensor of N(0, 1) values pushed at least margin away from 0. */
     awayFromZero(shape, margin) {
-      return { shape, data: Float32Array.from({ length: sizeOf(shape) }, () => {
-        const value = normal();
-        return Math.sign(value || 1) * (margin + Math.abs(value));
-      }) };
+      return {
+        shape,
+        data: Float32Array.from({ length: sizeOf(shape) }, () => {
+          const value = normal();
+          return Math.sign(value || 1) * (margin + Math.abs(value));
+        }),
+      };
     },
   };
 }

@@ -11,15 +11,23 @@ export function stringLiterals(source) {
   const length = source.length;
   while (index < length) {
     const char = source[index];
-    if (char === '\n') { line++; index++; continue; }
-    if (char === '/' && source[index + 1] === '/') { while (index < length && source[index] !== '\n') index++; continue; }
+    if (char === '\n') {
+      line++;
+      index++;
+      continue;
+    }
+    if (char === '/' && source[index + 1] === '/') {
+      while (index < length && source[index] !== '\n') index++;
+      continue;
+    }
     if (char === '/' && source[index + 1] === '*') {
       const end = source.indexOf('*/', index + 2);
       line += (source.slice(index, end).match(/\n/g) ?? []).length;
       index = end + 2;
       continue;
     }
-    if (char === '/' && REGEX_BEFORE.test(source.slice(Math.max(0, index - 12), index))) { // a regular expression literal
+    if (char === '/' && REGEX_BEFORE.test(source.slice(Math.max(0, index - 12), index))) {
+      // a regular expression literal
       let cursor = index + 1;
       let inClass = false;
       while (cursor < length && (inClass || source[cursor] !== '/')) {
@@ -36,7 +44,11 @@ export function stringLiterals(source) {
       let cursor = index + 1;
       let text = '';
       while (cursor < length && source[cursor] !== char) {
-        if (source[cursor] === '\\') { text += source.slice(cursor, cursor + 2); cursor += 2; continue; }
+        if (source[cursor] === '\\') {
+          text += source.slice(cursor, cursor + 2);
+          cursor += 2;
+          continue;
+        }
         if (char === '`' && source[cursor] === '$' && source[cursor + 1] === '{') {
           const from = cursor + 2;
           let depth = 1;
@@ -47,7 +59,12 @@ export function stringLiterals(source) {
             cursor++;
           }
           // the expression's own literals (t('key') inside a template) count too
-          found.push(...stringLiterals(source.slice(from, cursor - 1)).map((inner) => ({ ...inner, line: line + inner.line - 1 })));
+          found.push(
+            ...stringLiterals(source.slice(from, cursor - 1)).map((inner) => ({
+              ...inner,
+              line: line + inner.line - 1,
+            })),
+          );
           text += '${…}';
           continue;
         }

@@ -43,9 +43,22 @@ static int32_t next_int32(reader *r) {
 
 /* Mostly −1 … small_max; one byte in eight picks a value near an int32 edge. */
 static int32_t next_field(reader *r, int small_max) {
-    static const int32_t EDGES[] = {0,         -1,        INT32_MAX, INT32_MAX - 1, INT32_MIN, 1 << 30,
-                                    (1 << 30) + 1, (1 << 30) - 1, 1 << 16, (1 << 16) + 1, 46340, 46341, 1 << 15,
-                                    1 << 20, (1 << 23), 1 << 22};
+    static const int32_t EDGES[] = {0,
+                                    -1,
+                                    INT32_MAX,
+                                    INT32_MAX - 1,
+                                    INT32_MIN,
+                                    1 << 30,
+                                    (1 << 30) + 1,
+                                    (1 << 30) - 1,
+                                    1 << 16,
+                                    (1 << 16) + 1,
+                                    46340,
+                                    46341,
+                                    1 << 15,
+                                    1 << 20,
+                                    (1 << 23),
+                                    1 << 22};
     const uint8_t b = next_byte(r);
     if (b >= 224) return EDGES[b % (sizeof EDGES / sizeof EDGES[0])];
     return (int32_t)(b % (small_max + 2)) - 1;
@@ -54,13 +67,12 @@ static int32_t next_field(reader *r, int small_max) {
 static cnn_geometry next_geometry(reader *r) {
     cnn_geometry g;
     int32_t *fields = (int32_t *)&g;
-    static const int SMALL_MAX[CNN_GEOMETRY_FIELDS] = {
-        3, 9, 9, 9,    /* batch, in_channels, in_height, in_width */
-        9, 9, 9,       /* out_channels, out_height, out_width */
-        7, 7, 3, 3,    /* kernel, stride */
-        3, 3, 3, 3,    /* pads */
-        3, 3, 9, 3, 3, /* dilation, groups, output_padding */
-        1, 1};         /* ceil_mode, count_include_pad */
+    static const int SMALL_MAX[CNN_GEOMETRY_FIELDS] = {3, 9, 9, 9,    /* batch, in_channels, in_height, in_width */
+                                                       9, 9, 9,       /* out_channels, out_height, out_width */
+                                                       7, 7, 3, 3,    /* kernel, stride */
+                                                       3, 3, 3, 3,    /* pads */
+                                                       3, 3, 9, 3, 3, /* dilation, groups, output_padding */
+                                                       1, 1};         /* ceil_mode, count_include_pad */
     for (int i = 0; i < CNN_GEOMETRY_FIELDS; i++) fields[i] = next_field(r, SMALL_MAX[i]);
     return g;
 }
@@ -122,7 +134,8 @@ static void run_conv(const cnn_geometry *g, int transposed, reader *r) {
     const double conv_in = reference_input_count(&c), conv_out = reference_output_count(&c);
     const double weight_count = reference_weight_count(&c);
     const double in_count = transposed ? conv_out : conv_in, out_count = transposed ? conv_in : conv_out;
-    if (!small(in_count) || !small(out_count) || !small(weight_count) || conv_out * weight_count / c.out_channels > MAX_WORK)
+    if (!small(in_count) || !small(out_count) || !small(weight_count) ||
+        conv_out * weight_count / c.out_channels > MAX_WORK)
         return;
     float *in = pattern(in_count, 1), *weight = pattern(weight_count, 2), *bias = pattern(g->out_channels, 3);
     float *out = pattern(out_count, 4), *grad_out = pattern(out_count, 5), *grad_in = pattern(in_count, 6);
@@ -149,15 +162,16 @@ static void run_conv(const cnn_geometry *g, int transposed, reader *r) {
         const int n = next_byte(r) % g->batch, oc = next_byte(r) % g->out_channels;
         const int row = next_byte(r) % g->out_height, col = next_byte(r) % g->out_width;
         float result[2];
-        const int count = transposed
-            ? cnn_conv_transpose2d_trace(terms, max_terms, result, in, weight, bias, g, n, oc, row, col)
-            : cnn_conv2d_trace(terms, max_terms, result, in, weight, bias, g, n, oc, row, col);
-        check_trace(terms, count, result, out[(((long long)n * g->out_channels + oc) * g->out_height + row) * g->out_width + col],
-                    bias[oc]);
+        const int count =
+            transposed ? cnn_conv_transpose2d_trace(terms, max_terms, result, in, weight, bias, g, n, oc, row, col)
+                       : cnn_conv2d_trace(terms, max_terms, result, in, weight, bias, g, n, oc, row, col);
+        check_trace(terms, count, result,
+                    out[(((long long)n * g->out_channels + oc) * g->out_height + row) * g->out_width + col], bias[oc]);
         free(terms);
     }
-    const cnn_status backward = transposed ? cnn_conv_transpose2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, g)
-                                           : cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, g);
+    const cnn_status backward =
+        transposed ? cnn_conv_transpose2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, g)
+                   : cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, g);
     require(backward == CNN_OK);
     {
         double *fresh_in = doubles(in_count);
@@ -195,8 +209,10 @@ static void run_pool(const cnn_geometry *g, int max, reader *r) {
     require((max ? cnn_max_pool2d_forward(out, argmax, in, g) : cnn_avg_pool2d_forward(out, in, g)) == CNN_OK);
     reference_pool2d(want, in, g, max);
     require_close(out, want, out_count);
-    if (max) require(cnn_max_pool2d_backward(grad_in, out, argmax, g) == CNN_OK); /* its own argmax */
-    else require(cnn_avg_pool2d_backward(grad_in, out, g) == CNN_OK);
+    if (max)
+        require(cnn_max_pool2d_backward(grad_in, out, argmax, g) == CNN_OK); /* its own argmax */
+    else
+        require(cnn_avg_pool2d_backward(grad_in, out, g) == CNN_OK);
     const int n = next_byte(r) % g->batch, c = next_byte(r) % g->in_channels;
     const int row = next_byte(r) % g->out_height, col = next_byte(r) % g->out_width;
     float result[2];
@@ -213,10 +229,18 @@ static void require_refused(const cnn_geometry *g, int op) {
     int32_t index[1] = {0};
     cnn_status status;
     switch (op) {
-    case 0: status = cnn_conv2d_forward(one, one, one, one, g); break;
-    case 1: status = cnn_conv_transpose2d_backward(one, one, one, one, one, one, g); break;
-    case 2: status = cnn_max_pool2d_forward(one, index, one, g); break;
-    default: status = cnn_avg_pool2d_backward(one, one, g); break;
+        case 0:
+            status = cnn_conv2d_forward(one, one, one, one, g);
+            break;
+        case 1:
+            status = cnn_conv_transpose2d_backward(one, one, one, one, one, one, g);
+            break;
+        case 2:
+            status = cnn_max_pool2d_forward(one, index, one, g);
+            break;
+        default:
+            status = cnn_avg_pool2d_backward(one, one, g);
+            break;
     }
     require(status == CNN_INVALID_ARGUMENT);
 }
@@ -248,8 +272,8 @@ static void run_dense(reader *r) {
     float mean[16], invstd[16], running[32];
     for (int i = 0; i < 32; i++) running[i] = 1.0f;
     if (in_features <= 16) {
-        const cnn_status s = cnn_batch_norm2d_forward(grad_in, mean, invstd, running, running + 16, in, NULL, NULL, 1, 0.5f,
-                                                      1e-3f, batch, in_features, 1, 1);
+        const cnn_status s = cnn_batch_norm2d_forward(grad_in, mean, invstd, running, running + 16, in, NULL, NULL, 1,
+                                                      0.5f, 1e-3f, batch, in_features, 1, 1);
         require(s == CNN_OK || batch < 2);
     }
     int32_t *targets = malloc(sizeof(int32_t) * (size_t)batch);
@@ -341,10 +365,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     current = g;
     cnn_status status;
     switch (op) {
-    case 0: status = cnn_conv2d_geometry(&g); break;
-    case 1: status = cnn_conv_transpose2d_geometry(&g); break;
-    case 2: status = cnn_max_pool2d_geometry(&g); break;
-    default: status = cnn_avg_pool2d_geometry(&g); break;
+        case 0:
+            status = cnn_conv2d_geometry(&g);
+            break;
+        case 1:
+            status = cnn_conv_transpose2d_geometry(&g);
+            break;
+        case 2:
+            status = cnn_max_pool2d_geometry(&g);
+            break;
+        default:
+            status = cnn_avg_pool2d_geometry(&g);
+            break;
     }
     current = g;
     if (status != CNN_OK) {

@@ -71,8 +71,8 @@ void check_gradients(const gradcheck_op *op) {
             }
         }
         if (getenv("GRADCHECK_VERBOSE")) printf("  %s grad_%s worst %.3g\n", op->label, tensor->name, worst);
-        CHECK(worst <= TOLERANCE, "%s: grad_%s[%d] = %.6g, finite differences give %.6g", op->label,
-              tensor->name, worst_index, worst_analytic, worst_numeric);
+        CHECK(worst <= TOLERANCE, "%s: grad_%s[%d] = %.6g, finite differences give %.6g", op->label, tensor->name,
+              worst_index, worst_analytic, worst_numeric);
         free(analytic[t]);
     }
     free(grad_out);

@@ -33,14 +33,22 @@ static const struct {
     const char *name;
     void (*run)(void);
 } SUITES[] = {
-    {"shapes", test_shapes},       {"gemm", test_gemm},
-    {"im2col", test_im2col},       {"grad_conv", test_grad_conv},
-    {"grad_pool", test_grad_pool}, {"grad_dense", test_grad_dense},
-    {"invalid_windows", test_invalid_windows}, {"invalid_ops", test_invalid_ops},
-    {"traces", test_traces},       {"special_values", test_special_values},
-    {"out_of_memory", test_out_of_memory}, {"limits", test_limits},
-    {"edges", test_edges}, {"network", test_network},
-    {"microkernels", test_microkernels}, {"plan", test_plan},
+    {"shapes", test_shapes},
+    {"gemm", test_gemm},
+    {"im2col", test_im2col},
+    {"grad_conv", test_grad_conv},
+    {"grad_pool", test_grad_pool},
+    {"grad_dense", test_grad_dense},
+    {"invalid_windows", test_invalid_windows},
+    {"invalid_ops", test_invalid_ops},
+    {"traces", test_traces},
+    {"special_values", test_special_values},
+    {"out_of_memory", test_out_of_memory},
+    {"limits", test_limits},
+    {"edges", test_edges},
+    {"network", test_network},
+    {"microkernels", test_microkernels},
+    {"plan", test_plan},
     {"plane_kernels", test_plane_kernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
@@ -48,9 +56,7 @@ enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20
 /* Under ASan a malloc above 1 GiB returns NULL instead of aborting, so the
    tests can drive the core's real out-of-memory path. ASAN_OPTIONS adds to this. */
 const char *__asan_default_options(void);
-const char *__asan_default_options(void) {
-    return "allocator_may_return_null=1:max_allocation_size_mb=1024";
-}
+const char *__asan_default_options(void) { return "allocator_may_return_null=1:max_allocation_size_mb=1024"; }
 
 static long checks, failures;
 static int malloc_countdown;
@@ -102,8 +108,7 @@ void run_isolated(const char *name, void (*test)(void)) {
     }
     int status = 0;
     const int waited = child > 0 && waitpid(child, &status, 0) == child;
-    CHECK(waited && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "%s failed or aborted (its report is above)", name);
+    CHECK(waited && WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed or aborted (its report is above)", name);
 }
 
 int close_enough(double got, double want, double atol, double rtol) {
@@ -112,8 +117,8 @@ int close_enough(double got, double want, double atol, double rtol) {
 
 void clear_last_error(void) { cnn_fail(CNN_OK, "(none)", "cleared by the test"); }
 
-void check_fails_at(const char *file, int line, const char *call, cnn_status got, cnn_status want,
-                    const char *op, const char *argument) {
+void check_fails_at(const char *file, int line, const char *call, cnn_status got, cnn_status want, const char *op,
+                    const char *argument) {
     const char *error = cnn_last_error();
     check_at(got == want, file, line, "%s returned %d, want %d (last error \"%s\")", call, got, want, error);
     check_at(strstr(error, op) && strstr(error, argument), file, line,

@@ -20,8 +20,7 @@
 #endif
 #endif
 
-void check_at(int ok, const char *file, int line, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
+void check_at(int ok, const char *file, int line, const char *format, ...) __attribute__((format(printf, 4, 5)));
 #define CHECK(ok, ...) check_at(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
 
 /* |got − want| ≤ atol + rtol·|want| (false for NaN). */
@@ -29,10 +28,10 @@ int close_enough(double got, double want, double atol, double rtol);
 
 /* The call returned `want`, and cnn_last_error() names `op` and `argument`.
    The last error is cleared first, so a stale message cannot pass. */
-void check_fails_at(const char *file, int line, const char *call, cnn_status got, cnn_status want,
-                    const char *op, const char *argument);
+void check_fails_at(const char *file, int line, const char *call, cnn_status got, cnn_status want, const char *op,
+                    const char *argument);
 void clear_last_error(void);
-#define CHECK_FAILS(call, want, op, argument) \
+#define CHECK_FAILS(call, want, op, argument)                                                                          \
     (clear_last_error(), check_fails_at(__FILE__, __LINE__, #call, (call), want, op, argument))
 /* For the functions that report failure as −1 instead of a status. */
 #define STATUS_OF(result) ((result) == -1 ? CNN_INVALID_ARGUMENT : CNN_OK)

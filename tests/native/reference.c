@@ -31,7 +31,8 @@ static void for_each_term(const cnn_geometry *g, void (*visit)(const term *t, vo
                                 const long long w = ow * g->stride_w - g->pad_left + kw * g->dilation_w;
                                 if (h < 0 || h >= g->in_height || w < 0 || w >= g->in_width) continue;
                                 const long long channel = oc / group_out * channels + c;
-                                const term t = {out, ((n * g->in_channels + channel) * g->in_height + h) * g->in_width + w,
+                                const term t = {out,
+                                                ((n * g->in_channels + channel) * g->in_height + h) * g->in_width + w,
                                                 ((oc * channels + c) * g->kernel_h + kh) * g->kernel_w + kw, oc};
                                 visit(&t, context);
                             }
@@ -88,8 +89,10 @@ void reference_pool2d(double *out, const float *in, const cnn_geometry *g, int m
                         const double value = in[(p * g->in_height + h) * g->in_width + w];
                         best = value > best || value != value ? value : best, sum += value, cells++;
                     }
-                const long long bottom = top + g->kernel_h < g->in_height + g->pad_bottom ? top + g->kernel_h : g->in_height + g->pad_bottom;
-                const long long right = left + g->kernel_w < g->in_width + g->pad_right ? left + g->kernel_w : g->in_width + g->pad_right;
+                const long long bottom =
+                    top + g->kernel_h < g->in_height + g->pad_bottom ? top + g->kernel_h : g->in_height + g->pad_bottom;
+                const long long right =
+                    left + g->kernel_w < g->in_width + g->pad_right ? left + g->kernel_w : g->in_width + g->pad_right;
                 const double divisor = g->count_include_pad ? (double)(bottom - top) * (right - left) : (double)cells;
                 out[(p * g->out_height + oh) * g->out_width + ow] = max ? best : sum / divisor;
             }

@@ -21,7 +21,6 @@ double reference_input_count(const cnn_geometry *g);
 double reference_output_count(const cnn_geometry *g);
 double reference_weight_count(const cnn_geometry *g);
 
-
 /* Pooling of an accepted max/avg geometry, PyTorch's definitions: max = the largest input
    cell of the window (taps every dilation); avg = the sum of the window's input cells over
    the divisor: with count_include_pad the window clipped to the padded input

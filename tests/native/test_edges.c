@@ -27,9 +27,11 @@ static const int ROUTES[][5] = {{2, 2, 2, 3, 3}, {1, 1, 1, 2, 1}, {2, 3, 1, 2, 3
 enum { MAX_TEST_ELEMENTS = 4096 };
 
 static void describe(const cnn_geometry *g, char *text, size_t size) {
-    snprintf(text, size, "C %d→%d groups %d, in %d×%d, kernel %d×%d, stride (%d, %d), pad (%d, %d, %d, %d), dilation (%d, %d)",
-             g->in_channels, g->out_channels, g->groups, g->in_height, g->in_width, g->kernel_h, g->kernel_w, g->stride_h,
-             g->stride_w, g->pad_top, g->pad_bottom, g->pad_left, g->pad_right, g->dilation_h, g->dilation_w);
+    snprintf(text, size,
+             "C %d→%d groups %d, in %d×%d, kernel %d×%d, stride (%d, %d), pad (%d, %d, %d, %d), dilation (%d, %d)",
+             g->in_channels, g->out_channels, g->groups, g->in_height, g->in_width, g->kernel_h, g->kernel_w,
+             g->stride_h, g->stride_w, g->pad_top, g->pad_bottom, g->pad_left, g->pad_right, g->dilation_h,
+             g->dilation_w);
 }
 
 static int matches(const float *got, const double *want, long long count) {
@@ -69,7 +71,8 @@ static int check_against_reference(const cnn_geometry *geometry) {
     CHECK(matches(out, want_out, (long long)out_count), "%s: forward differs from the reference", text);
     CHECK(cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &g) == CNN_OK, "%s: backward: %s",
           text, cnn_last_error());
-    CHECK(matches(grad_in, want_in, (long long)in_count) && matches(grad_weight, want_weight, (long long)weight_count) &&
+    CHECK(matches(grad_in, want_in, (long long)in_count) &&
+              matches(grad_weight, want_weight, (long long)weight_count) &&
               matches(grad_bias, want_bias, g.out_channels),
           "%s: backward differs from the reference", text);
     free(in), free(weight), free(bias), free(grad_out), free(out), free(grad_in), free(grad_weight), free(grad_bias);
@@ -92,7 +95,8 @@ static void check_transposed_against_reference(const cnn_geometry *geometry) {
         return;
     }
     cnn_geometry c = t;
-    c.in_channels = t.out_channels, c.out_channels = t.in_channels, c.in_height = t.out_height, c.in_width = t.out_width;
+    c.in_channels = t.out_channels, c.out_channels = t.in_channels, c.in_height = t.out_height,
+    c.in_width = t.out_width;
     c.out_height = t.in_height, c.out_width = t.in_width;
     const double in_count = reference_output_count(&c), out_count = reference_input_count(&c);
     const double weight_count = reference_weight_count(&c);
@@ -108,10 +112,12 @@ static void check_transposed_against_reference(const cnn_geometry *geometry) {
     for (long long i = 0; i < (long long)out_count; i++) want_out[i] += bias[i / plane % t.out_channels];
     reference_conv2d(want_in, grad_out, weight, NULL, &c);
     reference_conv2d_backward(NULL, want_weight, NULL, in, grad_out, weight, &c);
-    CHECK(cnn_conv_transpose2d_forward(out, in, weight, bias, &t) == CNN_OK && matches(out, want_out, (long long)out_count),
+    CHECK(cnn_conv_transpose2d_forward(out, in, weight, bias, &t) == CNN_OK &&
+              matches(out, want_out, (long long)out_count),
           "transposed %s: forward differs from the reference (%s)", text, cnn_last_error());
     CHECK(cnn_conv_transpose2d_backward(grad_in, grad_weight, NULL, grad_out, in, weight, &t) == CNN_OK &&
-              matches(grad_in, want_in, (long long)in_count) && matches(grad_weight, want_weight, (long long)weight_count),
+              matches(grad_in, want_in, (long long)in_count) &&
+              matches(grad_weight, want_weight, (long long)weight_count),
           "transposed %s: backward differs from the reference (%s)", text, cnn_last_error());
     free(in), free(weight), free(bias), free(grad_out), free(out), free(grad_in), free(grad_weight);
     free(want_out), free(want_in), free(want_weight);
@@ -150,8 +156,12 @@ static void check_pools_against_reference(const cnn_geometry *geometry) {
 
 /* The fields of one axis, h (vertical = 1) or w. */
 static void set_axis(cnn_geometry *g, int vertical, int in, int stride, int pad_begin, int pad_end, int dilation) {
-    if (vertical) g->in_height = in, g->stride_h = stride, g->pad_top = pad_begin, g->pad_bottom = pad_end, g->dilation_h = dilation;
-    else g->in_width = in, g->stride_w = stride, g->pad_left = pad_begin, g->pad_right = pad_end, g->dilation_w = dilation;
+    if (vertical)
+        g->in_height = in, g->stride_h = stride, g->pad_top = pad_begin, g->pad_bottom = pad_end,
+        g->dilation_h = dilation;
+    else
+        g->in_width = in, g->stride_w = stride, g->pad_left = pad_begin, g->pad_right = pad_end,
+        g->dilation_w = dilation;
 }
 
 static void routes_at_int32_edges(void) {
@@ -172,8 +182,8 @@ static void routes_at_int32_edges(void) {
                                     g.groups = ROUTES[r][2], g.kernel_h = ROUTES[r][3], g.kernel_w = ROUTES[r][4];
                                     const int *o = OTHER_AXIS[other];
                                     set_axis(&g, !vertical, o[0], o[1], o[2], o[2], o[3]);
-                                    set_axis(&g, vertical, in, STRIDES[s], sides == 2 ? 0 : PADS[p], sides == 1 ? 0 : PADS[p],
-                                             DILATIONS[d]);
+                                    set_axis(&g, vertical, in, STRIDES[s], sides == 2 ? 0 : PADS[p],
+                                             sides == 1 ? 0 : PADS[p], DILATIONS[d]);
                                     accepted += check_against_reference(&g);
                                     check_transposed_against_reference(&g);
                                     if (g.in_channels == g.out_channels) check_pools_against_reference(&g);
@@ -269,7 +279,8 @@ static void far_apart_taps_cost_what_the_output_reads(void) {
     g.pad_bottom = g.pad_right = 1, g.dilation_h = 1 << 16;
     reset_largest_malloc();
     check_against_reference(&g);
-    CHECK(largest_malloc_since_reset() <= (1 << 20), "depthwise: largest allocation %zu bytes", largest_malloc_since_reset());
+    CHECK(largest_malloc_since_reset() <= (1 << 20), "depthwise: largest allocation %zu bytes",
+          largest_malloc_since_reset());
 }
 
 /* Pooling's window rule, window by window: with the size from PyTorch's formula, each
@@ -314,7 +325,8 @@ static void pool_out_size_closed_form(void) {
 }
 
 void test_edges(void) {
-    run_isolated("conv2d routes, conv_transpose2d and pools at int32 edges, against the reference", routes_at_int32_edges);
+    run_isolated("conv2d routes, conv_transpose2d and pools at int32 edges, against the reference",
+                 routes_at_int32_edges);
     run_isolated("issue 14: stride 2^31 − 2, padding 2^30 − 2", issue_stride_padding);
     run_isolated("issue 14: dilation 2^31 − 2", issue_dilation);
     run_isolated("scratch of far-apart taps", far_apart_taps_cost_what_the_output_reads);

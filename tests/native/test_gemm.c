@@ -64,7 +64,8 @@ static void check_all_layouts(int m, int n, int k) {
         const int transpose_a = layout & 1, transpose_b = layout >> 1 & 1, accumulate = layout >> 2;
         CHECK(check_gemm(m, n, k, transpose_a, transpose_b, accumulate),
               "cnn_gemm m=%d n=%d k=%d, A%s B%s, accumulate %d: differs from the triple loop "
-              "(or wrote past n)", m, n, k, transpose_a ? "ᵀ" : "", transpose_b ? "ᵀ" : "", accumulate);
+              "(or wrote past n)",
+              m, n, k, transpose_a ? "ᵀ" : "", transpose_b ? "ᵀ" : "", accumulate);
     }
 }
 
@@ -73,10 +74,8 @@ static void empty_products(void) {
     float c[6] = {1, 2, 3, 4, 5, 6}, a[1] = {7}, b[1] = {8};
     CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 2, 3, 0, 1) == CNN_OK && c[0] == 1 && c[5] == 6,
           "k = 0 with accumulate must leave C alone");
-    CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 0, 3, 1, 0) == CNN_OK && c[0] == 1,
-          "m = 0 must write nothing");
-    CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 2, 0, 1, 0) == CNN_OK && c[0] == 1,
-          "n = 0 must write nothing");
+    CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 0, 3, 1, 0) == CNN_OK && c[0] == 1, "m = 0 must write nothing");
+    CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 2, 0, 1, 0) == CNN_OK && c[0] == 1, "n = 0 must write nothing");
     CHECK(cnn_gemm("gemm test", c, 3, a, 1, 1, b, 1, 1, 2, 3, 0, 0) == CNN_OK && all_equal(c, 6, 0.0f),
           "k = 0 without accumulate must zero C");
 }

@@ -7,12 +7,8 @@
 
 static const float LINEAR_STEP = 0.25f;
 
-static const float *bias_of(const gradcheck_op *op) {
-    return op->tensor_count > 2 ? op->tensors[2].values : NULL;
-}
-static float *grad_bias_of(const gradcheck_op *op) {
-    return op->tensor_count > 2 ? op->tensors[2].grads : NULL;
-}
+static const float *bias_of(const gradcheck_op *op) { return op->tensor_count > 2 ? op->tensors[2].values : NULL; }
+static float *grad_bias_of(const gradcheck_op *op) { return op->tensor_count > 2 ? op->tensors[2].grads : NULL; }
 
 static cnn_status conv_forward(const gradcheck_op *op, float *out) {
     return cnn_conv2d_forward(out, op->tensors[0].values, op->tensors[1].values, bias_of(op), op->context);
@@ -22,13 +18,11 @@ static cnn_status conv_backward(const gradcheck_op *op, const float *grad_out) {
                                op->tensors[0].values, op->tensors[1].values, op->context);
 }
 static cnn_status transposed_forward(const gradcheck_op *op, float *out) {
-    return cnn_conv_transpose2d_forward(out, op->tensors[0].values, op->tensors[1].values, bias_of(op),
-                                        op->context);
+    return cnn_conv_transpose2d_forward(out, op->tensors[0].values, op->tensors[1].values, bias_of(op), op->context);
 }
 static cnn_status transposed_backward(const gradcheck_op *op, const float *grad_out) {
-    return cnn_conv_transpose2d_backward(op->tensors[0].grads, op->tensors[1].grads, grad_bias_of(op),
-                                         grad_out, op->tensors[0].values, op->tensors[1].values,
-                                         op->context);
+    return cnn_conv_transpose2d_backward(op->tensors[0].grads, op->tensors[1].grads, grad_bias_of(op), grad_out,
+                                         op->tensors[0].values, op->tensors[1].values, op->context);
 }
 
 /* Checks one geometry; weight is [OC, C/G, KH, KW] for conv2d and
@@ -39,20 +33,22 @@ static void check_case(const char *label, cnn_geometry g, int transposed, int ha
     if (status) return;
     const int weight_count = g.out_channels * (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
     const int input_count = g.batch * g.in_channels * g.in_height * g.in_width;
-    gradcheck_op op = {
-        .label = label, .context = &g, .outputs = g.batch * g.out_channels * g.out_height * g.out_width,
-        .tensor_count = has_bias ? 3 : 2,
-        .tensors = {gradcheck_tensor_of("in", random_floats(input_count), input_count),
-                    gradcheck_tensor_of("weight", random_floats(weight_count), weight_count)},
-        .forward = transposed ? transposed_forward : conv_forward,
-        .backward = transposed ? transposed_backward : conv_backward, .step = LINEAR_STEP};
+    gradcheck_op op = {.label = label,
+                       .context = &g,
+                       .outputs = g.batch * g.out_channels * g.out_height * g.out_width,
+                       .tensor_count = has_bias ? 3 : 2,
+                       .tensors = {gradcheck_tensor_of("in", random_floats(input_count), input_count),
+                                   gradcheck_tensor_of("weight", random_floats(weight_count), weight_count)},
+                       .forward = transposed ? transposed_forward : conv_forward,
+                       .backward = transposed ? transposed_backward : conv_backward,
+                       .step = LINEAR_STEP};
     if (has_bias) op.tensors[2] = gradcheck_tensor_of("bias", random_floats(g.out_channels), g.out_channels);
     check_gradients(&op);
     gradcheck_free(&op);
 }
 
-static cnn_geometry window(int batch, int in_channels, int in_height, int in_width, int out_channels,
-                           int kernel_h, int kernel_w) {
+static cnn_geometry window(int batch, int in_channels, int in_height, int in_width, int out_channels, int kernel_h,
+                           int kernel_w) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = batch, g.in_channels = in_channels, g.in_height = in_height, g.in_width = in_width;
     g.out_channels = out_channels, g.kernel_h = kernel_h, g.kernel_w = kernel_w;
@@ -112,7 +108,8 @@ static void conv2d_cases(void) {
     g = window(2, 9, 6, 11, 5, 5, 3); /* grad_in as a forward pass: 9 output channels there */
     g.dilation_w = 2;
     set_pads(&g, 2, 1, 1, 3);
-    check_case("conv2d 9 → 5 channels 5×3 stride 1, dilation (1,2), pads (2,1,1,3) (grad_in as a forward pass)", g, 0, 1);
+    check_case("conv2d 9 → 5 channels 5×3 stride 1, dilation (1,2), pads (2,1,1,3) (grad_in as a forward pass)", g, 0,
+               1);
 
     g = window(1, 16, 5, 9, 6, 3, 2);
     g.groups = 2;
@@ -184,15 +181,15 @@ static void null_gradients(void) {
     float *grad_out = random_floats(out_count);
     float *grad_in = zero_floats(input_count), *grad_weight = zero_floats(weight_count);
     float *grad_bias = zero_floats(5);
-    CHECK(cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &g) == CNN_OK,
-          "full backward: %s", cnn_last_error());
+    CHECK(cnn_conv2d_backward(grad_in, grad_weight, grad_bias, grad_out, in, weight, &g) == CNN_OK, "full backward: %s",
+          cnn_last_error());
     float *grad_weight_alone = zero_floats(weight_count), *grad_in_alone = zero_floats(input_count);
     CHECK(cnn_conv2d_backward(NULL, grad_weight_alone, NULL, grad_out, in, weight, &g) == CNN_OK,
           "grad_weight alone: %s", cnn_last_error());
-    CHECK(cnn_conv2d_backward(grad_in_alone, NULL, NULL, grad_out, in, weight, &g) == CNN_OK,
-          "grad_in alone: %s", cnn_last_error());
-    CHECK(cnn_conv2d_backward(NULL, NULL, NULL, grad_out, in, weight, &g) == CNN_OK,
-          "no gradient at all: %s", cnn_last_error());
+    CHECK(cnn_conv2d_backward(grad_in_alone, NULL, NULL, grad_out, in, weight, &g) == CNN_OK, "grad_in alone: %s",
+          cnn_last_error());
+    CHECK(cnn_conv2d_backward(NULL, NULL, NULL, grad_out, in, weight, &g) == CNN_OK, "no gradient at all: %s",
+          cnn_last_error());
     int same = 1;
     for (int i = 0; i < weight_count; i++) same &= close_enough(grad_weight_alone[i], grad_weight[i], 1e-6, 1e-5);
     for (int i = 0; i < input_count; i++) same &= close_enough(grad_in_alone[i], grad_in[i], 1e-6, 1e-5);

@@ -18,9 +18,8 @@ static cnn_status batch_norm_run(const gradcheck_op *op, float *out, float *save
     memcpy(running_mean, c->running_mean, sizeof(float) * c->channels);
     memcpy(running_var, c->running_var, sizeof(float) * c->channels);
     const cnn_status status = cnn_batch_norm2d_forward(
-        out, save_mean, save_invstd, running_mean, running_var, op->tensors[0].values,
-        op->tensors[1].values, op->tensors[2].values, c->training, c->momentum, c->eps, c->batch,
-        c->channels, c->height, c->width);
+        out, save_mean, save_invstd, running_mean, running_var, op->tensors[0].values, op->tensors[1].values,
+        op->tensors[2].values, c->training, c->momentum, c->eps, c->batch, c->channels, c->height, c->width);
     free(running_mean);
     free(running_var);
     return status;
@@ -39,10 +38,9 @@ static cnn_status batch_norm_backward(const gradcheck_op *op, const float *grad_
     float *save_mean = zero_floats(c->channels), *save_invstd = zero_floats(c->channels);
     cnn_status status = batch_norm_run(op, out, save_mean, save_invstd);
     if (!status)
-        status = cnn_batch_norm2d_backward(op->tensors[0].grads, op->tensors[1].grads, op->tensors[2].grads,
-                                           grad_out, op->tensors[0].values, op->tensors[1].values,
-                                           save_mean, save_invstd, c->training, c->batch, c->channels,
-                                           c->height, c->width);
+        status = cnn_batch_norm2d_backward(op->tensors[0].grads, op->tensors[1].grads, op->tensors[2].grads, grad_out,
+                                           op->tensors[0].values, op->tensors[1].values, save_mean, save_invstd,
+                                           c->training, c->batch, c->channels, c->height, c->width);
     free(out);
     free(save_mean);
     free(save_invstd);
@@ -51,9 +49,13 @@ static cnn_status batch_norm_backward(const gradcheck_op *op, const float *grad_
 
 static void batch_norm_gradients(const char *label, batch_norm_case c, int affine) {
     const int count = c.batch * c.channels * c.height * c.width;
-    gradcheck_op op = {.label = label, .context = &c, .outputs = count, .tensor_count = affine ? 3 : 1,
+    gradcheck_op op = {.label = label,
+                       .context = &c,
+                       .outputs = count,
+                       .tensor_count = affine ? 3 : 1,
                        .tensors = {gradcheck_tensor_of("in", random_floats(count), count)},
-                       .forward = batch_norm_forward, .backward = batch_norm_backward};
+                       .forward = batch_norm_forward,
+                       .backward = batch_norm_backward};
     if (affine) {
         op.tensors[1] = gradcheck_tensor_of("weight", random_floats(c.channels), c.channels);
         op.tensors[2] = gradcheck_tensor_of("bias", random_floats(c.channels), c.channels);
@@ -69,8 +71,8 @@ static void batch_norm_running_statistics(void) {
     float running_mean[CHANNELS] = {0.5f, -1.0f}, running_var[CHANNELS] = {2.0f, 0.25f};
     float save_mean[CHANNELS], save_invstd[CHANNELS];
     const float momentum = 0.25f, eps = 1e-3f;
-    CHECK(cnn_batch_norm2d_forward(out, save_mean, save_invstd, running_mean, running_var, in, NULL, NULL,
-                                   1, momentum, eps, BATCH, CHANNELS, 1, PLANE) == CNN_OK,
+    CHECK(cnn_batch_norm2d_forward(out, save_mean, save_invstd, running_mean, running_var, in, NULL, NULL, 1, momentum,
+                                   eps, BATCH, CHANNELS, 1, PLANE) == CNN_OK,
           "batch_norm2d training: %s", cnn_last_error());
     const double initial_mean[CHANNELS] = {0.5, -1.0}, initial_var[CHANNELS] = {2.0, 0.25};
     for (int c = 0; c < CHANNELS; c++) {
@@ -98,23 +100,25 @@ typedef struct {
 
 static cnn_status linear_forward(const gradcheck_op *op, float *out) {
     const linear_sizes *s = op->context;
-    return cnn_linear_forward(out, op->tensors[0].values, op->tensors[1].values, op->tensors[2].values,
-                              s->batch, s->in_features, s->out_features);
+    return cnn_linear_forward(out, op->tensors[0].values, op->tensors[1].values, op->tensors[2].values, s->batch,
+                              s->in_features, s->out_features);
 }
 static cnn_status linear_backward(const gradcheck_op *op, const float *grad_out) {
     const linear_sizes *s = op->context;
     return cnn_linear_backward(op->tensors[0].grads, op->tensors[1].grads, op->tensors[2].grads, grad_out,
-                               op->tensors[0].values, op->tensors[1].values, s->batch, s->in_features,
-                               s->out_features);
+                               op->tensors[0].values, op->tensors[1].values, s->batch, s->in_features, s->out_features);
 }
 
 static void linear_gradients(const char *label, linear_sizes s, int has_bias) {
     const int input_count = s.batch * s.in_features, weight_count = s.out_features * s.in_features;
-    gradcheck_op op = {.label = label, .context = &s, .outputs = s.batch * s.out_features,
+    gradcheck_op op = {.label = label,
+                       .context = &s,
+                       .outputs = s.batch * s.out_features,
                        .tensor_count = has_bias ? 3 : 2,
                        .tensors = {gradcheck_tensor_of("in", random_floats(input_count), input_count),
                                    gradcheck_tensor_of("weight", random_floats(weight_count), weight_count)},
-                       .forward = linear_forward, .backward = linear_backward};
+                       .forward = linear_forward,
+                       .backward = linear_backward};
     if (has_bias) op.tensors[2] = gradcheck_tensor_of("bias", random_floats(s.out_features), s.out_features);
     check_gradients(&op);
     gradcheck_free(&op);
@@ -139,8 +143,8 @@ static cnn_status cross_entropy_backward(const gradcheck_op *op, const float *gr
     cnn_status status =
         cnn_cross_entropy_forward(&loss, probs, op->tensors[0].values, c->targets, c->batch, c->classes);
     if (!status)
-        status = cnn_cross_entropy_backward(op->tensors[0].grads, grad_loss[0], probs, c->targets, c->batch,
-                                            c->classes);
+        status =
+            cnn_cross_entropy_backward(op->tensors[0].grads, grad_loss[0], probs, c->targets, c->batch, c->classes);
     free(probs);
     return status;
 }
@@ -150,9 +154,13 @@ static void cross_entropy_gradients(void) {
     const cross_entropy_case c = {3, 5, targets};
     float *logits = random_floats(15);
     for (int i = 0; i < 15; i++) logits[i] *= 2.0f;
-    gradcheck_op op = {.label = "cross_entropy", .context = &c, .outputs = 1, .tensor_count = 1,
+    gradcheck_op op = {.label = "cross_entropy",
+                       .context = &c,
+                       .outputs = 1,
+                       .tensor_count = 1,
                        .tensors = {gradcheck_tensor_of("logits", logits, 15)},
-                       .forward = cross_entropy_forward, .backward = cross_entropy_backward};
+                       .forward = cross_entropy_forward,
+                       .backward = cross_entropy_backward};
     check_gradients(&op);
     gradcheck_free(&op);
 }
@@ -169,9 +177,12 @@ static void relu_gradients(void) {
     float *in = separated_floats(40, 0.05f);
     for (int i = 0; i < 40; i++)
         if (in[i] == 0.0f) in[i] = 1.0f;
-    gradcheck_op op = {.label = "relu", .outputs = 40, .tensor_count = 1,
+    gradcheck_op op = {.label = "relu",
+                       .outputs = 40,
+                       .tensor_count = 1,
                        .tensors = {gradcheck_tensor_of("in", in, 40)},
-                       .forward = relu_forward, .backward = relu_backward};
+                       .forward = relu_forward,
+                       .backward = relu_backward};
     check_gradients(&op);
     gradcheck_free(&op);
 }

@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include "gradcheck.h"
 
-static int output_count(const cnn_geometry *g) {
-    return g->batch * g->in_channels * g->out_height * g->out_width;
-}
+static int output_count(const cnn_geometry *g) { return g->batch * g->in_channels * g->out_height * g->out_width; }
 
 static cnn_status max_forward(const gradcheck_op *op, float *out) {
     int32_t *argmax = calloc((size_t)op->outputs, sizeof(int32_t));
@@ -37,15 +35,19 @@ static void check_pool(const char *label, cnn_geometry g, int max) {
     if (status) return;
     const int input_count = g.batch * g.in_channels * g.in_height * g.in_width;
     float *in = max ? separated_floats(input_count, 0.05f) : random_floats(input_count);
-    gradcheck_op op = {.label = label, .context = &g, .outputs = output_count(&g), .tensor_count = 1,
+    gradcheck_op op = {.label = label,
+                       .context = &g,
+                       .outputs = output_count(&g),
+                       .tensor_count = 1,
                        .tensors = {gradcheck_tensor_of("in", in, input_count)},
-                       .forward = max ? max_forward : avg_forward, .backward = max ? max_backward : avg_backward};
+                       .forward = max ? max_forward : avg_forward,
+                       .backward = max ? max_backward : avg_backward};
     check_gradients(&op);
     gradcheck_free(&op);
 }
 
-static cnn_geometry pool(int batch, int channels, int height, int width, int kernel_h, int kernel_w,
-                         int stride_h, int stride_w, int pad_h, int pad_w) {
+static cnn_geometry pool(int batch, int channels, int height, int width, int kernel_h, int kernel_w, int stride_h,
+                         int stride_w, int pad_h, int pad_w) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = batch, g.in_channels = channels, g.in_height = height, g.in_width = width;
     g.kernel_h = kernel_h, g.kernel_w = kernel_w, g.stride_h = stride_h, g.stride_w = stride_w;
@@ -86,13 +88,13 @@ typedef struct {
 
 static cnn_status adaptive_forward(const gradcheck_op *op, float *out) {
     const adaptive_sizes *s = op->context;
-    return cnn_adaptive_avg_pool2d_forward(out, op->tensors[0].values, s->batch, s->channels, s->in_h,
-                                           s->in_w, s->out_h, s->out_w);
+    return cnn_adaptive_avg_pool2d_forward(out, op->tensors[0].values, s->batch, s->channels, s->in_h, s->in_w,
+                                           s->out_h, s->out_w);
 }
 static cnn_status adaptive_backward(const gradcheck_op *op, const float *grad_out) {
     const adaptive_sizes *s = op->context;
-    return cnn_adaptive_avg_pool2d_backward(op->tensors[0].grads, grad_out, s->batch, s->channels,
-                                            s->in_h, s->in_w, s->out_h, s->out_w);
+    return cnn_adaptive_avg_pool2d_backward(op->tensors[0].grads, grad_out, s->batch, s->channels, s->in_h, s->in_w,
+                                            s->out_h, s->out_w);
 }
 
 static void adaptive_cases(void) {
@@ -104,10 +106,13 @@ static void adaptive_cases(void) {
     for (int c = 0; c < (int)(sizeof cases / sizeof cases[0]); c++) {
         const adaptive_sizes *s = &cases[c];
         const int input_count = s->batch * s->channels * s->in_h * s->in_w;
-        gradcheck_op op = {.label = s->label, .context = s, .outputs = s->batch * s->channels * s->out_h * s->out_w,
+        gradcheck_op op = {.label = s->label,
+                           .context = s,
+                           .outputs = s->batch * s->channels * s->out_h * s->out_w,
                            .tensor_count = 1,
                            .tensors = {gradcheck_tensor_of("in", random_floats(input_count), input_count)},
-                           .forward = adaptive_forward, .backward = adaptive_backward};
+                           .forward = adaptive_forward,
+                           .backward = adaptive_backward};
         check_gradients(&op);
         gradcheck_free(&op);
     }

@@ -53,8 +53,8 @@ static void check_view(const cnn_window_view *v) {
     char view[160];
     snprintf(view, sizeof view,
              "channels %d, image %d×%d, cols %d×%d, kernel %d×%d, stride (%d,%d), dilation (%d,%d), pad (%d,%d)",
-             v->channels, v->image_h, v->image_w, v->cols_h, v->cols_w, v->kernel_h, v->kernel_w,
-             v->stride_h, v->stride_w, v->dilation_h, v->dilation_w, v->pad_top, v->pad_left);
+             v->channels, v->image_h, v->image_w, v->cols_h, v->cols_w, v->kernel_h, v->kernel_w, v->stride_h,
+             v->stride_w, v->dilation_h, v->dilation_w, v->pad_top, v->pad_left);
     CHECK(exact, "%s: im2col differs from its formula", view);
     /* col2im adds float terms into each pixel: relative rounding near 1e-7. */
     CHECK(close_enough(adjoint_side, forward_side, 1e-6 * magnitude + 1e-12, 0.0),

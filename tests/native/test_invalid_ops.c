@@ -37,11 +37,11 @@ static void adaptive_avg_pool(void) {
     };
     for (int i = 0; i < (int)(sizeof BAD / sizeof BAD[0]); i++) {
         fill_buffers();
-        CHECK_FAILS(cnn_adaptive_avg_pool2d_forward(buffers[0], buffers[1], BAD[i].batch, BAD[i].channels,
-                                                    BAD[i].in_h, BAD[i].in_w, BAD[i].out_h, BAD[i].out_w),
+        CHECK_FAILS(cnn_adaptive_avg_pool2d_forward(buffers[0], buffers[1], BAD[i].batch, BAD[i].channels, BAD[i].in_h,
+                                                    BAD[i].in_w, BAD[i].out_h, BAD[i].out_w),
                     CNN_INVALID_ARGUMENT, "adaptive_avg_pool2d", BAD[i].argument);
-        CHECK_FAILS(cnn_adaptive_avg_pool2d_backward(buffers[0], buffers[1], BAD[i].batch, BAD[i].channels,
-                                                     BAD[i].in_h, BAD[i].in_w, BAD[i].out_h, BAD[i].out_w),
+        CHECK_FAILS(cnn_adaptive_avg_pool2d_backward(buffers[0], buffers[1], BAD[i].batch, BAD[i].channels, BAD[i].in_h,
+                                                     BAD[i].in_w, BAD[i].out_h, BAD[i].out_w),
                     CNN_INVALID_ARGUMENT, "adaptive_avg_pool2d backward", BAD[i].argument);
         check_buffers_untouched("adaptive_avg_pool2d", BAD[i].argument);
     }
@@ -84,7 +84,8 @@ static void batch_norm(void) {
 static void relu_and_linear(void) {
     fill_buffers();
     CHECK_FAILS(cnn_relu_forward(buffers[0], buffers[1], -1), CNN_INVALID_ARGUMENT, "relu", "count");
-    CHECK_FAILS(cnn_relu_backward(buffers[0], buffers[1], buffers[2], -1), CNN_INVALID_ARGUMENT, "relu backward", "count");
+    CHECK_FAILS(cnn_relu_backward(buffers[0], buffers[1], buffers[2], -1), CNN_INVALID_ARGUMENT, "relu backward",
+                "count");
     check_buffers_untouched("relu", "count");
     static const struct {
         const char *argument;
@@ -99,8 +100,8 @@ static void relu_and_linear(void) {
     };
     for (int i = 0; i < (int)(sizeof BAD / sizeof BAD[0]); i++) {
         fill_buffers();
-        CHECK_FAILS(cnn_linear_forward(buffers[0], buffers[1], buffers[2], buffers[3], BAD[i].batch,
-                                       BAD[i].in_features, BAD[i].out_features),
+        CHECK_FAILS(cnn_linear_forward(buffers[0], buffers[1], buffers[2], buffers[3], BAD[i].batch, BAD[i].in_features,
+                                       BAD[i].out_features),
                     CNN_INVALID_ARGUMENT, "linear", BAD[i].argument);
         CHECK_FAILS(cnn_linear_backward(buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5],
                                         BAD[i].batch, BAD[i].in_features, BAD[i].out_features),
@@ -116,7 +117,7 @@ static void cross_entropy(void) {
         const char *argument;
         int batch, classes, targets;
     } BAD[] = {
-        {"batch", 0, 5, 0}, {"classes", 3, 0, 0}, {"input", HUGE_SIZE, HUGE_SIZE, 0},
+        {"batch", 0, 5, 0},          {"classes", 3, 0, 0},       {"input", HUGE_SIZE, HUGE_SIZE, 0},
         {"target[2] = -1", 3, 5, 1}, {"target[1] = 5", 3, 5, 2},
     };
     for (int i = 0; i < (int)(sizeof BAD / sizeof BAD[0]); i++) {

@@ -21,7 +21,8 @@ typedef struct {
     field_value set[4];
 } bad_geometry;
 
-#define SET(field, value) {offsetof(cnn_geometry, field) + 1, value}
+#define SET(field, value)                                                                                              \
+    { offsetof(cnn_geometry, field) + 1, value }
 
 static cnn_geometry apply(cnn_geometry g, const bad_geometry *bad) {
     for (int i = 0; i < 4 && bad->set[i].field; i++)
@@ -113,39 +114,39 @@ static void check_rejected(window_op op, const cnn_geometry *g, const char *argu
     float *out = buffers[0], *in = buffers[1], *weight = buffers[2], *bias = buffers[3];
     float *grad_weight = buffers[4], *grad_bias = buffers[5];
     switch (op) {
-    case CONV2D:
-        CHECK_FAILS(cnn_conv2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_conv2d_forward(out, in, weight, bias, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_conv2d_backward(out, grad_weight, grad_bias, in, in, weight, g), CNN_INVALID_ARGUMENT, name,
-                    argument);
-        CHECK_FAILS(STATUS_OF(cnn_conv2d_macs(g)), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(STATUS_OF(cnn_conv2d_trace(terms, TERMS, out, in, weight, bias, g, 0, 0, 0, 0)),
-                    CNN_INVALID_ARGUMENT, name, argument);
-        break;
-    case CONV_TRANSPOSE2D:
-        CHECK_FAILS(cnn_conv_transpose2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_conv_transpose2d_forward(out, in, weight, bias, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_conv_transpose2d_backward(out, grad_weight, grad_bias, in, in, weight, g),
-                    CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(STATUS_OF(cnn_conv_transpose2d_macs(g)), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_conv_transpose2d_equivalent(argmax, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(STATUS_OF(cnn_conv_transpose2d_trace(terms, TERMS, out, in, weight, bias, g, 0, 0, 0, 0)),
-                    CNN_INVALID_ARGUMENT, name, argument);
-        break;
-    case MAX_POOL2D:
-        CHECK_FAILS(cnn_max_pool2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_max_pool2d_forward(out, argmax, in, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_max_pool2d_backward(out, in, argmax, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(STATUS_OF(cnn_pool2d_trace(terms, TERMS, out, in, g, 0, 0, 0, 0, 0)), CNN_INVALID_ARGUMENT,
-                    name, argument);
-        break;
-    case AVG_POOL2D:
-        CHECK_FAILS(cnn_avg_pool2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_avg_pool2d_forward(out, in, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(cnn_avg_pool2d_backward(out, in, g), CNN_INVALID_ARGUMENT, name, argument);
-        CHECK_FAILS(STATUS_OF(cnn_pool2d_trace(terms, TERMS, out, in, g, 1, 0, 0, 0, 0)), CNN_INVALID_ARGUMENT,
-                    name, argument);
-        break;
+        case CONV2D:
+            CHECK_FAILS(cnn_conv2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_conv2d_forward(out, in, weight, bias, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_conv2d_backward(out, grad_weight, grad_bias, in, in, weight, g), CNN_INVALID_ARGUMENT, name,
+                        argument);
+            CHECK_FAILS(STATUS_OF(cnn_conv2d_macs(g)), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(STATUS_OF(cnn_conv2d_trace(terms, TERMS, out, in, weight, bias, g, 0, 0, 0, 0)),
+                        CNN_INVALID_ARGUMENT, name, argument);
+            break;
+        case CONV_TRANSPOSE2D:
+            CHECK_FAILS(cnn_conv_transpose2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_conv_transpose2d_forward(out, in, weight, bias, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_conv_transpose2d_backward(out, grad_weight, grad_bias, in, in, weight, g),
+                        CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(STATUS_OF(cnn_conv_transpose2d_macs(g)), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_conv_transpose2d_equivalent(argmax, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(STATUS_OF(cnn_conv_transpose2d_trace(terms, TERMS, out, in, weight, bias, g, 0, 0, 0, 0)),
+                        CNN_INVALID_ARGUMENT, name, argument);
+            break;
+        case MAX_POOL2D:
+            CHECK_FAILS(cnn_max_pool2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_max_pool2d_forward(out, argmax, in, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_max_pool2d_backward(out, in, argmax, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(STATUS_OF(cnn_pool2d_trace(terms, TERMS, out, in, g, 0, 0, 0, 0, 0)), CNN_INVALID_ARGUMENT,
+                        name, argument);
+            break;
+        case AVG_POOL2D:
+            CHECK_FAILS(cnn_avg_pool2d_geometry(&solved), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_avg_pool2d_forward(out, in, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(cnn_avg_pool2d_backward(out, in, g), CNN_INVALID_ARGUMENT, name, argument);
+            CHECK_FAILS(STATUS_OF(cnn_pool2d_trace(terms, TERMS, out, in, g, 1, 0, 0, 0, 0)), CNN_INVALID_ARGUMENT,
+                        name, argument);
+            break;
     }
     int untouched = memcmp(terms, untouched_terms, sizeof terms) == 0;
     for (int i = 0; i < 6; i++) untouched &= all_equal(buffers[i], BUFFER, SENTINEL);
@@ -172,13 +173,14 @@ static cnn_status trace(window_op op, int max_terms, int n, int channel, int row
     const cnn_geometry g = valid_geometry(op);
     const int kind = op == MAX_POOL2D ? 0 : op == AVG_POOL2D ? 1 : 2; /* 2: no such pool */
     switch (op) {
-    case CONV2D:
-        return STATUS_OF(cnn_conv2d_trace(terms, max_terms, trace_result, in, weight, NULL, &g, n, channel, row, col));
-    case CONV_TRANSPOSE2D:
-        return STATUS_OF(
-            cnn_conv_transpose2d_trace(terms, max_terms, trace_result, in, weight, NULL, &g, n, channel, row, col));
-    default:
-        return STATUS_OF(cnn_pool2d_trace(terms, max_terms, trace_result, in, &g, kind, n, channel, row, col));
+        case CONV2D:
+            return STATUS_OF(
+                cnn_conv2d_trace(terms, max_terms, trace_result, in, weight, NULL, &g, n, channel, row, col));
+        case CONV_TRANSPOSE2D:
+            return STATUS_OF(
+                cnn_conv_transpose2d_trace(terms, max_terms, trace_result, in, weight, NULL, &g, n, channel, row, col));
+        default:
+            return STATUS_OF(cnn_pool2d_trace(terms, max_terms, trace_result, in, &g, kind, n, channel, row, col));
     }
 }
 
@@ -189,7 +191,7 @@ static void trace_positions(void) {
     CHECK_FAILS(trace(CONV2D, 32, 0, 2, 0, 0), invalid, "conv2d trace", "channel");
     CHECK_FAILS(trace(CONV2D, 32, 0, 0, 5, 0), invalid, "conv2d trace", "row");
     CHECK_FAILS(trace(CONV2D, 32, 0, 0, 0, -1), invalid, "conv2d trace", "col");
-    CHECK_FAILS(trace(CONV2D, 17, 0, 0, 0, 0), invalid, "conv2d trace", "max_terms"); /* 2·3·3 terms */
+    CHECK_FAILS(trace(CONV2D, 17, 0, 0, 0, 0), invalid, "conv2d trace", "max_terms");               /* 2·3·3 terms */
     CHECK_FAILS(trace(CONV_TRANSPOSE2D, 32, 0, 0, 0, 5), invalid, "conv_transpose2d trace", "col"); /* 5×5 out */
     CHECK_FAILS(trace(CONV_TRANSPOSE2D, 17, 0, 0, 0, 0), invalid, "conv_transpose2d trace", "max_terms");
     CHECK_FAILS(trace(MAX_POOL2D, 32, 0, -1, 0, 0), invalid, "pool2d trace", "channel");
@@ -247,8 +249,8 @@ static void valid_call_still_works(void) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = 1, g.in_channels = 1, g.in_height = 4, g.in_width = 4;
     g.kernel_h = g.kernel_w = 2, g.stride_h = g.stride_w = 2;
-    CHECK(cnn_max_pool2d_forward(y, argmax, x, &g) == CNN_OK && y[0] == 6 && y[1] == 8 && y[2] == 14 &&
-              y[3] == 16 && argmax[0] == 5 && argmax[3] == 15,
+    CHECK(cnn_max_pool2d_forward(y, argmax, x, &g) == CNN_OK && y[0] == 6 && y[1] == 8 && y[2] == 14 && y[3] == 16 &&
+              argmax[0] == 5 && argmax[3] == 15,
           "the worked example of cnn.h after failures: %s", cnn_last_error());
     const float weight[4] = {1, 0, 0, -1}, bias[1] = {0.5f};
     g.out_channels = 1;

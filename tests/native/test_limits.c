@@ -53,8 +53,9 @@ static void plain_size_element_counts_past_int64(void) {
     CHECK_FAILS(cnn_batch_norm2d_forward(buffer, buffer, buffer, buffer, buffer, buffer, NULL, NULL, 0, 0.1f, 1e-5f,
                                          INT32_LIMIT, INT32_LIMIT, INT32_LIMIT, INT32_LIMIT),
                 CNN_INVALID_ARGUMENT, "batch_norm2d", "input");
-    CHECK_FAILS(cnn_adaptive_avg_pool2d_forward(buffer, buffer, INT32_LIMIT, INT32_LIMIT, INT32_LIMIT, INT32_LIMIT, 1, 1),
-                CNN_INVALID_ARGUMENT, "adaptive_avg_pool2d", "input");
+    CHECK_FAILS(
+        cnn_adaptive_avg_pool2d_forward(buffer, buffer, INT32_LIMIT, INT32_LIMIT, INT32_LIMIT, INT32_LIMIT, 1, 1),
+        CNN_INVALID_ARGUMENT, "adaptive_avg_pool2d", "input");
     CHECK(all_equal(buffer, 4, SENTINEL), "a refused op wrote into its buffer");
 }
 
@@ -101,8 +102,8 @@ static void conv_transpose2d_padding_past_int32(void) {
     float *weight = filled_floats(65537, 1.0f), out[3] = {SENTINEL, SENTINEL, SENTINEL};
     weight[32768] = 3.0f;
     if (!refused(cnn_conv_transpose2d_forward(out, in, weight, bias, &g), "conv_transpose2d")) {
-        CHECK(out[0] == 0.25f && out[1] == 6.25f && out[2] == 0.25f, "conv_transpose2d out = {%g, %g, %g}",
-              out[0], out[1], out[2]);
+        CHECK(out[0] == 0.25f && out[1] == 6.25f && out[2] == 0.25f, "conv_transpose2d out = {%g, %g, %g}", out[0],
+              out[1], out[2]);
         cnn_trace_term terms[1];
         float result[2];
         const int count = cnn_conv_transpose2d_trace(terms, 1, result, in, weight, bias, &g, 0, 0, 1, 0);
@@ -201,7 +202,8 @@ static void random_shift_past_int32(void) {
     for (int i = 0; i < BATCH * 4; i++) in[i] = (float)i;
     for (int m = 0; m < 2; m++) {
         const int32_t max_shift = MAX_SHIFTS[m];
-        CHECK(cnn_random_shift(out, shifts, in, -1.0f, max_shift, 7u, BATCH, 1, 2, 2) == CNN_OK, "%s", cnn_last_error());
+        CHECK(cnn_random_shift(out, shifts, in, -1.0f, max_shift, 7u, BATCH, 1, 2, 2) == CNN_OK, "%s",
+              cnn_last_error());
         int within = 1, filled = 1, spread = 0;
         for (int n = 0; n < BATCH; n++) {
             const long long dy = shifts[2 * n], dx = shifts[2 * n + 1];
@@ -209,8 +211,10 @@ static void random_shift_past_int32(void) {
             spread |= dy > max_shift / 2 || dy < -max_shift / 2;
             if (dy <= -2 || dy >= 2 || dx <= -2 || dx >= 2) filled &= all_equal(out + 4 * n, 4, -1.0f);
         }
-        CHECK(within && filled && spread, "random_shift with max_shift %d: shifts within ±max %d, outside images filled %d, "
-              "spread %d", max_shift, within, filled, spread);
+        CHECK(within && filled && spread,
+              "random_shift with max_shift %d: shifts within ±max %d, outside images filled %d, "
+              "spread %d",
+              max_shift, within, filled, spread);
     }
 }
 

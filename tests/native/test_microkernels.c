@@ -63,7 +63,8 @@ static double igemm_definition(int k, int m, int n, int i, int j, float start) {
 /* pixels: out[j·LDC + i] for pixel i < m, channel j < n — stored transposed in c (ldc = LDC). */
 static void igemm_pixels(int twin, int k, int m, int n, int accumulate, float *c) {
 #ifdef __wasm_simd128__
-    if (twin) return cnn_f32_igemm_pixels_4x8__wasmsimd(k, pixels, offsets, inputs[1], inputs[2], c, LDC, m, n, accumulate);
+    if (twin)
+        return cnn_f32_igemm_pixels_4x8__wasmsimd(k, pixels, offsets, inputs[1], inputs[2], c, LDC, m, n, accumulate);
 #endif
     (void)twin;
     cnn_f32_igemm_pixels_4x8__scalar(k, pixels, offsets, inputs[1], inputs[2], c, LDC, m, n, accumulate);
@@ -122,7 +123,9 @@ static void every_tail(void) {
                         for (int i = 0; i < MR; i++)
                             for (int j = 0; j < NR; j++) {
                                 const int at = transposed ? j * LDC + i : i * LDC + j;
-                                want[at] = i < m && j < n ? KERNELS[kernel].define(k, m, n, i, j, accumulate ? 0.5f : 0.0f) : 0.5;
+                                want[at] = i < m && j < n
+                                               ? KERNELS[kernel].define(k, m, n, i, j, accumulate ? 0.5f : 0.0f)
+                                               : 0.5;
                                 start[at] = 0.5f;
                             }
                         for (int i = 0; i < C_SIZE; i++)
@@ -131,13 +134,16 @@ static void every_tail(void) {
                         KERNELS[kernel].call(0, k, m, n, accumulate, scalar);
                         int same = 1;
                         for (int i = 0; i < C_SIZE; i++) same &= close_enough(scalar[i], want[i], 1e-5, 1e-5);
-                        CHECK(same, "%s %s scalar, k %d, m %d, n %d, accumulate %d: differs from the definition or wrote "
-                              "outside the tile", KERNELS[kernel].name, KERNELS[kernel].tile, k, m, n, accumulate);
+                        CHECK(same,
+                              "%s %s scalar, k %d, m %d, n %d, accumulate %d: differs from the definition or wrote "
+                              "outside the tile",
+                              KERNELS[kernel].name, KERNELS[kernel].tile, k, m, n, accumulate);
 #ifdef __wasm_simd128__
                         float simd[C_SIZE];
                         memcpy(simd, start, sizeof simd);
                         KERNELS[kernel].call(1, k, m, n, accumulate, simd);
-                        CHECK(memcmp(scalar, simd, sizeof scalar) == 0, "%s %s: wasmsimd differs from scalar, k %d, m %d, n %d, accumulate %d",
+                        CHECK(memcmp(scalar, simd, sizeof scalar) == 0,
+                              "%s %s: wasmsimd differs from scalar, k %d, m %d, n %d, accumulate %d",
                               KERNELS[kernel].name, KERNELS[kernel].tile, k, m, n, accumulate);
 #endif
                     }

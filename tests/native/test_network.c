@@ -101,8 +101,8 @@ static void batch_norm_options_reach_the_layer(void) {
         CHECK(cnn_network_forward(net, 4, training) == CNN_OK, "forward: %s", cnn_last_error());
         int32_t shape[3];
         const float *conv = cnn_network_activation(net, 0, shape), *got = cnn_network_activation(net, 1, shape);
-        CHECK(cnn_batch_norm2d_forward(want, save_mean, save_invstd, running, running + 2, conv, params + 18, params + 20,
-                                       training, 0.9f, 0.5f, 4, 2, 2, 2) == CNN_OK,
+        CHECK(cnn_batch_norm2d_forward(want, save_mean, save_invstd, running, running + 2, conv, params + 18,
+                                       params + 20, training, 0.9f, 0.5f, 4, 2, 2, 2) == CNN_OK,
               "reference: %s", cnn_last_error());
         int same = memcmp(running, cnn_network_running_stats(net, 1), sizeof running) == 0;
         for (int i = 0; i < 4 * 8; i++) same &= got[i] == want[i];

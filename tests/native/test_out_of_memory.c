@@ -16,7 +16,7 @@ enum { MAX_ALLOCATIONS = 64, BUFFER = 1024 };
 typedef enum {
     CONV2D_DIRECT, /* 1 input channel: the padded-copy direct kernel */
     CONV2D_IM2COL,
-    CONV2D_WINOGRAD, /* 3×3 stride 1, 8+ channels */
+    CONV2D_WINOGRAD,               /* 3×3 stride 1, 8+ channels */
     CONV2D_WINOGRAD_ROWS,          /* 5 wide, stride 1, 12+ tap rows */
     CONV2D_WINOGRAD_ROWS_BACKWARD, /* grad_in the same way, through a scratch output */
     CONV2D_POINTWISE,
@@ -66,58 +66,60 @@ static cnn_status run(call c, float *const outputs[3], const float *in, const fl
     cnn_status status;
     cnn_conv2d_plan_cache_clear();
     switch (c) {
-    case CONV2D_DIRECT: {
-        const cnn_geometry g = conv(1, 3, 3, 2);
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_IM2COL: {
-        const cnn_geometry g = conv(3, 4, 3, 2);
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_WINOGRAD: {
-        const cnn_geometry g = conv(8, 8, 3, 1);
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_WINOGRAD_ROWS: {
-        const cnn_geometry g = conv(4, 4, 5, 1);
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_WINOGRAD_ROWS_BACKWARD: {
-        const cnn_geometry g = conv(4, 4, 5, 1);
-        return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
-    }
-    case CONV2D_POINTWISE: {
-        const cnn_geometry g = conv(3, 4, 1, 1);
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_BACKWARD: {
-        const cnn_geometry g = conv(3, 4, 3, 2);
-        return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
-    }
-    case CONV2D_DEPTHWISE: {
-        cnn_geometry g = conv(3, 3, 3, 2);
-        g.groups = 3;
-        return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV2D_DEPTHWISE_BACKWARD: {
-        cnn_geometry g = conv(3, 3, 3, 1);
-        g.groups = 3;
-        return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
-    }
-    case CONV_TRANSPOSE2D_FORWARD: {
-        const cnn_geometry g = conv(3, 4, 3, 2);
-        return cnn_conv_transpose2d_forward(outputs[0], in, weight, weight, &g);
-    }
-    case CONV_TRANSPOSE2D_BACKWARD: {
-        const cnn_geometry g = conv(3, 4, 3, 2);
-        return cnn_conv_transpose2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
-    }
-    case LINEAR_FORWARD: return cnn_linear_forward(outputs[0], in, weight, weight, 3, 9, 5);
-    case LINEAR_BACKWARD: return cnn_linear_backward(outputs[0], outputs[1], outputs[2], in, in, weight, 3, 9, 5);
-    default:
-        status = cnn_receptive_field_span(span, layers, 2, 3);
-        outputs[0][0] = (float)span[0], outputs[0][1] = (float)span[1];
-        return status;
+        case CONV2D_DIRECT: {
+            const cnn_geometry g = conv(1, 3, 3, 2);
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_IM2COL: {
+            const cnn_geometry g = conv(3, 4, 3, 2);
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_WINOGRAD: {
+            const cnn_geometry g = conv(8, 8, 3, 1);
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_WINOGRAD_ROWS: {
+            const cnn_geometry g = conv(4, 4, 5, 1);
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_WINOGRAD_ROWS_BACKWARD: {
+            const cnn_geometry g = conv(4, 4, 5, 1);
+            return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
+        }
+        case CONV2D_POINTWISE: {
+            const cnn_geometry g = conv(3, 4, 1, 1);
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_BACKWARD: {
+            const cnn_geometry g = conv(3, 4, 3, 2);
+            return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
+        }
+        case CONV2D_DEPTHWISE: {
+            cnn_geometry g = conv(3, 3, 3, 2);
+            g.groups = 3;
+            return cnn_conv2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV2D_DEPTHWISE_BACKWARD: {
+            cnn_geometry g = conv(3, 3, 3, 1);
+            g.groups = 3;
+            return cnn_conv2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
+        }
+        case CONV_TRANSPOSE2D_FORWARD: {
+            const cnn_geometry g = conv(3, 4, 3, 2);
+            return cnn_conv_transpose2d_forward(outputs[0], in, weight, weight, &g);
+        }
+        case CONV_TRANSPOSE2D_BACKWARD: {
+            const cnn_geometry g = conv(3, 4, 3, 2);
+            return cnn_conv_transpose2d_backward(outputs[0], outputs[1], outputs[2], in, in, weight, &g);
+        }
+        case LINEAR_FORWARD:
+            return cnn_linear_forward(outputs[0], in, weight, weight, 3, 9, 5);
+        case LINEAR_BACKWARD:
+            return cnn_linear_backward(outputs[0], outputs[1], outputs[2], in, in, weight, 3, 9, 5);
+        default:
+            status = cnn_receptive_field_span(span, layers, 2, 3);
+            outputs[0][0] = (float)span[0], outputs[0][1] = (float)span[1];
+            return status;
     }
 }
 
@@ -143,8 +145,8 @@ static void fail_each_allocation(call c) {
         }
     }
     CHECK(all_out_of_memory, "%s: a failed allocation gave another status than CNN_OUT_OF_MEMORY", CALLS[c].label);
-    CHECK(all_named, "%s: out-of-memory errors must name the op %s and say \"memory\", got \"%s\"",
-          CALLS[c].label, CALLS[c].op, unnamed);
+    CHECK(all_named, "%s: out-of-memory errors must name the op %s and say \"memory\", got \"%s\"", CALLS[c].label,
+          CALLS[c].op, unnamed);
     int same = 1;
     for (int i = 0; i < 3; i++) same &= memcmp(outputs[i], undisturbed[i], sizeof(float) * BUFFER) == 0;
     CHECK(same, "%s after %d failed allocations: the answer differs from an undisturbed run", CALLS[c].label,
@@ -169,8 +171,8 @@ static void padding_larger_than_memory(void) {
     float out[2] = {SENTINEL, SENTINEL};
     const cnn_status status = cnn_conv2d_forward(out, in, weight, bias, &g);
     CHECK(status == CNN_OUT_OF_MEMORY || (status == CNN_OK && out[0] == 0.5f && out[1] == -0.5f),
-          "conv2d with padding 12000 on 1×1: status %d, out {%g, %g} (want the bias, or out of memory)", status,
-          out[0], out[1]);
+          "conv2d with padding 12000 on 1×1: status %d, out {%g, %g} (want the bias, or out of memory)", status, out[0],
+          out[1]);
 #endif
 }
 

@@ -19,10 +19,10 @@ static const struct {
     int in_channels, out_channels, groups, size, kernel, stride, pad;
     cnn_conv_route forward;
 } SHAPES[] = {
-    {32, 4, 1, 7, 3, 2, 1, CNN_CONV_IM2COL},      {1, 8, 1, 12, 5, 1, 2, CNN_CONV_IMPLICIT},
-    {8, 16, 1, 10, 3, 1, 1, CNN_CONV_WINOGRAD},  {8, 16, 1, 10, 5, 1, 2, CNN_CONV_WINOGRAD_ROWS},
+    {32, 4, 1, 7, 3, 2, 1, CNN_CONV_IM2COL},        {1, 8, 1, 12, 5, 1, 2, CNN_CONV_IMPLICIT},
+    {8, 16, 1, 10, 3, 1, 1, CNN_CONV_WINOGRAD},     {8, 16, 1, 10, 5, 1, 2, CNN_CONV_WINOGRAD_ROWS},
     {4, 8, 1, 11, 7, 1, 3, CNN_CONV_WINOGRAD_ROWS}, {6, 5, 1, 7, 1, 1, 0, CNN_CONV_IM2COL},
-    {4, 4, 4, 9, 3, 1, 1, CNN_CONV_DEPTHWISE},   {4, 4, 4, 9, 3, 2, 1, CNN_CONV_DEPTHWISE},
+    {4, 4, 4, 9, 3, 1, 1, CNN_CONV_DEPTHWISE},      {4, 4, 4, 9, 3, 2, 1, CNN_CONV_DEPTHWISE},
     {8, 16, 2, 8, 3, 1, 1, CNN_CONV_IMPLICIT},
 };
 #define SHAPE_COUNT ((int)(sizeof SHAPES / sizeof SHAPES[0]))
@@ -131,7 +131,8 @@ static void cache_cycled_past_its_size(void) {
             CHECK(cnn_conv2d_forward(out, t[s].in, t[s].weight, t[s].bias, &g) == CNN_OK, "%s", cnn_last_error());
             CHECK(mallocs_since_reset() == 0, "shape %d: a repeated conv2d call allocated %ld times", s,
                   mallocs_since_reset());
-            if (pass == 0) first[s][0] = out;
+            if (pass == 0)
+                first[s][0] = out;
             else {
                 CHECK(memcmp(out, first[s][0], sizeof(float) * (size_t)t[s].out_count) == 0,
                       "shape %d: the second pass differs", s);
@@ -185,7 +186,8 @@ static void network_steps_allocate_nothing(void) {
             ok &= cnn_network_train_step(net, &loss, &correct, targets, step == 1 ? 2 : CAPACITY) == CNN_OK;
         ok &= cnn_network_forward(net, 3, 0) == CNN_OK && cnn_network_backward(net, grad_output, 3, 1) == CNN_OK;
         CHECK(ok, "kernel %d: %s", kernel, cnn_last_error());
-        CHECK(mallocs_since_reset() == 0, "kernel %d: training steps allocated %ld times", kernel, mallocs_since_reset());
+        CHECK(mallocs_since_reset() == 0, "kernel %d: training steps allocated %ld times", kernel,
+              mallocs_since_reset());
         cnn_network_destroy(net);
     }
 }

@@ -37,8 +37,8 @@ static void compare(const char *name, const char *shape, float *const out[2], lo
     long first = -1;
     for (long i = 0; i < count && first < 0; i++)
         if (memcmp(&out[0][i], &out[1][i], sizeof(float)) != 0 && !(isnan(out[0][i]) && isnan(out[1][i]))) first = i;
-    CHECK(first < 0, "%s, %s: SIMD and scalar differ at %ld: %g, %g", name, shape, first, first < 0 ? 0.0 : out[1][first],
-          first < 0 ? 0.0 : out[0][first]);
+    CHECK(first < 0, "%s, %s: SIMD and scalar differ at %ld: %g, %g", name, shape, first,
+          first < 0 ? 0.0 : out[1][first], first < 0 ? 0.0 : out[0][first]);
     CHECK(gaps_intact(out[0], count) && gaps_intact(out[1], count), "%s, %s: wrote outside its output", name, shape);
 }
 
@@ -73,7 +73,8 @@ static void check_dwconv(const kernel_entry *k, int forward) {
                     if (!forward) memset(out[twin], 0, sizeof(float) * (size_t)out_count);
                     if (forward)
                         ((dwconv_plane)(twin ? k->simd : k->scalar))(out[twin], padded, weight, 0.25f, &g, padded_w);
-                    else ((dwconv_grad_plane)(twin ? k->simd : k->scalar))(out[twin], grad_out, padded, &g, padded_w);
+                    else
+                        ((dwconv_grad_plane)(twin ? k->simd : k->scalar))(out[twin], grad_out, padded, &g, padded_w);
                 }
                 char shape[96];
                 snprintf(shape, sizeof shape, "out %d×%d, dilation %d", out_h, out_w, dilation);
@@ -104,7 +105,8 @@ static void check_pool(const kernel_entry *k) {
                             g.pad_top = g.pad_bottom = g.pad_left = g.pad_right = pad;
                             g.dilation_h = g.dilation_w = dilation, g.ceil_mode = (in_w + in_h) % 2;
                             g.count_include_pad = in_w % 3 != 0;
-                            if ((average ? cnn_avg_pool2d_geometry(&g) : cnn_max_pool2d_geometry(&g)) != CNN_OK) continue;
+                            if ((average ? cnn_avg_pool2d_geometry(&g) : cnn_max_pool2d_geometry(&g)) != CNN_OK)
+                                continue;
                             const int out_count = g.out_height * g.out_width;
                             float *in = random_floats(in_h * in_w), *out[2];
                             if (in_w % 5 == 0) in[in_h * in_w / 2] = NAN;
@@ -113,12 +115,15 @@ static void check_pool(const kernel_entry *k) {
                             for (int twin = 0; twin < 2; twin++) {
                                 out[twin] = guarded(out_count);
                                 any_kernel run = twin ? k->simd : k->scalar;
-                                if (with_argmax) ((maxpool_plane)run)(out[twin], argmax[twin], in, &g);
-                                else ((values_plane)run)(out[twin], in, &g);
+                                if (with_argmax)
+                                    ((maxpool_plane)run)(out[twin], argmax[twin], in, &g);
+                                else
+                                    ((values_plane)run)(out[twin], in, &g);
                             }
                             char shape[128];
-                            snprintf(shape, sizeof shape, "in %d×%d, kernel %d, stride %d, pad %d, dilation %d, ceil %d",
-                                     in_h, in_w, kernel, stride, pad, dilation, g.ceil_mode);
+                            snprintf(shape, sizeof shape,
+                                     "in %d×%d, kernel %d, stride %d, pad %d, dilation %d, ceil %d", in_h, in_w, kernel,
+                                     stride, pad, dilation, g.ceil_mode);
                             compare(k->name, shape, out, out_count);
                             if (with_argmax)
                                 CHECK(memcmp(argmax[0], argmax[1], sizeof(int32_t) * (size_t)out_count) == 0,
@@ -147,8 +152,10 @@ static void check_winograd(const kernel_entry *k) {
                     out[twin] = guarded(out_count);
                     if (input) memset(out[twin], 0, sizeof(float) * (size_t)out_count); /* the gaps between positions */
                     any_kernel run = twin ? k->simd : k->scalar;
-                    if (input) ((winograd_input_plane)run)(out[twin], stride, source, padded_w, tiles_h, tiles_w);
-                    else ((winograd_output_plane)run)(out[twin], source, stride, tiles_h, tiles_w, out_h, out_w, 0.5f);
+                    if (input)
+                        ((winograd_input_plane)run)(out[twin], stride, source, padded_w, tiles_h, tiles_w);
+                    else
+                        ((winograd_output_plane)run)(out[twin], source, stride, tiles_h, tiles_w, out_h, out_w, 0.5f);
                 }
                 char shape[64];
                 snprintf(shape, sizeof shape, "%d×%d tiles, output %d×%d", tiles_h, tiles_w, out_h, out_w);
@@ -157,7 +164,8 @@ static void check_winograd(const kernel_entry *k) {
             }
 }
 
-typedef void (*rows_input_plane)(float *v, long stride, const float *plane, int padded_w, int rows, int tiles, int tile);
+typedef void (*rows_input_plane)(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
+                                 int tile);
 typedef void (*rows_output_plane)(float *plane, const float *m, long stride, int out_h, int out_w, int tiles, int tile,
                                   float bias);
 
@@ -175,8 +183,10 @@ static void check_winograd_rows(const kernel_entry *k) {
                     out[twin] = guarded(out_count);
                     if (input) memset(out[twin], 0, sizeof(float) * (size_t)out_count);
                     any_kernel run = twin ? k->simd : k->scalar;
-                    if (input) ((rows_input_plane)run)(out[twin], stride, source, padded_w, rows, tiles, tile);
-                    else ((rows_output_plane)run)(out[twin], source, stride, rows, out_w, tiles, tile, -0.5f);
+                    if (input)
+                        ((rows_input_plane)run)(out[twin], stride, source, padded_w, rows, tiles, tile);
+                    else
+                        ((rows_output_plane)run)(out[twin], source, stride, rows, out_w, tiles, tile, -0.5f);
                 }
                 char shape[64];
                 snprintf(shape, sizeof shape, "m %d, %d rows, output width %d", tile, rows, out_w);
@@ -185,8 +195,8 @@ static void check_winograd_rows(const kernel_entry *k) {
             }
 }
 
-#define TWINS(name) (any_kernel) cnn_##name##__wasmsimd, (any_kernel) cnn_##name##__scalar
-#define TWINS_4X(name) (any_kernel) cnn_##name##_4x__wasmsimd, (any_kernel) cnn_##name##__scalar
+#define TWINS(name)    (any_kernel) cnn_##name##__wasmsimd, (any_kernel)cnn_##name##__scalar
+#define TWINS_4X(name) (any_kernel) cnn_##name##_4x__wasmsimd, (any_kernel)cnn_##name##__scalar
 
 static const kernel_entry KERNELS[] = {
     {"f32-dwconv", "4 columns", check_dwconv_forward, TWINS(f32_dwconv), 2, 2, 0},

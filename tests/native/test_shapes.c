@@ -65,8 +65,8 @@ static void receptive_field(void) {
     double result[16], span[2];
     CHECK(cnn_receptive_field(result, layers, 4) == CNN_OK, "receptive_field: %s", cnn_last_error());
     for (int i = 0; i < 16; i++)
-        CHECK(result[i] == want[i], "receptive field layer %d value %d = %g, want %g", i / 4 + 1, i % 4,
-              result[i], want[i]);
+        CHECK(result[i] == want[i], "receptive field layer %d value %d = %g, want %g", i / 4 + 1, i % 4, result[i],
+              want[i]);
     CHECK(cnn_receptive_field_span(span, layers, 4, 1) == CNN_OK && span[0] == -9 && span[1] == 17,
           "output pixel 1 sees [−13 + 4, −13 + 4 + 26] = [−9, 17], got [%g, %g]", span[0], span[1]);
     const int32_t dilated[8] = {3, 1, 0, 2, 3, 1, 0, 4};
@@ -98,8 +98,8 @@ static void pad_same(void) {
    the transposed weight [C, OC, KH, KW] with C and OC swapped. */
 static void check_equivalent(const char *label, cnn_geometry g) {
     int32_t e[6];
-    CHECK(cnn_conv_transpose2d_equivalent(e, &g) == CNN_OK && cnn_conv_transpose2d_geometry(&g) == CNN_OK,
-          "%s: %s", label, cnn_last_error());
+    CHECK(cnn_conv_transpose2d_equivalent(e, &g) == CNN_OK && cnn_conv_transpose2d_geometry(&g) == CNN_OK, "%s: %s",
+          label, cnn_last_error());
     const int C = g.in_channels, OC = g.out_channels, KH = g.kernel_h, KW = g.kernel_w;
     const int H = e[0] + e[2] + e[4], W = e[1] + e[3] + e[5]; /* padded zero-inserted input */
     float *in = random_floats(C * g.in_height * g.in_width), *weight = random_floats(C * OC * KH * KW);
@@ -123,8 +123,8 @@ static void check_equivalent(const char *label, cnn_geometry g) {
     const int out_count = OC * g.out_height * g.out_width;
     float *via_conv = filled_floats(out_count, SENTINEL), *direct = filled_floats(out_count, SENTINEL);
     CHECK(cnn_conv2d_geometry(&conv) == CNN_OK && conv.out_height == g.out_height && conv.out_width == g.out_width,
-          "%s: the equivalent conv gives %d×%d, the transposed conv %d×%d", label, conv.out_height,
-          conv.out_width, g.out_height, g.out_width);
+          "%s: the equivalent conv gives %d×%d, the transposed conv %d×%d", label, conv.out_height, conv.out_width,
+          g.out_height, g.out_width);
     if (conv.out_height == g.out_height && conv.out_width == g.out_width) {
         cnn_conv2d_forward(via_conv, stretched, flipped, NULL, &conv);
         cnn_conv_transpose2d_forward(direct, in, weight, NULL, &g);
@@ -141,10 +141,10 @@ static void transposed_equivalent(void) {
     g.kernel_h = g.kernel_w = 3, g.stride_h = g.stride_w = 2, g.output_padding_h = 1;
     g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = 1;
     int32_t e[6];
-    CHECK(cnn_conv_transpose2d_equivalent(e, &g) == CNN_OK && e[0] == 5 && e[1] == 7 && e[2] == 1 &&
-              e[3] == 1 && e[4] == 2 && e[5] == 1,
-          "3×4, k3, s2, p1, op (1, 0): zero-inserted 5×7, pads (1, 1, 2, 1), got %d×%d (%d, %d, %d, %d)",
-          e[0], e[1], e[2], e[3], e[4], e[5]);
+    CHECK(cnn_conv_transpose2d_equivalent(e, &g) == CNN_OK && e[0] == 5 && e[1] == 7 && e[2] == 1 && e[3] == 1 &&
+              e[4] == 2 && e[5] == 1,
+          "3×4, k3, s2, p1, op (1, 0): zero-inserted 5×7, pads (1, 1, 2, 1), got %d×%d (%d, %d, %d, %d)", e[0], e[1],
+          e[2], e[3], e[4], e[5]);
     check_equivalent("k3 s2 p1 op(1,0)", g);
     g.kernel_h = 2, g.kernel_w = 3, g.stride_h = 3, g.stride_w = 1, g.dilation_w = 2;
     g.pad_top = 2, g.pad_bottom = 0, g.pad_left = 0, g.pad_right = 3, g.output_padding_h = 2, g.output_padding_w = 1;

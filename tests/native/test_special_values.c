@@ -81,8 +81,8 @@ static void avg_pool_nan(void) {
 static void relu_nan(void) {
     const float in[5] = {NAN, -1.0f, 2.0f, INFINITY, -INFINITY}, grad_out[5] = {1, 1, 1, 1, 1};
     float out[5], grad_in[5] = {0};
-    CHECK(cnn_relu_forward(out, in, 5) == CNN_OK && isnan(out[0]) && out[1] == 0 && out[2] == 2 &&
-              out[3] == INFINITY && out[4] == 0,
+    CHECK(cnn_relu_forward(out, in, 5) == CNN_OK && isnan(out[0]) && out[1] == 0 && out[2] == 2 && out[3] == INFINITY &&
+              out[4] == 0,
           "relu passes NaN and +∞, zeroes −1 and −∞");
     CHECK(cnn_relu_backward(grad_in, grad_out, in, 5) == CNN_OK && grad_in[0] == 0 && grad_in[1] == 0 &&
               grad_in[2] == 1 && grad_in[3] == 1 && grad_in[4] == 0,
@@ -93,7 +93,8 @@ static void relu_nan(void) {
    (NaN or +∞), every other input and weight positive: output (oc, y, x) must be NaN (or +∞)
    exactly where its window holds the cell, for every oc, and finite elsewhere; with NaN in
    one grad_out cell instead, grad_in likewise. */
-static void conv_special_stays_local(const char *label, int channels, int kernel, int height, int width, float special) {
+static void conv_special_stays_local(const char *label, int channels, int kernel, int height, int width,
+                                     float special) {
     cnn_geometry g = cnn_geometry_default();
     g.batch = 1, g.in_channels = g.out_channels = channels, g.in_height = height, g.in_width = width;
     g.kernel_h = g.kernel_w = kernel;
@@ -107,7 +108,8 @@ static void conv_special_stays_local(const char *label, int channels, int kernel
     in[cell_c * plane + cell_y * width + cell_x] = special;
     grad_out[cell_c * plane + cell_y * width + cell_x] = NAN;
     CHECK(cnn_conv2d_forward(out, in, weight, NULL, &g) == CNN_OK, "%s: %s", label, cnn_last_error());
-    CHECK(cnn_conv2d_backward(grad_in, NULL, NULL, grad_out, in, weight, &g) == CNN_OK, "%s: %s", label, cnn_last_error());
+    CHECK(cnn_conv2d_backward(grad_in, NULL, NULL, grad_out, in, weight, &g) == CNN_OK, "%s: %s", label,
+          cnn_last_error());
     int local = 1, grad_local = 1;
     for (int c = 0; c < channels; c++)
         for (int y = 0; y < height; y++)

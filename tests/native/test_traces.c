@@ -12,10 +12,14 @@ typedef enum { CONV2D, CONV_TRANSPOSE2D, MAX_POOL2D, AVG_POOL2D } window_op;
 
 static cnn_status solve(window_op op, cnn_geometry *g) {
     switch (op) {
-    case CONV2D: return cnn_conv2d_geometry(g);
-    case CONV_TRANSPOSE2D: return cnn_conv_transpose2d_geometry(g);
-    case MAX_POOL2D: return cnn_max_pool2d_geometry(g);
-    default: return cnn_avg_pool2d_geometry(g);
+        case CONV2D:
+            return cnn_conv2d_geometry(g);
+        case CONV_TRANSPOSE2D:
+            return cnn_conv_transpose2d_geometry(g);
+        case MAX_POOL2D:
+            return cnn_max_pool2d_geometry(g);
+        default:
+            return cnn_avg_pool2d_geometry(g);
     }
 }
 
@@ -39,12 +43,8 @@ static cnn_geometry random_geometry(window_op op) {
     }
 }
 
-static int input_count(const cnn_geometry *g) {
-    return g->batch * g->in_channels * g->in_height * g->in_width;
-}
-static int output_count(const cnn_geometry *g) {
-    return g->batch * g->out_channels * g->out_height * g->out_width;
-}
+static int input_count(const cnn_geometry *g) { return g->batch * g->in_channels * g->in_height * g->in_width; }
+static int output_count(const cnn_geometry *g) { return g->batch * g->out_channels * g->out_height * g->out_width; }
 /* in[n][channel][row][col] */
 static float input_at(const float *in, const cnn_geometry *g, int n, int channel, int row, int col) {
     return in[(((long)n * g->in_channels + channel) * g->in_height + row) * g->in_width + col];
@@ -86,12 +86,12 @@ static void check_conv2d_traces(const char *label, const cnn_geometry g) {
                 for (int ow = 0; ow < g.out_width; ow++, i++) {
                     cnn_trace_term terms[MAX_TERMS];
                     float result[2];
-                    const int count =
-                        cnn_conv2d_trace(terms, MAX_TERMS, result, in, weight, bias, &g, n, oc, oh, ow);
+                    const int count = cnn_conv2d_trace(terms, MAX_TERMS, result, in, weight, bias, &g, n, oc, oh, ow);
                     counts &= count == terms_per_cell && result[1] == bias[oc];
                     if (count != terms_per_cell) continue;
                     sums &= sums_match(terms, count, result[1], result[0], out[i]);
-                    for (int t = 0; t < count; t++) terms_ok &= conv2d_term_ok(&terms[t], t, in, weight, &g, n, oc, oh, ow);
+                    for (int t = 0; t < count; t++)
+                        terms_ok &= conv2d_term_ok(&terms[t], t, in, weight, &g, n, oc, oh, ow);
                 }
     CHECK(counts, "conv2d trace %s: term count or bias wrong", label);
     CHECK(sums, "conv2d trace %s: terms do not sum to the forward output", label);
@@ -126,8 +126,8 @@ static int landing_taps(const cnn_geometry *g, int oh, int ow) {
 /* A transposed trace term: its input cell and tap land on (oh, ow), and its
    padded place is both row·stride + pad_begin of the equivalent conv and
    oh + (KH − 1 − kh)·dilation, the flipped tap. */
-static int transposed_term_ok(const cnn_trace_term *term, const float *in, const float *weight,
-                              const cnn_geometry *g, const int32_t *equivalent, int n, int oc, int oh, int ow) {
+static int transposed_term_ok(const cnn_trace_term *term, const float *in, const float *weight, const cnn_geometry *g,
+                              const int32_t *equivalent, int n, int oc, int oh, int ow) {
     const int group_in = g->in_channels / g->groups, group_out = g->out_channels / g->groups;
     const int first_channel = oc / group_out * group_in, taps = g->kernel_h * g->kernel_w;
     return term->row * g->stride_h - g->pad_top + term->kernel_row * g->dilation_h == oh &&
@@ -138,8 +138,8 @@ static int transposed_term_ok(const cnn_trace_term *term, const float *in, const
            term->padded_col == ow + (g->kernel_w - 1 - term->kernel_col) * g->dilation_w &&
            term->channel >= first_channel && term->channel < first_channel + group_in && term->in_bounds &&
            term->value == input_at(in, g, n, term->channel, term->row, term->col) &&
-           term->weight == weight[(term->channel * group_out + oc % group_out) * taps +
-                                  term->kernel_row * g->kernel_w + term->kernel_col];
+           term->weight == weight[(term->channel * group_out + oc % group_out) * taps + term->kernel_row * g->kernel_w +
+                                  term->kernel_col];
 }
 
 static void conv_transpose2d_traces(void) {
@@ -160,8 +160,8 @@ static void conv_transpose2d_traces(void) {
                     for (int ow = 0; ow < g.out_width; ow++, i++) {
                         cnn_trace_term terms[MAX_TERMS];
                         float result[2];
-                        const int count = cnn_conv_transpose2d_trace(terms, MAX_TERMS, result, in, weight, bias,
-                                                                     &g, n, oc, oh, ow);
+                        const int count =
+                            cnn_conv_transpose2d_trace(terms, MAX_TERMS, result, in, weight, bias, &g, n, oc, oh, ow);
                         counts &= count == group_in * landing_taps(&g, oh, ow) && result[1] == bias[oc];
                         if (count < 0) continue;
                         sums &= sums_match(terms, count, result[1], result[0], out[i]);
@@ -178,8 +178,8 @@ static void conv_transpose2d_traces(void) {
 /* Max: result[0] is the forward output bit for bit, exactly one term has
    weight 1, result[1] indexes it and it sits at the forward argmax. Avg: the
    terms (weight 1/divisor inside the input, 0 in the padding) sum to the output. */
-static int pool_cell_ok(const cnn_trace_term *terms, int count, const float *result, int max, float out,
-                        int32_t argmax, const cnn_geometry *g) {
+static int pool_cell_ok(const cnn_trace_term *terms, int count, const float *result, int max, float out, int32_t argmax,
+                        const cnn_geometry *g) {
     if (!max) {
         int ok = sums_match(terms, count, 0.0f, result[0], out) && result[1] > 0;
         for (int t = 0; t < count; t++) ok &= terms[t].weight == (terms[t].in_bounds ? 1.0f / result[1] : 0.0f);
@@ -215,8 +215,8 @@ static void pool_traces(window_op op) {
                             cnn_pool2d_trace(terms, MAX_TERMS, result, in, &g, max ? 0 : 1, n, ch, oh, ow);
                         agree &= count == taps && pool_cell_ok(terms, count, result, max, out[i], argmax[i], &g);
                     }
-        CHECK(agree, "%s trace case %d: disagrees with the forward output%s", max ? "max_pool2d" : "avg_pool2d",
-              c, max ? " or argmax" : "");
+        CHECK(agree, "%s trace case %d: disagrees with the forward output%s", max ? "max_pool2d" : "avg_pool2d", c,
+              max ? " or argmax" : "");
         free(in), free(out), free(argmax);
     }
 }

@@ -20,8 +20,14 @@ export async function tour(): Promise<number> {
 
   const { nn } = cnn;
   const conv: Module = new nn.Conv2d(1, 4, 3, { padding: 1 });
-  const model: Sequential = new nn.Sequential(conv, new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(4 * 14 * 14, 10));
+  const model: Sequential = new nn.Sequential(
+    conv,
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(4 * 14 * 14, 10),
+  );
   const isLayer: boolean = conv instanceof nn.Module;
   const forward = model.forward({ shape: [1, 1, 28, 28], data: new Float32Array(784) }); // a plain {shape, data} works
   const rows: SummaryRow[] = model.summary([1, 1, 28, 28]).rows;
@@ -57,6 +63,19 @@ export async function tour(): Promise<number> {
   channels.filters = 'sobel';
   await typed.ready;
 
-  return y.size + shape.length + rf + trace.value + indices.length + input.size + weight.size + (bias?.size ?? 0) +
-    forward.size + (lastField?.[0] ?? 0) + step.loss + Number(isLayer) + same.size;
+  return (
+    y.size +
+    shape.length +
+    rf +
+    trace.value +
+    indices.length +
+    input.size +
+    weight.size +
+    (bias?.size ?? 0) +
+    forward.size +
+    (lastField?.[0] ?? 0) +
+    step.loss +
+    Number(isLayer) +
+    same.size
+  );
 }

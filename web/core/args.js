@@ -5,9 +5,27 @@ import { checkShape, elementCount, isFloat32Array, isTensor, Tensor } from './te
 
 // The int32 fields of cnn_geometry (src/cnn.h), in order.
 export const GEOMETRY_FIELDS = [
-  'batch', 'in_channels', 'in_height', 'in_width', 'out_channels', 'out_height', 'out_width',
-  'kernel_h', 'kernel_w', 'stride_h', 'stride_w', 'pad_top', 'pad_left', 'pad_bottom', 'pad_right',
-  'dilation_h', 'dilation_w', 'groups', 'output_padding_h', 'output_padding_w', 'ceil_mode',
+  'batch',
+  'in_channels',
+  'in_height',
+  'in_width',
+  'out_channels',
+  'out_height',
+  'out_width',
+  'kernel_h',
+  'kernel_w',
+  'stride_h',
+  'stride_w',
+  'pad_top',
+  'pad_left',
+  'pad_bottom',
+  'pad_right',
+  'dilation_h',
+  'dilation_w',
+  'groups',
+  'output_padding_h',
+  'output_padding_w',
+  'ceil_mode',
   'count_include_pad',
 ];
 
@@ -26,7 +44,8 @@ export function integer(value, op, name) {
 /** An int or a pair [h, w] of ints, like PyTorch's _pair. */
 export function pair(value, op, name) {
   if (Array.isArray(value)) {
-    if (value.length !== 2) throw new TypeError(`${op}: ${name} must be an int or a pair [h, w], got ${value.length} values`);
+    if (value.length !== 2)
+      throw new TypeError(`${op}: ${name} must be an int or a pair [h, w], got ${value.length} values`);
     return [integer(value[0], op, `${name}[0]`), integer(value[1], op, `${name}[1]`)];
   }
   const size = integer(value, op, name);
@@ -100,7 +119,9 @@ export function tensorArg(value, op, name, rank) {
 function checkLength(data, shape, op, name) {
   const expected = elementCount(shape);
   if (data.length !== expected)
-    throw new RangeError(`${op}: ${name} data has ${data.length} elements but shape [${shape.join(', ')}] needs ${expected}`);
+    throw new RangeError(
+      `${op}: ${name} data has ${data.length} elements but shape [${shape.join(', ')}] needs ${expected}`,
+    );
 }
 
 export function optionalTensor(value, op, name, rank) {
@@ -117,8 +138,7 @@ export function options(value, op, allowed, name = 'options') {
     throw new TypeError(`${op}: ${name} must be an object, got ${describe(value)}`);
   const copy = {};
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key))
-      throw new TypeError(`${op}: unknown option '${key}' (expected ${allowed.join(', ')})`);
+    if (!allowed.includes(key)) throw new TypeError(`${op}: unknown option '${key}' (expected ${allowed.join(', ')})`);
     copy[key] = value[key];
   }
   return copy;

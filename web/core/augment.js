@@ -21,7 +21,8 @@ export function normalizePixels(core, pixels, opts = {}) {
   const op = 'normalizePixels';
   const o = options(opts, op, ['mean', 'std']);
   const values = checkPixels(pixels, op, 'pixels');
-  const mean = number(o.mean, op, 'mean', MNIST_NORMALIZATION.mean), std = number(o.std, op, 'std', MNIST_NORMALIZATION.std);
+  const mean = number(o.mean, op, 'mean', MNIST_NORMALIZATION.mean),
+    std = number(o.std, op, 'std', MNIST_NORMALIZATION.std);
   return core.scoped((scope) => {
     const out = scope.output(values.length);
     core.call('cnn_normalize_pixels', out, scope.floats(values, 'the pixels'), values.length, mean, std);
@@ -42,12 +43,14 @@ export function randomShift(core, images, shape, opts = {}) {
   const sizes = shape.map((size, axis) => integer(size, op, `shape[${axis}]`));
   if (elementCount(sizes) !== values.length)
     throw new RangeError(`${op}: images has ${values.length} values but shape [${sizes}] needs ${elementCount(sizes)}`);
-  const maxShift = integer(o.maxShift ?? 2, op, 'maxShift'), seed = number(o.seed, op, 'seed', 0);
+  const maxShift = integer(o.maxShift ?? 2, op, 'maxShift'),
+    seed = number(o.seed, op, 'seed', 0);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new RangeError(`${op}: seed must be an integer in [0, 2^32), got ${seed}`);
   const fill = number(o.fill, op, 'fill', 0);
   return core.scoped((scope) => {
-    const out = scope.output(values.length), shifts = scope.ints(2 * sizes[0], 'the shifts');
+    const out = scope.output(values.length),
+      shifts = scope.ints(2 * sizes[0], 'the shifts');
     core.call('cnn_random_shift', out, shifts, scope.floats(values, 'the images'), fill, maxShift, seed, ...sizes);
     return { images: scope.readFloats(out, values.length), shifts: scope.readInts(shifts, 2 * sizes[0]) };
   });

@@ -8,16 +8,21 @@ import { renamed } from './args.js';
  * its errors renamed(error, `${prefix}${key}`) so a caller reads the function they called.
  */
 export function bindAll(core, functions, prefix = '') {
-  return Object.fromEntries(Object.entries(functions).map(([key, fn]) => {
-    const op = `${prefix}${key}`;
-    return [key, function boundFunction(...args) {
-      try {
-        return fn(core, ...args);
-      } catch (error) {
-        throw renamed(error, op);
-      }
-    }];
-  }));
+  return Object.fromEntries(
+    Object.entries(functions).map(([key, fn]) => {
+      const op = `${prefix}${key}`;
+      return [
+        key,
+        function boundFunction(...args) {
+          try {
+            return fn(core, ...args);
+          } catch (error) {
+            throw renamed(error, op);
+          }
+        },
+      ];
+    }),
+  );
 }
 
 // The core of each class onCore made.

@@ -7,14 +7,29 @@ import { flatten, linear, linear_backward } from './ops/linear.js';
 import { cross_entropy, cross_entropy_backward } from './ops/loss.js';
 import { batch_norm, batch_norm_backward } from './ops/normalization.js';
 import {
-  adaptive_avg_pool2d, adaptive_avg_pool2d_backward, avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward,
+  adaptive_avg_pool2d,
+  adaptive_avg_pool2d_backward,
+  avg_pool2d,
+  avg_pool2d_backward,
+  max_pool2d,
+  max_pool2d_backward,
   max_pool2d_with_indices,
 } from './ops/pooling.js';
 
 /** cnn.F, before cnn.js binds it to a core. */
 export const functional = {
-  conv2d, conv_transpose2d, max_pool2d_with_indices, max_pool2d, avg_pool2d, adaptive_avg_pool2d,
-  batch_norm, relu, linear, flatten, softmax, cross_entropy,
+  conv2d,
+  conv_transpose2d,
+  max_pool2d_with_indices,
+  max_pool2d,
+  avg_pool2d,
+  adaptive_avg_pool2d,
+  batch_norm,
+  relu,
+  linear,
+  flatten,
+  softmax,
+  cross_entropy,
 };
 
 // The public gradients take the forward op's arguments, upstream gradient first, and start from

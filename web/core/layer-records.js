@@ -6,13 +6,23 @@ import { convSpec, poolSpec, solve } from './specs.js';
 import { elementCount } from './tensor.js';
 
 // Layer kinds, as cnn_layer_kind in src/cnn_network.h (tests/layout.test.mjs checks them).
-export const KIND = { Conv2d: 1, MaxPool2d: 2, AvgPool2d: 3, AdaptiveAvgPool2d: 4, BatchNorm2d: 5, ReLU: 6, Flatten: 7, Linear: 8 };
+export const KIND = {
+  Conv2d: 1,
+  MaxPool2d: 2,
+  AvgPool2d: 3,
+  AdaptiveAvgPool2d: 4,
+  BatchNorm2d: 5,
+  ReLU: 6,
+  Flatten: 7,
+  Linear: 8,
+};
 
 // One layer record: {kind, has_bias, cnn_geometry} with the geometry solved by the core.
 export function layerRecord(core, layer, inputShape) {
   const shape = [1, ...inputShape];
   const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
-  let hasBias = 0, g = {};
+  let hasBias = 0,
+    g = {};
   if (layer instanceof Conv2d) {
     g = solved(convSpec('conv2d', shape, layer.weight?.shape, layer.options, false));
     hasBias = layer.bias ? 1 : 0;
@@ -32,7 +42,9 @@ export function layerRecord(core, layer, inputShape) {
     if (layer.startDim !== 1) throw new RangeError(`start_dim must be 1, got ${describe(layer.startDim)}`);
   } else if (layer instanceof Linear) {
     if (layer.inFeatures !== elementCount(inputShape))
-      throw new RangeError(`in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`);
+      throw new RangeError(
+        `in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`,
+      );
     g.out_channels = layer.outFeatures;
     hasBias = layer.parameters().length > 1 ? 1 : 0;
   } else if (!(layer instanceof ReLU)) {
@@ -45,12 +57,26 @@ export function layerRecord(core, layer, inputShape) {
 export function parameterLayout(layer, inputShape) {
   const size = (shape) => elementCount(shape);
   let shapes = [];
-  if (layer instanceof Conv2d) shapes = [['weight', layer.weight.shape], ['bias', [layer.weight.shape[0]]]];
-  else if (layer instanceof BatchNorm2d) shapes = [['weight', [inputShape[0]]], ['bias', [inputShape[0]]]];
-  else if (layer instanceof Linear) shapes = [['weight', [layer.outFeatures, elementCount(inputShape)]], ['bias', [layer.outFeatures]]];
+  if (layer instanceof Conv2d)
+    shapes = [
+      ['weight', layer.weight.shape],
+      ['bias', [layer.weight.shape[0]]],
+    ];
+  else if (layer instanceof BatchNorm2d)
+    shapes = [
+      ['weight', [inputShape[0]]],
+      ['bias', [inputShape[0]]],
+    ];
+  else if (layer instanceof Linear)
+    shapes = [
+      ['weight', [layer.outFeatures, elementCount(inputShape)]],
+      ['bias', [layer.outFeatures]],
+    ];
   return parametersOf(layer).map((p, i) => {
     if (i >= shapes.length || p?.name !== shapes[i][0])
-      throw new TypeError(`parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`);
+      throw new TypeError(
+        `parameter ${i} is '${p?.name}', the network holds [${shapes.map(([name]) => name)}] in order`,
+      );
     return { name: p.name, size: size(shapes[i][1]) };
   });
 }
@@ -58,6 +84,7 @@ export function parameterLayout(layer, inputShape) {
 // A layer's parameters, which must still be an array (`layer.params` is public).
 export function parametersOf(layer, what = 'the layer') {
   const parameters = layer.parameters();
-  if (!Array.isArray(parameters)) throw new TypeError(`${what}: parameters() must be an array, got ${describe(parameters)}`);
+  if (!Array.isArray(parameters))
+    throw new TypeError(`${what}: parameters() must be an array, got ${describe(parameters)}`);
   return parameters;
 }

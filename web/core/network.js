@@ -30,7 +30,8 @@ export class Network {
   constructor(model, inputShape, opts = {}) {
     this.#core = coreOfClass(new.target);
     const o = options(opts, 'Network', ['capacity']);
-    if (!(model instanceof Sequential)) throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
+    if (!(model instanceof Sequential))
+      throw new TypeError(`Network: model must be an nn.Sequential, got ${describe(model)}`);
     if (!Array.isArray(inputShape) || inputShape.length !== 3)
       throw new TypeError(`Network: input_shape must be [C, H, W], got ${describe(inputShape)}`);
     this.#capacity = integer(o.capacity ?? 64, 'Network', 'capacity');
@@ -57,8 +58,15 @@ export class Network {
     // Flatten and Linear outputs are [batch, features], as in the JS layers.
     this.#flatOutputs = layers.map(({ layer }) => layer instanceof Flatten || layer instanceof Linear);
     try {
-      this.#pointer = this.#core.scoped((scope) => this.#core.call('cnn_network_create', scope.ints(records, 'the layer records'),
-        layers.length, this.#capacity, ...this.#inputShape));
+      this.#pointer = this.#core.scoped((scope) =>
+        this.#core.call(
+          'cnn_network_create',
+          scope.ints(records, 'the layer records'),
+          layers.length,
+          this.#capacity,
+          ...this.#inputShape,
+        ),
+      );
     } catch (error) {
       throw renamed(error, 'Network');
     }
@@ -68,11 +76,19 @@ export class Network {
     try {
       // The output shape is the core's, so grad_output is checked against what the core reads.
       this.outputShape = this.#activationShape(this.layerCount - 1);
-      const expected = layers.reduce((total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0), 0);
+      const expected = layers.reduce(
+        (total, { parameters }) => total + parameters.reduce((sum, p) => sum + p.size, 0),
+        0,
+      );
       if (expected !== this.parameterCount)
-        throw new RangeError(`Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`);
-      layers.forEach(({ layer }, index) => layer instanceof BatchNorm2d &&
-        this.#core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps));
+        throw new RangeError(
+          `Network: the model's layers hold ${expected} parameters, the network ${this.parameterCount}`,
+        );
+      layers.forEach(
+        ({ layer }, index) =>
+          layer instanceof BatchNorm2d &&
+          this.#core.call('cnn_network_set_batch_norm', this.#pointer, index, layer.momentum, layer.eps),
+      );
       this.loadParameters();
     } catch (error) {
       this.dispose();
@@ -105,7 +121,11 @@ export class Network {
     if (n < 1 || n > this.#capacity) throw new RangeError(`${op}: batch = ${n} must be in [1, ${this.#capacity}]`);
     if (!isFloat32Array(images) || images.length < n * size)
       throw new RangeError(`${op}: images must be a Float32Array of at least batch · ${size} = ${n * size} values`);
-    this.#core.write(this.#core.call('cnn_network_input', this.#live()), images.subarray(0, n * size), this.#capacity * size);
+    this.#core.write(
+      this.#core.call('cnn_network_input', this.#live()),
+      images.subarray(0, n * size),
+      this.#capacity * size,
+    );
     return n;
   }
 
@@ -114,10 +134,13 @@ export class Network {
     const op = 'Network.trainStep';
     const n = this.#writeBatch(op, images, batch);
     if (labels === null || typeof labels !== 'object' || !(labels.length >= n))
-      throw new TypeError(`${op}: labels must be an array of at least batch = ${n} class indices, got ${describe(labels)}`);
+      throw new TypeError(
+        `${op}: labels must be an array of at least batch = ${n} class indices, got ${describe(labels)}`,
+      );
     const t = checkTargets(Array.prototype.slice.call(labels, 0, n), op, n);
     const result = this.#core.scoped((scope) => {
-      const loss = scope.floats(1), correct = scope.ints(1);
+      const loss = scope.floats(1),
+        correct = scope.ints(1);
       this.#core.call('cnn_network_train_step', this.#live(), loss, correct, scope.ints(t), n);
       return { loss: scope.readFloats(loss, 1)[0], correct: scope.readInts(correct, 1)[0] };
     });
@@ -162,7 +185,14 @@ export class Network {
     return this.#core.scoped((scope) => {
       this.#core.call('cnn_network_backward', this.#live(), scope.tensor(gy, 'grad_output'), n, 1);
       const shape = [n, ...this.#inputShape];
-      return new Tensor(this.#core.read(Float32Array, this.#core.call('cnn_network_input_gradient', this.#pointer), elementCount(shape)), shape);
+      return new Tensor(
+        this.#core.read(
+          Float32Array,
+          this.#core.call('cnn_network_input_gradient', this.#pointer),
+          elementCount(shape),
+        ),
+        shape,
+      );
     });
   }
 
@@ -218,20 +248,30 @@ export class Network {
     return this.#layers.flatMap(({ layer, where, parameters }) => {
       const current = parametersOf(layer, `${op}: ${where}`);
       if (current.length !== parameters.length || current.some((p, i) => p?.name !== parameters[i].name))
-        throw new RangeError(`${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
-          `the network was compiled with [${parameters.map((p) => p.name)}]`);
-      return current.map((p, i) => ({ values: checkedValues(op, `${where} ${p.name}`, p.value?.data, parameters[i].size) }));
+        throw new RangeError(
+          `${op}: ${where} now has parameters [${current.map((p) => p?.name)}], ` +
+            `the network was compiled with [${parameters.map((p) => p.name)}]`,
+        );
+      return current.map((p, i) => ({
+        values: checkedValues(op, `${where} ${p.name}`, p.value?.data, parameters[i].size),
+      }));
     });
   }
 
   // Each batch norm's running statistics (JS arrays) and the core's block for them.
   #runningStats(op) {
-    return this.#layers.flatMap(({ layer, where, channels }, index) => (layer instanceof BatchNorm2d ? [{
-      mean: checkedValues(op, `${where} running_mean`, layer.runningMean?.data, channels),
-      variance: checkedValues(op, `${where} running_var`, layer.runningVar?.data, channels),
-      channels,
-      pointer: this.#core.call('cnn_network_running_stats', this.#live(), index),
-    }] : []));
+    return this.#layers.flatMap(({ layer, where, channels }, index) =>
+      layer instanceof BatchNorm2d
+        ? [
+            {
+              mean: checkedValues(op, `${where} running_mean`, layer.runningMean?.data, channels),
+              variance: checkedValues(op, `${where} running_var`, layer.runningVar?.data, channels),
+              channels,
+              pointer: this.#core.call('cnn_network_running_stats', this.#live(), index),
+            },
+          ]
+        : [],
+    );
   }
 
   dispose() {
@@ -255,13 +295,24 @@ export class Network {
   }
 }
 // Refusals from inside (the core's cross entropy, a layer's op) name the method called first.
-for (const method of ['trainStep', 'forward', 'activation', 'inputGradient', 'zeroGrad', 'parameters', 'gradients',
-  'loadParameters', 'storeParameters'])
+for (const method of [
+  'trainStep',
+  'forward',
+  'activation',
+  'inputGradient',
+  'zeroGrad',
+  'parameters',
+  'gradients',
+  'loadParameters',
+  'storeParameters',
+])
   Network.prototype[method] = named(`Network.${method}`, Network.prototype[method]);
 
 // A model's Float32Array of exactly `size` values, or a RangeError naming it.
 function checkedValues(op, name, values, size) {
   if (!isFloat32Array(values) || values.length !== size)
-    throw new RangeError(`${op}: ${name} must hold ${size} values, got ${isFloat32Array(values) ? values.length : describe(values)}`);
+    throw new RangeError(
+      `${op}: ${name} must hold ${size} values, got ${isFloat32Array(values) ? values.length : describe(values)}`,
+    );
   return values;
 }

@@ -13,10 +13,35 @@ import { BatchNorm2d, Identity, ReLU } from './nn/pointwise.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './nn/pooling.js';
 import { Sequential } from './nn/sequential.js';
 
-export { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, ConvTranspose2d, Flatten, Identity, Linear, MaxPool2d, Module, ReLU, Sequential };
+export {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  ConvTranspose2d,
+  Flatten,
+  Identity,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+};
 
 /** cnn.nn for one core. */
 export function layersFor(core) {
-  const layers = { Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm2d, ReLU, Identity, Flatten, Linear, Sequential };
+  const layers = {
+    Conv2d,
+    ConvTranspose2d,
+    MaxPool2d,
+    AvgPool2d,
+    AdaptiveAvgPool2d,
+    BatchNorm2d,
+    ReLU,
+    Identity,
+    Flatten,
+    Linear,
+    Sequential,
+  };
   return { Module, ...Object.fromEntries(Object.entries(layers).map(([name, Layer]) => [name, onCore(core, Layer)])) };
 }

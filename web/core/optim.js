@@ -45,8 +45,10 @@ function networkBuffers(network, op) {
 // A state buffer of exactly count floats (the core writes count values into it).
 function stateBuffer(buffer, count, op, name) {
   if (!isFloat32Array(buffer) || buffer.length !== count)
-    throw new RangeError(`${op}: state.${name} must be a Float32Array of ${count} values (one per parameter), got ` +
-      `${isFloat32Array(buffer) ? buffer.length : describe(buffer)}`);
+    throw new RangeError(
+      `${op}: state.${name} must be a Float32Array of ${count} values (one per parameter), got ` +
+        `${isFloat32Array(buffer) ? buffer.length : describe(buffer)}`,
+    );
   return buffer;
 }
 
@@ -83,9 +85,21 @@ export class SGD {
   }
 
   #update(op, param, buffer, grad, step, count) {
-    coreCall(this.#core, op, 'cnn_sgd_step', param, buffer, grad, number(this.lr, op, 'lr'), number(this.momentum, op, 'momentum'),
-      number(this.dampening, op, 'dampening'), number(this.weight_decay, op, 'weight_decay'),
-      bool(this.nesterov, op, 'nesterov') ? 1 : 0, step, count);
+    coreCall(
+      this.#core,
+      op,
+      'cnn_sgd_step',
+      param,
+      buffer,
+      grad,
+      number(this.lr, op, 'lr'),
+      number(this.momentum, op, 'momentum'),
+      number(this.dampening, op, 'dampening'),
+      number(this.weight_decay, op, 'weight_decay'),
+      bool(this.nesterov, op, 'nesterov') ? 1 : 0,
+      step,
+      count,
+    );
   }
 
   /** param −= lr · (momentum-averaged gradient + weight_decay · param), as torch.optim.SGD. */
@@ -94,8 +108,10 @@ export class SGD {
     const { parameters, gradients, count } = networkBuffers(this.#network, op);
     const steps = stepsTaken(this.steps, op);
     const momentum = number(this.momentum, op, 'momentum');
-    const buffer = momentum > 0 || this.state?.momentum_buffer
-      ? stateBuffer(this.state?.momentum_buffer, count, op, 'momentum_buffer') : null;
+    const buffer =
+      momentum > 0 || this.state?.momentum_buffer
+        ? stateBuffer(this.state?.momentum_buffer, count, op, 'momentum_buffer')
+        : null;
     this.#core.scoped((scope) => {
       const bufferPointer = buffer ? scope.floats(buffer, 'the momentum buffer') : NULL;
       this.#update(op, parameters, bufferPointer, gradients, steps + 1, count);
@@ -134,8 +150,22 @@ export class Adam {
   }
 
   #update(op, param, expAvg, expAvgSq, maxExpAvgSq, grad, step, count) {
-    coreCall(this.#core, op, 'cnn_adam_step', param, expAvg, expAvgSq, maxExpAvgSq, grad, number(this.lr, op, 'lr'),
-      ...betasOf(this.betas, op), number(this.eps, op, 'eps'), number(this.weight_decay, op, 'weight_decay'), step, count);
+    coreCall(
+      this.#core,
+      op,
+      'cnn_adam_step',
+      param,
+      expAvg,
+      expAvgSq,
+      maxExpAvgSq,
+      grad,
+      number(this.lr, op, 'lr'),
+      ...betasOf(this.betas, op),
+      number(this.eps, op, 'eps'),
+      number(this.weight_decay, op, 'weight_decay'),
+      step,
+      count,
+    );
   }
 
   /** param −= lr/(1 − β1^t) · m / (sqrt(v)/sqrt(1 − β2^t) + eps), as torch.optim.Adam. */
@@ -159,6 +189,7 @@ export class Adam {
 }
 
 function betasOf(betas, op) {
-  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${op}: betas must be a pair [beta1, beta2], got ${describe(betas)}`);
+  if (!Array.isArray(betas) || betas.length !== 2)
+    throw new TypeError(`${op}: betas must be a pair [beta1, beta2], got ${describe(betas)}`);
   return [number(betas[0], op, 'betas[0]'), number(betas[1], op, 'betas[1]')];
 }

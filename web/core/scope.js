@@ -35,7 +35,9 @@ export class Scope {
   tensor(tensor, what = 'a tensor') {
     const length = tensor.shape.reduce((product, size) => product * size, 1);
     if (tensor.data.length !== length)
-      throw new RangeError(`cnn: ${what} has ${tensor.data.length} values but its shape [${tensor.shape}] needs ${length}`);
+      throw new RangeError(
+        `cnn: ${what} has ${tensor.data.length} values but its shape [${tensor.shape}] needs ${length}`,
+      );
     return this.#fill(Float32Array, tensor.data, what);
   }
 

@@ -5,7 +5,9 @@ import { bool, geometry, geometryObject, GEOMETRY_FIELDS, integer, options, pair
 
 function checkShapeLength(shape, op, name) {
   if (!Array.isArray(shape) || shape.length !== 4)
-    throw new RangeError(`${op}: ${name} must be 4-D [N, C, H, W], got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : typeof shape}`);
+    throw new RangeError(
+      `${op}: ${name} must be 4-D [N, C, H, W], got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : typeof shape}`,
+    );
   return shape.map((size, axis) => integer(size, op, `${name}[${axis}]`));
 }
 
@@ -35,17 +37,33 @@ export function convSpec(op, inputShape, weightShape, rawOptions, transposed) {
   if (groups < 1) throw new RangeError(`${op}: groups must be at least 1, got ${groups}`);
   // weight [OC, C/groups, KH, KW] for conv, [C, OC/groups, KH, KW] for transposed.
   if (transposed ? w0 !== channels : w1 * groups !== channels)
-    throw new RangeError(transposed
-      ? `${op}: weight.shape[0] = ${w0} must equal the input channels ${channels}`
-      : `${op}: weight.shape[1] = ${w1} times groups = ${groups} must equal the input channels ${channels}`);
+    throw new RangeError(
+      transposed
+        ? `${op}: weight.shape[0] = ${w0} must equal the input channels ${channels}`
+        : `${op}: weight.shape[1] = ${w1} times groups = ${groups} must equal the input channels ${channels}`,
+    );
   return {
     op,
     same,
     geometry: geometry({
-      batch, in_channels: channels, in_height: height, in_width: width,
-      out_channels: transposed ? w1 * groups : w0, kernel_h, kernel_w, stride_h, stride_w,
-      pad_top: pad_h, pad_left: pad_w, pad_bottom: pad_h, pad_right: pad_w,
-      dilation_h, dilation_w, groups, output_padding_h, output_padding_w,
+      batch,
+      in_channels: channels,
+      in_height: height,
+      in_width: width,
+      out_channels: transposed ? w1 * groups : w0,
+      kernel_h,
+      kernel_w,
+      stride_h,
+      stride_w,
+      pad_top: pad_h,
+      pad_left: pad_w,
+      pad_bottom: pad_h,
+      pad_right: pad_w,
+      dilation_h,
+      dilation_w,
+      groups,
+      output_padding_h,
+      output_padding_w,
     }),
   };
 }
@@ -55,15 +73,28 @@ export function poolSpec(op, inputShape, kernelSize, rawOptions, average) {
   const o = options(rawOptions, op, average ? AVG_POOL_OPTIONS : MAX_POOL_OPTIONS);
   const [batch, channels, height, width] = checkShapeLength(inputShape, op, 'input');
   const [kernel_h, kernel_w] = pair(kernelSize, op, 'kernel_size');
-  const [stride_h, stride_w] = o.stride === undefined || o.stride === null ? [kernel_h, kernel_w] : pair(o.stride, op, 'stride');
+  const [stride_h, stride_w] =
+    o.stride === undefined || o.stride === null ? [kernel_h, kernel_w] : pair(o.stride, op, 'stride');
   const [pad_h, pad_w] = pair(o.padding ?? 0, op, 'padding');
   const [dilation_h, dilation_w] = average ? [1, 1] : pair(o.dilation ?? 1, op, 'dilation');
   return {
     op,
     geometry: geometry({
-      batch, in_channels: channels, in_height: height, in_width: width, out_channels: channels,
-      kernel_h, kernel_w, stride_h, stride_w, pad_top: pad_h, pad_left: pad_w, pad_bottom: pad_h, pad_right: pad_w,
-      dilation_h, dilation_w,
+      batch,
+      in_channels: channels,
+      in_height: height,
+      in_width: width,
+      out_channels: channels,
+      kernel_h,
+      kernel_w,
+      stride_h,
+      stride_w,
+      pad_top: pad_h,
+      pad_left: pad_w,
+      pad_bottom: pad_h,
+      pad_right: pad_w,
+      dilation_h,
+      dilation_w,
       ceil_mode: bool(o.ceil_mode, op, 'ceil_mode', false) ? 1 : 0,
       count_include_pad: bool(o.count_include_pad, op, 'count_include_pad', true) ? 1 : 0,
     }),

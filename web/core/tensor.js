@@ -10,7 +10,10 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
 
 // %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot, so neither a Proxy nor
 // an object made from Float32Array.prototype passes, as they would pass instanceof.
-const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag).get;
+const typedArrayTag = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Int8Array.prototype),
+  Symbol.toStringTag,
+).get;
 
 /** true for a genuine Float32Array (not a Proxy or a look-alike). */
 export function isFloat32Array(value) {
@@ -41,7 +44,8 @@ export function elementCount(shape) {
 function ownValues(data) {
   if (isFloat32Array(data)) return data.buffer.resizable || data.buffer.growable ? data.slice() : data;
   if (data === null || data === undefined) return new Float32Array(0);
-  if (typeof data !== 'object') throw new TypeError(`Tensor: data must be a Float32Array or an array of numbers, got ${typeof data}`);
+  if (typeof data !== 'object')
+    throw new TypeError(`Tensor: data must be a Float32Array or an array of numbers, got ${typeof data}`);
   return Float32Array.from(data);
 }
 
@@ -59,7 +63,9 @@ export class Tensor {
     const values = ownValues(data);
     const expected = elementCount(sizes);
     if (values.length !== expected)
-      throw new RangeError(`Tensor: data has ${values.length} elements but shape [${sizes.join(', ')}] needs ${expected}`);
+      throw new RangeError(
+        `Tensor: data has ${values.length} elements but shape [${sizes.join(', ')}] needs ${expected}`,
+      );
     Object.defineProperties(this, {
       shape: { value: sizes, enumerable: true },
       data: { value: values, enumerable: true },
@@ -132,9 +138,12 @@ function formatValues(values) {
   const finite = [...values].filter(Number.isFinite);
   const magnitudes = finite.map(Math.abs).filter((v) => v > 0);
   const integral = finite.every(Number.isInteger);
-  const scientific = magnitudes.length > 0 &&
-    (Math.max(...magnitudes) >= 1e8 || Math.min(...magnitudes) < 1e-4 ||
-     Math.max(...magnitudes) / Math.min(...magnitudes) > 1000) && !integral;
+  const scientific =
+    magnitudes.length > 0 &&
+    (Math.max(...magnitudes) >= 1e8 ||
+      Math.min(...magnitudes) < 1e-4 ||
+      Math.max(...magnitudes) / Math.min(...magnitudes) > 1000) &&
+    !integral;
   const format = (v) => {
     if (Number.isNaN(v)) return 'nan';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';

@@ -6,11 +6,13 @@ import { convSpec, poolSpec, solve } from './specs.js';
 import { NULL } from './wasm.js';
 
 // cnn_trace_term's counts (tests/layout.test.mjs checks them against the core).
-export const TERM_INTS = 8, TERM_FLOATS = 3;
+export const TERM_INTS = 8,
+  TERM_FLOATS = 3;
 const TERM_WORDS = TERM_INTS + TERM_FLOATS;
 
 // cnn_pool2d_trace's kind argument.
-const MAX_POOL = 0, AVG_POOL = 1;
+const MAX_POOL = 0,
+  AVG_POOL = 1;
 
 function position(at, op) {
   const a = options(at, op, ['n', 'channel', 'row', 'col'], 'at');
@@ -23,17 +25,25 @@ function readTerms(scope, pointer, count) {
   return Array.from({ length: count }, (_, i) => {
     const base = i * TERM_WORDS;
     return {
-      channel: ints[base], row: ints[base + 1], col: ints[base + 2],
-      padded_row: ints[base + 3], padded_col: ints[base + 4],
-      kernel_row: ints[base + 5], kernel_col: ints[base + 6], in_bounds: ints[base + 7] !== 0,
-      value: floats[base + TERM_INTS], weight: floats[base + TERM_INTS + 1], product: floats[base + TERM_INTS + 2],
+      channel: ints[base],
+      row: ints[base + 1],
+      col: ints[base + 2],
+      padded_row: ints[base + 3],
+      padded_col: ints[base + 4],
+      kernel_row: ints[base + 5],
+      kernel_col: ints[base + 6],
+      in_bounds: ints[base + 7] !== 0,
+      value: floats[base + TERM_INTS],
+      weight: floats[base + TERM_INTS + 1],
+      product: floats[base + TERM_INTS + 2],
     };
   });
 }
 
 // conv2d and conv_transpose2d: the same arguments, each its core's trace.
 function convolutionTrace(core, op, exportName, transposed, input, weight, bias, opts, at) {
-  const x = tensorArg(input, op, 'input', 4), w = tensorArg(weight, op, 'weight', 4);
+  const x = tensorArg(input, op, 'input', 4),
+    w = tensorArg(weight, op, 'weight', 4);
   const b = optionalTensor(bias, op, 'bias', 1);
   const spec = convSpec(op, x.shape, w.shape, opts, transposed);
   const where = position(at, op);
@@ -42,9 +52,19 @@ function convolutionTrace(core, op, exportName, transposed, input, weight, bias,
     if (b && b.size !== g.out_channels)
       throw new RangeError(`${op}: bias must have ${g.out_channels} elements, got ${b.size}`);
     const capacity = (g.in_channels / g.groups) * g.kernel_h * g.kernel_w;
-    const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
-    const count = core.call(exportName, terms, capacity, result, scope.tensor(x), scope.tensor(w),
-      b ? scope.tensor(b) : NULL, pointer, ...where);
+    const terms = scope.ints(capacity * TERM_WORDS, 'the trace'),
+      result = scope.floats(2);
+    const count = core.call(
+      exportName,
+      terms,
+      capacity,
+      result,
+      scope.tensor(x),
+      scope.tensor(w),
+      b ? scope.tensor(b) : NULL,
+      pointer,
+      ...where,
+    );
     const [value, biasValue] = scope.readFloats(result, 2);
     return { terms: readTerms(scope, terms, count), value, bias: biasValue };
   });
@@ -58,7 +78,8 @@ function poolTrace(core, op, kind, input, kernelSize, opts, at) {
   return core.scoped((scope) => {
     const { pointer, g } = solve(core, scope, spec);
     const capacity = g.kernel_h * g.kernel_w;
-    const terms = scope.ints(capacity * TERM_WORDS, 'the trace'), result = scope.floats(2);
+    const terms = scope.ints(capacity * TERM_WORDS, 'the trace'),
+      result = scope.floats(2);
     const count = core.call('cnn_pool2d_trace', terms, capacity, result, scope.tensor(x), pointer, kind, ...where);
     const [value, extra] = scope.readFloats(result, 2);
     const summary = kind === MAX_POOL ? { winner: extra } : { divisor: extra };

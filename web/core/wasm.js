@@ -4,11 +4,49 @@
 import { Scope } from './scope.js';
 
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
-  0x03, 0x02, 0x01, 0x00, // one function of that type
-  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, // code: v128.const
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of that type
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c, // code: v128.const
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0x0b,
 ]);
 
 /** true when this engine validates a function that returns a v128. */
@@ -140,8 +178,11 @@ export class Core {
   call(name, ...args) {
     const result = this.#exports[name](...args);
     const kind = EXPORTS[name];
-    if ((kind === 'status' && result !== 0) || ((kind === 'index' || kind === 'count') && result < 0) ||
-      (kind === 'pointer' && result === 0)) {
+    if (
+      (kind === 'status' && result !== 0) ||
+      ((kind === 'index' || kind === 'count') && result < 0) ||
+      (kind === 'pointer' && result === 0)
+    ) {
       throw new RangeError(this.lastError());
     }
     return result;

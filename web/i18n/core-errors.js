@@ -9,14 +9,35 @@ import { english } from './index.js';
 
 /** [message key, pattern of the text after the op prefix]; the groups are the key's placeholders. */
 export const CORE_ERROR_PATTERNS = [
-  ['core.kernel-too-large', /(?<axis>kernel_[hw]): the effective kernel dilation·\(kernel−1\)\+1 = (?<formula>[^=]+) = (?<kernel>\d+) is larger than the padded input (?<padded>[^=]+) = (?<total>\d+)$/],
-  ['core.same-needs-stride-1', /padding='same' needs stride 1 \(got stride (?<stride>\([^)]*\))\): with a larger stride no padding keeps the output size equal to the input size$/],
-  ['core.output-padding-too-large', /(?<name>output_padding_[hw]) = (?<value>\d+) must be smaller than stride \((?<stride>\d+)\) or dilation \((?<dilation>\d+)\)$/],
-  ['core.output-too-small', /output (?<axis>[hw]) (?<formula>\(in−1\).+?) = (?<filled>\(.+?) = (?<value>-?\d+) is less than 1$/],
+  [
+    'core.kernel-too-large',
+    /(?<axis>kernel_[hw]): the effective kernel dilation·\(kernel−1\)\+1 = (?<formula>[^=]+) = (?<kernel>\d+) is larger than the padded input (?<padded>[^=]+) = (?<total>\d+)$/,
+  ],
+  [
+    'core.same-needs-stride-1',
+    /padding='same' needs stride 1 \(got stride (?<stride>\([^)]*\))\): with a larger stride no padding keeps the output size equal to the input size$/,
+  ],
+  [
+    'core.output-padding-too-large',
+    /(?<name>output_padding_[hw]) = (?<value>\d+) must be smaller than stride \((?<stride>\d+)\) or dilation \((?<dilation>\d+)\)$/,
+  ],
+  [
+    'core.output-too-small',
+    /output (?<axis>[hw]) (?<formula>\(in−1\).+?) = (?<filled>\(.+?) = (?<value>-?\d+) is less than 1$/,
+  ],
   ['core.padding-int-or-pair', /padding must be an int or a pair, got (?<value>.+)$/],
-  ['core.padding-half-kernel', /(?<name>padding_[hw]) = (?<value>\d+) must be at most half the kernel size (?<formula>\d+ \/ 2) = (?<half>\d+)$/],
-  ['core.groups-divide', /(?<name>in_channels|out_channels) = (?<value>\d+) must be divisible by groups = (?<groups>\d+)$/],
-  ['core.window-only-padding', /output (?<axis>[hw]) (?<index>\d+): its window \(input (?<from>-?\d+) to (?<to>-?\d+), every (?<every>\d+)\) holds no input cell, only padding; reduce (?<dilation>dilation_[hw]) or (?<padding>padding_[hw])$/],
+  [
+    'core.padding-half-kernel',
+    /(?<name>padding_[hw]) = (?<value>\d+) must be at most half the kernel size (?<formula>\d+ \/ 2) = (?<half>\d+)$/,
+  ],
+  [
+    'core.groups-divide',
+    /(?<name>in_channels|out_channels) = (?<value>\d+) must be divisible by groups = (?<groups>\d+)$/,
+  ],
+  [
+    'core.window-only-padding',
+    /output (?<axis>[hw]) (?<index>\d+): its window \(input (?<from>-?\d+) to (?<to>-?\d+), every (?<every>\d+)\) holds no input cell, only padding; reduce (?<dilation>dilation_[hw]) or (?<padding>padding_[hw])$/,
+  ],
   ['core.at-least', /(?<name>[\w.]+) must be at least (?<min>-?\d+), got (?<value>.+)$/],
 ];
 

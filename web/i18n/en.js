@@ -1,14 +1,17 @@
 // English messages (index.js explains keys and placeholders). Sections follow the files that use them.
 export default {
   // ---- core errors (core-errors.js: the core's rules a learner can reach, English as the core writes it) ----
-  'core.kernel-too-large': '{axis}: the effective kernel dilation·(kernel−1)+1 = {formula} = {kernel} is larger than the padded input {padded} = {total}',
-  'core.same-needs-stride-1': "padding='same' needs stride 1 (got stride {stride}): with a larger stride no padding keeps the output size equal to the input size",
+  'core.kernel-too-large':
+    '{axis}: the effective kernel dilation·(kernel−1)+1 = {formula} = {kernel} is larger than the padded input {padded} = {total}',
+  'core.same-needs-stride-1':
+    "padding='same' needs stride 1 (got stride {stride}): with a larger stride no padding keeps the output size equal to the input size",
   'core.output-padding-too-large': '{name} = {value} must be smaller than stride ({stride}) or dilation ({dilation})',
   'core.output-too-small': 'output {axis} {formula} = {filled} = {value} is less than 1',
   'core.padding-int-or-pair': 'padding must be an int or a pair, got {value}',
   'core.padding-half-kernel': '{name} = {value} must be at most half the kernel size {formula} = {half}',
   'core.groups-divide': '{name} = {value} must be divisible by groups = {groups}',
-  'core.window-only-padding': 'output {axis} {index}: its window (input {from} to {to}, every {every}) holds no input cell, only padding; reduce {dilation} or {padding}',
+  'core.window-only-padding':
+    'output {axis} {index}: its window (input {from} to {to}, every {every}) holds no input cell, only padding; reduce {dilation} or {padding}',
   'core.at-least': '{name} must be at least {min}, got {value}',
   'core.untranslated': 'The core refused this setting: {message}',
 
@@ -34,7 +37,10 @@ export default {
   'shared.invalid-setting': 'Invalid setting: {reason}',
   'shared.answer-empty': 'Type a number first.',
   'shared.answer-count-shape': 'Expected {count} numbers (height × width).',
-  'shared.answer-count': { one: 'Expected {count} number (one per item).', other: 'Expected {count} numbers (one per item).' },
+  'shared.answer-count': {
+    one: 'Expected {count} number (one per item).',
+    other: 'Expected {count} numbers (one per item).',
+  },
   'shared.answer-correct': 'Correct.',
   'shared.answer-slip': 'Not quite: {slip}',
   'shared.answer-wrong': 'Not quite — check each term of the formula, then try again or reveal.',
@@ -47,13 +53,15 @@ export default {
   'shared.predict-size-first': 'Predict the output size first: the steps are read out once it is revealed.',
   'shared.attribute-not-one-of': '{name}="{text}" is not one of {values}; using {default}.',
   'shared.attribute-not-integer': '{name}="{text}" is not an integer from {min} to {max}; using {default}.',
-  'shared.attribute-not-integer-or': '{name}="{text}" is not an integer from {min} to {max} or {keywords}; using {default}.',
+  'shared.attribute-not-integer-or':
+    '{name}="{text}" is not an integer from {min} to {max} or {keywords}; using {default}.',
   'shared.attribute-outside': '{name}={number} is outside {min}–{max} here; using {value}.',
   'shared.attribute-not-number': '{name}: item {item} is not a number; ignoring the list.',
   'shared.exercise-not-one-of': 'exercise="{text}" is not one of {kinds}; no exercise shown.',
   'shared.exercise-none': 'exercise="{text}" is not offered by this widget; no exercise shown.',
   'shared.loading-not-one-of': 'loading="{text}" is not one of {values}; loading when scrolled near.',
-  'shared.url-too-long': 'This view is too big to share as a link ({length} characters; links stop at {limit}): the address bar keeps the last view that fit. Undo some edits to share it.',
+  'shared.url-too-long':
+    'This view is too big to share as a link ({length} characters; links stop at {limit}): the address bar keeps the last view that fit. Undo some edits to share it.',
   'shared.zoom-in': 'Zoom in to read the numbers',
   'shared.zoom-fit': 'Fit to the screen',
   'shared.grid-cursor': '{grid}; cursor on {cell}',
@@ -79,7 +87,8 @@ export default {
   'shared.cell-unread': ' (no window reads it)',
   'shared.cell-editor': 'new value for {cell}',
   'shared.cell-index': 'cell {index}',
-  'shared.scale-signed': 'Colour scale: blue for negative values down to {low}, white for 0, red for positive values up to {high}',
+  'shared.scale-signed':
+    'Colour scale: blue for negative values down to {low}, white for 0, red for positive values up to {high}',
   'shared.scale': 'Colour scale: white for 0, darker for larger values, darkest {high}',
   'shared.input': 'Input',
   'shared.input-padded': 'Input (padded)',
@@ -114,7 +123,8 @@ export default {
   // ---- page (index.html, page.js) ----
   'page.document-title': 'How convolutional networks see: kernels, stride, padding, pooling, receptive field',
   'page.title': 'How convolutional networks see',
-  'page.lede': 'Kernels, stride, padding, pooling and the receptive field, one step at a time. Change a setting and watch the numbers move: every output, sum, size and count on this page is computed by a small C core compiled to WebAssembly, with PyTorch’s rules.',
+  'page.lede':
+    'Kernels, stride, padding, pooling and the receptive field, one step at a time. Change a setting and watch the numbers move: every output, sum, size and count on this page is computed by a small C core compiled to WebAssembly, with PyTorch’s rules.',
   'page.nav.kernel': 'The kernel',
   'page.nav.channels': 'Channels',
   'page.nav.stride-padding': 'Stride and padding',
@@ -127,35 +137,49 @@ export default {
   'page.keys-row': 'move by a row,',
   'page.key-space': 'Space',
   'page.keys-play': 'plays or pauses,',
-  'page.keys-jump': 'jump to the first or last step. Every view is in the address bar: copy the link to share exactly what you see.',
+  'page.keys-jump':
+    'jump to the first or last step. Every view is in the address bar: copy the link to share exactly what you see.',
   'page.kernel.title': '1. The kernel: one small set of weights, used everywhere',
-  'page.kernel.text': 'A convolution kernel is a small grid of weights. It visits every window of the input, multiplies each input value by the weight on top of it and adds the products: that sum is one output cell. Step through the output below and read the products. Then click any input cell: every output cell it contributed to lights up, all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears. With several input channels the kernel has one plane per channel, and the channels’ partial sums add up into one output cell.',
-  'page.kernel.params': 'How many weights does a layer learn? Each of the out_channels kernels has in_channels planes of kernel × kernel weights, whatever the image size. The table is the seed article’s, for an RGB image turned into 64 feature maps; MACs and FLOPs count the work for one 32×32 image. Predict first: the table stays hidden until you answer the question under its controls or reveal it.',
-  'page.kernel.bottleneck': 'The 1×1 convolution mixes channels at each pixel without looking at its neighbours. The ResNet bottleneck uses two of them around a 3×3 to cut the width to a quarter and back, so the expensive 3×3 runs on few channels.',
+  'page.kernel.text':
+    'A convolution kernel is a small grid of weights. It visits every window of the input, multiplies each input value by the weight on top of it and adds the products: that sum is one output cell. Step through the output below and read the products. Then click any input cell: every output cell it contributed to lights up, all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears. With several input channels the kernel has one plane per channel, and the channels’ partial sums add up into one output cell.',
+  'page.kernel.params':
+    'How many weights does a layer learn? Each of the out_channels kernels has in_channels planes of kernel × kernel weights, whatever the image size. The table is the seed article’s, for an RGB image turned into 64 feature maps; MACs and FLOPs count the work for one 32×32 image. Predict first: the table stays hidden until you answer the question under its controls or reveal it.',
+  'page.kernel.bottleneck':
+    'The 1×1 convolution mixes channels at each pixel without looking at its neighbours. The ResNet bottleneck uses two of them around a 3×3 to cut the width to a quarter and back, so the expensive 3×3 runs on few channels.',
   'page.stride.title': '3. Stride and padding: controlling the output size',
-  'page.stride.text': "Stride is how far the window moves between outputs; padding adds zeros around the input so that windows can sit on the border. The output size is floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, shown below with the current numbers. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched. Padding 'same' keeps the size at stride 1, and with an even kernel PyTorch puts the extra row and column at the bottom and right. An impossible setting is not refused silently: the core says which term of the formula fails. Predict the output size of the widget below before you look: the output, the formula and the step count stay hidden until you answer, and a wrong answer is told which term it left out.",
+  'page.stride.text':
+    "Stride is how far the window moves between outputs; padding adds zeros around the input so that windows can sit on the border. The output size is floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, shown below with the current numbers. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched. Padding 'same' keeps the size at stride 1, and with an even kernel PyTorch puts the extra row and column at the bottom and right. An impossible setting is not refused silently: the core says which term of the formula fails. Predict the output size of the widget below before you look: the output, the formula and the step count stay hidden until you answer, and a wrong answer is told which term it left out.",
   'page.dilated.title': '4. Dilated and transposed convolution',
-  'page.dilated.text': 'A dilated kernel spreads its taps apart, leaving holes (dashed): a 3×3 kernel with dilation 2 covers 5×5 pixels with nine weights, so the receptive field grows without extra parameters or lost resolution. This is why segmentation networks use it.',
-  'page.dilated.transposed': 'A transposed convolution goes the other way and upsamples. Read it as a scatter: every input cell stamps the kernel, scaled by its value, into the output, and overlapping stamps add. The same output comes from an ordinary stride-1 convolution over the input with stride − 1 zeros inserted between its cells, padded by dilation·(kernel − 1) − padding, with the kernel flipped (the ramp kernel below has no symmetry, so the flip shows). output_padding adds one row and column at the bottom and right, to pick which of several possible sizes is restored. Predict the upsampled size first.',
+  'page.dilated.text':
+    'A dilated kernel spreads its taps apart, leaving holes (dashed): a 3×3 kernel with dilation 2 covers 5×5 pixels with nine weights, so the receptive field grows without extra parameters or lost resolution. This is why segmentation networks use it.',
+  'page.dilated.transposed':
+    'A transposed convolution goes the other way and upsamples. Read it as a scatter: every input cell stamps the kernel, scaled by its value, into the output, and overlapping stamps add. The same output comes from an ordinary stride-1 convolution over the input with stride − 1 zeros inserted between its cells, padded by dilation·(kernel − 1) − padding, with the kernel flipped (the ramp kernel below has no symmetry, so the flip shows). output_padding adds one row and column at the bottom and right, to pick which of several possible sizes is restored. Predict the upsampled size first.',
   'page.pooling.title': '5. Pooling: shrinking the map, keeping what matters',
-  'page.pooling.text': 'Pooling has no weights. Max pooling keeps the largest value of each window (starred), average pooling the mean, and global average pooling one mean per channel, which replaces the fully connected layer at the end of many classifiers. The default is the seed article’s 4×4 example. Turn on the translation demo: move the input by one pixel and compare the pooled outputs side by side — small shifts often change little, which is the robustness pooling buys. With ceil_mode the division rounds up, but PyTorch drops a last window that would start in the padding; the formula says when. Predict the value of the outlined window first.',
+  'page.pooling.text':
+    'Pooling has no weights. Max pooling keeps the largest value of each window (starred), average pooling the mean, and global average pooling one mean per channel, which replaces the fully connected layer at the end of many classifiers. The default is the seed article’s 4×4 example. Turn on the translation demo: move the input by one pixel and compare the pooled outputs side by side — small shifts often change little, which is the robustness pooling buys. With ceil_mode the division rounds up, but PyTorch drops a last window that would start in the padding; the formula says when. Predict the value of the outlined window first.',
   'page.rf.title': '6. The receptive field: how much of the image one pixel sees',
-  'page.rf.text': 'Each layer widens the field of view of the pixels after it by (kernel − 1) times the product of the strides before it, the jump. The seed article works it out for the first four layers of ResNet-18, the stack below: predict it before the table recomputes it (for any stack you build). Step through the layers to watch the square grow, pick another output pixel, or build your own stack. Shading shows how many paths lead from each input pixel to the chosen output pixel: the centre counts most. With a stride larger than the kernel, some pixels inside the square never reach the output at all.',
-  'page.rf.stack': 'Two stacked 3×3 convolutions see exactly as far as one 5×5, with fewer weights (the calculator below counts them) and room for one more non-linearity between them.',
-  'page.rf.groups': 'Groups split the channels into independent sets. At groups = in_channels every channel gets its own kernel — a depthwise convolution, the building block of MobileNet — and the parameter count drops by that factor.',
+  'page.rf.text':
+    'Each layer widens the field of view of the pixels after it by (kernel − 1) times the product of the strides before it, the jump. The seed article works it out for the first four layers of ResNet-18, the stack below: predict it before the table recomputes it (for any stack you build). Step through the layers to watch the square grow, pick another output pixel, or build your own stack. Shading shows how many paths lead from each input pixel to the chosen output pixel: the centre counts most. With a stride larger than the kernel, some pixels inside the square never reach the output at all.',
+  'page.rf.stack':
+    'Two stacked 3×3 convolutions see exactly as far as one 5×5, with fewer weights (the calculator below counts them) and room for one more non-linearity between them.',
+  'page.rf.groups':
+    'Groups split the channels into independent sets. At groups = in_channels every channel gets its own kernel — a depthwise convolution, the building block of MobileNet — and the parameter count drops by that factor.',
   'page.train.title': '7. Train a real CNN in your browser',
-  'page.train.text': "The article ends with an exercise: build a small CNN for handwritten digits, change the kernel size, the stride and the pooling, and watch speed and accuracy change. Here it is. The lab trains on 8,000 real MNIST digits and tests on 2,000 others, on this computer, in a background thread, with the same core that computed everything above. Predict first which kernel size trains faster; then read the model summary — parameters, multiply-accumulates and the receptive field of the last convolution — and run the grid: kernel 3, 5 and 7, stride 1 and 2, max, average or no pooling. Every run keeps its colour on the loss and accuracy charts, its row in the table (training and evaluation timed apart, as on the command line) and its point on the speed-against-accuracy scatter, the exercise’s answer in one picture. Afterwards, look inside: the first layer's kernels, the feature maps of one digit, which digits it confuses, and its effective receptive field — how strongly each input pixel moves one output pixel of the last convolution; the caption says on how much of the theoretical square 90 % of that influence lies. Draw a digit to test it: a model trained in advance answers until your newest run takes over.",
+  'page.train.text':
+    "The article ends with an exercise: build a small CNN for handwritten digits, change the kernel size, the stride and the pooling, and watch speed and accuracy change. Here it is. The lab trains on 8,000 real MNIST digits and tests on 2,000 others, on this computer, in a background thread, with the same core that computed everything above. Predict first which kernel size trains faster; then read the model summary — parameters, multiply-accumulates and the receptive field of the last convolution — and run the grid: kernel 3, 5 and 7, stride 1 and 2, max, average or no pooling. Every run keeps its colour on the loss and accuracy charts, its row in the table (training and evaluation timed apart, as on the command line) and its point on the speed-against-accuracy scatter, the exercise’s answer in one picture. Afterwards, look inside: the first layer's kernels, the feature maps of one digit, which digits it confuses, and its effective receptive field — how strongly each input pixel moves one output pixel of the last convolution; the caption says on how much of the theoretical square 90 % of that influence lies. Draw a digit to test it: a model trained in advance answers until your newest run takes over.",
   'page.footer-embed': 'Embed any widget in a course page: see',
   'page.footer-or': ', or use the iframe route',
   'page.core-loading': 'Loading the WebAssembly core…',
-  'page.description': 'Step through convolution, pooling and receptive-field growth, computed live by a WebAssembly CNN core with PyTorch semantics.',
+  'page.description':
+    'Step through convolution, pooling and receptive-field growth, computed live by a WebAssembly CNN core with PyTorch semantics.',
   'page.language-label': 'Language',
   'page.sections-label': 'Sections',
   'page.core-ready': 'Computed by the WebAssembly core ({build} build), in your browser.',
   'page.core-build-simd': 'SIMD128',
   'page.core-build-scalar': 'scalar',
   'page.core-failed': 'The WebAssembly core failed to load: {reason}',
-  'page.score': 'Predictions checked in this browser: {answered}, right at the first try: {correct}. Kept in this browser only.',
+  'page.score':
+    'Predictions checked in this browser: {answered}, right at the first try: {correct}. Kept in this browser only.',
 
   // ---- conv (cnn-conv.js, conv-model.js) ----
   'conv.label': 'Convolution stepper',
@@ -172,9 +196,11 @@ export default {
   'conv.panel-flipped': 'Flipped kernel',
   'conv.channel-suffix': ' · channel {channel}',
   'conv.equivalent-title': 'The same output as a stride-1 convolution',
-  'conv.equivalent-note': 'Insert stride − 1 zeros between input cells, pad by dilation·(kernel − 1) − padding (plus output_padding at the bottom and right), flip the kernel, and slide it with stride 1.',
+  'conv.equivalent-note':
+    'Insert stride − 1 zeros between input cells, pad by dilation·(kernel − 1) − padding (plus output_padding at the bottom and right), flip the kernel, and slide it with stride 1.',
   'conv.macs-title': 'MACs and FLOPs: definitions',
-  'conv.macs-definition': 'A MAC (multiply–accumulate) is one product added to a running sum: one kernel tap at one output cell. A FLOP is one floating-point operation; a MAC is two (a multiply and an add), so FLOPs = 2 × MACs. Both are counted by the core for a batch of one.',
+  'conv.macs-definition':
+    'A MAC (multiply–accumulate) is one product added to a running sum: one kernel tap at one output cell. A FLOP is one floating-point operation; a MAC is two (a multiply and an add), so FLOPs = 2 × MACs. Both are counted by the core for a batch of one.',
   'conv.legend.win': 'a kernel tap reads this cell',
   'conv.legend.hole': 'skipped by dilation',
   'conv.legend.pad': 'padding or inserted zero',
@@ -185,19 +211,27 @@ export default {
   'conv.size-padding-sides': '{size}×{size}, padding top {top}, left {left}, bottom {bottom}, right {right}',
   'conv.edit-weight': 'click a weight to edit it',
   'conv.equivalent-caption': '{height}×{width}, padding {padding} (top, left, bottom, right)',
-  'conv.counts': 'Weights of this layer ({channels} → 1, {kernel}×{kernel}, no bias): {layer}. The seed article’s {in} → {out} layer with this kernel: {seed}. This layer on this input: {macs} MACs = {flops} FLOPs.',
-  'conv.dropped': 'The division is not exact, and floor drops what no full window reaches: input rows {rows}, columns {cols} are never read (hatched).',
+  'conv.counts':
+    'Weights of this layer ({channels} → 1, {kernel}×{kernel}, no bias): {layer}. The seed article’s {in} → {out} layer with this kernel: {seed}. This layer on this input: {macs} MACs = {flops} FLOPs.',
+  'conv.dropped':
+    'The division is not exact, and floor drops what no full window reaches: input rows {rows}, columns {cols} are never read (hatched).',
   'conv.all-read': 'Every input row and column is read by some window.',
-  'conv.output-padding-note': 'output_padding adds rows and columns at the bottom and right only. With stride > 1 several input sizes of a convolution give the same output size; output_padding picks which one this transposed convolution restores.',
+  'conv.output-padding-note':
+    'output_padding adds rows and columns at the bottom and right only. With stride > 1 several input sizes of a convolution give the same output size; output_padding picks which one this transposed convolution restores.',
   'conv.equivalent-unavailable': 'Equivalent convolution unavailable: {reason}',
   'conv.same-even': "padding='same' pads {top} on every side.",
-  'conv.same-uneven': "padding='same' with an even effective kernel cannot pad evenly: PyTorch pads {top} at the top/left and {bottom} at the bottom/right.",
+  'conv.same-uneven':
+    "padding='same' with an even effective kernel cannot pad evenly: PyTorch pads {top} at the top/left and {bottom} at the bottom/right.",
   'conv.unreached': 'No input cell reaches {cell}: it stays {value}.',
   'conv.channel-sum': 'channel {channel}: ',
-  'conv.one-by-one-channels': 'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. It never looks at a neighbour; it only mixes the channels, pixel by pixel. Step through: each line adds the {channels} channels of one pixel.',
-  'conv.one-by-one-single': 'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. It never looks at a neighbour; it only mixes the channels, pixel by pixel. With one input channel it only scales the input: set Input channels to 2 or 3 to watch it mix them.',
-  'conv.scatter': 'Scatter: input[{row}, {col}] = {value} stamps {value} × kernel onto {count} output cells: the {outlined} outlined.',
-  'conv.scatter-ringed': 'Scatter: input[{row}, {col}] = {value} stamps {value} × kernel onto {count} output cells: the {outlined} outlined and the current one (ringed).',
+  'conv.one-by-one-channels':
+    'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. It never looks at a neighbour; it only mixes the channels, pixel by pixel. Step through: each line adds the {channels} channels of one pixel.',
+  'conv.one-by-one-single':
+    'A 1×1 kernel reads one pixel of every input channel: output[i, j] = Σ_c w_c · input_c[i, j]. It never looks at a neighbour; it only mixes the channels, pixel by pixel. With one input channel it only scales the input: set Input channels to 2 or 3 to watch it mix them.',
+  'conv.scatter':
+    'Scatter: input[{row}, {col}] = {value} stamps {value} × kernel onto {count} output cells: the {outlined} outlined.',
+  'conv.scatter-ringed':
+    'Scatter: input[{row}, {col}] = {value} stamps {value} × kernel onto {count} output cells: the {outlined} outlined and the current one (ringed).',
   'conv.slip-padding': 'that is the size without padding; add the padding (on both sides) first.',
   'conv.slip-stride': 'that is the size at stride 1; divide by the stride {stride}, round down, then add 1.',
   'conv.slip-dilation': 'that ignores dilation; the kernel spans dilation·(kernel − 1) + 1 = {span} pixels.',
@@ -236,8 +270,10 @@ export default {
   'pool.formula-global': '(adaptive: one window covers the whole map)',
   'pool.formula-ceil-rule': 'ceil_mode rule (PyTorch): a last window that would start in the right padding is dropped',
   'pool.formula-dropped': '{expression} = {windows} windows, minus the dropped one: H_out = {size}',
-  'pool.rule': 'Window {window} would start at padded position ({window} − 1)·{stride} = {start}, at or past the right padding, which begins at {size} + {padding} = {edge}: it would read only padding, so PyTorch drops it (dashed).',
-  'pool.slip-floor': 'that rounds down; ceil_mode=True rounds the division up (and drops a last window that would start in the padding).',
+  'pool.rule':
+    'Window {window} would start at padded position ({window} − 1)·{stride} = {start}, at or past the right padding, which begins at {size} + {padding} = {edge}: it would read only padding, so PyTorch drops it (dashed).',
+  'pool.slip-floor':
+    'that rounds down; ceil_mode=True rounds the division up (and drops a last window that would start in the padding).',
   'pool.slip-ceil': 'that rounds up; without ceil_mode the division rounds down.',
   'pool.slip-padding': 'that is the size without padding; add the padding on both sides first.',
   'pool.slip-stride': 'that is the size at stride 1; divide by the stride {stride} first.',
@@ -287,8 +323,10 @@ export default {
   'rf.move-up': 'Move layer {index} up',
   'rf.move-down': 'Move layer {index} down',
   'rf.remove': 'Remove layer {index}',
-  'rf.summary': 'Layer {depth} output pixel ({row}, {col}) sees input rows {top} to {bottom} and columns {left} to {right}: RF {rf}×{rf}, jump {jump}. {reached} input pixels reach it.',
-  'rf.summary-holes': 'Layer {depth} output pixel ({row}, {col}) sees input rows {top} to {bottom} and columns {left} to {right}: RF {rf}×{rf}, jump {jump}. {reached} input pixels reach it (the rest of the square is padding or holes).',
+  'rf.summary':
+    'Layer {depth} output pixel ({row}, {col}) sees input rows {top} to {bottom} and columns {left} to {right}: RF {rf}×{rf}, jump {jump}. {reached} input pixels reach it.',
+  'rf.summary-holes':
+    'Layer {depth} output pixel ({row}, {col}) sees input rows {top} to {bottom} and columns {left} to {right}: RF {rf}×{rf}, jump {jump}. {reached} input pixels reach it (the rest of the square is padding or holes).',
   'rf.map-heading': 'Output of layer {depth} ({size}×{size}): pick a pixel',
   'rf.map-label': 'Output map of layer {depth}; pixel ({row}, {col}) chosen. Arrow keys move it.',
   'rf.predict': 'Layer {depth} output pixel ({row}, {col}) chosen: predict its receptive field.',
@@ -308,7 +346,8 @@ export default {
   'rf.layer-dilation': ', dilation {dilation}',
   'rf.layer-error': 'Layer {index} ({name}): {reason}',
   'rf.no-valid-stack': 'no valid stack',
-  'rf.slip-jump': 'that adds each kernel’s reach as if every stride were 1; a layer adds (kernel − 1)·dilation times the jump, the product of the strides before it.',
+  'rf.slip-jump':
+    'that adds each kernel’s reach as if every stride were 1; a layer adds (kernel − 1)·dilation times the jump, the product of the strides before it.',
   'rf.plot-point': '{label}: depth {depth}, RF {rf}',
 
   // ---- params (cnn-params.js, params-model.js) ----
@@ -324,7 +363,8 @@ export default {
   'params.size': 'Input H = W',
   'params.downsample': 'downsample (stride 2)',
   'params.definitions-title': 'Definitions: parameters, MACs, FLOPs',
-  'params.definitions': 'Parameters of a convolution = out_channels · (in_channels / groups) · kernel_h · kernel_w, plus out_channels biases. A MAC (multiply–accumulate) is one weight times one input added to a sum; a layer does params × output pixels of them (bias aside). A FLOP is one floating-point operation: a MAC is two, so FLOPs = 2 × MACs. Every count here is computed by the WebAssembly core, for a batch of one.',
+  'params.definitions':
+    'Parameters of a convolution = out_channels · (in_channels / groups) · kernel_h · kernel_w, plus out_channels biases. A MAC (multiply–accumulate) is one weight times one input added to a sum; a layer does params × output pixels of them (bias aside). A FLOP is one floating-point operation: a MAC is two, so FLOPs = 2 × MACs. Every count here is computed by the WebAssembly core, for a batch of one.',
   'params.column.layer': 'layer',
   'params.column.kernel': 'kernel',
   'params.column.params': 'params',
@@ -337,25 +377,31 @@ export default {
   'params.use.5': 'Early CNNs’ large receptive field; two 3×3 now replace it',
   'params.use.7': 'First layer of ResNet and others, with a large stride',
   'params.list-separator': ', ',
-  'params.kernels-summary': "{in} → {out} channels, weights only: {counts}. MACs for a {size}×{size} input with padding 'same'.",
-  'params.kernels-summary-bias': "{in} → {out} channels with bias: {counts}. MACs for a {size}×{size} input with padding 'same'.",
+  'params.kernels-summary':
+    "{in} → {out} channels, weights only: {counts}. MACs for a {size}×{size} input with padding 'same'.",
+  'params.kernels-summary-bias':
+    "{in} → {out} channels with bias: {counts}. MACs for a {size}×{size} input with padding 'same'.",
   'params.kernels-question': 'Question: how many parameters has the {name} layer, {in} → {out} without bias?',
   'params.kernels-question-bias': 'Question: how many parameters has the {name} layer, {in} → {out} with bias?',
   'params.rf': 'RF {rf}×{rf}',
   'params.total-single': 'total: one 5×5',
   'params.total-double': 'total: two 3×3',
-  'params.stack-summary': 'Same receptive field ({single}×{single} against {double}×{double}); {params} parameters instead of {instead}: {saving} (1 − {params} / {instead}), with room for one more ReLU between the two.',
+  'params.stack-summary':
+    'Same receptive field ({single}×{single} against {double}×{double}); {params} parameters instead of {instead}: {saving} (1 − {params} / {instead}), with room for one more ReLU between the two.',
   'params.stack-question': 'Question: how many parameters have two 3×3 layers, {channels} → {channels} without bias?',
   'params.stack-question-bias': 'Question: how many parameters have two 3×3 layers, {channels} → {channels} with bias?',
   'params.main-path': 'main path',
   'params.block-total': 'block total',
-  'params.bottleneck-summary': 'Bottleneck {in} → {inner} → {inner} → {out} (inner width out_channels // 4 = {inner}), identity shortcut: {params} parameters, {macs} MACs on {size}×{size}.',
-  'params.bottleneck-summary-projection': 'Bottleneck {in} → {inner} → {inner} → {out} (inner width out_channels // 4 = {inner}), with a 1×1 projection shortcut: {params} parameters, {macs} MACs on {size}×{size}.',
+  'params.bottleneck-summary':
+    'Bottleneck {in} → {inner} → {inner} → {out} (inner width out_channels // 4 = {inner}), identity shortcut: {params} parameters, {macs} MACs on {size}×{size}.',
+  'params.bottleneck-summary-projection':
+    'Bottleneck {in} → {inner} → {inner} → {out} (inner width out_channels // 4 = {inner}), with a 1×1 projection shortcut: {params} parameters, {macs} MACs on {size}×{size}.',
   'params.bottleneck-question': 'Question: how many parameters has this bottleneck block (batch norm included)?',
   'params.kind-depthwise': 'depthwise',
   'params.kind-standard': 'standard',
   'params.kind-grouped': 'grouped ({groups} groups)',
-  'params.layer-summary': 'groups = {groups} ({kind}): {params} parameters, {ratio} of the standard layer’s {standard}.',
+  'params.layer-summary':
+    'groups = {groups} ({kind}): {params} parameters, {ratio} of the standard layer’s {standard}.',
   'params.layer-no-groups': ' No other groups value divides both {in} and {out}; try in = out = 64.',
   'params.layer-question': 'Question: how many parameters has this layer with groups = {groups}?',
   'params.no-valid-layer': 'no valid layer',
@@ -398,7 +444,8 @@ export default {
   'channels.outputs-label': 'Output planes (feature maps): pick one to see how it is made',
   'channels.output-fed': ', fed by {planes}',
   'channels.band-standard': 'Each of the {count} output planes sums all 3 input planes, each through its own kernel.',
-  'channels.band-grouped': 'groups = {groups}: the planes are split into {groups} groups; each output reads only its group.',
+  'channels.band-grouped':
+    'groups = {groups}: the planes are split into {groups} groups; each output reads only its group.',
   'channels.band-depthwise': 'Depthwise: each output plane reads one input plane only.',
   'channels.legend-planes': 'input planes',
   'channels.legend-maps': 'feature maps',
@@ -434,29 +481,37 @@ export default {
   'channels.kernel.identity': 'copy',
   'channels.kernel.random': 'random',
   'channels.detail-title': 'How output plane {channel} ({name}) is made',
-  'channels.pixel-hint': 'Each input plane goes through its own kernel; the maps add up, plus the bias. Click a map, or focus the result and use the arrow keys, to pick the pixel whose numbers are written.',
+  'channels.pixel-hint':
+    'Each input plane goes through its own kernel; the maps add up, plus the bias. Click a map, or focus the result and use the arrow keys, to pick the pixel whose numbers are written.',
   'channels.kernel-alt': 'Kernel w[{channel}, {plane}]: {values}',
   'channels.result': 'output plane',
   'channels.result-alt': 'Output plane {channel}; pixel [{row}, {col}] = {value}. Arrow keys move the pixel.',
-  'channels.note-standard': 'groups = 1: every output plane sees all three colours, so a filter can compare them (red − green).',
+  'channels.note-standard':
+    'groups = 1: every output plane sees all three colours, so a filter can compare them (red − green).',
   'channels.note-1x1': 'A 1×1 kernel looks at one pixel: it only mixes the colours of that pixel (channel fusion).',
   'channels.note-grouped': 'groups = {groups}: each output reads only the planes of its group.',
-  'channels.note-depthwise': 'groups = 3 (depthwise): each output plane reads one colour plane, so no output can compare colours; it needs 3 times fewer weights.',
+  'channels.note-depthwise':
+    'groups = 3 (depthwise): each output plane reads one colour plane, so no output can compare colours; it needs 3 times fewer weights.',
   'channels.params': 'Parameters: {count}',
   'channels.shapes': 'weight {weight}, bias {bias}',
   'channels.invalid': 'This layer cannot be built: {reason}',
-  'channels.params-article': 'The seed article’s 3 → 64 with this kernel: {formula} (the article counts the {weights} weights only)',
+  'channels.params-article':
+    'The seed article’s 3 → 64 with this kernel: {formula} (the article counts the {weights} weights only)',
   'channels.page-title': '2. Channels: a photo is three planes, a layer makes many',
-  'channels.page-lead': 'A colour photo is three planes, red, green and blue, and a convolution layer turns them into as many feature maps as it has kernels. Pick an output plane to see how its kernels read the three planes and how their maps add up; with groups = 3 (depthwise) each output reads only one plane.',
+  'channels.page-lead':
+    'A colour photo is three planes, red, green and blue, and a convolution layer turns them into as many feature maps as it has kernels. Pick an output plane to see how its kernels read the three planes and how their maps add up; with groups = 3 (depthwise) each output reads only one plane.',
   'channels.credit': 'Photo: astronaut Eileen Collins, NASA (public domain), via scikit-image, 32×32.',
 
   // ---- lab (cnn-train*.js, web/train messages shown in the lab) ----
   'lab.label': 'Training lab',
-  'lab.exercise.faster': 'which kernel size trains more images per second, {first} or {second}, with the other knobs as set',
+  'lab.exercise.faster':
+    'which kernel size trains more images per second, {first} or {second}, with the other knobs as set',
   'lab.exercise.no-model': 'these knobs make no model',
   'lab.exercise.kernel-fails': 'one of the kernels {first} and {second} makes no model with these knobs',
-  'lab.exercise.answer': 'kernel {fewer}: {fewerMacs} MACs per image against {moreMacs}, {ratio}× less work. Train both and compare the images/s column.',
-  'lab.exercise.mistake': 'a {more}×{more} kernel does {moreProducts} multiply–adds per output pixel and channel pair, a {fewer}×{fewer} one {fewerProducts}: compare the MACs in the model summary.',
+  'lab.exercise.answer':
+    'kernel {fewer}: {fewerMacs} MACs per image against {moreMacs}, {ratio}× less work. Train both and compare the images/s column.',
+  'lab.exercise.mistake':
+    'a {more}×{more} kernel does {moreProducts} multiply–adds per output pixel and channel pair, a {fewer}×{fewer} one {fewerProducts}: compare the MACs in the model summary.',
   'lab.knob.kernel': 'kernel',
   'lab.knob.stride': 'stride',
   'lab.knob.padding': 'padding',
@@ -476,7 +531,8 @@ export default {
   'lab.help.kernel': 'kernel size of every convolution (3, 5, 7, …)',
   'lab.help.stride': 'stride of the first convolution',
   'lab.help.padding': 'same: (kernel − 1)/2 zeros each side (rounded down); valid: none',
-  'lab.help.pool': '2×2 max or average pooling after each block; none: stride-2 convolutions instead; gap: max pooling and a global-average-pooling head instead of the dense head',
+  'lab.help.pool':
+    '2×2 max or average pooling after each block; none: stride-2 convolutions instead; gap: max pooling and a global-average-pooling head instead of the dense head',
   'lab.help.channels': 'output channels of each convolution block',
   'lab.help.batchNorm': 'batch normalisation after each convolution (then the convolution has no bias)',
   'lab.help.optimizer': 'torch.optim.Adam or torch.optim.SGD',
@@ -506,11 +562,13 @@ export default {
   'lab.summary.params': 'params',
   'lab.summary.macs': 'MACs',
   'lab.summary.rf': 'RF',
-  'lab.summary.totals': '{params} parameters, {macs} MACs per image; the last convolution sees {rf}×{rf} input pixels (jump {jump}).',
+  'lab.summary.totals':
+    '{params} parameters, {macs} MACs per image; the last convolution sees {rf}×{rf} input pixels (jump {jump}).',
   'lab.summary.error': 'This model cannot be built: {reason}',
   'lab.summary.error-layer': 'This model cannot be built: layer {layer} ({kind}) gets a {shape} input: {detail}',
   'lab.summary.error-knob': 'This model cannot be built: {knob} (--{flag}) {detail}',
-  'lab.note.gap': 'Known to train poorly: the global-average-pooling head keeps {channels} numbers, one average per channel, and drops where each feature was; the last convolution sees {rf}×{rf} of the {size}×{size} digit, so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.',
+  'lab.note.gap':
+    'Known to train poorly: the global-average-pooling head keeps {channels} numbers, one average per channel, and drops where each feature was; the last convolution sees {rf}×{rf} of the {size}×{size} digit, so no channel sees a whole digit and the averages say which strokes occur, not where. The dense head (pool max) keeps the positions.',
   'lab.start': 'Start training',
   'lab.pause': 'Pause',
   'lab.pause.label': 'Pause training',
@@ -525,8 +583,10 @@ export default {
   'lab.core.simd': 'SIMD128',
   'lab.core.scalar': 'scalar',
   'lab.status.progress': 'epoch {epoch}, step {step}/{steps}  loss {loss}  {rate} images/s  training {seconds} s',
-  'lab.status.finished': 'Run {run} finished: test accuracy {accuracy}%; training {seconds} s ({rate} images/s), evaluation {evalSeconds} s.',
-  'lab.status.stopped': 'Run {run} stopped: test accuracy {accuracy}%; training {seconds} s ({rate} images/s), evaluation {evalSeconds} s.',
+  'lab.status.finished':
+    'Run {run} finished: test accuracy {accuracy}%; training {seconds} s ({rate} images/s), evaluation {evalSeconds} s.',
+  'lab.status.stopped':
+    'Run {run} stopped: test accuracy {accuracy}%; training {seconds} s ({rate} images/s), evaluation {evalSeconds} s.',
   'lab.error.worker-failed': 'The training worker failed: {reason}',
   'lab.error.charts': 'The chart library could not be loaded: {reason}',
   'lab.error.busy': 'a run is in progress: stop it first',
@@ -572,8 +632,10 @@ export default {
   'lab.analysis.run': 'Run {run}',
   'lab.analysis.title': '{model}: test accuracy {accuracy}%',
   'lab.analysis.erf': 'Effective receptive field',
-  'lab.analysis.erf-note': 'How much each input pixel moves the centre pixel of the last convolution (mean |gradient| over {digits} test digits); its theoretical {rf}×{rf} field dashed. {massShare} % of the gradient lies on {pixels} pixels, {share} % of the theoretical field\'s {area} inside the digit.',
-  'lab.analysis.erf-label': 'Effective receptive field; the theoretical one spans rows {top}–{bottom}, columns {left}–{right}',
+  'lab.analysis.erf-note':
+    "How much each input pixel moves the centre pixel of the last convolution (mean |gradient| over {digits} test digits); its theoretical {rf}×{rf} field dashed. {massShare} % of the gradient lies on {pixels} pixels, {share} % of the theoretical field's {area} inside the digit.",
+  'lab.analysis.erf-label':
+    'Effective receptive field; the theoretical one spans rows {top}–{bottom}, columns {left}–{right}',
   'lab.analysis.confusion': 'Confusion matrix ({count} test digits)',
   'lab.analysis.confusion-corner': 'true \\ predicted',
   'lab.analysis.mistakes': 'Misclassified digits (true→predicted), first {count}',
@@ -603,7 +665,10 @@ export default {
   'lab.charts.test-accuracy': 'test accuracy',
   'lab.charts.training-accuracy': 'training accuracy',
   'lab.scatter.caption': 'Speed against accuracy, one point per finished run',
-  'lab.scatter.label': { one: 'Training images per second against test accuracy, {count} run', other: 'Training images per second against test accuracy, {count} runs' },
+  'lab.scatter.label': {
+    one: 'Training images per second against test accuracy, {count} run',
+    other: 'Training images per second against test accuracy, {count} runs',
+  },
   'lab.scatter.x': 'training images/s (faster →)',
   'lab.scatter.y': 'test accuracy (%)',
   'lab.scatter.point': 'run {run} ({config}): {rate} images/s, {accuracy} %',
@@ -613,7 +678,8 @@ export default {
   'embed.unknown-attributes': 'Not an attribute of <{tag}>, ignored: {names}.',
   'builder.document-title': 'Embed a CNN widget: builder',
   'builder.title': 'Embed a CNN widget',
-  'builder.intro': 'Pick a widget, set its attributes and try it live, then copy the code for your course page. The address of this page keeps your choices: bookmark it or send it to a colleague.',
+  'builder.intro':
+    'Pick a widget, set its attributes and try it live, then copy the code for your course page. The address of this page keeps your choices: bookmark it or send it to a colleague.',
   'builder.back': 'Back to the page',
   'builder.widget': 'Widget',
   'builder.settings': 'Widget settings',
@@ -635,8 +701,8 @@ export default {
   'builder.exercise': 'exercise (predict, then reveal)',
   'builder.frame-title': '{tag} widget',
   'builder.standalone-where': ' (the files are in standalone/ of the release folder that make dist writes)',
-  'builder.standalone-none': 'The training lab has no single-file form: it needs its worker and 1.6 MB of digits. Use the tag or the iframe.',
+  'builder.standalone-none':
+    'The training lab has no single-file form: it needs its worker and 1.6 MB of digits. Use the tag or the iframe.',
   'builder.fix-first': 'Change the settings until the widget shows no error',
   'builder.end': '.',
-
 };

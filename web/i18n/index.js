@@ -18,7 +18,10 @@ export const DEFAULT_LANGUAGE = 'en';
 
 /** The catalogue language for a BCP 47 tag: zh, zh-CN, zh-Hans… → zh; anything else → en. */
 export function resolveLanguage(tag) {
-  const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  const primary = String(tag ?? '')
+    .trim()
+    .toLowerCase()
+    .split(/[-_]/)[0];
   return Object.hasOwn(CATALOGUES, primary) ? primary : DEFAULT_LANGUAGE;
 }
 
@@ -41,7 +44,8 @@ export function hasMessage(key) {
  */
 export function message(language, key, vars = {}) {
   const catalogue = CATALOGUES[resolveLanguage(language)];
-  if (!Object.hasOwn(catalogue, key)) throw new Error(`message: no key "${key}" in the ${resolveLanguage(language)} catalogue`);
+  if (!Object.hasOwn(catalogue, key))
+    throw new Error(`message: no key "${key}" in the ${resolveLanguage(language)} catalogue`);
   let text = catalogue[key];
   if (typeof text === 'object') {
     const rule = new Intl.PluralRules(LOCALES[resolveLanguage(language)]).select(vars.count ?? 0);

@@ -2,14 +2,17 @@
 // 最大池化、平均池化、全局平均池化、感受野。
 export default {
   // ---- core errors (core-errors.js: the core's rules a learner can reach, English as the core writes it) ----
-  'core.kernel-too-large': '{axis}：有效卷积核 dilation·(kernel−1)+1 = {formula} = {kernel}，比填充后的输入 {padded} = {total} 还大',
-  'core.same-needs-stride-1': "padding='same' 要求步长为 1（现在步长为 {stride}）：步长更大时，任何填充都无法让输出尺寸等于输入尺寸",
+  'core.kernel-too-large':
+    '{axis}：有效卷积核 dilation·(kernel−1)+1 = {formula} = {kernel}，比填充后的输入 {padded} = {total} 还大',
+  'core.same-needs-stride-1':
+    "padding='same' 要求步长为 1（现在步长为 {stride}）：步长更大时，任何填充都无法让输出尺寸等于输入尺寸",
   'core.output-padding-too-large': '{name} = {value} 必须小于步长（{stride}）或空洞率（{dilation}）',
   'core.output-too-small': '输出 {axis}：{formula} = {filled} = {value}，小于 1',
   'core.padding-int-or-pair': 'padding 必须是一个整数或一对整数，现在是 {value}',
   'core.padding-half-kernel': '{name} = {value}，不能超过卷积核大小的一半 {formula} = {half}',
   'core.groups-divide': '{name} = {value} 必须能被 groups = {groups} 整除',
-  'core.window-only-padding': '输出 {axis} 第 {index} 个：它的窗口（输入 {from} 到 {to}，间隔 {every}）不含任何输入单元，只有填充；请减小 {dilation} 或 {padding}',
+  'core.window-only-padding':
+    '输出 {axis} 第 {index} 个：它的窗口（输入 {from} 到 {to}，间隔 {every}）不含任何输入单元，只有填充；请减小 {dilation} 或 {padding}',
   'core.at-least': '{name} 至少应为 {min}，现在是 {value}',
   'core.untranslated': '核心拒绝了这个设置（原文为英文）：{message}',
 
@@ -48,13 +51,15 @@ export default {
   'shared.predict-size-first': '请先预测输出尺寸：揭晓之后才会朗读各步。',
   'shared.attribute-not-one-of': '{name}="{text}" 不是 {values} 之一；改用 {default}。',
   'shared.attribute-not-integer': '{name}="{text}" 不是 {min} 到 {max} 之间的整数；改用 {default}。',
-  'shared.attribute-not-integer-or': '{name}="{text}" 不是 {min} 到 {max} 之间的整数，也不是 {keywords}；改用 {default}。',
+  'shared.attribute-not-integer-or':
+    '{name}="{text}" 不是 {min} 到 {max} 之间的整数，也不是 {keywords}；改用 {default}。',
   'shared.attribute-outside': '{name}={number} 超出此处的范围 {min}–{max}；改用 {value}。',
   'shared.attribute-not-number': '{name}：第 {item} 项不是数字；忽略整个列表。',
   'shared.exercise-not-one-of': 'exercise="{text}" 不是 {kinds} 之一；不显示练习。',
   'shared.exercise-none': '此组件没有 exercise="{text}" 这个练习；不显示练习。',
   'shared.loading-not-one-of': 'loading="{text}" 不是 {values} 之一；滚动到附近时再加载。',
-  'shared.url-too-long': '这个视图太大，无法作为链接分享（{length} 个字符；链接上限为 {limit}）：地址栏保留最后一个能放下的视图。撤销一些修改后即可分享。',
+  'shared.url-too-long':
+    '这个视图太大，无法作为链接分享（{length} 个字符；链接上限为 {limit}）：地址栏保留最后一个能放下的视图。撤销一些修改后即可分享。',
   'shared.zoom-in': '放大以读出数字',
   'shared.zoom-fit': '适应屏幕',
   'shared.grid-cursor': '{grid}；光标在 {cell}',
@@ -115,7 +120,8 @@ export default {
   // ---- page (index.html, page.js) ----
   'page.document-title': '卷积网络怎样“看”：卷积核、步长、填充、池化与感受野',
   'page.title': '卷积网络怎样“看”',
-  'page.lede': '卷积核（kernel）、步长（stride）、填充（padding）、池化（pooling）与感受野（receptive field），一步一步来看。改一个设置，看数字随之变化：本页的每个输出、求和、尺寸和计数，都由一个编译成 WebAssembly 的小型 C 核心按 PyTorch 的规则算出。',
+  'page.lede':
+    '卷积核（kernel）、步长（stride）、填充（padding）、池化（pooling）与感受野（receptive field），一步一步来看。改一个设置，看数字随之变化：本页的每个输出、求和、尺寸和计数，都由一个编译成 WebAssembly 的小型 C 核心按 PyTorch 的规则算出。',
   'page.nav.kernel': '卷积核',
   'page.nav.channels': '通道',
   'page.nav.stride-padding': '步长与填充',
@@ -130,22 +136,33 @@ export default {
   'page.keys-play': '播放或暂停，',
   'page.keys-jump': '跳到第一步或最后一步。每个视图都记录在地址栏里：复制链接，别人就能看到和你完全一样的画面。',
   'page.kernel.title': '1. 卷积核：一小组权重，处处复用',
-  'page.kernel.text': '卷积核是一个由权重组成的小网格。它依次访问输入的每个窗口，把每个输入值乘以压在它上面的权重，再把这些乘积相加：这个和就是一个输出单元。在下面逐步查看输出，读一读这些乘积。然后点击任意一个输入单元：它参与计算的每个输出单元都会亮起，而它们都是用同样的九个权重算出的。这就是参数共享（parameter sharing）：这一层只学习一个卷积核，而不是每个位置各学一个，所以无论图案出现在哪里都能被检测到。有多个输入通道时，卷积核对每个通道各有一个平面，各通道的部分和加起来得到一个输出单元。',
-  'page.kernel.params': '一层要学习多少个权重？out_channels 个卷积核中，每个都有 in_channels 个 kernel × kernel 的权重平面，与图像大小无关。这张表来自原文：把一张 RGB 图像变成 64 个特征图；MAC 和 FLOP 统计的是处理一张 32×32 图像的计算量。先预测：在你回答控件下方的问题或选择显示答案之前，表格都会隐藏。',
-  'page.kernel.bottleneck': '1×1 卷积在每个像素上混合各通道，而不看相邻像素。ResNet 的瓶颈块在一个 3×3 卷积前后各用一个 1×1 卷积，先把宽度减到四分之一、再恢复，这样代价高的 3×3 只在少量通道上运行。',
+  'page.kernel.text':
+    '卷积核是一个由权重组成的小网格。它依次访问输入的每个窗口，把每个输入值乘以压在它上面的权重，再把这些乘积相加：这个和就是一个输出单元。在下面逐步查看输出，读一读这些乘积。然后点击任意一个输入单元：它参与计算的每个输出单元都会亮起，而它们都是用同样的九个权重算出的。这就是参数共享（parameter sharing）：这一层只学习一个卷积核，而不是每个位置各学一个，所以无论图案出现在哪里都能被检测到。有多个输入通道时，卷积核对每个通道各有一个平面，各通道的部分和加起来得到一个输出单元。',
+  'page.kernel.params':
+    '一层要学习多少个权重？out_channels 个卷积核中，每个都有 in_channels 个 kernel × kernel 的权重平面，与图像大小无关。这张表来自原文：把一张 RGB 图像变成 64 个特征图；MAC 和 FLOP 统计的是处理一张 32×32 图像的计算量。先预测：在你回答控件下方的问题或选择显示答案之前，表格都会隐藏。',
+  'page.kernel.bottleneck':
+    '1×1 卷积在每个像素上混合各通道，而不看相邻像素。ResNet 的瓶颈块在一个 3×3 卷积前后各用一个 1×1 卷积，先把宽度减到四分之一、再恢复，这样代价高的 3×3 只在少量通道上运行。',
   'page.stride.title': '3. 步长与填充：控制输出尺寸',
-  'page.stride.text': "步长是窗口在相邻两个输出之间移动的距离；填充在输入四周补零，让窗口也能落在边界上。输出尺寸为 floor((in + 两侧填充 − dilation·(kernel − 1) − 1) / stride) + 1，下面会代入当前的数字显示出来。除法不能整除时，floor 会舍去没有完整窗口能覆盖的行和列，它们用斜线阴影标出。padding 'same' 在步长为 1 时保持尺寸不变；卷积核为偶数时，PyTorch 把多出的一行一列放在底部和右侧。不可能的设置不会被悄悄拒绝：核心会指出公式中哪一项不成立。在查看之前，先预测下面这个组件的输出尺寸：在你作答之前，输出、公式和步数都会隐藏；答错时会告诉你漏了哪一项。",
+  'page.stride.text':
+    "步长是窗口在相邻两个输出之间移动的距离；填充在输入四周补零，让窗口也能落在边界上。输出尺寸为 floor((in + 两侧填充 − dilation·(kernel − 1) − 1) / stride) + 1，下面会代入当前的数字显示出来。除法不能整除时，floor 会舍去没有完整窗口能覆盖的行和列，它们用斜线阴影标出。padding 'same' 在步长为 1 时保持尺寸不变；卷积核为偶数时，PyTorch 把多出的一行一列放在底部和右侧。不可能的设置不会被悄悄拒绝：核心会指出公式中哪一项不成立。在查看之前，先预测下面这个组件的输出尺寸：在你作答之前，输出、公式和步数都会隐藏；答错时会告诉你漏了哪一项。",
   'page.dilated.title': '4. 空洞卷积与转置卷积',
-  'page.dilated.text': '空洞卷积（dilated convolution）把卷积核的抽头拉开，中间留出空洞（虚线）：空洞率为 2 的 3×3 卷积核用九个权重覆盖 5×5 个像素，于是感受野变大，却不增加参数，也不损失分辨率。这就是语义分割网络使用它的原因。',
-  'page.dilated.transposed': '转置卷积（transposed convolution）方向相反，用来上采样。可以把它看成“散布”：每个输入单元按自身的值缩放卷积核，再印到输出上，重叠的部分相加。同样的输出也可以由一个普通的步长为 1 的卷积得到：在输入单元之间插入 stride − 1 个零，四周填充 dilation·(kernel − 1) − padding，并把卷积核翻转（下面的斜坡卷积核不对称，所以能看出翻转）。output_padding 在底部和右侧多加一行一列，用来从几个可能的尺寸中选出要还原的那一个。先预测上采样后的尺寸。',
+  'page.dilated.text':
+    '空洞卷积（dilated convolution）把卷积核的抽头拉开，中间留出空洞（虚线）：空洞率为 2 的 3×3 卷积核用九个权重覆盖 5×5 个像素，于是感受野变大，却不增加参数，也不损失分辨率。这就是语义分割网络使用它的原因。',
+  'page.dilated.transposed':
+    '转置卷积（transposed convolution）方向相反，用来上采样。可以把它看成“散布”：每个输入单元按自身的值缩放卷积核，再印到输出上，重叠的部分相加。同样的输出也可以由一个普通的步长为 1 的卷积得到：在输入单元之间插入 stride − 1 个零，四周填充 dilation·(kernel − 1) − padding，并把卷积核翻转（下面的斜坡卷积核不对称，所以能看出翻转）。output_padding 在底部和右侧多加一行一列，用来从几个可能的尺寸中选出要还原的那一个。先预测上采样后的尺寸。',
   'page.pooling.title': '5. 池化：缩小特征图，留下要紧的信息',
-  'page.pooling.text': '池化没有权重。最大池化（max pooling）保留每个窗口中的最大值（带星号），平均池化（average pooling）取平均值，全局平均池化（global average pooling）为每个通道取一个平均值，它在许多分类网络的末端取代了全连接层。默认设置是原文中 4×4 的例子。打开平移演示：把输入移动一个像素，并排比较池化后的输出——小的平移往往改变不大，这正是池化带来的稳健性。开启 ceil_mode 时除法向上取整，但如果最后一个窗口会从填充中开始，PyTorch 会舍弃它；公式会说明何时发生。先预测带外框的窗口的值。',
+  'page.pooling.text':
+    '池化没有权重。最大池化（max pooling）保留每个窗口中的最大值（带星号），平均池化（average pooling）取平均值，全局平均池化（global average pooling）为每个通道取一个平均值，它在许多分类网络的末端取代了全连接层。默认设置是原文中 4×4 的例子。打开平移演示：把输入移动一个像素，并排比较池化后的输出——小的平移往往改变不大，这正是池化带来的稳健性。开启 ceil_mode 时除法向上取整，但如果最后一个窗口会从填充中开始，PyTorch 会舍弃它；公式会说明何时发生。先预测带外框的窗口的值。',
   'page.rf.title': '6. 感受野：一个像素能看到图像的多大范围',
-  'page.rf.text': '每一层都会让它之后的像素的视野扩大 (kernel − 1) 乘以它前面各层步长的乘积，这个乘积叫跳距（jump）。原文为 ResNet-18 的前四层计算了感受野，也就是下面这个层堆叠：先预测，再看表格算出结果（你搭建的任何层堆叠都会重新计算）。逐层查看方框如何变大，换一个输出像素，或者自己搭建一个层堆叠。阴影表示从每个输入像素到所选输出像素有多少条路径：中心处最多。步长大于卷积核时，方框中有些像素根本到达不了输出。',
-  'page.rf.stack': '两个叠在一起的 3×3 卷积看到的范围与一个 5×5 完全相同，但权重更少（下面的计算器会数出来），而且两层之间还能多放一个非线性激活。',
-  'page.rf.groups': '分组（groups）把通道分成相互独立的几组。groups = in_channels 时，每个通道都有自己的卷积核——这就是深度卷积（depthwise convolution），MobileNet 的基本构件——参数量也按这个倍数减少。',
+  'page.rf.text':
+    '每一层都会让它之后的像素的视野扩大 (kernel − 1) 乘以它前面各层步长的乘积，这个乘积叫跳距（jump）。原文为 ResNet-18 的前四层计算了感受野，也就是下面这个层堆叠：先预测，再看表格算出结果（你搭建的任何层堆叠都会重新计算）。逐层查看方框如何变大，换一个输出像素，或者自己搭建一个层堆叠。阴影表示从每个输入像素到所选输出像素有多少条路径：中心处最多。步长大于卷积核时，方框中有些像素根本到达不了输出。',
+  'page.rf.stack':
+    '两个叠在一起的 3×3 卷积看到的范围与一个 5×5 完全相同，但权重更少（下面的计算器会数出来），而且两层之间还能多放一个非线性激活。',
+  'page.rf.groups':
+    '分组（groups）把通道分成相互独立的几组。groups = in_channels 时，每个通道都有自己的卷积核——这就是深度卷积（depthwise convolution），MobileNet 的基本构件——参数量也按这个倍数减少。',
   'page.train.title': '7. 在浏览器里训练一个真正的 CNN',
-  'page.train.text': '原文以一道练习结尾：为手写数字搭建一个小型 CNN，改变卷积核大小、步长和池化方式，观察速度和准确率的变化。练习就在这里。实验室用 8,000 个真实的 MNIST 数字训练、用另外 2,000 个测试，就在这台电脑上、在后台线程中运行，使用的正是计算上面一切的同一个核心。先预测哪种卷积核大小训练得更快；然后阅读模型摘要——参数量、乘加次数和最后一个卷积层的感受野——再运行整组实验：卷积核 3、5、7，步长 1 和 2，最大池化、平均池化或不池化。每次运行在损失和准确率图上都有自己的颜色，在表格中占一行（训练和评估分开计时，和命令行一样），在“速度—准确率”散点图上占一个点，一张图就是这道练习的答案。之后再看看内部：第一层的卷积核、一个数字的特征图、它容易混淆哪些数字，以及它的有效感受野——每个输入像素对最后一个卷积层的一个输出像素影响有多大；图注说明这种影响的 90 % 落在理论方框的多大范围内。画一个数字来测试：在你最新的一次运行接手之前，由一个事先训练好的模型作答。',
+  'page.train.text':
+    '原文以一道练习结尾：为手写数字搭建一个小型 CNN，改变卷积核大小、步长和池化方式，观察速度和准确率的变化。练习就在这里。实验室用 8,000 个真实的 MNIST 数字训练、用另外 2,000 个测试，就在这台电脑上、在后台线程中运行，使用的正是计算上面一切的同一个核心。先预测哪种卷积核大小训练得更快；然后阅读模型摘要——参数量、乘加次数和最后一个卷积层的感受野——再运行整组实验：卷积核 3、5、7，步长 1 和 2，最大池化、平均池化或不池化。每次运行在损失和准确率图上都有自己的颜色，在表格中占一行（训练和评估分开计时，和命令行一样），在“速度—准确率”散点图上占一个点，一张图就是这道练习的答案。之后再看看内部：第一层的卷积核、一个数字的特征图、它容易混淆哪些数字，以及它的有效感受野——每个输入像素对最后一个卷积层的一个输出像素影响有多大；图注说明这种影响的 90 % 落在理论方框的多大范围内。画一个数字来测试：在你最新的一次运行接手之前，由一个事先训练好的模型作答。',
   'page.footer-embed': '在课程页面中嵌入任意组件：参见',
   'page.footer-or': '，或使用 iframe 方式',
   'page.core-loading': '正在加载 WebAssembly 核心…',
@@ -173,9 +190,11 @@ export default {
   'conv.panel-flipped': '翻转后的卷积核',
   'conv.channel-suffix': ' · 通道 {channel}',
   'conv.equivalent-title': '同样的输出：一个步长为 1 的卷积',
-  'conv.equivalent-note': '在输入单元之间插入 stride − 1 个零，四周填充 dilation·(kernel − 1) − padding（底部和右侧再加 output_padding），把卷积核翻转，再以步长 1 滑动。',
+  'conv.equivalent-note':
+    '在输入单元之间插入 stride − 1 个零，四周填充 dilation·(kernel − 1) − padding（底部和右侧再加 output_padding），把卷积核翻转，再以步长 1 滑动。',
   'conv.macs-title': 'MAC 与 FLOP：定义',
-  'conv.macs-definition': '一次 MAC（乘加）是把一个乘积加到累加和上：卷积核的一个抽头作用于一个输出单元。一次 FLOP 是一次浮点运算；一次 MAC 算两次（一次乘法、一次加法），所以 FLOPs = 2 × MACs。两者都由核心按批大小为 1 计算。',
+  'conv.macs-definition':
+    '一次 MAC（乘加）是把一个乘积加到累加和上：卷积核的一个抽头作用于一个输出单元。一次 FLOP 是一次浮点运算；一次 MAC 算两次（一次乘法、一次加法），所以 FLOPs = 2 × MACs。两者都由核心按批大小为 1 计算。',
   'conv.legend.win': '卷积核的某个抽头读取此单元',
   'conv.legend.hole': '因空洞而跳过',
   'conv.legend.pad': '填充或插入的零',
@@ -186,19 +205,27 @@ export default {
   'conv.size-padding-sides': '{size}×{size}，填充：上 {top}、左 {left}、下 {bottom}、右 {right}',
   'conv.edit-weight': '点击权重即可修改',
   'conv.equivalent-caption': '{height}×{width}，填充 {padding}（上、左、下、右）',
-  'conv.counts': '本层权重（{channels} → 1，{kernel}×{kernel}，无偏置）：{layer}。原文中 {in} → {out} 的层用这个卷积核：{seed}。本层处理这个输入：{macs} 次 MAC = {flops} 次 FLOP。',
-  'conv.dropped': '除法不能整除，floor 舍去了没有完整窗口能覆盖的部分：输入行 {rows}、列 {cols} 从未被读取（斜线阴影）。',
+  'conv.counts':
+    '本层权重（{channels} → 1，{kernel}×{kernel}，无偏置）：{layer}。原文中 {in} → {out} 的层用这个卷积核：{seed}。本层处理这个输入：{macs} 次 MAC = {flops} 次 FLOP。',
+  'conv.dropped':
+    '除法不能整除，floor 舍去了没有完整窗口能覆盖的部分：输入行 {rows}、列 {cols} 从未被读取（斜线阴影）。',
   'conv.all-read': '每个输入行和列都至少被一个窗口读取。',
-  'conv.output-padding-note': 'output_padding 只在底部和右侧添加行和列。步长大于 1 时，卷积的几个不同输入尺寸会得到同一个输出尺寸；output_padding 决定这个转置卷积还原的是哪一个。',
+  'conv.output-padding-note':
+    'output_padding 只在底部和右侧添加行和列。步长大于 1 时，卷积的几个不同输入尺寸会得到同一个输出尺寸；output_padding 决定这个转置卷积还原的是哪一个。',
   'conv.equivalent-unavailable': '无法给出等价卷积：{reason}',
   'conv.same-even': "padding='same' 在每一边填充 {top}。",
-  'conv.same-uneven': "有效卷积核为偶数时，padding='same' 无法两边均匀填充：PyTorch 在上/左填充 {top}，在下/右填充 {bottom}。",
+  'conv.same-uneven':
+    "有效卷积核为偶数时，padding='same' 无法两边均匀填充：PyTorch 在上/左填充 {top}，在下/右填充 {bottom}。",
   'conv.unreached': '没有输入单元到达 {cell}：它保持为 {value}。',
   'conv.channel-sum': '通道 {channel}：',
-  'conv.one-by-one-channels': '1×1 卷积核读取每个输入通道的同一个像素：output[i, j] = Σ_c w_c · input_c[i, j]。它从不看相邻像素，只是逐像素地混合各通道。逐步查看：每一行把一个像素的 {channels} 个通道相加。',
-  'conv.one-by-one-single': '1×1 卷积核读取每个输入通道的同一个像素：output[i, j] = Σ_c w_c · input_c[i, j]。它从不看相邻像素，只是逐像素地混合各通道。只有一个输入通道时，它只是缩放输入：把“输入通道数”设为 2 或 3，看它如何混合通道。',
-  'conv.scatter': '散布：input[{row}, {col}] = {value}，把 {value} × 卷积核印到 {count} 个输出单元上：即带外框的 {outlined} 个。',
-  'conv.scatter-ringed': '散布：input[{row}, {col}] = {value}，把 {value} × 卷积核印到 {count} 个输出单元上：带外框的 {outlined} 个，加上当前单元（双环）。',
+  'conv.one-by-one-channels':
+    '1×1 卷积核读取每个输入通道的同一个像素：output[i, j] = Σ_c w_c · input_c[i, j]。它从不看相邻像素，只是逐像素地混合各通道。逐步查看：每一行把一个像素的 {channels} 个通道相加。',
+  'conv.one-by-one-single':
+    '1×1 卷积核读取每个输入通道的同一个像素：output[i, j] = Σ_c w_c · input_c[i, j]。它从不看相邻像素，只是逐像素地混合各通道。只有一个输入通道时，它只是缩放输入：把“输入通道数”设为 2 或 3，看它如何混合通道。',
+  'conv.scatter':
+    '散布：input[{row}, {col}] = {value}，把 {value} × 卷积核印到 {count} 个输出单元上：即带外框的 {outlined} 个。',
+  'conv.scatter-ringed':
+    '散布：input[{row}, {col}] = {value}，把 {value} × 卷积核印到 {count} 个输出单元上：带外框的 {outlined} 个，加上当前单元（双环）。',
   'conv.slip-padding': '这是不加填充时的尺寸；请先加上（两侧的）填充。',
   'conv.slip-stride': '这是步长为 1 时的尺寸；请除以步长 {stride}，向下取整，再加 1。',
   'conv.slip-dilation': '这忽略了空洞率；卷积核跨越 dilation·(kernel − 1) + 1 = {span} 个像素。',
@@ -237,7 +264,8 @@ export default {
   'pool.formula-global': '（自适应：一个窗口覆盖整张特征图）',
   'pool.formula-ceil-rule': 'ceil_mode 规则（PyTorch）：若最后一个窗口从右侧填充中开始，就舍弃它',
   'pool.formula-dropped': '{expression} = {windows} 个窗口，减去被舍弃的一个：H_out = {size}',
-  'pool.rule': '第 {window} 个窗口将从填充后的位置 ({window} − 1)·{stride} = {start} 开始，落在右侧填充之中或之后（右侧填充从 {size} + {padding} = {edge} 开始）：它只会读到填充，所以 PyTorch 舍弃了它（虚线）。',
+  'pool.rule':
+    '第 {window} 个窗口将从填充后的位置 ({window} − 1)·{stride} = {start} 开始，落在右侧填充之中或之后（右侧填充从 {size} + {padding} = {edge} 开始）：它只会读到填充，所以 PyTorch 舍弃了它（虚线）。',
   'pool.slip-floor': '这是向下取整；ceil_mode=True 时除法向上取整（并舍弃从填充中开始的最后一个窗口）。',
   'pool.slip-ceil': '这是向上取整；不开 ceil_mode 时除法向下取整。',
   'pool.slip-padding': '这是不加填充时的尺寸；请先加上两侧的填充。',
@@ -288,8 +316,10 @@ export default {
   'rf.move-up': '把第 {index} 层上移',
   'rf.move-down': '把第 {index} 层下移',
   'rf.remove': '删除第 {index} 层',
-  'rf.summary': '第 {depth} 层的输出像素 ({row}, {col}) 看到输入的第 {top} 到 {bottom} 行、第 {left} 到 {right} 列：感受野 {rf}×{rf}，跳距 {jump}。有 {reached} 个输入像素能到达它。',
-  'rf.summary-holes': '第 {depth} 层的输出像素 ({row}, {col}) 看到输入的第 {top} 到 {bottom} 行、第 {left} 到 {right} 列：感受野 {rf}×{rf}，跳距 {jump}。有 {reached} 个输入像素能到达它（方框内其余部分是填充或空洞）。',
+  'rf.summary':
+    '第 {depth} 层的输出像素 ({row}, {col}) 看到输入的第 {top} 到 {bottom} 行、第 {left} 到 {right} 列：感受野 {rf}×{rf}，跳距 {jump}。有 {reached} 个输入像素能到达它。',
+  'rf.summary-holes':
+    '第 {depth} 层的输出像素 ({row}, {col}) 看到输入的第 {top} 到 {bottom} 行、第 {left} 到 {right} 列：感受野 {rf}×{rf}，跳距 {jump}。有 {reached} 个输入像素能到达它（方框内其余部分是填充或空洞）。',
   'rf.map-heading': '第 {depth} 层的输出（{size}×{size}）：选一个像素',
   'rf.map-label': '第 {depth} 层的输出图；已选像素 ({row}, {col})。方向键可移动它。',
   'rf.predict': '已选第 {depth} 层的输出像素 ({row}, {col})：预测它的感受野。',
@@ -309,7 +339,8 @@ export default {
   'rf.layer-dilation': '，空洞率 {dilation}',
   'rf.layer-error': '第 {index} 层（{name}）：{reason}',
   'rf.no-valid-stack': '没有有效的层堆叠',
-  'rf.slip-jump': '这相当于把每层的步长都当作 1 来累加卷积核的覆盖范围；每一层增加的是 (kernel − 1)·dilation 乘以跳距，跳距是它前面各层步长的乘积。',
+  'rf.slip-jump':
+    '这相当于把每层的步长都当作 1 来累加卷积核的覆盖范围；每一层增加的是 (kernel − 1)·dilation 乘以跳距，跳距是它前面各层步长的乘积。',
   'rf.plot-point': '{label}：深度 {depth}，感受野 {rf}',
 
   // ---- params (cnn-params.js, params-model.js) ----
@@ -325,7 +356,8 @@ export default {
   'params.size': '输入 H = W',
   'params.downsample': '下采样（步长 2）',
   'params.definitions-title': '定义：参数量、MAC、FLOP',
-  'params.definitions': '卷积的参数量 = out_channels · (in_channels / groups) · kernel_h · kernel_w，再加上 out_channels 个偏置。一次 MAC（乘加）是一个权重乘一个输入再加到累加和上；一层做的 MAC 次数为参数量 × 输出像素数（不计偏置）。一次 FLOP 是一次浮点运算：一次 MAC 算两次，所以 FLOPs = 2 × MACs。这里的每个计数都由 WebAssembly 核心按批大小为 1 计算。',
+  'params.definitions':
+    '卷积的参数量 = out_channels · (in_channels / groups) · kernel_h · kernel_w，再加上 out_channels 个偏置。一次 MAC（乘加）是一个权重乘一个输入再加到累加和上；一层做的 MAC 次数为参数量 × 输出像素数（不计偏置）。一次 FLOP 是一次浮点运算：一次 MAC 算两次，所以 FLOPs = 2 × MACs。这里的每个计数都由 WebAssembly 核心按批大小为 1 计算。',
   'params.column.layer': '层',
   'params.column.kernel': '卷积核',
   'params.column.params': '参数量',
@@ -339,19 +371,23 @@ export default {
   'params.use.7': 'ResNet 等模型的第一层，配合大步长',
   'params.list-separator': '，',
   'params.kernels-summary': "{in} → {out} 通道，只算权重：{counts}。MAC 按 {size}×{size} 的输入、padding 'same' 计算。",
-  'params.kernels-summary-bias': "{in} → {out} 通道，含偏置：{counts}。MAC 按 {size}×{size} 的输入、padding 'same' 计算。",
+  'params.kernels-summary-bias':
+    "{in} → {out} 通道，含偏置：{counts}。MAC 按 {size}×{size} 的输入、padding 'same' 计算。",
   'params.kernels-question': '问题：{in} → {out}、不含偏置的 {name} 层有多少个参数？',
   'params.kernels-question-bias': '问题：{in} → {out}、含偏置的 {name} 层有多少个参数？',
   'params.rf': '感受野 {rf}×{rf}',
   'params.total-single': '合计：一个 5×5',
   'params.total-double': '合计：两个 3×3',
-  'params.stack-summary': '感受野相同（{single}×{single} 对 {double}×{double}）；参数量为 {params}，而不是 {instead}：{saving}（1 − {params} / {instead}），而且两层之间还能多放一个 ReLU。',
+  'params.stack-summary':
+    '感受野相同（{single}×{single} 对 {double}×{double}）；参数量为 {params}，而不是 {instead}：{saving}（1 − {params} / {instead}），而且两层之间还能多放一个 ReLU。',
   'params.stack-question': '问题：两个 {channels} → {channels}、不含偏置的 3×3 层共有多少个参数？',
   'params.stack-question-bias': '问题：两个 {channels} → {channels}、含偏置的 3×3 层共有多少个参数？',
   'params.main-path': '主路径',
   'params.block-total': '整块合计',
-  'params.bottleneck-summary': '瓶颈块 {in} → {inner} → {inner} → {out}（内部宽度 out_channels // 4 = {inner}），恒等捷径：{params} 个参数，在 {size}×{size} 上 {macs} 次 MAC。',
-  'params.bottleneck-summary-projection': '瓶颈块 {in} → {inner} → {inner} → {out}（内部宽度 out_channels // 4 = {inner}），带 1×1 投影捷径：{params} 个参数，在 {size}×{size} 上 {macs} 次 MAC。',
+  'params.bottleneck-summary':
+    '瓶颈块 {in} → {inner} → {inner} → {out}（内部宽度 out_channels // 4 = {inner}），恒等捷径：{params} 个参数，在 {size}×{size} 上 {macs} 次 MAC。',
+  'params.bottleneck-summary-projection':
+    '瓶颈块 {in} → {inner} → {inner} → {out}（内部宽度 out_channels // 4 = {inner}），带 1×1 投影捷径：{params} 个参数，在 {size}×{size} 上 {macs} 次 MAC。',
   'params.bottleneck-question': '问题：这个瓶颈块（含批归一化）有多少个参数？',
   'params.kind-depthwise': '深度卷积',
   'params.kind-standard': '标准卷积',
@@ -435,20 +471,23 @@ export default {
   'channels.kernel.identity': '复制',
   'channels.kernel.random': '随机',
   'channels.detail-title': '输出平面 {channel}（{name}）是怎样算出来的',
-  'channels.pixel-hint': '每个输入平面经过自己的卷积核，得到的图相加，再加上偏置。点击一张图，或聚焦结果图后用方向键，选择要写出数字的像素。',
+  'channels.pixel-hint':
+    '每个输入平面经过自己的卷积核，得到的图相加，再加上偏置。点击一张图，或聚焦结果图后用方向键，选择要写出数字的像素。',
   'channels.kernel-alt': '卷积核 w[{channel}, {plane}]：{values}',
   'channels.result': '输出平面',
   'channels.result-alt': '输出平面 {channel}；像素 [{row}, {col}] = {value}。方向键移动像素。',
   'channels.note-standard': 'groups = 1：每个输出平面都看到三种颜色，所以卷积核可以比较颜色（红 − 绿）。',
   'channels.note-1x1': '1×1 卷积核只看一个像素：它只混合这个像素的各颜色（通道融合）。',
   'channels.note-grouped': 'groups = {groups}：每个输出只读自己那一组的平面。',
-  'channels.note-depthwise': 'groups = 3（深度卷积）：每个输出平面只读一个颜色平面，所以没有输出能比较颜色；权重只需三分之一。',
+  'channels.note-depthwise':
+    'groups = 3（深度卷积）：每个输出平面只读一个颜色平面，所以没有输出能比较颜色；权重只需三分之一。',
   'channels.params': '参数量：{count}',
   'channels.shapes': '权重 {weight}，偏置 {bias}',
   'channels.invalid': '无法构建这一层：{reason}',
   'channels.params-article': '种子文章的 3 → 64，用这个卷积核：{formula}（文章只数 {weights} 个权重）',
   'channels.page-title': '2. 通道：一张照片是三个平面，一层卷积得到许多特征图',
-  'channels.page-lead': '一张彩色照片有红、绿、蓝三个平面（通道），卷积层有多少个卷积核，就得到多少张特征图。选一个输出平面，看它的卷积核怎样读取三个平面、各平面的结果怎样相加；groups = 3（深度卷积）时，每个输出只读一个平面。',
+  'channels.page-lead':
+    '一张彩色照片有红、绿、蓝三个平面（通道），卷积层有多少个卷积核，就得到多少张特征图。选一个输出平面，看它的卷积核怎样读取三个平面、各平面的结果怎样相加；groups = 3（深度卷积）时，每个输出只读一个平面。',
   'channels.credit': '照片：宇航员艾琳·柯林斯，NASA（公有领域），取自 scikit-image，32×32。',
 
   // ---- lab (cnn-train*.js, web/train messages shown in the lab) ----
@@ -456,8 +495,10 @@ export default {
   'lab.exercise.faster': '在其他旋钮不变时，卷积核尺寸 {first} 和 {second}，哪一个每秒训练的图像更多',
   'lab.exercise.no-model': '这组旋钮设置构建不出模型',
   'lab.exercise.kernel-fails': '在这组旋钮设置下，卷积核 {first} 和 {second} 中有一个构建不出模型',
-  'lab.exercise.answer': '卷积核 {fewer}：每张图像 {fewerMacs} 次乘加（MACs），另一个是 {moreMacs}，计算量少 {ratio} 倍。两个都训练一次，再比较“图像/秒”一列。',
-  'lab.exercise.mistake': '{more}×{more} 卷积核对每个输出像素和每对通道要做 {moreProducts} 次乘加，{fewer}×{fewer} 卷积核只要 {fewerProducts} 次：比较模型概要里的 MACs。',
+  'lab.exercise.answer':
+    '卷积核 {fewer}：每张图像 {fewerMacs} 次乘加（MACs），另一个是 {moreMacs}，计算量少 {ratio} 倍。两个都训练一次，再比较“图像/秒”一列。',
+  'lab.exercise.mistake':
+    '{more}×{more} 卷积核对每个输出像素和每对通道要做 {moreProducts} 次乘加，{fewer}×{fewer} 卷积核只要 {fewerProducts} 次：比较模型概要里的 MACs。',
   'lab.knob.kernel': '卷积核 (kernel)',
   'lab.knob.stride': '步长 (stride)',
   'lab.knob.padding': '填充 (padding)',
@@ -477,7 +518,8 @@ export default {
   'lab.help.kernel': '每个卷积的卷积核尺寸（3、5、7…）',
   'lab.help.stride': '第一个卷积的步长',
   'lab.help.padding': 'same：每边填充 (卷积核 − 1)/2 个零（向下取整）；valid：不填充',
-  'lab.help.pool': '每个卷积块后做 2×2 最大池化或平均池化；none：改用步长为 2 的卷积；gap：最大池化，并用全局平均池化头代替全连接头',
+  'lab.help.pool':
+    '每个卷积块后做 2×2 最大池化或平均池化；none：改用步长为 2 的卷积；gap：最大池化，并用全局平均池化头代替全连接头',
   'lab.help.channels': '每个卷积块的输出通道数',
   'lab.help.batchNorm': '每个卷积后做批归一化（此时卷积不带偏置）',
   'lab.help.optimizer': 'torch.optim.Adam 或 torch.optim.SGD',
@@ -507,11 +549,14 @@ export default {
   'lab.summary.params': '参数',
   'lab.summary.macs': '乘加 (MACs)',
   'lab.summary.rf': '感受野 (RF)',
-  'lab.summary.totals': '共 {params} 个参数，每张图像 {macs} 次乘加；最后一个卷积的感受野 (receptive field) 是 {rf}×{rf} 个输入像素（跳距 {jump}）。',
+  'lab.summary.totals':
+    '共 {params} 个参数，每张图像 {macs} 次乘加；最后一个卷积的感受野 (receptive field) 是 {rf}×{rf} 个输入像素（跳距 {jump}）。',
   'lab.summary.error': '无法构建这个模型：{reason}',
-  'lab.summary.error-layer': '无法构建这个模型：第 {layer} 层（{kind}）得到的输入是 {shape}，放不下这一层。核心的说明：{detail}',
+  'lab.summary.error-layer':
+    '无法构建这个模型：第 {layer} 层（{kind}）得到的输入是 {shape}，放不下这一层。核心的说明：{detail}',
   'lab.summary.error-knob': '无法构建这个模型：{knob}（--{flag}）的值不合要求：{detail}',
-  'lab.note.gap': '已知训练效果差：全局平均池化头只保留 {channels} 个数，每个通道一个平均值，丢掉了每个特征的位置；最后一个卷积只看到 {size}×{size} 数字中的 {rf}×{rf}，没有哪个通道看到整个数字，平均值只说明出现了哪些笔画，说明不了在哪里。全连接头（池化选最大池化）会保留位置。',
+  'lab.note.gap':
+    '已知训练效果差：全局平均池化头只保留 {channels} 个数，每个通道一个平均值，丢掉了每个特征的位置；最后一个卷积只看到 {size}×{size} 数字中的 {rf}×{rf}，没有哪个通道看到整个数字，平均值只说明出现了哪些笔画，说明不了在哪里。全连接头（池化选最大池化）会保留位置。',
   'lab.start': '开始训练',
   'lab.pause': '暂停',
   'lab.pause.label': '暂停训练',
@@ -526,8 +571,10 @@ export default {
   'lab.core.simd': 'SIMD128',
   'lab.core.scalar': '标量',
   'lab.status.progress': '第 {epoch} 轮，第 {step}/{steps} 步　损失 {loss}　每秒 {rate} 张图像　已训练 {seconds} 秒',
-  'lab.status.finished': '第 {run} 次训练完成：测试准确率 {accuracy}%；训练 {seconds} 秒（每秒 {rate} 张图像），评估 {evalSeconds} 秒。',
-  'lab.status.stopped': '第 {run} 次训练已停止：测试准确率 {accuracy}%；训练 {seconds} 秒（每秒 {rate} 张图像），评估 {evalSeconds} 秒。',
+  'lab.status.finished':
+    '第 {run} 次训练完成：测试准确率 {accuracy}%；训练 {seconds} 秒（每秒 {rate} 张图像），评估 {evalSeconds} 秒。',
+  'lab.status.stopped':
+    '第 {run} 次训练已停止：测试准确率 {accuracy}%；训练 {seconds} 秒（每秒 {rate} 张图像），评估 {evalSeconds} 秒。',
   'lab.error.worker-failed': '训练 Worker 出错：{reason}',
   'lab.error.charts': '图表库加载失败：{reason}',
   'lab.error.busy': '正在训练：请先停止当前训练',
@@ -573,7 +620,8 @@ export default {
   'lab.analysis.run': '第 {run} 次训练',
   'lab.analysis.title': '{model}：测试准确率 {accuracy}%',
   'lab.analysis.erf': '有效感受野 (effective receptive field)',
-  'lab.analysis.erf-note': '每个输入像素对最后一个卷积中心像素的影响（{digits} 个测试数字上 |梯度| 的平均）；虚线框是 {rf}×{rf} 的理论感受野。{massShare}% 的梯度集中在 {pixels} 个像素上，只占理论感受野在图像内 {area} 个像素的 {share}%。',
+  'lab.analysis.erf-note':
+    '每个输入像素对最后一个卷积中心像素的影响（{digits} 个测试数字上 |梯度| 的平均）；虚线框是 {rf}×{rf} 的理论感受野。{massShare}% 的梯度集中在 {pixels} 个像素上，只占理论感受野在图像内 {area} 个像素的 {share}%。',
   'lab.analysis.erf-label': '有效感受野；理论感受野覆盖第 {top}–{bottom} 行、第 {left}–{right} 列',
   'lab.analysis.confusion': '混淆矩阵（{count} 个测试数字）',
   'lab.analysis.confusion-corner': '真实 \\ 预测',
@@ -614,7 +662,8 @@ export default {
   'embed.unknown-attributes': '不是 <{tag}> 的属性，已忽略：{names}。',
   'builder.document-title': '嵌入 CNN 组件：生成器',
   'builder.title': '嵌入 CNN 组件',
-  'builder.intro': '选一个组件，设置它的属性并实时试用，然后把代码复制到你的课程页面。本页的地址会保存你的选择：可以收藏，也可以发给同事。',
+  'builder.intro':
+    '选一个组件，设置它的属性并实时试用，然后把代码复制到你的课程页面。本页的地址会保存你的选择：可以收藏，也可以发给同事。',
   'builder.back': '返回主页面',
   'builder.widget': '组件',
   'builder.settings': '组件设置',
@@ -636,8 +685,8 @@ export default {
   'builder.exercise': 'exercise（先预测，再揭晓）',
   'builder.frame-title': '{tag} 组件',
   'builder.standalone-where': '（这些文件在 make dist 生成的发布目录的 standalone/ 中）',
-  'builder.standalone-none': '训练实验室没有单文件形式：它需要自己的 worker 和 1.6 MB 的数字数据。请使用标签或 iframe。',
+  'builder.standalone-none':
+    '训练实验室没有单文件形式：它需要自己的 worker 和 1.6 MB 的数字数据。请使用标签或 iframe。',
   'builder.fix-first': '请修改设置，直到组件不再显示错误',
   'builder.end': '。',
-
 };

@@ -49,7 +49,9 @@ export function widgetQuery(attributes, widgetName = null) {
 
 /** <script> + the element, for a page that allows module scripts. */
 export function tagSnippet(tag, attributes, scriptUrl) {
-  const written = attributes.map(([name, text]) => (text === '' ? ` ${name}` : ` ${name}="${escapeHtml(text)}"`)).join('');
+  const written = attributes
+    .map(([name, text]) => (text === '' ? ` ${name}` : ` ${name}="${escapeHtml(text)}"`))
+    .join('');
   return `<script type="module" src="${escapeHtml(scriptUrl)}"></script>\n<${tag}${written}></${tag}>`;
 }
 

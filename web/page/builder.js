@@ -39,7 +39,8 @@ function setUp() {
     }
   });
   const choice = $('widget-choice');
-  for (const [short, tag] of Object.entries(WIDGET_TAGS)) choice.append(element('option', { value: short, textContent: `<${tag}>` }));
+  for (const [short, tag] of Object.entries(WIDGET_TAGS))
+    choice.append(element('option', { value: short, textContent: `<${tag}>` }));
   choice.value = name;
   choice.addEventListener('change', () => {
     name = choice.value;
@@ -60,7 +61,12 @@ async function showWidget() {
   const Widget = await customElements.whenDefined(tag);
   if (widget !== shown) return; // another widget was picked meanwhile
   schema = Widget.schema;
-  extraNames = [...TEACHER_ATTRIBUTES, ...Widget.observedAttributes.filter((attribute) => !Object.hasOwn(schema, attribute) && !ROUTE_ATTRIBUTES.has(attribute))];
+  extraNames = [
+    ...TEACHER_ATTRIBUTES,
+    ...Widget.observedAttributes.filter(
+      (attribute) => !Object.hasOwn(schema, attribute) && !ROUTE_ATTRIBUTES.has(attribute),
+    ),
+  ];
   applyToWidget();
   buildAttributeFields();
   widget.addEventListener('cnn-change', () => {
@@ -83,7 +89,8 @@ function applyToWidget() {
   const written = new Map(attributes);
   for (const attribute of [...Object.keys(schema), ...extraNames]) {
     if (written.has(attribute)) {
-      if (widget.getAttribute(attribute) !== written.get(attribute)) widget.setAttribute(attribute, written.get(attribute));
+      if (widget.getAttribute(attribute) !== written.get(attribute))
+        widget.setAttribute(attribute, written.get(attribute));
     } else if (widget.hasAttribute(attribute)) widget.removeAttribute(attribute);
   }
 }
@@ -98,11 +105,24 @@ function buildAttributeFields() {
       input = element('select', {}, ...spec.values.map((value) => element('option', { value, textContent: value })));
       input.value = text;
     } else if (spec.type === 'bool') {
-      input = element('input', { type: 'checkbox', checked: parseAttribute(attribute, spec, chosen[attribute] ?? null).value });
+      input = element('input', {
+        type: 'checkbox',
+        checked: parseAttribute(attribute, spec, chosen[attribute] ?? null).value,
+      });
     } else if (spec.type === 'int' && !spec.keywords) {
-      input = element('input', { type: 'number', min: String(spec.min), max: String(spec.max), step: '1', value: text });
+      input = element('input', {
+        type: 'number',
+        min: String(spec.min),
+        max: String(spec.max),
+        step: '1',
+        value: text,
+      });
     } else {
-      input = element('input', { type: 'text', value: text, placeholder: spec.keywords ? `${spec.min}–${spec.max}, ${spec.keywords.join(', ')}` : '' });
+      input = element('input', {
+        type: 'text',
+        value: text,
+        placeholder: spec.keywords ? `${spec.min}–${spec.max}, ${spec.keywords.join(', ')}` : '',
+      });
     }
     input.name = attribute;
     input.addEventListener(spec.type === 'bool' || spec.type === 'enum' ? 'change' : 'input', () => {
@@ -113,14 +133,23 @@ function buildAttributeFields() {
     label.append(input);
     return label;
   });
-  $('attributes').replaceChildren(element('legend', { textContent: t('builder.attributes-of', { tag: `<${WIDGET_TAGS[name]}>` }) }), ...fields);
+  $('attributes').replaceChildren(
+    element('legend', { textContent: t('builder.attributes-of', { tag: `<${WIDGET_TAGS[name]}>` }) }),
+    ...fields,
+  );
 }
 
 /** hide and lock as check boxes over the widget's controls; exercise as a choice; other shared attributes as text. */
 function buildTeacherFields(exercises) {
-  const controls = [...new Set([...widget.shadowRoot.querySelectorAll('[data-control]')].map((node) => node.dataset.control))].sort();
+  const controls = [
+    ...new Set([...widget.shadowRoot.querySelectorAll('[data-control]')].map((node) => node.dataset.control)),
+  ].sort();
   const nameList = (attribute, help) => {
-    const selected = new Set(String(chosen[attribute] ?? '').split(/[\s,]+/).filter(Boolean));
+    const selected = new Set(
+      String(chosen[attribute] ?? '')
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    );
     const boxes = controls.map((control) => {
       const box = element('input', { type: 'checkbox', value: control, checked: selected.has(control) });
       box.addEventListener('change', () => {
@@ -132,34 +161,56 @@ function buildTeacherFields(exercises) {
       });
       return element('label', { className: 'choice' }, box, ` ${control}`);
     });
-    return element('fieldset', { className: 'names' }, element('legend', { textContent: `${attribute}: ${help}` }), ...boxes);
+    return element(
+      'fieldset',
+      { className: 'names' },
+      element('legend', { textContent: `${attribute}: ${help}` }),
+      ...boxes,
+    );
   };
   const question = (text) => (widget.localText ? widget.localText(text) : text); // a question may be a message key
-  const exercise = element('select', { name: 'exercise' }, element('option', { value: '', textContent: t('builder.no-exercise') }),
-    ...Object.entries(exercises).map(([kind, text]) => element('option', { value: kind, textContent: `${kind}: ${question(text)}` })));
+  const exercise = element(
+    'select',
+    { name: 'exercise' },
+    element('option', { value: '', textContent: t('builder.no-exercise') }),
+    ...Object.entries(exercises).map(([kind, text]) =>
+      element('option', { value: kind, textContent: `${kind}: ${question(text)}` }),
+    ),
+  );
   exercise.value = chosen.exercise ?? '';
   exercise.addEventListener('change', () => {
     chosen.exercise = exercise.value;
     showWidget(); // a widget builds its exercise when it starts
   });
-  const others = extraNames.filter((attribute) => !TEACHER_ATTRIBUTES.includes(attribute)).map((attribute) => {
-    const input = element('input', { type: 'text', name: attribute, value: chosen[attribute] ?? '' });
-    input.addEventListener('input', () => {
-      chosen[attribute] = input.value;
-      applyToWidget();
-      render();
+  const others = extraNames
+    .filter((attribute) => !TEACHER_ATTRIBUTES.includes(attribute))
+    .map((attribute) => {
+      const input = element('input', { type: 'text', name: attribute, value: chosen[attribute] ?? '' });
+      input.addEventListener('input', () => {
+        chosen[attribute] = input.value;
+        applyToWidget();
+        render();
+      });
+      return element('label', { className: 'field' }, element('span', { textContent: attribute }), input);
     });
-    return element('label', { className: 'field' }, element('span', { textContent: attribute }), input);
-  });
-  $('teacher').replaceChildren(element('legend', { textContent: t('builder.for-learner') }),
-    nameList('hide', t('builder.hide-help')), nameList('lock', t('builder.lock-help')),
-    element('label', { className: 'field' }, element('span', { textContent: t('builder.exercise') }), exercise), ...others);
+  $('teacher').replaceChildren(
+    element('legend', { textContent: t('builder.for-learner') }),
+    nameList('hide', t('builder.hide-help')),
+    nameList('lock', t('builder.lock-help')),
+    element('label', { className: 'field' }, element('span', { textContent: t('builder.exercise') }), exercise),
+    ...others,
+  );
 }
 
 /** The snippets, the problems note and the page URL for the current choices. */
 function render() {
   const tag = WIDGET_TAGS[name];
-  const { attributes, problems } = snippetAttributes(schema, chosen, extraNames, translator(document.documentElement.lang));
+  const { attributes, problems } = snippetAttributes(
+    schema,
+    chosen,
+    extraNames,
+    translator(document.documentElement.lang),
+  );
   showProblems(problems);
   requestAnimationFrame(() => showProblems([...problems, ...widgetErrors()])); // once the widget has redrawn
   $('tag-snippet').value = tagSnippet(tag, attributes, SCRIPT_URL.href);
@@ -168,7 +219,10 @@ function render() {
   const standalone = $('standalone');
   if (STANDALONE_TAGS.has(tag)) {
     const query = widgetQuery(attributes);
-    const link = element('a', { href: `${STANDALONE_URL.href}${tag}.html${query ? `?${query}` : ''}`, textContent: `${tag}.html${query ? `?${query}` : ''}` });
+    const link = element('a', {
+      href: `${STANDALONE_URL.href}${tag}.html${query ? `?${query}` : ''}`,
+      textContent: `${tag}.html${query ? `?${query}` : ''}`,
+    });
     standalone.replaceChildren(link, t('builder.standalone-where'));
   } else {
     standalone.textContent = t('builder.standalone-none');
@@ -178,7 +232,8 @@ function render() {
 
 /** The errors the live widget shows (a setting it cannot draw, e.g. a kernel too large for the input). */
 function widgetErrors() {
-  return [...(widget.shadowRoot?.querySelectorAll('.error') ?? [])].filter((node) => !node.hidden && node.textContent.trim())
+  return [...(widget.shadowRoot?.querySelectorAll('.error') ?? [])]
+    .filter((node) => !node.hidden && node.textContent.trim())
     .map((node) => node.textContent.trim());
 }
 
@@ -202,7 +257,9 @@ async function copy(button) {
     document.execCommand('copy'); // http pages other than localhost have no clipboard API
   }
   button.textContent = t('builder.copied');
-  setTimeout(() => { button.textContent = t('builder.copy'); }, 1500);
+  setTimeout(() => {
+    button.textContent = t('builder.copy');
+  }, 1500);
 }
 
 setUp();

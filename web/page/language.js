@@ -11,7 +11,10 @@ var STORAGE_KEY = 'cnn-see.lang';
 
 function cnnSeeLanguage(search, stored, browserLanguages) {
   var pick = function (tag) {
-    var primary = String(tag || '').trim().toLowerCase().split(/[-_]/)[0];
+    var primary = String(tag || '')
+      .trim()
+      .toLowerCase()
+      .split(/[-_]/)[0];
     return primary === 'zh' || primary === 'en' ? primary : null;
   };
   var asked = pick(new URLSearchParams(search).get('lang'));

@@ -33,7 +33,16 @@ function translatePage() {
 /** The switch: a link per language; with the script, it changes the page in place. */
 function chooseLanguage(event) {
   const link = event.target.closest('a[data-language]');
-  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (
+    !link ||
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  )
+    return;
   event.preventDefault();
   const chosen = link.dataset.language;
   try {
@@ -51,13 +60,22 @@ function chooseLanguage(event) {
 let core = { state: 'loading' };
 function showStatus() {
   const status = document.getElementById('core-status');
-  if (core.state === 'ready') status.textContent = t('page.core-ready', { build: t(core.simd ? 'page.core-build-simd' : 'page.core-build-scalar') });
+  if (core.state === 'ready')
+    status.textContent = t('page.core-ready', {
+      build: t(core.simd ? 'page.core-build-simd' : 'page.core-build-scalar'),
+    });
   else if (core.state === 'failed') status.textContent = t('page.core-failed', { reason: core.reason });
   else status.textContent = t('page.core-loading');
 }
 load().then(
-  (cnn) => { core = { state: 'ready', simd: cnn.simd }; showStatus(); },
-  (error) => { core = { state: 'failed', reason: error.message }; showStatus(); },
+  (cnn) => {
+    core = { state: 'ready', simd: cnn.simd };
+    showStatus();
+  },
+  (error) => {
+    core = { state: 'failed', reason: error.message };
+    showStatus();
+  },
 );
 
 // ---- the score of checked predictions ----

@@ -7,5 +7,8 @@ import { mountWidget, pageLanguage } from './mount.js';
 /** Mounts `tag` into #widget-slot. */
 export function showStandalone(tag) {
   const params = new URLSearchParams(location.search);
-  mountWidget(document.getElementById('widget-slot'), tag, params, { fixed: { loading: 'eager' }, t: pageLanguage(params) });
+  mountWidget(document.getElementById('widget-slot'), tag, params, {
+    fixed: { loading: 'eager' },
+    t: pageLanguage(params),
+  });
 }

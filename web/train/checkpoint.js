@@ -21,7 +21,8 @@ export function stateDict(model) {
   const entries = [];
   model.layers.forEach((layer, index) => {
     for (const p of layer.parameters()) entries.push([`${index}.${p.name}`, p.value]);
-    if (layer.runningMean) entries.push([`${index}.running_mean`, layer.runningMean], [`${index}.running_var`, layer.runningVar]);
+    if (layer.runningMean)
+      entries.push([`${index}.running_mean`, layer.runningMean], [`${index}.running_var`, layer.runningVar]);
   });
   return entries;
 }
@@ -29,8 +30,14 @@ export function stateDict(model) {
 /** The safetensors bytes of a lab model built from knobs; metadata: more strings to keep (accuracy, …). */
 export function saveModel(model, knobs, metadata = {}) {
   const state = stateDict(model);
-  const header = { __metadata__: { format: FORMAT, version: VERSION, knobs: JSON.stringify(knobs),
-    ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, String(value)])) } };
+  const header = {
+    __metadata__: {
+      format: FORMAT,
+      version: VERSION,
+      knobs: JSON.stringify(knobs),
+      ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, String(value)])),
+    },
+  };
   let offset = 0;
   for (const [name, tensor] of state) {
     header[name] = { dtype: 'F32', shape: tensor.shape, data_offsets: [offset, offset + 4 * tensor.size] };
@@ -44,8 +51,7 @@ export function saveModel(model, knobs, metadata = {}) {
   view.setBigUint64(0, BigInt(headerBytes.length), true);
   bytes.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
-  for (const [, tensor] of state)
-    for (const value of tensor.data) view.setFloat32((at += 4) - 4, value, true);
+  for (const [, tensor] of state) for (const value of tensor.data) view.setFloat32((at += 4) - 4, value, true);
   return bytes;
 }
 
@@ -57,19 +63,25 @@ export function saveModel(model, knobs, metadata = {}) {
  * hole, nothing past its end: safetensors' own rule). Errors name the file, the tensor and the rule.
  */
 export function loadModel(nn, bytes, fileName = 'model file') {
-  const fail = (rule) => { throw new RangeError(`${fileName}: ${rule}`); };
+  const fail = (rule) => {
+    throw new RangeError(`${fileName}: ${rule}`);
+  };
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${fileName}: the bytes must be a Uint8Array`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) fail(`the header length ${headerLength} runs past the end of the file`);
-  const header = parseJson(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)), (reason) => fail(`the header is not JSON (${reason})`));
+  const header = parseJson(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)), (reason) =>
+    fail(`the header is not JSON (${reason})`),
+  );
   if (!isObject(header)) fail(`the header must be a JSON object, got ${JSON.stringify(header)}`);
   const metadata = Object.hasOwn(header, '__metadata__') ? header.__metadata__ : {};
   if (!isObject(metadata) || Object.values(metadata).some((value) => typeof value !== 'string'))
     fail('__metadata__ must be an object of strings');
   if (metadata.format !== FORMAT || metadata.version !== VERSION)
-    fail(`format ${JSON.stringify(metadata.format)} version ${JSON.stringify(metadata.version)}, expected ${FORMAT} version ${VERSION}`);
+    fail(
+      `format ${JSON.stringify(metadata.format)} version ${JSON.stringify(metadata.version)}, expected ${FORMAT} version ${VERSION}`,
+    );
   const rawKnobs = parseJson(metadata.knobs ?? '', (reason) => fail(`the knobs are not JSON (${reason})`));
   if (!isObject(rawKnobs)) fail(`the knobs must be a JSON object, got ${JSON.stringify(rawKnobs)}`);
   let knobs, model;
@@ -79,7 +91,9 @@ export function loadModel(nn, bytes, fileName = 'model file') {
   } catch (error) {
     fail(`the knobs do not make a model: ${error.message}`);
   }
-  const dataStart = 8 + headerLength, dataLength = bytes.length - dataStart, state = stateDict(model);
+  const dataStart = 8 + headerLength,
+    dataLength = bytes.length - dataStart,
+    state = stateDict(model);
   const expected = new Set(state.map(([name]) => name));
   for (const name of Object.keys(header))
     if (name !== '__metadata__' && !expected.has(name)) fail(`unexpected tensor '${name}' for these knobs`);
@@ -90,19 +104,28 @@ export function loadModel(nn, bytes, fileName = 'model file') {
     if (JSON.stringify(entry.shape) !== JSON.stringify(tensor.shape))
       fail(`tensor '${name}' has shape ${JSON.stringify(entry.shape)}, the model needs [${tensor.shape}]`);
     const offsets = entry.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((offset) => Number.isSafeInteger(offset) && offset >= 0))
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((offset) => Number.isSafeInteger(offset) && offset >= 0)
+    )
       fail(`tensor '${name}' data_offsets ${JSON.stringify(offsets)} must be two whole numbers of bytes [begin, end]`);
     const [begin, end] = offsets;
     if (end - begin !== 4 * tensor.size)
-      fail(`tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes, its ${tensor.size} floats need ${4 * tensor.size}`);
-    if (end > dataLength) fail(`tensor '${name}' data_offsets [${begin}, ${end}] run past the data section (${dataLength} bytes)`);
+      fail(
+        `tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes, its ${tensor.size} floats need ${4 * tensor.size}`,
+      );
+    if (end > dataLength)
+      fail(`tensor '${name}' data_offsets [${begin}, ${end}] run past the data section (${dataLength} bytes)`);
     return { name, tensor, begin, end };
   });
   // Sorted by begin, each tensor starts where the previous one ended, from 0 to the end of the data.
   let covered = 0;
   for (const { name, begin, end } of [...placed].sort((a, b) => a.begin - b.begin)) {
-    if (begin < covered) fail(`tensor '${name}' data_offsets [${begin}, ${end}] overlap another tensor's (which ends at ${covered})`);
-    if (begin > covered) fail(`tensor '${name}' data_offsets [${begin}, ${end}] leave bytes ${covered}–${begin} unused`);
+    if (begin < covered)
+      fail(`tensor '${name}' data_offsets [${begin}, ${end}] overlap another tensor's (which ends at ${covered})`);
+    if (begin > covered)
+      fail(`tensor '${name}' data_offsets [${begin}, ${end}] leave bytes ${covered}–${begin} unused`);
     covered = end;
   }
   if (covered !== dataLength) fail(`the tensors cover ${covered} of the data section's ${dataLength} bytes`);

@@ -30,7 +30,9 @@ export async function readBytes(url) {
 
 /** The dataset in an mnist.bin image; every header field is checked against the file size. */
 export function parseMnist(bytes) {
-  const fail = (rule) => { throw new RangeError(`mnist.bin: ${rule}`); };
+  const fail = (rule) => {
+    throw new RangeError(`mnist.bin: ${rule}`);
+  };
   if (bytes.length < HEADER_BYTES) fail(`${bytes.length} bytes is shorter than the ${HEADER_BYTES}-byte header`);
   const magic = String.fromCharCode(...bytes.subarray(0, MAGIC.length));
   if (magic !== MAGIC) fail(`magic is ${JSON.stringify(magic)}, expected ${JSON.stringify(MAGIC)}`);
@@ -40,7 +42,8 @@ export function parseMnist(bytes) {
   if (trainCount > count) fail(`train_count ${trainCount} exceeds count ${count}`);
   const imageSize = rows * cols;
   const expected = HEADER_BYTES + count + count * imageSize;
-  if (bytes.length !== expected) fail(`${bytes.length} bytes, expected ${expected} for ${count} images of ${rows}×${cols}`);
+  if (bytes.length !== expected)
+    fail(`${bytes.length} bytes, expected ${expected} for ${count} images of ${rows}×${cols}`);
   const labels = bytes.subarray(HEADER_BYTES, HEADER_BYTES + count);
   const pixels = bytes.subarray(HEADER_BYTES + count);
   labels.forEach((label, i) => label > 9 && fail(`label ${i} is ${label}, not a digit`));
@@ -66,7 +69,9 @@ class MnistData {
   /** The first `count` images of a split, as a split. */
   subset(split, count) {
     if (!Number.isInteger(count) || count < 1 || count > split.count)
-      throw new RangeError(`mnist: a subset of the ${split.name} split must have 1 to ${split.count} images, got ${count}`);
+      throw new RangeError(
+        `mnist: a subset of the ${split.name} split must have 1 to ${split.count} images, got ${count}`,
+      );
     return Object.freeze({ name: `${split.name}[:${count}]`, start: split.start, count });
   }
 

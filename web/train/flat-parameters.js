@@ -50,7 +50,8 @@ export function loadFlatParameters(network, model, flat) {
     value.data.set(flat.subarray(offset, offset + value.size));
     offset += value.size;
   }
-  if (offset !== flat.length) throw new RangeError(`loadFlatParameters: the model holds ${offset} parameters, got ${flat.length}`);
+  if (offset !== flat.length)
+    throw new RangeError(`loadFlatParameters: the model holds ${offset} parameters, got ${flat.length}`);
   network.loadParameters();
 }
 

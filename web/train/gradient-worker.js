@@ -22,7 +22,9 @@ import { normaliseDigits } from './trainer.js';
 
 const port = globalThis.WorkerGlobalScope ? globalThis : (await import('node:worker_threads')).parentPort;
 const reply = (message, transfer = []) => port.postMessage(message, transfer);
-let cnn = null, network = null, optimizer = null;
+let cnn = null,
+  network = null,
+  optimizer = null;
 
 async function handle(message) {
   switch (message.type) {
@@ -46,6 +48,7 @@ async function handle(message) {
   }
 }
 
-const receive = (message) => handle(message).catch((error) => reply({ type: 'error', message: `failed: ${error.message}` }));
+const receive = (message) =>
+  handle(message).catch((error) => reply({ type: 'error', message: `failed: ${error.message}` }));
 if (port.on) port.on('message', receive);
 else port.onmessage = ({ data }) => receive(data);

@@ -46,15 +46,24 @@ export function effectiveReceptiveField(cnn, model, images, count) {
     const gradient = network.inputGradient(pick).data;
     const size = MNIST_INPUT[1] * MNIST_INPUT[2];
     const field = new Float32Array(size);
-    for (let n = 0; n < count; n++)
-      for (let p = 0; p < size; p++) field[p] += Math.abs(gradient[n * size + p]) / count;
+    for (let n = 0; n < count; n++) for (let p = 0; p < size; p++) field[p] += Math.abs(gradient[n * size + p]) / count;
     const largest = field.reduce((a, b) => Math.max(a, b), 0);
-    if (largest > 0) field.forEach((value, p) => { field[p] = value / largest; });
+    if (largest > 0)
+      field.forEach((value, p) => {
+        field[p] = value / largest;
+      });
     const windows = stack.layers.map((layer) => layer.window()).filter(Boolean);
     const { rf, jump, start } = cnn.arithmetic.receptive_field(windows).at(-1);
     const span = (index) => [start + index * jump, start + index * jump + rf - 1];
     const [rows, cols] = [span(centre.row), span(centre.col)];
-    return { shape: MNIST_INPUT.slice(1), data: field, rf, rows, cols, ...massShare(field, rows, cols, MNIST_INPUT[2]) };
+    return {
+      shape: MNIST_INPUT.slice(1),
+      data: field,
+      rf,
+      rows,
+      cols,
+      ...massShare(field, rows, cols, MNIST_INPUT[2]),
+    };
   } finally {
     network.dispose();
   }

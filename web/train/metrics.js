@@ -25,4 +25,3 @@ export function misclassified(predictions, labels) {
   predictions.forEach((predicted, i) => predicted !== labels[i] && wrong.push(i));
   return wrong;
 }
-

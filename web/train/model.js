@@ -27,7 +27,9 @@ function layersOf(nn, knobs, inputChannels) {
   knobs.channels.forEach((outChannels, block) => {
     const stride = (block === 0 ? knobs.stride : 1) * (knobs.pool === 'none' ? 2 : 1);
     const padding = knobs.padding === 'same' ? Math.floor((knobs.kernel - 1) / 2) : 0;
-    layers.push(new nn.Conv2d(channels, outChannels, knobs.kernel, { stride, padding, bias: !knobs.batchNorm, seed: seed() }));
+    layers.push(
+      new nn.Conv2d(channels, outChannels, knobs.kernel, { stride, padding, bias: !knobs.batchNorm, seed: seed() }),
+    );
     if (knobs.batchNorm) layers.push(new nn.BatchNorm2d(outChannels));
     layers.push(new nn.ReLU());
     if (knobs.pool === 'max' || knobs.pool === 'gap') layers.push(new nn.MaxPool2d(2));

@@ -34,12 +34,15 @@ import { spawnGradientWorker } from './worker-link.js';
 
 /** A Trainer for knobs.workers = 1 (this thread alone), else a ParallelTrainer; options: ParallelTrainer.create's. */
 export async function startTrainer(cnn, data, knobs, { spawnWorker, ...options } = {}) {
-  return knobs.workers > 1 ? ParallelTrainer.create(cnn, data, knobs, { spawnWorker, ...options }) : new Trainer(cnn, data, knobs, options);
+  return knobs.workers > 1
+    ? ParallelTrainer.create(cnn, data, knobs, { spawnWorker, ...options })
+    : new Trainer(cnn, data, knobs, options);
 }
 
 /** The shares of a batch of `count` digits among `workers`: [{ start, count }], in worker order. */
 export function shares(count, workers) {
-  const base = Math.floor(count / workers), extra = count % workers;
+  const base = Math.floor(count / workers),
+    extra = count % workers;
   let start = 0;
   return Array.from({ length: workers }, (_, k) => {
     const size = base + (k < extra ? 1 : 0);
@@ -65,9 +68,15 @@ export class ParallelTrainer extends Trainer {
    */
   static async create(cnn, data, knobs, { spawnWorker = spawnGradientWorker, ...options } = {}) {
     const trainer = new ParallelTrainer(cnn, data, knobs, options);
-    const init = { simd: cnn.simd, knobs, capacity: Math.ceil(knobs.batch / knobs.workers), parameters: trainer.network.parameters() };
-    const started = await Promise.allSettled(Array.from({ length: knobs.workers - 1 },
-      (_, k) => spawnWorker(k + 2, knobs.workers, init)));
+    const init = {
+      simd: cnn.simd,
+      knobs,
+      capacity: Math.ceil(knobs.batch / knobs.workers),
+      parameters: trainer.network.parameters(),
+    };
+    const started = await Promise.allSettled(
+      Array.from({ length: knobs.workers - 1 }, (_, k) => spawnWorker(k + 2, knobs.workers, init)),
+    );
     trainer.links = started.filter((result) => result.status === 'fulfilled').map((result) => result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) {
@@ -81,7 +90,7 @@ export class ParallelTrainer extends Trainer {
     super(cnn, data, knobs, options);
     this.links = [];
     this.prepared = null; // the next step's batch, made while the workers compute
-    this.update = null;   // the last step's { gradient, lr, applied (here) }: the workers get it with the next step
+    this.update = null; // the last step's { gradient, lr, applied (here) }: the workers get it with the next step
   }
 
   /** Steps the flat parameters with a summed gradient, then copies them into this Network. */
@@ -91,7 +100,8 @@ export class ParallelTrainer extends Trainer {
 
   async trainStep() {
     const batch = this.prepared ?? this.nextBatch();
-    const parts = shares(batch.count, this.knobs.workers), size = this.data.imageSize;
+    const parts = shares(batch.count, this.knobs.workers),
+      size = this.data.imageSize;
     const update = this.update;
     this.update = null;
     const replies = this.links.map((link, k) => {
@@ -99,20 +109,37 @@ export class ParallelTrainer extends Trainer {
       const pixels = batch.pixels.slice(start * size, (start + count) * size);
       const labels = Int32Array.from(batch.labels.subarray(start, start + count));
       const gradient = update?.gradient.slice() ?? null;
-      return link.request({ type: 'step', update: update && { gradient, lr: update.lr }, pixels, labels, count },
-        [pixels.buffer, labels.buffer, ...(gradient ? [gradient.buffer] : [])]);
+      return link.request({ type: 'step', update: update && { gradient, lr: update.lr }, pixels, labels, count }, [
+        pixels.buffer,
+        labels.buffer,
+        ...(gradient ? [gradient.buffer] : []),
+      ]);
     });
     if (update) this.apply(update); // as the workers apply theirs
-    const own = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels.subarray(0, parts[0].count * size)), batch.labels,
-      parts[0].count);
+    const own = this.network.trainStep(
+      normaliseDigits(this.cnn, batch.pixels.subarray(0, parts[0].count * size)),
+      batch.labels,
+      parts[0].count,
+    );
     const results = [{ ...own, gradients: this.network.gradients() }];
     this.prepared = this.steps + 1 < this.totalSteps ? this.batchAt(this.steps + 1) : null;
     (await Promise.all(replies)).forEach((reply, k) => parts[k + 1].count && results.push(reply));
 
     const weights = results.map((_, k) => parts[k].count / batch.count);
-    this.update = { gradient: weightedSum(results.map((result) => result.gradients), weights), lr: batch.lr, applied: false };
+    this.update = {
+      gradient: weightedSum(
+        results.map((result) => result.gradients),
+        weights,
+      ),
+      lr: batch.lr,
+      applied: false,
+    };
     const loss = results.reduce((total, result, k) => total + weights[k] * result.loss, 0);
-    return this.stepDone(batch, loss, results.reduce((total, result) => total + result.correct, 0));
+    return this.stepDone(
+      batch,
+      loss,
+      results.reduce((total, result) => total + result.correct, 0),
+    );
   }
 
   /** The optimizer's step with a summed gradient, here, once. */

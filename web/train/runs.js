@@ -44,5 +44,8 @@ export function runRows(records) {
 
 export function runsCsv(records) {
   const field = (text) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  return [RUN_COLUMNS.map(([header]) => header), ...runRows(records)].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  return (
+    [RUN_COLUMNS.map(([header]) => header), ...runRows(records)].map((row) => row.map(field).join(',')).join('\r\n') +
+    '\r\n'
+  );
 }

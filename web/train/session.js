@@ -38,9 +38,9 @@ import { evaluate } from './trainer.js';
 /** The pre-trained model shipped with the page (examples/train_mnist.mjs --save wrote it). */
 export const DEFAULT_MODEL_URL = new URL('../data/mnist-cnn.safetensors', import.meta.url);
 
-const SLICE_MS = 100;          // train this long between looks at the message queue
-const EVAL_BATCH = 100;        // digits per forward pass of the current model
-const ERF_DIGITS = 64;         // test digits the effective receptive field averages over
+const SLICE_MS = 100; // train this long between looks at the message queue
+const EVAL_BATCH = 100; // digits per forward pass of the current model
+const ERF_DIGITS = 64; // test digits the effective receptive field averages over
 const MISCLASSIFIED_SHOWN = 48;
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -75,15 +75,21 @@ export class TrainingSession {
   async handle(message) {
     try {
       switch (message.type) {
-        case 'start': return await this.start(message.knobs);
-        case 'pause': return this.setPaused(true);
-        case 'resume': return this.setPaused(false);
+        case 'start':
+          return await this.start(message.knobs);
+        case 'pause':
+          return this.setPaused(true);
+        case 'resume':
+          return this.setPaused(false);
         case 'stop':
           this.stopRequested = true;
           return this.setPaused(false);
-        case 'predict': return this.predict(message);
-        case 'inspect': return this.inspect(message.digit);
-        default: throw new TypeError(`unknown message type '${message.type}'`);
+        case 'predict':
+          return this.predict(message);
+        case 'inspect':
+          return this.inspect(message.digit);
+        default:
+          throw new TypeError(`unknown message type '${message.type}'`);
       }
     } catch (error) {
       return this.post({ type: 'error', message: error.message });
@@ -102,7 +108,10 @@ export class TrainingSession {
     if (this.trainer) throw new Error('a run is in progress: stop it first');
     const knobs = checkKnobs(values);
     const model = buildModel(this.cnn.nn, knobs); // refuses impossible knobs, naming the layer
-    const starting = this.trainer = startTrainer(this.cnn, this.data, knobs, { model, spawnWorker: this.spawnWorker });
+    const starting = (this.trainer = startTrainer(this.cnn, this.data, knobs, {
+      model,
+      spawnWorker: this.spawnWorker,
+    }));
     let trainer;
     try {
       trainer = this.trainer = await starting;
@@ -113,9 +122,22 @@ export class TrainingSession {
     const run = ++this.runs;
     this.paused = this.stopRequested = false;
     const summary = describeModel(model);
-    this.post({ type: 'started', run, knobs, summary, totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch });
+    this.post({
+      type: 'started',
+      run,
+      knobs,
+      summary,
+      totalSteps: trainer.totalSteps,
+      stepsPerEpoch: trainer.stepsPerEpoch,
+    });
     // Time as the command line reports it: training steps and test evaluations measured apart.
-    let trainingMs = 0, evaluationMs = 0, images = 0, epochLoss = 0, epochCorrect = 0, epochSeen = 0, test = null;
+    let trainingMs = 0,
+      evaluationMs = 0,
+      images = 0,
+      epochLoss = 0,
+      epochCorrect = 0,
+      epochSeen = 0,
+      test = null;
     const evaluateTest = () => {
       const evaluationStart = performance.now();
       const result = trainer.evaluate(this.data.test);
@@ -124,41 +146,84 @@ export class TrainingSession {
     };
     const recordOf = (epochs) => {
       const seconds = trainingMs / 1000;
-      return { run, knobs, epochs, params: summary.params, macs: summary.macs, receptiveField: summary.receptiveField, seconds,
-        evalSeconds: evaluationMs / 1000, imagesPerSecond: seconds ? images / seconds : 0, testAccuracy: test.accuracy, testLoss: test.loss };
+      return {
+        run,
+        knobs,
+        epochs,
+        params: summary.params,
+        macs: summary.macs,
+        receptiveField: summary.receptiveField,
+        seconds,
+        evalSeconds: evaluationMs / 1000,
+        imagesPerSecond: seconds ? images / seconds : 0,
+        testAccuracy: test.accuracy,
+        testLoss: test.loss,
+      };
     };
-    let step = null, kept = null; // kept: the last completed epoch's model, should the run fail
+    let step = null,
+      kept = null; // kept: the last completed epoch's model, should the run fail
     try {
       while (!trainer.done && !this.stopRequested) {
         if (this.paused) {
-          await new Promise((resolve) => { this.wake = resolve; });
+          await new Promise((resolve) => {
+            this.wake = resolve;
+          });
           continue;
         }
         const sliceStart = performance.now();
         do {
           step = await trainer.trainStep();
-          images += step.count, epochSeen += step.count, epochLoss += step.loss * step.count, epochCorrect += step.correct;
+          ((images += step.count),
+            (epochSeen += step.count),
+            (epochLoss += step.loss * step.count),
+            (epochCorrect += step.correct));
         } while (!step.lastOfEpoch && performance.now() - sliceStart < SLICE_MS);
         trainingMs += performance.now() - sliceStart;
         const rate = images / (trainingMs / 1000);
-        this.post({ type: 'progress', run, epoch: step.epoch + 1, step: step.step, stepsPerEpoch: trainer.stepsPerEpoch,
-          loss: step.loss, imagesPerSecond: rate, seconds: trainingMs / 1000, done: trainer.steps / trainer.totalSteps });
+        this.post({
+          type: 'progress',
+          run,
+          epoch: step.epoch + 1,
+          step: step.step,
+          stepsPerEpoch: trainer.stepsPerEpoch,
+          loss: step.loss,
+          imagesPerSecond: rate,
+          seconds: trainingMs / 1000,
+          done: trainer.steps / trainer.totalSteps,
+        });
         if (step.lastOfEpoch) {
           test = evaluateTest();
           kept = { bytes: saveModel(trainer.syncModel(), knobs), record: recordOf(step.epoch + 1) };
-          this.post({ type: 'epoch', run, epoch: step.epoch + 1, trainLoss: epochLoss / epochSeen, trainAccuracy: epochCorrect / epochSeen,
-            testLoss: test.loss, testAccuracy: test.accuracy, seconds: trainingMs / 1000, evalSeconds: evaluationMs / 1000, imagesPerSecond: rate });
+          this.post({
+            type: 'epoch',
+            run,
+            epoch: step.epoch + 1,
+            trainLoss: epochLoss / epochSeen,
+            trainAccuracy: epochCorrect / epochSeen,
+            testLoss: test.loss,
+            testAccuracy: test.accuracy,
+            seconds: trainingMs / 1000,
+            evalSeconds: evaluationMs / 1000,
+            imagesPerSecond: rate,
+          });
           epochLoss = epochCorrect = epochSeen = 0;
         }
         await nextTask();
       }
       if (!test || !step?.lastOfEpoch) test = evaluateTest(); // stopped mid-epoch: test the weights it has
       this.adopt(trainer.syncModel(), knobs, run);
-      this.post({ type: 'finished', run, stopped: this.stopRequested, record: recordOf(trainer.steps / trainer.stepsPerEpoch) });
+      this.post({
+        type: 'finished',
+        run,
+        stopped: this.stopRequested,
+        record: recordOf(trainer.steps / trainer.stepsPerEpoch),
+      });
       this.post({ type: 'analysis', run, model: this.analysis() });
     } catch (error) {
       this.keepAfterFailure(kept, knobs, run);
-      const what = kept ? `the model of epoch ${kept.record.epochs} is kept` : 'no epoch had ended: the model from before the run is kept';
+      const what = kept
+        ? `the model of epoch ${kept.record.epochs} is kept`
+        : 'no epoch had ended: the model from before the run is kept';
       throw new Error(`run ${run} stopped in epoch ${trainer.epoch + 1}: ${error.message}; ${what}`);
     } finally {
       trainer.dispose();
@@ -186,15 +251,24 @@ export class TrainingSession {
     const test = evaluate(this.cnn, network, EVAL_BATCH, this.data, this.data.test);
     const { predictions, labels } = test;
     const wrong = misclassified(predictions, labels);
-    const erfImages = this.normalized(this.data.gather(this.data.test, Int32Array.from({ length: ERF_DIGITS }, (_, i) => i)).pixels);
+    const erfImages = this.normalized(
+      this.data.gather(
+        this.data.test,
+        Int32Array.from({ length: ERF_DIGITS }, (_, i) => i),
+      ).pixels,
+    );
     return {
       knobs,
       summary: describeModel(model),
       kernels: firstKernels(model),
       erf: effectiveReceptiveField(this.cnn, model, erfImages, ERF_DIGITS),
       confusion: confusionMatrix(predictions, labels),
-      misclassified: wrong.slice(0, MISCLASSIFIED_SHOWN).map((digit) => ({ digit, label: labels[digit], predicted: predictions[digit],
-        image: this.data.image(this.data.test, digit).pixels.slice() })),
+      misclassified: wrong.slice(0, MISCLASSIFIED_SHOWN).map((digit) => ({
+        digit,
+        label: labels[digit],
+        predicted: predictions[digit],
+        image: this.data.image(this.data.test, digit).pixels.slice(),
+      })),
       testAccuracy: test.accuracy,
       testLoss: test.loss,
     };

@@ -35,17 +35,31 @@ const STREAM = { shuffle: 1, shift: 2 };
  * accuracy and predictions. { loss, accuracy, correct, count, predictions, labels, logits }.
  */
 export function evaluate(cnn, network, capacity, data, split) {
-  const { pixels, labels } = data.gather(split, Int32Array.from({ length: split.count }, (_, i) => i));
-  const size = data.imageSize, logits = new Float32Array(split.count * CLASSES);
+  const { pixels, labels } = data.gather(
+    split,
+    Int32Array.from({ length: split.count }, (_, i) => i),
+  );
+  const size = data.imageSize,
+    logits = new Float32Array(split.count * CLASSES);
   for (let start = 0; start < split.count; start += capacity) {
     const n = Math.min(capacity, split.count - start);
-    logits.set(network.forward(normaliseDigits(cnn, pixels.subarray(start * size, (start + n) * size)), n).data, start * CLASSES);
+    logits.set(
+      network.forward(normaliseDigits(cnn, pixels.subarray(start * size, (start + n) * size)), n).data,
+      start * CLASSES,
+    );
   }
   const tensor = new cnn.Tensor(logits, [split.count, CLASSES]);
   const predictions = argmaxRows(tensor);
   const correct = predictions.reduce((total, predicted, i) => total + (predicted === labels[i] ? 1 : 0), 0);
-  return { loss: cnn.F.cross_entropy(tensor, labels).item(), accuracy: correct / split.count, correct, count: split.count,
-    predictions, labels, logits: tensor };
+  return {
+    loss: cnn.F.cross_entropy(tensor, labels).item(),
+    accuracy: correct / split.count,
+    correct,
+    count: split.count,
+    predictions,
+    labels,
+    logits: tensor,
+  };
 }
 
 /** The network's input for digits' bytes: (p / 255 − mean) / std, MNIST's, as torchvision's ToTensor then Normalize. */
@@ -97,7 +111,7 @@ export class Trainer {
   /** cosine: lr · (1 + cos(π · step / total)) / 2, as CosineAnnealingLR stepped per batch; else lr. */
   learningRate(step) {
     const { lr, schedule } = this.knobs;
-    return schedule === 'cosine' ? lr * (1 + Math.cos(Math.PI * step / this.totalSteps)) / 2 : lr;
+    return schedule === 'cosine' ? (lr * (1 + Math.cos((Math.PI * step) / this.totalSteps))) / 2 : lr;
   }
 
   /** Indices 0 … count − 1 in a random order: Fisher–Yates over uniforms drawn by the core. */
@@ -113,8 +127,10 @@ export class Trainer {
 
   /** Image bytes [n, 28·28] shifted at random (cnn_random_shift) when seed is given, else as they are. */
   shifted(pixels, count, shiftSeed = null) {
-    return shiftSeed === null ? pixels
-      : this.cnn.augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed }).images;
+    return shiftSeed === null
+      ? pixels
+      : this.cnn.augment.randomShift(pixels, [count, ...MNIST_INPUT], { maxShift: MAX_SHIFT, fill: 0, seed: shiftSeed })
+          .images;
   }
 
   /**
@@ -124,23 +140,39 @@ export class Trainer {
    */
   batchAt(step) {
     const { batch, seed } = this.knobs;
-    const epoch = Math.floor(step / this.stepsPerEpoch), within = step % this.stepsPerEpoch;
+    const epoch = Math.floor(step / this.stepsPerEpoch),
+      within = step % this.stepsPerEpoch;
     if (this.orderEpoch !== epoch) {
       this.order = this.shuffled(this.trainSplit.count, streamSeed(seed, STREAM.shuffle, epoch));
       this.orderEpoch = epoch;
     }
     const indices = this.order.subarray(within * batch, (within + 1) * batch);
     const { pixels, labels } = this.data.gather(this.trainSplit, indices);
-    const shifted = this.shifted(pixels, indices.length, this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null);
-    return { pixels: shifted, labels, count: indices.length, epoch, step: within + 1, lr: this.learningRate(step),
-      lastOfEpoch: within + 1 === this.stepsPerEpoch };
+    const shifted = this.shifted(
+      pixels,
+      indices.length,
+      this.knobs.augment ? streamSeed(seed, STREAM.shift, step) : null,
+    );
+    return {
+      pixels: shifted,
+      labels,
+      count: indices.length,
+      epoch,
+      step: within + 1,
+      lr: this.learningRate(step),
+      lastOfEpoch: within + 1 === this.stepsPerEpoch,
+    };
   }
 
   /** One optimisation step on the next batch of the training digits. */
   trainStep() {
     const batch = this.nextBatch();
     this.optimizer.lr = batch.lr;
-    const { loss, correct } = this.network.trainStep(normaliseDigits(this.cnn, batch.pixels), batch.labels, batch.count);
+    const { loss, correct } = this.network.trainStep(
+      normaliseDigits(this.cnn, batch.pixels),
+      batch.labels,
+      batch.count,
+    );
     this.optimizer.step();
     return this.stepDone(batch, loss, correct);
   }

@@ -77,7 +77,10 @@ export async function spawnGradientWorker(index, count, init) {
 
 function browserLink(name) {
   const worker = new Worker(GRADIENT_WORKER_URL, { type: 'module' });
-  const link = new WorkerLink(name, { post: (message, transfer) => worker.postMessage(message, transfer), terminate: () => worker.terminate() });
+  const link = new WorkerLink(name, {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    terminate: () => worker.terminate(),
+  });
   worker.onmessage = ({ data }) => link.receive(data);
   worker.onmessageerror = () => link.fail('sent a message that could not be read');
   worker.onerror = (event) => {
@@ -90,7 +93,10 @@ function browserLink(name) {
 async function nodeLink(name) {
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(GRADIENT_WORKER_URL);
-  const link = new WorkerLink(name, { post: (message, transfer) => worker.postMessage(message, transfer), terminate: () => worker.terminate() });
+  const link = new WorkerLink(name, {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    terminate: () => worker.terminate(),
+  });
   worker.on('message', (data) => link.receive(data));
   worker.on('messageerror', () => link.fail('sent a message that could not be read'));
   worker.on('error', (error) => link.fail(`failed: ${error.message}`));

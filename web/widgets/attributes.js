@@ -31,18 +31,31 @@ export function parseAttribute(name, spec, text, t = english) {
       if (spec.values.includes(trimmed)) return { value: trimmed, problem: null };
       return {
         value: spec.default,
-        problem: t('shared.attribute-not-one-of', { name, text: trimmed, values: spec.values.join(', '), default: spec.default }),
+        problem: t('shared.attribute-not-one-of', {
+          name,
+          text: trimmed,
+          values: spec.values.join(', '),
+          default: spec.default,
+        }),
       };
     case 'int': {
       if (spec.keywords?.includes(trimmed)) return { value: trimmed, problem: null };
       const number = Number(trimmed);
       if (trimmed === '' || !Number.isInteger(number)) {
         const vars = { name, text: trimmed, min: spec.min, max: spec.max, default: spec.default };
-        return { value: spec.default, problem: spec.keywords ? t('shared.attribute-not-integer-or', { ...vars, keywords: spec.keywords.join(', ') }) : t('shared.attribute-not-integer', vars) };
+        return {
+          value: spec.default,
+          problem: spec.keywords
+            ? t('shared.attribute-not-integer-or', { ...vars, keywords: spec.keywords.join(', ') })
+            : t('shared.attribute-not-integer', vars),
+        };
       }
       if (number < spec.min || number > spec.max) {
         const clamped = Math.min(spec.max, Math.max(spec.min, number));
-        return { value: clamped, problem: t('shared.attribute-outside', { name, number, min: spec.min, max: spec.max, value: clamped }) };
+        return {
+          value: clamped,
+          problem: t('shared.attribute-outside', { name, number, min: spec.min, max: spec.max, value: clamped }),
+        };
       }
       return { value: number, problem: null };
     }

@@ -100,7 +100,10 @@ export class CnnElement extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
-    this.shadowRoot.adoptedStyleSheets = [sharedStyleSheet(), ...(this.constructor.ownSheet ? [this.constructor.ownSheet] : [])];
+    this.shadowRoot.adoptedStyleSheets = [
+      sharedStyleSheet(),
+      ...(this.constructor.ownSheet ? [this.constructor.ownSheet] : []),
+    ];
     this.started = false;
     this.changedSinceUpdate = new Set();
     this.refreshQueued = false;
@@ -112,7 +115,9 @@ export class CnnElement extends HTMLElement {
     const t = this.t.bind(this); // handed to shared and model modules as their translate function
     Object.defineProperty(t, 'language', { get: () => this.language });
     this.t = t;
-    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+    this.ready = new Promise((resolve) => {
+      this.resolveReady = resolve;
+    });
   }
 
   connectedCallback() {
@@ -136,12 +141,15 @@ export class CnnElement extends HTMLElement {
       this.start();
       return;
     }
-    this.visibility = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) {
-        this.visibility.disconnect();
-        this.start();
-      }
-    }, { rootMargin: '300px' });
+    this.visibility = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          this.visibility.disconnect();
+          this.start();
+        }
+      },
+      { rootMargin: '300px' },
+    );
     this.visibility.observe(this);
   }
 
@@ -304,7 +312,11 @@ export class CnnElement extends HTMLElement {
     const kinds = Object.keys(this.constructor.exercises);
     const exercise = this.getAttribute('exercise');
     if (exercise !== null && !Object.hasOwn(this.constructor.exercises, exercise))
-      problems.push(kinds.length ? this.t('shared.exercise-not-one-of', { text: exercise, kinds: kinds.join(', ') }) : this.t('shared.exercise-none', { text: exercise }));
+      problems.push(
+        kinds.length
+          ? this.t('shared.exercise-not-one-of', { text: exercise, kinds: kinds.join(', ') })
+          : this.t('shared.exercise-none', { text: exercise }),
+      );
     const loading = this.getAttribute('loading');
     if (loading !== null && !LOADING_VALUES.includes(loading))
       problems.push(this.t('shared.loading-not-one-of', { text: loading, values: LOADING_VALUES.join(', ') }));
@@ -330,7 +342,9 @@ export class CnnElement extends HTMLElement {
     if (!applied.length) return;
     this.refresh();
     this.scheduleUrlWrite();
-    this.dispatchEvent(new CustomEvent('cnn-change', { detail: { changed: applied, state: this.state }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('cnn-change', { detail: { changed: applied, state: this.state }, bubbles: true, composed: true }),
+    );
   }
 
   urlPrefix() {
@@ -343,7 +357,8 @@ export class CnnElement extends HTMLElement {
     const locked = parseNameList(this.getAttribute('lock'));
     const found = readUrlState(this.constructor.schema, new URLSearchParams(location.search), this.urlPrefix());
     for (const [name, text] of Object.entries(found)) {
-      if (!locked.has(name)) this.setAttribute(name, this.constructor.schema[name].type === 'bool' && text === '1' ? '' : text);
+      if (!locked.has(name))
+        this.setAttribute(name, this.constructor.schema[name].type === 'bool' && text === '1' ? '' : text);
     }
   }
 
@@ -421,14 +436,25 @@ export class CnnElement extends HTMLElement {
       const answer = this.exerciseAnswer(kind);
       const result = checkAnswer(input.value, answer.expected, answer.mistakes, answer.tolerance, this.t);
       feedback.textContent = result.message;
-      this.dispatchEvent(new CustomEvent('cnn-answer', { detail: { kind, correct: result.correct }, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('cnn-answer', { detail: { kind, correct: result.correct }, bubbles: true, composed: true }),
+      );
       if (result.correct) this.reveal();
     });
     const reveal = button(this.t('shared.reveal'), this.t('shared.reveal-title'), () => {
       feedback.textContent = this.t('shared.answer', { answer: this.exerciseAnswer(kind).text });
       this.reveal();
     });
-    const form = h('div', 'code-row', h('strong', '', this.t('shared.predict')), h('span', '', question), input, check, reveal, feedback);
+    const form = h(
+      'div',
+      'code-row',
+      h('strong', '', this.t('shared.predict')),
+      h('span', '', question),
+      input,
+      check,
+      reveal,
+      feedback,
+    );
     this.exerciseForm = { kind, input, feedback, element: form };
     form.setAttribute('part', 'exercise');
     form.dataset.control = 'exercise';

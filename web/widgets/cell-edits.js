@@ -15,7 +15,10 @@ export function parseEdits(text) {
 }
 
 export function formatEdits(edits) {
-  return [...edits].sort(([a], [b]) => a - b).map(([index, value]) => `${index}:${value}`).join(',');
+  return [...edits]
+    .sort(([a], [b]) => a - b)
+    .map(([index, value]) => `${index}:${value}`)
+    .join(',');
 }
 
 /** `base` with the edits written in; indices outside it are ignored (they belonged to another size). */

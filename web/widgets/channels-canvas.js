@@ -42,8 +42,10 @@ export function drawPlane(canvas, { rows, cols, edgePx, colorOf, pixel = null, w
   context.drawImage(source, 0, 0, edgePx, heightPx);
   const scale = edgePx / cols;
   if (window && marks) {
-    const top = Math.max(0, window.top), left = Math.max(0, window.left);
-    const bottom = Math.min(rows - 1, window.bottom), right = Math.min(cols - 1, window.right);
+    const top = Math.max(0, window.top),
+      left = Math.max(0, window.left);
+    const bottom = Math.min(rows - 1, window.bottom),
+      right = Math.min(cols - 1, window.right);
     if (bottom >= top && right >= left) {
       box(context, left * scale, top * scale, (right - left + 1) * scale, (bottom - top + 1) * scale, marks.halo, 4);
       box(context, left * scale, top * scale, (right - left + 1) * scale, (bottom - top + 1) * scale, marks.window, 2);

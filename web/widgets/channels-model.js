@@ -50,7 +50,16 @@ const FILTERS = {
 /** The filter sets the learner picks; output channel o uses the set's filter o (cycled). */
 export const FILTER_SETS = {
   mixed: ['edges-x', 'red-green', 'edges-y', 'blue-yellow', 'brightness', 'red-edges-x', 'sharpen', 'blue-edges-y'],
-  edges: ['red-edges-x', 'green-edges-x', 'blue-edges-x', 'red-edges-y', 'green-edges-y', 'blue-edges-y', 'edges-x', 'edges-y'],
+  edges: [
+    'red-edges-x',
+    'green-edges-x',
+    'blue-edges-x',
+    'red-edges-y',
+    'green-edges-y',
+    'blue-edges-y',
+    'edges-x',
+    'edges-y',
+  ],
   colour: ['red-green', 'blue-yellow', 'green-red', 'yellow-blue', 'red', 'green', 'blue', 'brightness'],
   blur: ['blur-red', 'blur-green', 'blur-blue', 'brightness', 'red', 'green', 'blue', 'sharpen'],
   random: [],
@@ -78,7 +87,9 @@ export function photoInput() {
 
 /** The groups values the core accepts for 3 → out_channels (it checks both divisibilities). */
 export function groupsOffered(cnn, outChannels, kernel) {
-  return GROUP_CANDIDATES.filter((groups) => !explained(() => cnn.arithmetic.conv2d_params(IN_CHANNELS, outChannels, kernel, { groups })).error);
+  return GROUP_CANDIDATES.filter(
+    (groups) => !explained(() => cnn.arithmetic.conv2d_params(IN_CHANNELS, outChannels, kernel, { groups })).error,
+  );
 }
 
 /**
@@ -109,7 +120,7 @@ export function layerWeights(cnn, state) {
       const scale = groups === 1 ? filter.mix[j] : 1;
       for (let tap = 0; tap < taps; tap++) weight[(o * perGroup + j) * taps + tap] = spatial[tap] * scale;
     }
-    bias[o] = groups === 1 ? filter.bias ?? 0 : 0;
+    bias[o] = groups === 1 ? (filter.bias ?? 0) : 0;
     // groups = 1: the filter's own name, or 'mix' when its pattern needed a larger kernel (then only the colour mix is left);
     // grouped: each output reads its own planes, so only the spatial kernel remains.
     const key = groups !== 1 ? spatialName : spatialName === filter.kernel ? set[o % set.length] : 'mix';
@@ -120,10 +131,21 @@ export function layerWeights(cnn, state) {
 
 /** The chosen output pixel [row, col], inside the output (the default spot when unset or outside). */
 export function chosenPixel(pixel, height, width) {
-  const parts = String(pixel ?? '').split(',').map((part) => Number(part.trim()));
-  const valid = parts.length === 2 && parts.every(Number.isInteger) && parts[0] >= 0 && parts[1] >= 0 && parts[0] < height && parts[1] < width;
+  const parts = String(pixel ?? '')
+    .split(',')
+    .map((part) => Number(part.trim()));
+  const valid =
+    parts.length === 2 &&
+    parts.every(Number.isInteger) &&
+    parts[0] >= 0 &&
+    parts[1] >= 0 &&
+    parts[0] < height &&
+    parts[1] < width;
   if (valid) return parts;
-  return [Math.min(height - 1, Math.floor(DEFAULT_PIXEL[0] * height)), Math.min(width - 1, Math.floor(DEFAULT_PIXEL[1] * width))];
+  return [
+    Math.min(height - 1, Math.floor(DEFAULT_PIXEL[0] * height)),
+    Math.min(width - 1, Math.floor(DEFAULT_PIXEL[1] * width)),
+  ];
 }
 
 /**
@@ -137,7 +159,10 @@ export function chosenPixel(pixel, height, width) {
 export function runLayer(cnn, state) {
   return explained(() => {
     const photo = photoInput();
-    const params = cnn.arithmetic.conv2d_params(IN_CHANNELS, state.outChannels, state.kernel, { groups: state.groups, bias: true });
+    const params = cnn.arithmetic.conv2d_params(IN_CHANNELS, state.outChannels, state.kernel, {
+      groups: state.groups,
+      bias: true,
+    });
     const weights = layerWeights(cnn, state);
     const options = { stride: state.stride, padding: state.padding, groups: state.groups };
     const inputShape = [1, IN_CHANNELS, photo.size, photo.size];
@@ -156,7 +181,22 @@ export function runLayer(cnn, state) {
       const traced = cnn.trace.conv2d(x, w, b, options, { channel, row: 0, col: 0 });
       return [...new Set(traced.terms.map((term) => term.channel))].sort((a, b) => a - b);
     });
-    return { input: photo.values, bytes: photo.bytes, size: photo.size, weights, output: out.data, height, width, contributions, feeds, params, options, x, w, b };
+    return {
+      input: photo.values,
+      bytes: photo.bytes,
+      size: photo.size,
+      weights,
+      output: out.data,
+      height,
+      width,
+      contributions,
+      feeds,
+      params,
+      options,
+      x,
+      w,
+      b,
+    };
   });
 }
 
@@ -169,7 +209,9 @@ export function planeOf(values, channel, height, width) {
 export function kernelsOf(layer, channel) {
   const [, perGroup, kernel] = layer.weights.weightShape;
   const taps = kernel * kernel;
-  return Array.from({ length: perGroup }, (_, j) => layer.weights.weight.subarray((channel * perGroup + j) * taps, (channel * perGroup + j + 1) * taps));
+  return Array.from({ length: perGroup }, (_, j) =>
+    layer.weights.weight.subarray((channel * perGroup + j) * taps, (channel * perGroup + j + 1) * taps),
+  );
 }
 
 /**
@@ -211,7 +253,8 @@ function roundedTerms(values, bias, value) {
     const scale = 10 ** decimals;
     const terms = values.map((term) => Math.round(term * scale));
     const biasScaled = Math.round(bias * scale);
-    if (terms.reduce((sum, term) => sum + term, biasScaled) === Math.round(value * scale)) return { decimals, terms, bias: biasScaled, total: Math.round(value * scale) };
+    if (terms.reduce((sum, term) => sum + term, biasScaled) === Math.round(value * scale))
+      return { decimals, terms, bias: biasScaled, total: Math.round(value * scale) };
   }
   const decimals = NEAREST_DECIMALS[0];
   const scale = 10 ** decimals;
@@ -232,10 +275,18 @@ function roundedTerms(values, bias, value) {
  * @returns {{ text: string, terms: string[], bias: string, value: string, exact: boolean, decimals: number }}
  */
 export function sumLine(head, terms, bias, value, biasLabel = 'b') {
-  const rounded = roundedTerms(terms.map((term) => term.value), bias, value);
+  const rounded = roundedTerms(
+    terms.map((term) => term.value),
+    bias,
+    value,
+  );
   const decimals = rounded?.decimals ?? NEAREST_DECIMALS[0];
   const scale = 10 ** decimals;
-  const printed = rounded ?? { terms: terms.map((term) => Math.round(term.value * scale)), bias: Math.round(bias * scale), total: Math.round(value * scale) };
+  const printed = rounded ?? {
+    terms: terms.map((term) => Math.round(term.value * scale)),
+    bias: Math.round(bias * scale),
+    total: Math.round(value * scale),
+  };
   const written = (scaled) => {
     const text = decimalText(scaled, decimals);
     return text.startsWith('−') ? `(${text})` : text;
@@ -265,15 +316,29 @@ export function parameterFormula(state, params) {
 /** The seed article's 3 → 64 layer with this kernel and groups: its parameter count from the core, or null where groups do not divide 64. */
 export const ARTICLE_OUT_CHANNELS = 64;
 export function articleLayer(cnn, state) {
-  const count = (bias) => explained(() => cnn.arithmetic.conv2d_params(IN_CHANNELS, ARTICLE_OUT_CHANNELS, state.kernel, { groups: state.groups, bias }));
+  const count = (bias) =>
+    explained(() =>
+      cnn.arithmetic.conv2d_params(IN_CHANNELS, ARTICLE_OUT_CHANNELS, state.kernel, { groups: state.groups, bias }),
+    );
   const [params, weights] = [count(true), count(false)];
   if (typeof params !== 'number') return null;
   const out = ARTICLE_OUT_CHANNELS;
-  return { params, weights, filled: `${out} · (${IN_CHANNELS} / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${out} = ${formatCount(params)}` };
+  return {
+    params,
+    weights,
+    filled: `${out} · (${IN_CHANNELS} / ${state.groups}) · ${state.kernel} · ${state.kernel} + ${out} = ${formatCount(params)}`,
+  };
 }
 
 export function channelsCode(state) {
-  return conv2dCode({ inChannels: IN_CHANNELS, outChannels: state.outChannels, kernel: state.kernel, stride: state.stride, padding: state.padding, groups: state.groups });
+  return conv2dCode({
+    inChannels: IN_CHANNELS,
+    outChannels: state.outChannels,
+    kernel: state.kernel,
+    stride: state.stride,
+    padding: state.padding,
+    groups: state.groups,
+  });
 }
 
 /** Largest |value| of some arrays (1 when all are zero): the colour scale's end. */

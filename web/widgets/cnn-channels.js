@@ -16,13 +16,40 @@ import { outputView } from './grid-views.js';
 import { formatTerm, formatValue } from './format.js';
 import { drawPlane, drawBar, pixelAt } from './channels-canvas.js';
 import {
-  CHANNELS_SCHEMA, FILTER_SETS, PLANES, IN_CHANNELS, MAX_OUT_CHANNELS, groupsOffered, runLayer, chosenPixel, planeOf,
-  kernelsOf, pixelSum, sumLine, parameterFormula, articleLayer, channelsCode, largestMagnitude,
+  CHANNELS_SCHEMA,
+  FILTER_SETS,
+  PLANES,
+  IN_CHANNELS,
+  MAX_OUT_CHANNELS,
+  groupsOffered,
+  runLayer,
+  chosenPixel,
+  planeOf,
+  kernelsOf,
+  pixelSum,
+  sumLine,
+  parameterFormula,
+  articleLayer,
+  channelsCode,
+  largestMagnitude,
 } from './channels-model.js';
 import { rangeControl, selectControl, codeRow, h, setText } from './controls.js';
 
-const PLANE_RGB = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]; // each plane drawn in its own colour: value · (r, g, b)
-const TILE = { inputMin: 64, inputMax: 132, outputMin: 40, outputMax: 124, namedOutput: 72, termMax: 150, termMin: 72, chromePx: 8 }; // chromePx: a tile's padding and border
+const PLANE_RGB = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+]; // each plane drawn in its own colour: value · (r, g, b)
+const TILE = {
+  inputMin: 64,
+  inputMax: 132,
+  outputMin: 40,
+  outputMax: 124,
+  namedOutput: 72,
+  termMax: 150,
+  termMin: 72,
+  chromePx: 8,
+}; // chromePx: a tile's padding and border
 const GAP_PX = 12;
 const NARROW_PX = 480;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -78,17 +105,50 @@ export class CnnChannels extends CnnElement {
     const set = (property) => (value) => this.commit({ [property]: value });
     this.controls = {
       filters: selectControl({
-        name: 'filters', label: this.t('channels.control.filters'),
-        options: Object.keys(FILTER_SETS).map((name) => [name, this.t(`channels.filters.${name}`)]), onInput: set('filters'),
+        name: 'filters',
+        label: this.t('channels.control.filters'),
+        options: Object.keys(FILTER_SETS).map((name) => [name, this.t(`channels.filters.${name}`)]),
+        onInput: set('filters'),
       }),
       outChannels: rangeControl({
-        name: 'out-channels', label: this.t('channels.control.out-channels'), min: 1, max: MAX_OUT_CHANNELS,
-        onInput: (value) => this.commit({ outChannels: value, ...(this.offered(value).includes(this.state.groups) ? {} : { groups: 1 }), channel: Math.min(this.state.channel, value - 1) }),
+        name: 'out-channels',
+        label: this.t('channels.control.out-channels'),
+        min: 1,
+        max: MAX_OUT_CHANNELS,
+        onInput: (value) =>
+          this.commit({
+            outChannels: value,
+            ...(this.offered(value).includes(this.state.groups) ? {} : { groups: 1 }),
+            channel: Math.min(this.state.channel, value - 1),
+          }),
       }),
-      kernel: rangeControl({ name: 'kernel', label: this.t('channels.control.kernel'), min: 1, max: 7, onInput: set('kernel') }),
-      groups: selectControl({ name: 'groups', label: this.t('channels.control.groups'), options: [], onInput: (value) => this.commit({ groups: Number(value) }) }),
-      stride: rangeControl({ name: 'stride', label: this.t('channels.control.stride'), min: 1, max: 3, onInput: set('stride') }),
-      padding: rangeControl({ name: 'padding', label: this.t('channels.control.padding'), min: 0, max: 3, onInput: set('padding') }),
+      kernel: rangeControl({
+        name: 'kernel',
+        label: this.t('channels.control.kernel'),
+        min: 1,
+        max: 7,
+        onInput: set('kernel'),
+      }),
+      groups: selectControl({
+        name: 'groups',
+        label: this.t('channels.control.groups'),
+        options: [],
+        onInput: (value) => this.commit({ groups: Number(value) }),
+      }),
+      stride: rangeControl({
+        name: 'stride',
+        label: this.t('channels.control.stride'),
+        min: 1,
+        max: 3,
+        onInput: set('stride'),
+      }),
+      padding: rangeControl({
+        name: 'padding',
+        label: this.t('channels.control.padding'),
+        min: 0,
+        max: 3,
+        onInput: set('padding'),
+      }),
     };
 
     // The figure: photo = R + G + B on top, the layer in the middle, the output planes below.
@@ -104,7 +164,13 @@ export class CnnChannels extends CnnElement {
       tile.dataset.plane = String(channel);
       return { tile, canvas };
     });
-    this.inputRow = h('div', 'row inputs', photoTile, h('span', 'equals', '='), ...this.planeTiles.map((plane) => plane.tile));
+    this.inputRow = h(
+      'div',
+      'row inputs',
+      photoTile,
+      h('span', 'equals', '='),
+      ...this.planeTiles.map((plane) => plane.tile),
+    );
     this.inputRow.setAttribute('part', 'input');
     this.layerBand = h('p', 'layer-band');
     this.outputTiles = Array.from({ length: MAX_OUT_CHANNELS }, (_, channel) => {
@@ -142,9 +208,19 @@ export class CnnChannels extends CnnElement {
     // Legends: the planes' colour maps and the feature maps' diverging map.
     this.planeBars = PLANES.map(() => h('canvas'));
     this.divergingBar = h('canvas');
-    this.legend = h('div', 'legends',
+    this.legend = h(
+      'div',
+      'legends',
       h('span', 'bar', this.t('channels.legend-planes'), ' 0', ...this.planeBars, '255'),
-      h('span', 'bar', this.t('channels.legend-maps'), ` ${this.t('channels.negative')}`, this.divergingBar, this.t('channels.positive')));
+      h(
+        'span',
+        'bar',
+        this.t('channels.legend-maps'),
+        ` ${this.t('channels.negative')}`,
+        this.divergingBar,
+        this.t('channels.positive'),
+      ),
+    );
     this.legend.dataset.control = 'legend';
 
     // The sum of the focused output plane: kernels, the planes' shares, the bias, the output.
@@ -178,13 +254,33 @@ export class CnnChannels extends CnnElement {
     equals.setAttribute('aria-hidden', 'true');
     const biasPlus = h('span', 'op', '+');
     biasPlus.setAttribute('aria-hidden', 'true');
-    this.equation = h('div', 'equation',
+    this.equation = h(
+      'div',
+      'equation',
       ...this.terms.flatMap((term) => [term.element, term.plus]),
-      this.biasTerm, equals, h('div', 'term result', h('span', '', this.t('channels.result')), this.resultMap, this.resultCaption, this.resultValue));
+      this.biasTerm,
+      equals,
+      h(
+        'div',
+        'term result',
+        h('span', '', this.t('channels.result')),
+        this.resultMap,
+        this.resultCaption,
+        this.resultValue,
+      ),
+    );
     this.sumText = h('p', 'math');
     this.sumText.dataset.control = 'formula';
     this.groupsNote = h('p', 'note');
-    this.detail = h('section', 'detail', this.detailTitle, this.detailHint, this.equation, this.sumText, this.groupsNote);
+    this.detail = h(
+      'section',
+      'detail',
+      this.detailTitle,
+      this.detailHint,
+      this.equation,
+      this.sumText,
+      this.groupsNote,
+    );
     this.detail.setAttribute('part', 'sum');
 
     this.paramsText = h('p', 'math params');
@@ -225,12 +321,23 @@ export class CnnChannels extends CnnElement {
   }
 
   update(state, changed) {
-    for (const [property, control] of Object.entries(this.controls)) if (property !== 'groups') control.write(state[property]);
+    for (const [property, control] of Object.entries(this.controls))
+      if (property !== 'groups') control.write(state[property]);
     const groups = this.offered(state.outChannels);
     const options = this.controls.groups.input;
     if (options.dataset.offered !== groups.join()) {
       options.dataset.offered = groups.join();
-      options.replaceChildren(...groups.map((value) => new Option(this.t(`channels.groups.${value === 1 ? 'standard' : value === IN_CHANNELS ? 'depthwise' : 'grouped'}`, { groups: value }), String(value))));
+      options.replaceChildren(
+        ...groups.map(
+          (value) =>
+            new Option(
+              this.t(`channels.groups.${value === 1 ? 'standard' : value === IN_CHANNELS ? 'depthwise' : 'grouped'}`, {
+                groups: value,
+              }),
+              String(value),
+            ),
+        ),
+      );
     }
     options.value = String(state.groups);
     if (changed.has('channel')) this.previewed = null; // a chosen plane (click, focus, attribute) ends the hover preview
@@ -248,14 +355,33 @@ export class CnnChannels extends CnnElement {
     }
     const formula = parameterFormula(state, layer.params);
     const article = articleLayer(this.cnn, state);
-    setText(this.paramsText, `${this.t('channels.params', { count: this.formatNumber(layer.params) })}\n${formula.general} = ${formula.filled}\n`
-      + this.t('channels.shapes', { weight: `(${layer.weights.weightShape.join(', ')})`, bias: `(${state.outChannels})` })
-      + (article ? `\n${this.t('channels.params-article', { formula: article.filled, weights: this.formatNumber(article.weights) })}` : ''));
+    setText(
+      this.paramsText,
+      `${this.t('channels.params', { count: this.formatNumber(layer.params) })}\n${formula.general} = ${formula.filled}\n` +
+        this.t('channels.shapes', {
+          weight: `(${layer.weights.weightShape.join(', ')})`,
+          bias: `(${state.outChannels})`,
+        }) +
+        (article
+          ? `\n${this.t('channels.params-article', { formula: article.filled, weights: this.formatNumber(article.weights) })}`
+          : ''),
+    );
     setText(this.layerBand, '');
     this.layerBand.replaceChildren(
-      h('code', '', `Conv2d(${IN_CHANNELS} → ${state.outChannels}, ${state.kernel}×${state.kernel}, groups=${state.groups})`),
+      h(
+        'code',
+        '',
+        `Conv2d(${IN_CHANNELS} → ${state.outChannels}, ${state.kernel}×${state.kernel}, groups=${state.groups})`,
+      ),
       h('br'),
-      this.t(state.groups === 1 ? 'channels.band-standard' : state.groups === IN_CHANNELS ? 'channels.band-depthwise' : 'channels.band-grouped', { count: state.outChannels, groups: state.groups }),
+      this.t(
+        state.groups === 1
+          ? 'channels.band-standard'
+          : state.groups === IN_CHANNELS
+            ? 'channels.band-depthwise'
+            : 'channels.band-grouped',
+        { count: state.outChannels, groups: state.groups },
+      ),
     );
     this.outputTiles.forEach((output, channel) => {
       output.tile.hidden = channel >= state.outChannels;
@@ -265,7 +391,12 @@ export class CnnChannels extends CnnElement {
       const feeds = layer.feeds[channel].map((plane) => PLANES[plane]).join('');
       output.label.replaceChildren(String(channel), h('span', 'name', ` · ${name}`));
       setText(output.feeds, `← ${feeds}`);
-      setText(output.spoken, this.t('channels.output-fed', { planes: layer.feeds[channel].map((plane) => this.planeName(plane)).join(', ') }));
+      setText(
+        output.spoken,
+        this.t('channels.output-fed', {
+          planes: layer.feeds[channel].map((plane) => this.planeName(plane)).join(', '),
+        }),
+      );
     });
     this.layoutTiles();
     this.showChannel();
@@ -274,7 +405,10 @@ export class CnnChannels extends CnnElement {
   /** The name of output o's filter in the learner's language ("vertical edges", "Sobel x of G"…). */
   filterName(filter, feeds) {
     if (this.state.groups === 1) return this.t(`channels.filter.${filter.key}`);
-    return this.t('channels.filter-of', { kernel: this.t(`channels.kernel.${filter.kernel}`), planes: feeds.map((plane) => PLANES[plane]).join('') });
+    return this.t('channels.filter-of', {
+      kernel: this.t(`channels.kernel.${filter.kernel}`),
+      planes: feeds.map((plane) => PLANES[plane]).join(''),
+    });
   }
 
   /** The output plane explained now: the hovered one, else the chosen one. */
@@ -313,20 +447,48 @@ export class CnnChannels extends CnnElement {
       const weights = kernels[index];
       term.kernel.setShape(kernelSize, kernelSize);
       term.kernel.draw(outputView({ values: weights, width: kernelSize, name: 'weight', exact: true }));
-      term.kernel.setLabel(this.t('channels.kernel-alt', { channel, plane: PLANES[plane], values: Array.from(weights, (value) => formatTerm(value).text).join(', ') }));
+      term.kernel.setLabel(
+        this.t('channels.kernel-alt', {
+          channel,
+          plane: PLANES[plane],
+          values: Array.from(weights, (value) => formatTerm(value).text).join(', '),
+        }),
+      );
       setText(term.kernelCaption, `w[${channel}, ${PLANES[plane]}]`);
       setText(term.caption, `x[${PLANES[plane]}] ⋆ w[${channel}, ${PLANES[plane]}]`);
     });
     setText(this.biasCaption, `b[${channel}]`);
     setText(this.resultCaption, `out[${channel}]`);
-    const line = sumLine(`out[${channel}][${row}, ${col}]`, sum.terms.map((term) => ({ label: PLANES[term.channel], value: term.value })), sum.bias, sum.value);
+    const line = sumLine(
+      `out[${channel}][${row}, ${col}]`,
+      sum.terms.map((term) => ({ label: PLANES[term.channel], value: term.value })),
+      sum.bias,
+      sum.value,
+    );
     this.line = line;
-    this.terms.forEach((term, index) => { if (index < line.terms.length) setText(term.value, `${line.terms[index]}`); });
+    this.terms.forEach((term, index) => {
+      if (index < line.terms.length) setText(term.value, `${line.terms[index]}`);
+    });
     setText(this.biasValue, line.bias);
     setText(this.resultValue, line.value);
-    setText(this.sumText, `out[${channel}] = Σ_c (x[c] ⋆ w[${channel}, c]) + b[${channel}]   (c ∈ {${layer.feeds[channel].map((plane) => PLANES[plane]).join(', ')}})\n${line.text}`);
+    setText(
+      this.sumText,
+      `out[${channel}] = Σ_c (x[c] ⋆ w[${channel}, c]) + b[${channel}]   (c ∈ {${layer.feeds[channel].map((plane) => PLANES[plane]).join(', ')}})\n${line.text}`,
+    );
     this.resultMap.setAttribute('aria-label', this.t('channels.result-alt', { channel, row, col, value: line.value }));
-    setText(this.groupsNote, this.t(state.groups === 1 ? (state.kernel === 1 ? 'channels.note-1x1' : 'channels.note-standard') : state.groups === IN_CHANNELS ? 'channels.note-depthwise' : 'channels.note-grouped', { groups: state.groups }));
+    setText(
+      this.groupsNote,
+      this.t(
+        state.groups === 1
+          ? state.kernel === 1
+            ? 'channels.note-1x1'
+            : 'channels.note-standard'
+          : state.groups === IN_CHANNELS
+            ? 'channels.note-depthwise'
+            : 'channels.note-grouped',
+        { groups: state.groups },
+      ),
+    );
     this.paint();
     this.placeLinks();
     this.announce(line.text);
@@ -343,12 +505,20 @@ export class CnnChannels extends CnnElement {
     const plane = size * size;
     const sum = this.sum;
     drawPlane(this.photoCanvas, {
-      rows: size, cols: size, edgePx: this.sizes.input, window: sum.window, marks,
+      rows: size,
+      cols: size,
+      edgePx: this.sizes.input,
+      window: sum.window,
+      marks,
       colorOf: (index) => [bytes[index], bytes[plane + index], bytes[2 * plane + index]],
     });
     this.planeTiles.forEach(({ canvas, tile }, channel) => {
       drawPlane(canvas, {
-        rows: size, cols: size, edgePx: this.sizes.input, marks, window: tile.classList.contains('unfed') ? null : sum.window,
+        rows: size,
+        cols: size,
+        edgePx: this.sizes.input,
+        marks,
+        window: tile.classList.contains('unfed') ? null : sum.window,
         colorOf: (index) => PLANE_RGB[channel].map((amount) => amount * bytes[channel * plane + index]),
       });
     });
@@ -360,19 +530,41 @@ export class CnnChannels extends CnnElement {
       const scale = largestMagnitude(values);
       setText(output.range, `±${formatValue(scale)}`);
       drawPlane(output.canvas, {
-        rows: height, cols: width, edgePx: this.sizes.output, colorOf: signedColor(values, scale),
-        pixel: channel === sum.channel ? [sum.row, sum.col] : null, marks,
+        rows: height,
+        cols: width,
+        edgePx: this.sizes.output,
+        colorOf: signedColor(values, scale),
+        pixel: channel === sum.channel ? [sum.row, sum.col] : null,
+        marks,
       });
     });
     // The equation's maps share one scale, so the planes' shares compare with the sum.
-    const shares = layer.feeds[sum.channel].map((fedPlane) => planeOf(layer.contributions[fedPlane], sum.channel, height, width));
+    const shares = layer.feeds[sum.channel].map((fedPlane) =>
+      planeOf(layer.contributions[fedPlane], sum.channel, height, width),
+    );
     const result = planeOf(layer.output, sum.channel, height, width);
     const scale = largestMagnitude(result, ...shares);
-    shares.forEach((values, index) => drawPlane(this.terms[index].map, {
-      rows: height, cols: width, edgePx: this.sizes.term, colorOf: signedColor(values, scale), pixel: [sum.row, sum.col], marks,
-    }));
-    drawPlane(this.resultMap, { rows: height, cols: width, edgePx: this.sizes.term, colorOf: signedColor(result, scale), pixel: [sum.row, sum.col], marks });
-    this.planeBars.forEach((bar, channel) => drawBar(bar, 36, 10, (t) => PLANE_RGB[channel].map((amount) => Math.round(amount * 255 * t))));
+    shares.forEach((values, index) =>
+      drawPlane(this.terms[index].map, {
+        rows: height,
+        cols: width,
+        edgePx: this.sizes.term,
+        colorOf: signedColor(values, scale),
+        pixel: [sum.row, sum.col],
+        marks,
+      }),
+    );
+    drawPlane(this.resultMap, {
+      rows: height,
+      cols: width,
+      edgePx: this.sizes.term,
+      colorOf: signedColor(result, scale),
+      pixel: [sum.row, sum.col],
+      marks,
+    });
+    this.planeBars.forEach((bar, channel) =>
+      drawBar(bar, 36, 10, (t) => PLANE_RGB[channel].map((amount) => Math.round(amount * 255 * t))),
+    );
     drawBar(this.divergingBar, 96, 10, (t) => kit.heatRgb(2 * t - 1, true));
   }
 
@@ -382,7 +574,8 @@ export class CnnChannels extends CnnElement {
     const count = this.layer && !this.layer.error ? this.layer.feeds.length : 1;
     const gap = width < NARROW_PX ? GAP_PX / 2 : GAP_PX; // a phone keeps the room for the maps
     this.figure.style.setProperty('--row-gap', `${gap}px`);
-    const fit = (tiles, min, max, reserve = 0) => Math.max(min, Math.min(max, Math.floor((width - reserve - gap * (tiles - 1)) / tiles) - TILE.chromePx));
+    const fit = (tiles, min, max, reserve = 0) =>
+      Math.max(min, Math.min(max, Math.floor((width - reserve - gap * (tiles - 1)) / tiles) - TILE.chromePx));
     this.sizes = {
       input: fit(4, TILE.inputMin, TILE.inputMax, 24),
       output: fit(count, TILE.outputMin, TILE.outputMax),

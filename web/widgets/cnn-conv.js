@@ -16,22 +16,65 @@ import { GridView } from './grid.js';
 import { PLAY_SPEEDS } from './palette.js';
 import { formatShape } from './format.js';
 import { coreMessage } from '../i18n/core-errors.js';
-import { paddedInputView, outputView, windowMarks, maskedInputView, termCells, cellMarks, stepMarks } from './grid-views.js';
+import {
+  paddedInputView,
+  outputView,
+  windowMarks,
+  maskedInputView,
+  termCells,
+  cellMarks,
+  stepMarks,
+} from './grid-views.js';
 import { unreadCells, droppedLines } from './reach.js';
 import { INPUT_PRESETS, KERNEL_PRESETS, presetOptions } from './presets.js';
 import {
-  CONV_SCHEMA, SEED_CHANNELS, convInput, convWeights, runConv, traceOutput, channelPartials,
-  equivalentConvolution, windowReads, outputsReading, convFormula, samePaddingNote, convParameterCounts, convPytorchCode, stepExplanation,
-  oneByOneNote, scatterLine, baseWeights, outputSizeExercise, parameterExercise,
+  CONV_SCHEMA,
+  SEED_CHANNELS,
+  convInput,
+  convWeights,
+  runConv,
+  traceOutput,
+  channelPartials,
+  equivalentConvolution,
+  windowReads,
+  outputsReading,
+  convFormula,
+  samePaddingNote,
+  convParameterCounts,
+  convPytorchCode,
+  stepExplanation,
+  oneByOneNote,
+  scatterLine,
+  baseWeights,
+  outputSizeExercise,
+  parameterExercise,
 } from './conv-model.js';
 import { presetFits, presetForKernel } from './presets.js';
 import { withEdit } from './cell-edits.js';
 import { showInvalid, showValid } from './invalid-view.js';
 import { concealing } from './exercise.js';
-import { rangeControl, selectControl, transport, codeRow, legend, panel, h, setLines, setTermLines, setText } from './controls.js';
+import {
+  rangeControl,
+  selectControl,
+  transport,
+  codeRow,
+  legend,
+  panel,
+  h,
+  setLines,
+  setTermLines,
+  setText,
+} from './controls.js';
 
 const MAX_CHANNELS = CONV_SCHEMA.channels.max;
-const PADDING_CHOICES = [['0', '0'], ['1', '1'], ['2', '2'], ['3', '3'], ['same', "'same'"], ['valid', "'valid'"]];
+const PADDING_CHOICES = [
+  ['0', '0'],
+  ['1', '1'],
+  ['2', '2'],
+  ['3', '3'],
+  ['same', "'same'"],
+  ['valid', "'valid'"],
+];
 const CLEARS_VALUES = new Set(['size', 'channels', 'input']);
 const CLEARS_WEIGHTS = new Set(['kernel', 'channels', 'kernelPreset']);
 
@@ -45,7 +88,10 @@ export class CnnConv extends CnnElement {
 
   build() {
     const t = this.t;
-    this.stepper = new Stepper({ onStep: (index) => this.commit({ step: index }), onPlayChange: () => this.transport.sync() });
+    this.stepper = new Stepper({
+      onStep: (index) => this.commit({ step: index }),
+      onPlayChange: () => this.transport.sync(),
+    });
     const set = (property) => (value) => {
       const change = { [property]: property === 'padding' && /^\d$/.test(value) ? Number(value) : value };
       if (CLEARS_VALUES.has(property)) Object.assign(change, { values: null, edits: '', selected: -1 });
@@ -54,37 +100,109 @@ export class CnnConv extends CnnElement {
       this.commit(change);
     };
     this.controls = {
-      mode: selectControl({ name: 'mode', label: t('conv.mode'), options: [['standard', 'Conv2d'], ['transposed', 'ConvTranspose2d']], onInput: set('mode') }),
-      input: selectControl({ name: 'input', label: t('shared.input'), options: presetOptions(INPUT_PRESETS, t), onInput: set('input') }),
-      size: rangeControl({ name: 'size', label: t('shared.input-size'), min: CONV_SCHEMA.size.min, max: CONV_SCHEMA.size.max, onInput: set('size') }),
-      channels: rangeControl({ name: 'channels', label: t('conv.channels'), min: 1, max: MAX_CHANNELS, onInput: set('channels') }),
-      kernel: rangeControl({ name: 'kernel', label: t('shared.kernel-size'), min: 1, max: CONV_SCHEMA.kernel.max, onInput: set('kernel') }),
-      kernelPreset: selectControl({ name: 'kernel-preset', label: t('shared.kernel'), options: presetOptions(KERNEL_PRESETS, t), onInput: set('kernelPreset') }),
-      stride: rangeControl({ name: 'stride', label: t('shared.stride'), min: 1, max: CONV_SCHEMA.stride.max, onInput: set('stride') }),
-      padding: selectControl({ name: 'padding', label: t('shared.padding'), options: PADDING_CHOICES, onInput: set('padding') }),
-      dilation: rangeControl({ name: 'dilation', label: t('shared.dilation'), min: 1, max: CONV_SCHEMA.dilation.max, onInput: set('dilation') }),
-      outputPadding: rangeControl({ name: 'output-padding', label: 'output_padding', min: 0, max: CONV_SCHEMA['output-padding'].max, onInput: set('outputPadding') }),
+      mode: selectControl({
+        name: 'mode',
+        label: t('conv.mode'),
+        options: [
+          ['standard', 'Conv2d'],
+          ['transposed', 'ConvTranspose2d'],
+        ],
+        onInput: set('mode'),
+      }),
+      input: selectControl({
+        name: 'input',
+        label: t('shared.input'),
+        options: presetOptions(INPUT_PRESETS, t),
+        onInput: set('input'),
+      }),
+      size: rangeControl({
+        name: 'size',
+        label: t('shared.input-size'),
+        min: CONV_SCHEMA.size.min,
+        max: CONV_SCHEMA.size.max,
+        onInput: set('size'),
+      }),
+      channels: rangeControl({
+        name: 'channels',
+        label: t('conv.channels'),
+        min: 1,
+        max: MAX_CHANNELS,
+        onInput: set('channels'),
+      }),
+      kernel: rangeControl({
+        name: 'kernel',
+        label: t('shared.kernel-size'),
+        min: 1,
+        max: CONV_SCHEMA.kernel.max,
+        onInput: set('kernel'),
+      }),
+      kernelPreset: selectControl({
+        name: 'kernel-preset',
+        label: t('shared.kernel'),
+        options: presetOptions(KERNEL_PRESETS, t),
+        onInput: set('kernelPreset'),
+      }),
+      stride: rangeControl({
+        name: 'stride',
+        label: t('shared.stride'),
+        min: 1,
+        max: CONV_SCHEMA.stride.max,
+        onInput: set('stride'),
+      }),
+      padding: selectControl({
+        name: 'padding',
+        label: t('shared.padding'),
+        options: PADDING_CHOICES,
+        onInput: set('padding'),
+      }),
+      dilation: rangeControl({
+        name: 'dilation',
+        label: t('shared.dilation'),
+        min: 1,
+        max: CONV_SCHEMA.dilation.max,
+        onInput: set('dilation'),
+      }),
+      outputPadding: rangeControl({
+        name: 'output-padding',
+        label: 'output_padding',
+        min: 0,
+        max: CONV_SCHEMA['output-padding'].max,
+        onInput: set('outputPadding'),
+      }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, t('conv.steps'), t);
     this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 16" counts the outputs
 
     const channelGrids = (make) => Array.from({ length: MAX_CHANNELS }, (_, channel) => make(channel));
-    this.inputGrids = channelGrids((channel) => new GridView({
-      label: t('conv.grid-input', { channel }), t,
-      onActivate: (index) => this.selectInput(index),
-      onEdit: (index, value) => this.editInput(channel, index, value),
-    }));
-    this.kernelGrids = channelGrids((channel) => new GridView({
-      label: t('conv.grid-kernel', { channel }), editOnClick: true, t,
-      onEdit: (index, value) => this.editWeight(channel, index, value),
-    }));
-    this.equivalentGrids = channelGrids((channel) => new GridView({ label: t('conv.grid-equivalent', { channel }), t }));
+    this.inputGrids = channelGrids(
+      (channel) =>
+        new GridView({
+          label: t('conv.grid-input', { channel }),
+          t,
+          onActivate: (index) => this.selectInput(index),
+          onEdit: (index, value) => this.editInput(channel, index, value),
+        }),
+    );
+    this.kernelGrids = channelGrids(
+      (channel) =>
+        new GridView({
+          label: t('conv.grid-kernel', { channel }),
+          editOnClick: true,
+          t,
+          onEdit: (index, value) => this.editWeight(channel, index, value),
+        }),
+    );
+    this.equivalentGrids = channelGrids(
+      (channel) => new GridView({ label: t('conv.grid-equivalent', { channel }), t }),
+    );
     this.flippedGrids = channelGrids((channel) => new GridView({ label: t('conv.grid-flipped', { channel }), t }));
     this.outputGrid = new GridView({ label: t('shared.output'), t, onActivate: (index) => this.stepper.goTo(index) });
 
     this.inputPanels = this.inputGrids.map((grid) => panel(t('shared.input'), grid.element, 'input'));
     this.kernelPanels = this.kernelGrids.map((grid) => panel(t('shared.kernel'), grid.element, 'kernel'));
-    this.equivalentPanels = this.equivalentGrids.map((grid) => panel(t('conv.panel-equivalent'), grid.element, 'equivalent'));
+    this.equivalentPanels = this.equivalentGrids.map((grid) =>
+      panel(t('conv.panel-equivalent'), grid.element, 'equivalent'),
+    );
     this.flippedPanels = this.flippedGrids.map((grid) => panel(t('conv.panel-flipped'), grid.element, 'equivalent'));
     this.outputPanel = panel(t('shared.output'), this.outputGrid.element, 'output');
     this.outputPanel.element.dataset.reveal = 'output-size';
@@ -92,10 +210,18 @@ export class CnnConv extends CnnElement {
     this.stepLines = h('div', 'math');
     this.stepLines.setAttribute('part', 'step');
     this.stepLines.dataset.reveal = 'output-size';
-    this.equivalentSection = h('section', '',
+    this.equivalentSection = h(
+      'section',
+      '',
       h('h4', '', t('conv.equivalent-title')),
       h('p', 'note', t('conv.equivalent-note')),
-      h('div', 'panels', ...this.equivalentPanels.map((item) => item.element), ...this.flippedPanels.map((item) => item.element)));
+      h(
+        'div',
+        'panels',
+        ...this.equivalentPanels.map((item) => item.element),
+        ...this.flippedPanels.map((item) => item.element),
+      ),
+    );
     this.equivalentSection.dataset.reveal = 'output-size'; // its padded input is the output size plus the kernel
     this.formula = h('p', 'math');
     this.formula.dataset.control = 'formula';
@@ -110,7 +236,13 @@ export class CnnConv extends CnnElement {
     this.shadowRoot.append(
       h('div', 'controls', ...Object.values(this.controls).map((control) => control.element)),
       this.transport.element,
-      h('div', 'panels', ...this.inputPanels.map((item) => item.element), ...this.kernelPanels.map((item) => item.element), this.outputPanel.element),
+      h(
+        'div',
+        'panels',
+        ...this.inputPanels.map((item) => item.element),
+        ...this.kernelPanels.map((item) => item.element),
+        this.outputPanel.element,
+      ),
       this.error,
       this.stepLines,
       this.equivalentSection,
@@ -127,8 +259,10 @@ export class CnnConv extends CnnElement {
     for (const [property, control] of Object.entries(this.controls)) control.write(state[property]);
     const transposed = state.mode === 'transposed';
     this.controls.outputPadding.element.classList.toggle('not-applicable', !transposed);
-    for (const option of this.controls.padding.input.options) option.disabled = transposed && !/^\d$/.test(option.value);
-    for (const option of this.controls.kernelPreset.input.options) option.disabled = !presetFits(option.value, state.kernel);
+    for (const option of this.controls.padding.input.options)
+      option.disabled = transposed && !/^\d$/.test(option.value);
+    for (const option of this.controls.kernelPreset.input.options)
+      option.disabled = !presetFits(option.value, state.kernel);
     const viewOnly = [...changed].every((name) => name === 'step' || name === 'selected');
     if (!(viewOnly && this.model)) this.compute(state);
     this.drawStep(state);
@@ -151,7 +285,13 @@ export class CnnConv extends CnnElement {
       setLines(this.stepLines, []);
       setLines(this.notes, [], 'p');
       setText(this.counts, '');
-      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: coreMessage(t, result.error), t });
+      showInvalid({
+        stepper: this.stepper,
+        transport: this.transport,
+        caption: this.outputPanel.caption,
+        reason: coreMessage(t, result.error),
+        t,
+      });
       this.announce(t('shared.invalid-setting', { reason: coreMessage(t, result.error) }));
       return;
     }
@@ -173,37 +313,82 @@ export class CnnConv extends CnnElement {
       this.inputGrids[channel].setShape(n + top + bottom, n + left + right);
       this.inputGrids[channel].draw(inputViews[channel]);
       setText(this.inputPanels[channel].heading, `${t(transposed ? 'shared.input' : 'shared.input-padded')}${suffix}`);
-      setText(this.inputPanels[channel].caption, transposed ? `${n}×${n}`
-        : top === bottom && left === right && top === left ? t('shared.size-padding', { size: n, padding: top })
-          : t('conv.size-padding-sides', { size: n, top, left, bottom, right }));
+      setText(
+        this.inputPanels[channel].caption,
+        transposed
+          ? `${n}×${n}`
+          : top === bottom && left === right && top === left
+            ? t('shared.size-padding', { size: n, padding: top })
+            : t('conv.size-padding-sides', { size: n, top, left, bottom, right }),
+      );
       this.kernelGrids[channel].setShape(state.kernel, state.kernel);
-      this.kernelGrids[channel].draw(outputView({ values: weights.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'weight', exact: true }));
+      this.kernelGrids[channel].draw(
+        outputView({
+          values: weights.subarray(channel * taps, (channel + 1) * taps),
+          width: state.kernel,
+          name: 'weight',
+          exact: true,
+        }),
+      );
       setText(this.kernelPanels[channel].heading, `${t('shared.kernel')}${suffix}`);
       setText(this.kernelPanels[channel].caption, channel === 0 ? t('conv.edit-weight') : '');
       if (equivalent && !equivalent.error) {
         const size = equivalent.height * equivalent.width;
         this.equivalentGrids[channel].setShape(equivalent.height, equivalent.width);
-        this.equivalentGrids[channel].draw(maskedInputView({
-          values: equivalent.values.subarray(channel * size, (channel + 1) * size),
-          fromInput: equivalent.fromInput.subarray(channel * size, (channel + 1) * size),
-        }));
+        this.equivalentGrids[channel].draw(
+          maskedInputView({
+            values: equivalent.values.subarray(channel * size, (channel + 1) * size),
+            fromInput: equivalent.fromInput.subarray(channel * size, (channel + 1) * size),
+          }),
+        );
         setText(this.equivalentPanels[channel].heading, `${t('conv.panel-equivalent-padded')}${suffix}`);
-        setText(this.equivalentPanels[channel].caption, t('conv.equivalent-caption', { height: equivalent.height, width: equivalent.width, padding: equivalent.padding.join(', ') }));
+        setText(
+          this.equivalentPanels[channel].caption,
+          t('conv.equivalent-caption', {
+            height: equivalent.height,
+            width: equivalent.width,
+            padding: equivalent.padding.join(', '),
+          }),
+        );
         this.flippedGrids[channel].setShape(state.kernel, state.kernel);
-        this.flippedGrids[channel].draw(outputView({ values: equivalent.flipped.subarray(channel * taps, (channel + 1) * taps), width: state.kernel, name: 'flipped', exact: true }));
+        this.flippedGrids[channel].draw(
+          outputView({
+            values: equivalent.flipped.subarray(channel * taps, (channel + 1) * taps),
+            width: state.kernel,
+            name: 'flipped',
+            exact: true,
+          }),
+        );
         setText(this.flippedPanels[channel].heading, `${t('conv.panel-flipped')}${suffix}`);
       }
     }
     this.outputGrid.setShape(result.height, result.width);
     this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
     setText(this.outputPanel.caption, t('shared.shape', { shape: formatShape([1, 1, result.height, result.width]) }));
-    setLines(this.notes, [presetNote, oneByOneNote(state, t), ...this.noteLines(state, result, droppedLines(reads, n, n), equivalent)].filter(Boolean), 'p');
+    setLines(
+      this.notes,
+      [
+        presetNote,
+        oneByOneNote(state, t),
+        ...this.noteLines(state, result, droppedLines(reads, n, n), equivalent),
+      ].filter(Boolean),
+      'p',
+    );
     const counts = convParameterCounts(this.cnn, state);
     const count = (value) => this.formatNumber(value);
-    setText(this.counts, t('conv.counts', {
-      channels: state.channels, kernel: state.kernel, layer: count(counts.layer), in: SEED_CHANNELS.in, out: SEED_CHANNELS.out,
-      seed: count(counts.seed), macs: count(result.macs), flops: count(result.flops),
-    }));
+    setText(
+      this.counts,
+      t('conv.counts', {
+        channels: state.channels,
+        kernel: state.kernel,
+        layer: count(counts.layer),
+        in: SEED_CHANNELS.in,
+        out: SEED_CHANNELS.out,
+        seed: count(counts.seed),
+        macs: count(result.macs),
+        flops: count(result.flops),
+      }),
+    );
   }
 
   /** The input, made again only when its own attributes change (not on every kernel or stride change). */
@@ -220,10 +405,19 @@ export class CnnConv extends CnnElement {
       const [top, left, bottom, right] = padding;
       const n = state.size;
       const plane = n * n;
-      const views = Array.from({ length: state.channels }, (_, channel) => paddedInputView({
-        values: input.subarray(channel * plane, (channel + 1) * plane), height: n, width: n, padTop: top, padLeft: left,
-        rows: n + top + bottom, cols: n + left + right, padText: '0', unseen: unread,
-      }));
+      const views = Array.from({ length: state.channels }, (_, channel) =>
+        paddedInputView({
+          values: input.subarray(channel * plane, (channel + 1) * plane),
+          height: n,
+          width: n,
+          padTop: top,
+          padLeft: left,
+          rows: n + top + bottom,
+          cols: n + left + right,
+          padText: '0',
+          unseen: unread,
+        }),
+      );
       this.inputViewCache = { input, key, views };
     }
     return this.inputViewCache.views;
@@ -268,7 +462,8 @@ export class CnnConv extends CnnElement {
     const row = Math.floor(index / result.width);
     const col = index % result.width;
     const traced = traceOutput(this.cnn, state, input, weights, row, col);
-    const partials = !transposed && state.channels > 1 ? channelPartials(this.cnn, state, input, weights, row, col) : null;
+    const partials =
+      !transposed && state.channels > 1 ? channelPartials(this.cnn, state, input, weights, row, col) : null;
     const selectedRow = state.selected >= 0 && state.selected < n * n ? Math.floor(state.selected / n) : -1;
     const selectedCol = selectedRow >= 0 ? state.selected % n : -1;
     const equivalentTerms = equivalent && !equivalent.error ? equivalent.trace(row, col).terms : null;
@@ -281,10 +476,14 @@ export class CnnConv extends CnnElement {
         window.set(key, `${window.get(key) ?? ''} sel`.trim());
       }
       this.inputGrids[channel].mark(cellMarks(window, this.inputGrids[channel].cols));
-      const usedTaps = transposed ? new Map(terms.map((term) => [`${term.kernel_row},${term.kernel_col}`, 'win'])) : new Map();
+      const usedTaps = transposed
+        ? new Map(terms.map((term) => [`${term.kernel_row},${term.kernel_col}`, 'win']))
+        : new Map();
       this.kernelGrids[channel].mark(cellMarks(usedTaps, state.kernel));
       if (equivalentTerms) {
-        this.equivalentGrids[channel].mark(cellMarks(windowMarks(equivalentTerms.filter((term) => term.channel === channel)), equivalent.width));
+        this.equivalentGrids[channel].mark(
+          cellMarks(windowMarks(equivalentTerms.filter((term) => term.channel === channel)), equivalent.width),
+        );
       }
     }
     const fed = selectedRow >= 0 ? outputsReading(this.cnn, state, selectedRow, selectedCol) : new Set();
@@ -324,12 +523,26 @@ export class CnnConv extends CnnElement {
 
   editWeight(channel, index, value) {
     const taps = this.state.kernel * this.state.kernel;
-    this.commit({ weightEdits: withEdit(this.state.weightEdits, baseWeights(this.state, this.cnn, this.t).weights, channel * taps + index, value) });
+    this.commit({
+      weightEdits: withEdit(
+        this.state.weightEdits,
+        baseWeights(this.state, this.cnn, this.t).weights,
+        channel * taps + index,
+        value,
+      ),
+    });
   }
 
   resize(width) {
     if (!this.outputGrid) return;
-    for (const grid of [...this.inputGrids, ...this.kernelGrids, ...this.equivalentGrids, ...this.flippedGrids, this.outputGrid]) grid.fit(width);
+    for (const grid of [
+      ...this.inputGrids,
+      ...this.kernelGrids,
+      ...this.equivalentGrids,
+      ...this.flippedGrids,
+      this.outputGrid,
+    ])
+      grid.fit(width);
   }
 
   exerciseAnswer(kind) {

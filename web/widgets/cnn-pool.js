@@ -19,8 +19,22 @@ import { concealing } from './exercise.js';
 import { INPUT_PRESETS, presetOptions } from './presets.js';
 import { coreMessage } from '../i18n/core-errors.js';
 import {
-  POOL_SCHEMA, POOL_MODES, POOL_INPUTS, poolInputValues, shiftedValues, runPool, traceCell,
-  paddedExtent, windowReads, outputsReading, poolFormula, poolPytorchCode, poolStepText, droppedWindowCells, poolSizeExercise, pooledValueExercise,
+  POOL_SCHEMA,
+  POOL_MODES,
+  POOL_INPUTS,
+  poolInputValues,
+  shiftedValues,
+  runPool,
+  traceCell,
+  paddedExtent,
+  windowReads,
+  outputsReading,
+  poolFormula,
+  poolPytorchCode,
+  poolStepText,
+  droppedWindowCells,
+  poolSizeExercise,
+  pooledValueExercise,
 } from './pool-model.js';
 import { rangeControl, selectControl, checkboxControl, transport, codeRow, legend, panel, h } from './controls.js';
 
@@ -39,26 +53,51 @@ export class CnnPool extends CnnElement {
       onPlayChange: () => this.transport.sync(),
     });
     // A new size or preset replaces edited values; other settings keep them.
-    const set = (property) => (value) => this.commit(property === 'size' || property === 'input' ? { [property]: value, values: null, edits: '', selected: -1 } : { [property]: value });
+    const set = (property) => (value) =>
+      this.commit(
+        property === 'size' || property === 'input'
+          ? { [property]: value, values: null, edits: '', selected: -1 }
+          : { [property]: value },
+      );
     this.controls = {
-      mode: selectControl({ name: 'mode', label: t('pool.mode'), options: presetOptions(POOL_MODES, t), onInput: set('mode') }),
+      mode: selectControl({
+        name: 'mode',
+        label: t('pool.mode'),
+        options: presetOptions(POOL_MODES, t),
+        onInput: set('mode'),
+      }),
       kernel: rangeControl({ name: 'kernel', label: t('pool.window'), min: 1, max: 6, onInput: set('kernel') }),
       stride: rangeControl({ name: 'stride', label: t('shared.stride'), min: 1, max: 6, onInput: set('stride') }),
       padding: rangeControl({ name: 'padding', label: t('shared.padding'), min: 0, max: 3, onInput: set('padding') }),
       ceilMode: checkboxControl({ name: 'ceil-mode', label: 'ceil_mode', onInput: set('ceilMode') }),
       size: rangeControl({ name: 'size', label: t('shared.input-size'), min: 2, max: 12, onInput: set('size') }),
-      input: selectControl({ name: 'input', label: t('shared.input'), options: presetOptions(INPUT_PRESETS, t, POOL_INPUTS), onInput: set('input') }),
-      shift: selectControl({ name: 'shift', label: t('pool.shift'), options: ['none', 'right', 'down'].map((shift) => [shift, t(`pool.shift.${shift}`)]), onInput: set('shift') }),
+      input: selectControl({
+        name: 'input',
+        label: t('shared.input'),
+        options: presetOptions(INPUT_PRESETS, t, POOL_INPUTS),
+        onInput: set('input'),
+      }),
+      shift: selectControl({
+        name: 'shift',
+        label: t('pool.shift'),
+        options: ['none', 'right', 'down'].map((shift) => [shift, t(`pool.shift.${shift}`)]),
+        onInput: set('shift'),
+      }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, t('pool.steps'), t);
     this.transport.element.querySelector('.note').dataset.reveal = 'output-size'; // "step 1 of 4" counts the outputs
 
     this.inputGrid = new GridView({
-      label: t('pool.grid-input'), t,
+      label: t('pool.grid-input'),
+      t,
       onActivate: (index) => this.selectInput(index),
       onEdit: (index, value) => this.editInput(index, value),
     });
-    this.outputGrid = new GridView({ label: t('pool.grid-output'), t, onActivate: (index) => this.stepper.goTo(index) });
+    this.outputGrid = new GridView({
+      label: t('pool.grid-output'),
+      t,
+      onActivate: (index) => this.stepper.goTo(index),
+    });
     this.shiftedGrid = new GridView({ label: t('pool.grid-shifted'), t });
     this.shiftedOutputGrid = new GridView({ label: t('pool.grid-shifted-output'), t });
 
@@ -91,7 +130,9 @@ export class CnnPool extends CnnElement {
       this.shiftPanels,
       this.formula,
       this.code.element,
-      legend(['win', 'winner', 'pad', 'unseen', 'hole', 'cur', 'sel', 'fed'].map((mark) => [mark, t(`pool.legend.${mark}`)])),
+      legend(
+        ['win', 'winner', 'pad', 'unseen', 'hole', 'cur', 'sel', 'fed'].map((mark) => [mark, t(`pool.legend.${mark}`)]),
+      ),
     );
   }
 
@@ -121,20 +162,40 @@ export class CnnPool extends CnnElement {
       this.stepText.textContent = '';
       this.printed.textContent = '';
       this.shiftPanels.classList.add('not-applicable');
-      showInvalid({ stepper: this.stepper, transport: this.transport, caption: this.outputPanel.caption, reason: coreMessage(t, result.error), t });
+      showInvalid({
+        stepper: this.stepper,
+        transport: this.transport,
+        caption: this.outputPanel.caption,
+        reason: coreMessage(t, result.error),
+        t,
+      });
       this.announce(t('shared.invalid-setting', { reason: coreMessage(t, result.error) }));
       return;
     }
     showValid(this.transport);
     const dropped = formula.dropped ?? null;
     const extent = paddedExtent(this.cnn, state, values, result.height, result.width, dropped);
-    this.model = { values, result, extent, dropped: dropped === null ? new Set() : droppedWindowCells(state, dropped, result.height) };
+    this.model = {
+      values,
+      result,
+      extent,
+      dropped: dropped === null ? new Set() : droppedWindowCells(state, dropped, result.height),
+    };
     this.stepper.resize(result.height * result.width, result.width);
     this.inputGrid.setShape(extent.rows, extent.cols);
-    this.inputGrid.draw(paddedInputView({
-      values, height: state.size, width: state.size, padTop: extent.padding, padLeft: extent.padding,
-      rows: extent.rows, cols: extent.cols, padText: state.mode === 'max' ? '−∞' : '0', unseen: unreadCells(windowReads(this.cnn, state, result.height, result.width), state.size),
-    }));
+    this.inputGrid.draw(
+      paddedInputView({
+        values,
+        height: state.size,
+        width: state.size,
+        padTop: extent.padding,
+        padLeft: extent.padding,
+        rows: extent.rows,
+        cols: extent.cols,
+        padText: state.mode === 'max' ? '−∞' : '0',
+        unseen: unreadCells(windowReads(this.cnn, state, result.height, result.width), state.size),
+      }),
+    );
     this.outputGrid.setShape(result.height, result.width);
     this.outputGrid.draw(outputView({ values: result.output, width: result.width }));
     this.printed.textContent = result.printed;
@@ -149,7 +210,18 @@ export class CnnPool extends CnnElement {
     const shifted = shiftedValues(values, state.size, state.shift);
     const shiftedResult = runPool(this.cnn, state, shifted);
     this.shiftedGrid.setShape(state.size, state.size);
-    this.shiftedGrid.draw(paddedInputView({ values: shifted, height: state.size, width: state.size, padTop: 0, padLeft: 0, rows: state.size, cols: state.size, padText: '' }));
+    this.shiftedGrid.draw(
+      paddedInputView({
+        values: shifted,
+        height: state.size,
+        width: state.size,
+        padTop: 0,
+        padLeft: 0,
+        rows: state.size,
+        cols: state.size,
+        padText: '',
+      }),
+    );
     this.shiftedOutputGrid.setShape(result.height, result.width);
     const changedCells = new Set();
     result.output.forEach((value, index) => {
@@ -186,8 +258,13 @@ export class CnnPool extends CnnElement {
     this.stepText.textContent = poolStepText(state, row, col, traced, result.output[index]);
     this.transport.sync();
     const hidden = ['pooled-value', 'output-size'].find((kind) => concealing(this, kind));
-    this.announce(hidden === 'pooled-value' ? this.t('pool.predict-value', { cell: `output[${row}, ${col}]` })
-      : hidden ? this.t('shared.predict-size-first') : this.stepText.textContent);
+    this.announce(
+      hidden === 'pooled-value'
+        ? this.t('pool.predict-value', { cell: `output[${row}, ${col}]` })
+        : hidden
+          ? this.t('shared.predict-size-first')
+          : this.stepText.textContent,
+    );
   }
 
   selectInput(paddedIndex) {
@@ -217,7 +294,8 @@ export class CnnPool extends CnnElement {
 
   exerciseAnswer(kind) {
     const result = this.model?.result;
-    if (kind === 'pooled-value') return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index, this.t);
+    if (kind === 'pooled-value')
+      return pooledValueExercise(this.cnn, this.state, this.model?.values, result, this.stepper.index, this.t);
     return poolSizeExercise(this.cnn, this.state, result, this.t);
   }
 }

@@ -16,7 +16,16 @@ import { plotGeometry, renderPlot } from './plot.js';
 import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
 import { themeColors } from './grid.js';
 import {
-  RF_SCHEMA, RF_PRESETS, LAYER_LIMITS, MAX_LAYERS, stacksOf, formatLayers, layerTable, pixelSpan, pathCounts, receptiveFieldExercise,
+  RF_SCHEMA,
+  RF_PRESETS,
+  LAYER_LIMITS,
+  MAX_LAYERS,
+  stacksOf,
+  formatLayers,
+  layerTable,
+  pixelSpan,
+  pathCounts,
+  receptiveFieldExercise,
 } from './receptive-field-model.js';
 import { rangeControl, selectControl, transport, panel, button, h } from './controls.js';
 
@@ -39,25 +48,85 @@ export class CnnReceptiveField extends CnnElement {
 
   build() {
     const t = this.t;
-    this.stepper = new Stepper({ onStep: (index) => this.commit({ step: index + 1, pixel: null }), onPlayChange: () => this.transport.sync() });
+    this.stepper = new Stepper({
+      onStep: (index) => this.commit({ step: index + 1, pixel: null }),
+      onPlayChange: () => this.transport.sync(),
+    });
     this.controls = {
       preset: selectControl({
-        name: 'preset', label: t('rf.stack'),
-        options: [...Object.entries(RF_PRESETS).map(([name, preset]) => [name, t(preset.label)]), ['custom', t('rf.preset.custom')]],
+        name: 'preset',
+        label: t('rf.stack'),
+        options: [
+          ...Object.entries(RF_PRESETS).map(([name, preset]) => [name, t(preset.label)]),
+          ['custom', t('rf.preset.custom')],
+        ],
         onInput: (preset) => this.commit({ preset, layers: '', compare: '', step: MAX_LAYERS, pixel: null }),
       }),
-      size: rangeControl({ name: 'size', label: t('shared.input-size'), min: RF_SCHEMA.size.min, max: RF_SCHEMA.size.max, step: 8, onInput: (size) => this.commit({ size, pixel: null }) }),
+      size: rangeControl({
+        name: 'size',
+        label: t('shared.input-size'),
+        min: RF_SCHEMA.size.min,
+        max: RF_SCHEMA.size.max,
+        step: 8,
+        onInput: (size) => this.commit({ size, pixel: null }),
+      }),
     };
     this.transport = transport(this.stepper, PLAY_SPEEDS, t('rf.steps'), t);
     this.editorBody = h('tbody');
-    this.editor = h('div', 'scroll',
-      h('table', 'editor', h('thead', '', this.headerRow(['#', ...['layer', 'kernel', 'stride', 'padding', 'dilation', 'out-channels'].map((name) => t(`rf.column.${name}`)), ''])), this.editorBody),
-      h('div', 'transport', button(t('rf.add-conv'), t('rf.add-conv-title'), () => this.editLayers((layers) => layers.push({ kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1, channels: 64 }))),
-        button(t('rf.add-pool'), t('rf.add-pool-title'), () => this.editLayers((layers) => layers.push({ kind: 'pool', kernel: 2, stride: 2, padding: 0, dilation: 1, channels: null })))));
+    this.editor = h(
+      'div',
+      'scroll',
+      h(
+        'table',
+        'editor',
+        h(
+          'thead',
+          '',
+          this.headerRow([
+            '#',
+            ...['layer', 'kernel', 'stride', 'padding', 'dilation', 'out-channels'].map((name) =>
+              t(`rf.column.${name}`),
+            ),
+            '',
+          ]),
+        ),
+        this.editorBody,
+      ),
+      h(
+        'div',
+        'transport',
+        button(t('rf.add-conv'), t('rf.add-conv-title'), () =>
+          this.editLayers((layers) =>
+            layers.push({ kind: 'conv', kernel: 3, stride: 1, padding: 1, dilation: 1, channels: 64 }),
+          ),
+        ),
+        button(t('rf.add-pool'), t('rf.add-pool-title'), () =>
+          this.editLayers((layers) =>
+            layers.push({ kind: 'pool', kernel: 2, stride: 2, padding: 0, dilation: 1, channels: null }),
+          ),
+        ),
+      ),
+    );
     this.editor.dataset.control = 'editor';
     this.editor.setAttribute('part', 'editor');
     this.tableBody = h('tbody');
-    this.table = h('div', 'scroll', h('table', '', h('thead', '', this.headerRow(['#', ...['layer', 'output', 'rf', 'jump', 'start', 'params'].map((name) => t(`rf.column.${name}`))])), this.tableBody));
+    this.table = h(
+      'div',
+      'scroll',
+      h(
+        'table',
+        '',
+        h(
+          'thead',
+          '',
+          this.headerRow([
+            '#',
+            ...['layer', 'output', 'rf', 'jump', 'start', 'params'].map((name) => t(`rf.column.${name}`)),
+          ]),
+        ),
+        this.tableBody,
+      ),
+    );
     this.table.setAttribute('part', 'table');
     this.table.dataset.reveal = 'rf';
     this.error = h('p', 'error');
@@ -102,9 +171,18 @@ export class CnnReceptiveField extends CnnElement {
     const viewOnly = [...changed].every((name) => name === 'step' || name === 'pixel');
     if (!viewOnly || !this.mainTable) {
       this.drawEditor();
-      this.mainTable = main.error ? { rows: [], error: null } : layerTable(this.cnn, this.stack, state.size, state.inChannels, t);
-      this.compareTable = compare.error || !this.alternative.length ? null : layerTable(this.cnn, this.alternative, state.size, state.inChannels, t);
-      const errors = [main.error, compare.error && t('rf.alternative-error', { reason: compare.error }), this.mainTable.error].filter(Boolean);
+      this.mainTable = main.error
+        ? { rows: [], error: null }
+        : layerTable(this.cnn, this.stack, state.size, state.inChannels, t);
+      this.compareTable =
+        compare.error || !this.alternative.length
+          ? null
+          : layerTable(this.cnn, this.alternative, state.size, state.inChannels, t);
+      const errors = [
+        main.error,
+        compare.error && t('rf.alternative-error', { reason: compare.error }),
+        this.mainTable.error,
+      ].filter(Boolean);
       this.error.textContent = errors.join(' ');
       this.error.hidden = errors.length === 0;
       this.drawPlot();
@@ -119,59 +197,95 @@ export class CnnReceptiveField extends CnnElement {
 
   drawEditor() {
     const lock = (this.getAttribute('lock') ?? '').split(/[\s,]+/).includes('editor');
-    this.editorBody.replaceChildren(...this.stack.map((layer, index) => {
-      const kind = h('select');
-      kind.append(new Option(this.t('rf.kind.conv'), 'conv'), new Option(this.t('rf.kind.pool'), 'pool'));
-      kind.value = layer.kind;
-      kind.setAttribute('aria-label', this.t('rf.kind-label', { index: index + 1 }));
-      kind.addEventListener('change', () => this.editLayers((layers) => {
-        layers[index] = { ...layers[index], kind: kind.value, channels: kind.value === 'conv' ? 64 : null };
-      }));
-      const cells = FIELDS.map((field) => {
-        if (field === 'channels' && layer.kind !== 'conv') return h('td', '', '—');
-        const input = h('input');
-        const [low, high] = LAYER_LIMITS[field];
-        Object.assign(input, { type: 'number', min: String(low), max: String(high), value: String(layer[field]) });
-        const fieldName = this.t(`rf.field.${field}`);
-        input.setAttribute('aria-label', this.t('rf.field-label', { index: index + 1, field: fieldName }));
-        input.addEventListener('change', () => {
-          const value = Number(input.value);
-          const valid = Number.isInteger(value) && value >= low && value <= high;
-          input.setCustomValidity(valid ? '' : this.t('shared.integer-range', { name: fieldName, min: low, max: high }));
-          if (valid) this.editLayers((layers) => { layers[index][field] = value; });
-          else input.reportValidity();
+    this.editorBody.replaceChildren(
+      ...this.stack.map((layer, index) => {
+        const kind = h('select');
+        kind.append(new Option(this.t('rf.kind.conv'), 'conv'), new Option(this.t('rf.kind.pool'), 'pool'));
+        kind.value = layer.kind;
+        kind.setAttribute('aria-label', this.t('rf.kind-label', { index: index + 1 }));
+        kind.addEventListener('change', () =>
+          this.editLayers((layers) => {
+            layers[index] = { ...layers[index], kind: kind.value, channels: kind.value === 'conv' ? 64 : null };
+          }),
+        );
+        const cells = FIELDS.map((field) => {
+          if (field === 'channels' && layer.kind !== 'conv') return h('td', '', '—');
+          const input = h('input');
+          const [low, high] = LAYER_LIMITS[field];
+          Object.assign(input, { type: 'number', min: String(low), max: String(high), value: String(layer[field]) });
+          const fieldName = this.t(`rf.field.${field}`);
+          input.setAttribute('aria-label', this.t('rf.field-label', { index: index + 1, field: fieldName }));
+          input.addEventListener('change', () => {
+            const value = Number(input.value);
+            const valid = Number.isInteger(value) && value >= low && value <= high;
+            input.setCustomValidity(
+              valid ? '' : this.t('shared.integer-range', { name: fieldName, min: low, max: high }),
+            );
+            if (valid)
+              this.editLayers((layers) => {
+                layers[index][field] = value;
+              });
+            else input.reportValidity();
+          });
+          return h('td', '', input);
         });
-        return h('td', '', input);
-      });
-      const moves = h('td', '',
-        button('↑', this.t('rf.move-up', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index - 1, 0, ...layers.splice(index, 1)))),
-        button('↓', this.t('rf.move-down', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index + 1, 0, ...layers.splice(index, 1)))),
-        button('✕', this.t('rf.remove', { index: index + 1 }), () => this.editLayers((layers) => layers.splice(index, 1))));
-      const [up, down, remove] = moves.children;
-      up.disabled = index === 0;
-      down.disabled = index === this.stack.length - 1;
-      remove.disabled = this.stack.length === 1;
-      const row = h('tr', '', h('td', '', String(index + 1)), h('td', '', kind), ...cells, moves);
-      if (lock) for (const field of row.querySelectorAll('input, select, button')) field.disabled = true;
-      return row;
-    }));
+        const moves = h(
+          'td',
+          '',
+          button('↑', this.t('rf.move-up', { index: index + 1 }), () =>
+            this.editLayers((layers) => layers.splice(index - 1, 0, ...layers.splice(index, 1))),
+          ),
+          button('↓', this.t('rf.move-down', { index: index + 1 }), () =>
+            this.editLayers((layers) => layers.splice(index + 1, 0, ...layers.splice(index, 1))),
+          ),
+          button('✕', this.t('rf.remove', { index: index + 1 }), () =>
+            this.editLayers((layers) => layers.splice(index, 1)),
+          ),
+        );
+        const [up, down, remove] = moves.children;
+        up.disabled = index === 0;
+        down.disabled = index === this.stack.length - 1;
+        remove.disabled = this.stack.length === 1;
+        const row = h('tr', '', h('td', '', String(index + 1)), h('td', '', kind), ...cells, moves);
+        if (lock) for (const field of row.querySelectorAll('input, select, button')) field.disabled = true;
+        return row;
+      }),
+    );
   }
 
   editLayers(change) {
     const layers = this.stack.map((layer) => ({ ...layer }));
     change(layers);
     if (!layers.length || layers.length > MAX_LAYERS) return;
-    this.commit({ layers: formatLayers(layers), compare: formatLayers(this.alternative), preset: 'custom', pixel: null });
+    this.commit({
+      layers: formatLayers(layers),
+      compare: formatLayers(this.alternative),
+      preset: 'custom',
+      pixel: null,
+    });
   }
 
   drawTable(rows) {
     const current = this.stepper.index;
-    this.tableBody.replaceChildren(...rows.map((row, index) => {
-      const tr = h('tr', '', ...[index + 1, row.name, `${row.outSize}×${row.outSize}`, row.rf, row.jump, row.start, this.formatNumber(row.params)]
-        .map((value, column) => h('td', column === 1 ? 'text' : '', String(value))));
-      tr.setAttribute('aria-current', String(index === current));
-      return tr;
-    }));
+    this.tableBody.replaceChildren(
+      ...rows.map((row, index) => {
+        const tr = h(
+          'tr',
+          '',
+          ...[
+            index + 1,
+            row.name,
+            `${row.outSize}×${row.outSize}`,
+            row.rf,
+            row.jump,
+            row.start,
+            this.formatNumber(row.params),
+          ].map((value, column) => h('td', column === 1 ? 'text' : '', String(value))),
+        );
+        tr.setAttribute('aria-current', String(index === current));
+        return tr;
+      }),
+    );
   }
 
   colors() {
@@ -184,20 +298,38 @@ export class CnnReceptiveField extends CnnElement {
     const layers = this.stack.slice(0, depth);
     const outSize = rows[depth - 1].outSize;
     const centre = Math.floor(outSize / 2);
-    const [row, col] = state.pixel?.length === 2 ? state.pixel.map((value) => Math.min(outSize - 1, Math.max(0, value))) : [centre, centre];
+    const [row, col] =
+      state.pixel?.length === 2
+        ? state.pixel.map((value) => Math.min(outSize - 1, Math.max(0, value)))
+        : [centre, centre];
     this.pickedPixel = [row, col, outSize];
     const counts = pathCounts(this.cnn, layers, state.size, row, col);
     const span = [pixelSpan(this.cnn, layers, row), pixelSpan(this.cnn, layers, col)];
     const edge = Math.min(SIZES.canvasPx, Math.max(160, (this.width ?? SIZES.canvasPx) - 24));
     const colors = this.colors();
     drawInputField(sizeCanvas(this.fieldCanvas, edge), { size: state.size, counts, span, edgePx: edge, colors });
-    drawOutputMap(sizeCanvas(this.mapCanvas, Math.min(edge, 200)), { size: outSize, row, col, edgePx: Math.min(edge, 200), colors });
+    drawOutputMap(sizeCanvas(this.mapCanvas, Math.min(edge, 200)), {
+      size: outSize,
+      row,
+      col,
+      edgePx: Math.min(edge, 200),
+      colors,
+    });
     let reached = 0;
     for (const count of counts) if (count) reached++;
     const { rf, jump } = rows[depth - 1];
     const t = this.t;
     const summary = t(reached < rf * rf ? 'rf.summary-holes' : 'rf.summary', {
-      depth, row, col, top: span[0][0], bottom: span[0][1], left: span[1][0], right: span[1][1], rf, jump, reached: this.formatNumber(reached),
+      depth,
+      row,
+      col,
+      top: span[0][0],
+      bottom: span[0][1],
+      left: span[1][0],
+      right: span[1][1],
+      rf,
+      jump,
+      reached: this.formatNumber(reached),
     });
     this.fieldPanel.caption.textContent = summary;
     this.fieldCanvas.setAttribute('aria-label', summary);
@@ -209,15 +341,30 @@ export class CnnReceptiveField extends CnnElement {
   drawPlot() {
     const t = this.t;
     const series = [{ label: t('rf.series-main'), solid: true, points: this.rfPoints(this.mainTable.rows) }];
-    if (this.compareTable?.rows.length) series.push({ label: t('rf.series-alternative'), solid: false, points: this.rfPoints(this.compareTable.rows) });
+    if (this.compareTable?.rows.length)
+      series.push({ label: t('rf.series-alternative'), solid: false, points: this.rfPoints(this.compareTable.rows) });
     const width = SIZES.plotWidthPx;
     const height = SIZES.plotHeightPx;
-    const styles = [{ color: COLORS.accent, dash: '', marker: 'circle' }, { color: COLORS.window, dash: '6 4', marker: 'square' }];
+    const styles = [
+      { color: COLORS.accent, dash: '', marker: 'circle' },
+      { color: COLORS.window, dash: '6 4', marker: 'square' },
+    ];
     renderPlot(this.plot, plotGeometry(series, width, height), styles, {
-      xLabel: t('rf.plot-x'), yLabel: t('rf.plot-y'), width, height, pointTitle: (label, depth, rf) => t('rf.plot-point', { label, depth, rf }),
+      xLabel: t('rf.plot-x'),
+      yLabel: t('rf.plot-y'),
+      width,
+      height,
+      pointTitle: (label, depth, rf) => t('rf.plot-point', { label, depth, rf }),
     });
     const last = (points) => points[points.length - 1]?.y;
-    this.plotPanel.caption.textContent = series.map((line) => t(line.solid ? 'rf.plot-line-solid' : 'rf.plot-line-dashed', { label: line.label, rf: last(line.points), count: line.points.length - 1 }))
+    this.plotPanel.caption.textContent = series
+      .map((line) =>
+        t(line.solid ? 'rf.plot-line-solid' : 'rf.plot-line-dashed', {
+          label: line.label,
+          rf: last(line.points),
+          count: line.points.length - 1,
+        }),
+      )
       .join(t('rf.plot-separator'));
     this.plot.setAttribute('aria-label', this.plotPanel.caption.textContent);
   }
@@ -241,7 +388,9 @@ export class CnnReceptiveField extends CnnElement {
     event.stopPropagation();
     const [row, col, outSize] = this.pickedPixel;
     const [dRow, dCol] = moves[event.key];
-    this.commit({ pixel: [Math.min(outSize - 1, Math.max(0, row + dRow)), Math.min(outSize - 1, Math.max(0, col + dCol))] });
+    this.commit({
+      pixel: [Math.min(outSize - 1, Math.max(0, row + dRow)), Math.min(outSize - 1, Math.max(0, col + dCol))],
+    });
   }
 
   resize() {

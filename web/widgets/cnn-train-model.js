@@ -15,7 +15,9 @@ export const english = (key, vars) => message('en', key, vars);
 
 /** A number with exactly `decimals` decimals, as `language` writes it (98.30, 7,512). */
 export function formatFixed(language, value, decimals = 0) {
-  return new Intl.NumberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  return new Intl.NumberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
+    value,
+  );
 }
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
@@ -36,13 +38,21 @@ export const LAB_KNOBS = [...KNOBS, WORKERS_KNOB];
 export const controlKind = (knob) => (knob.default === null ? 'number' : knob.kind);
 
 /** The widget's attributes, from the knob table (web/widgets/attributes.js spec types). */
-export const TRAIN_SCHEMA = Object.fromEntries(LAB_KNOBS.map((knob) => [attributeOf(knob), SPEC[controlKind(knob)](knob)]));
+export const TRAIN_SCHEMA = Object.fromEntries(
+  LAB_KNOBS.map((knob) => [attributeOf(knob), SPEC[controlKind(knob)](knob)]),
+);
 
 /** What each select offers; an attribute value outside the list is added to it. */
 export const CHOICES = {
   kernel: [1, 3, 5, 7, 9],
   stride: [1, 2, 3, 4],
-  channels: [[4, 8], [8, 16], [16, 32], [32, 64], [8, 16, 32]],
+  channels: [
+    [4, 8],
+    [8, 16],
+    [16, 32],
+    [32, 64],
+    [8, 16, 32],
+  ],
   lr: ['', '0.0003', '0.001', '0.003', '0.01', '0.03', '0.05', '0.1'],
   momentum: ['0', '0.5', '0.9', '0.95'],
   weightDecay: ['0', '0.0001', '0.0005', '0.001'],
@@ -86,13 +96,13 @@ export const themeOfPaper = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b
  * colors: the theme as [r, g, b] per role.
  */
 export const LAB_CANVAS = {
-  text: ['ink', 'muted'],   // chart axis labels and tick numbers (ink), the pad's hint (muted): on paper
+  text: ['ink', 'muted'], // chart axis labels and tick numbers (ink), the pad's hint (muted): on paper
   marks: ['rule', 'accent'], // chart grid (decoration), the dashed theoretical field
 };
 
 /** A confusion-matrix cell's fill for `count` of `largest` (diagonal green, else vermillion) and its text colour. */
 export function confusionCell(colors, count, largest, diagonal) {
-  const fill = mix(diagonal ? colors.reached : colors.winner, colors.paper, 0.15 + 0.85 * count / largest);
+  const fill = mix(diagonal ? colors.reached : colors.winner, colors.paper, 0.15 + (0.85 * count) / largest);
   return { fill, text: textColorOn(fill) };
 }
 
@@ -100,7 +110,7 @@ export function confusionCell(colors, count, largest, diagonal) {
 export class RunCurves {
   constructor(run, label, stepsPerEpoch) {
     Object.assign(this, { run, label, stepsPerEpoch, color: runColor(run), shown: true });
-    this.loss = [[], []];         // batch loss
+    this.loss = [[], []]; // batch loss
     this.testLoss = [[0], [null]]; // per epoch
     this.trainAccuracy = [[0], [null]];
     this.testAccuracy = [[0], [null]];
@@ -112,7 +122,11 @@ export class RunCurves {
   }
 
   addEpoch({ epoch, trainAccuracy, testAccuracy, testLoss }) {
-    for (const [series, value] of [[this.testLoss, testLoss], [this.trainAccuracy, 100 * trainAccuracy], [this.testAccuracy, 100 * testAccuracy]]) {
+    for (const [series, value] of [
+      [this.testLoss, testLoss],
+      [this.trainAccuracy, 100 * trainAccuracy],
+      [this.testAccuracy, 100 * testAccuracy],
+    ]) {
       series[0].push(epoch);
       series[1].push(value);
     }
@@ -127,11 +141,16 @@ export class RunCurves {
 export function joinSeries(series) {
   const xs = [...new Set(series.flatMap(([x]) => x))].sort((a, b) => a - b);
   const position = new Map(xs.map((x, index) => [x, index]));
-  return [xs, ...series.map(([x, y]) => {
-    const column = new Array(xs.length).fill(null);
-    x.forEach((value, index) => { column[position.get(value)] = y[index]; });
-    return column;
-  })];
+  return [
+    xs,
+    ...series.map(([x, y]) => {
+      const column = new Array(xs.length).fill(null);
+      x.forEach((value, index) => {
+        column[position.get(value)] = y[index];
+      });
+      return column;
+    }),
+  ];
 }
 
 /** The loss chart: every run's batch loss and, dashed, its test loss per epoch. */
@@ -149,8 +168,10 @@ export function accuracyChartData(runs) {
  * percent below the lowest shown value to one above the highest (at most 100).
  */
 export function accuracyRange(runs) {
-  const values = runs.filter((curves) => curves.shown)
-    .flatMap((curves) => [...curves.testAccuracy[1], ...curves.trainAccuracy[1]]).filter((value) => value !== null);
+  const values = runs
+    .filter((curves) => curves.shown)
+    .flatMap((curves) => [...curves.testAccuracy[1], ...curves.trainAccuracy[1]])
+    .filter((value) => value !== null);
   if (!values.length) return [0, 100];
   const low = Math.max(0, Math.floor(Math.min(...values)) - 1);
   return [low, Math.min(100, Math.max(low + 2, Math.ceil(Math.max(...values)) + 1))];
@@ -168,22 +189,36 @@ function roundTicks(low, high) {
  * Speed against accuracy, one point per finished run (the closing exercise's answer in one
  * picture): pixel positions in a width × height box with margins, axes padded around the data.
  */
-export function scatterGeometry(records, width, height, margin = { left: 48, right: 12, top: 10, bottom: 34 }, formatTick = formatCount) {
+export function scatterGeometry(
+  records,
+  width,
+  height,
+  margin = { left: 48, right: 12, top: 10, bottom: 34 },
+  formatTick = formatCount,
+) {
   const xs = records.map((record) => record.imagesPerSecond);
   const ys = records.map((record) => 100 * record.testAccuracy);
   const span = (values, minimumSpan) => {
-    const low = Math.min(...values), high = Math.max(...values);
+    const low = Math.min(...values),
+      high = Math.max(...values);
     const pad = Math.max((high - low) * 0.1, minimumSpan / 2);
     return [low - pad, high + pad];
   };
   const [x0, x1] = records.length ? span(xs, 200) : [0, 1];
   const [y0, y1] = records.length ? span(ys, 1) : [0, 1];
-  const innerWidth = width - margin.left - margin.right, innerHeight = height - margin.top - margin.bottom;
+  const innerWidth = width - margin.left - margin.right,
+    innerHeight = height - margin.top - margin.bottom;
   const px = (x) => margin.left + ((x - x0) / (x1 - x0)) * innerWidth;
   const py = (y) => margin.top + innerHeight - ((y - y0) / (y1 - y0)) * innerHeight;
   return {
     frame: { left: margin.left, top: margin.top, right: width - margin.right, bottom: margin.top + innerHeight },
-    points: records.map((record, index) => ({ run: record.run, x: xs[index], y: ys[index], px: px(xs[index]), py: py(ys[index]) })),
+    points: records.map((record, index) => ({
+      run: record.run,
+      x: xs[index],
+      y: ys[index],
+      px: px(xs[index]),
+      py: py(ys[index]),
+    })),
     xTicks: roundTicks(x0, x1).map((value) => ({ value: formatTick(value), position: px(value) })),
     yTicks: roundTicks(y0, y1).map((value) => ({ value: formatTick(value), position: py(value) })),
   };
@@ -206,7 +241,13 @@ export const RACE = [3, 7];
  * image (the core's count), with the other knobs as set. Speed is measured, not computed: the
  * revealed text says how to check it in the runs table.
  */
-export function fasterKernelExercise(nn, knobs, describe, t = english, format = (value, decimals) => formatFixed('en', value, decimals)) {
+export function fasterKernelExercise(
+  nn,
+  knobs,
+  describe,
+  t = english,
+  format = (value, decimals) => formatFixed('en', value, decimals),
+) {
   const macs = RACE.map((kernel) => {
     try {
       return describe(nn, { ...knobs, kernel }).macs;
@@ -214,13 +255,29 @@ export function fasterKernelExercise(nn, knobs, describe, t = english, format = 
       return null;
     }
   });
-  if (macs.includes(null)) return { expected: [], text: t('lab.exercise.kernel-fails', { first: RACE[0], second: RACE[1] }), mistakes: [] };
+  if (macs.includes(null))
+    return { expected: [], text: t('lab.exercise.kernel-fails', { first: RACE[0], second: RACE[1] }), mistakes: [] };
   const [fewer, more] = macs[0] <= macs[1] ? [0, 1] : [1, 0];
   const ratio = macs[more] / macs[fewer];
   return {
     expected: [RACE[fewer]],
-    text: t('lab.exercise.answer', { fewer: RACE[fewer], fewerMacs: format(macs[fewer], 0), moreMacs: format(macs[more], 0), ratio: format(ratio, 1) }),
-    mistakes: [{ expected: [RACE[more]], message: t('lab.exercise.mistake', { more: RACE[more], moreProducts: RACE[more] ** 2, fewer: RACE[fewer], fewerProducts: RACE[fewer] ** 2 }) }],
+    text: t('lab.exercise.answer', {
+      fewer: RACE[fewer],
+      fewerMacs: format(macs[fewer], 0),
+      moreMacs: format(macs[more], 0),
+      ratio: format(ratio, 1),
+    }),
+    mistakes: [
+      {
+        expected: [RACE[more]],
+        message: t('lab.exercise.mistake', {
+          more: RACE[more],
+          moreProducts: RACE[more] ** 2,
+          fewer: RACE[fewer],
+          fewerProducts: RACE[fewer] ** 2,
+        }),
+      },
+    ],
   };
 }
 
@@ -256,4 +313,5 @@ export const LAB_COLUMNS = [
 ];
 
 /** The columns the records fill: every column but those whose field no record has. */
-export const labColumns = (records) => LAB_COLUMNS.filter((column) => !column.field || records.some((record) => column.field in record));
+export const labColumns = (records) =>
+  LAB_COLUMNS.filter((column) => !column.field || records.some((record) => column.field in record));

@@ -43,21 +43,30 @@ export function digitCanvas(ui, pixels, label, scale = SCALE.digit) {
 export function signedCanvas(ui, values, rows, cols, scale) {
   const largest = values.reduce((a, b) => Math.max(a, Math.abs(b)), 0) || 1;
   const { winner, negative } = ui.colors;
-  return canvasOf(rows, cols, scale, (i) => toward(ui.colors, values[i] >= 0 ? winner : negative, Math.abs(values[i]) / largest));
+  return canvasOf(rows, cols, scale, (i) =>
+    toward(ui.colors, values[i] >= 0 ? winner : negative, Math.abs(values[i]) / largest),
+  );
 }
 
 /** One small heat map per channel of [C, H, W] values, with a caption (title: a layer's name, as PyTorch prints it). */
 export function channelGrid(ui, title, { shape: [channels, rows, cols], data }, scale) {
   const cells = Array.from({ length: channels }, (_, c) =>
-    signedCanvas(ui, data.subarray(c * rows * cols, (c + 1) * rows * cols), rows, cols, scale));
-  return h('figure', 'maps', h('figcaption', 'caption', ui.t('lab.maps.caption', { title, channels, rows, cols })), h('div', 'map-grid', ...cells));
+    signedCanvas(ui, data.subarray(c * rows * cols, (c + 1) * rows * cols), rows, cols, scale),
+  );
+  return h(
+    'figure',
+    'maps',
+    h('figcaption', 'caption', ui.t('lab.maps.caption', { title, channels, rows, cols })),
+    h('div', 'map-grid', ...cells),
+  );
 }
 
 /** The first convolution's kernels [OC, IC, k, k], one heat map per output channel (first input channel). */
 export function kernelGrid(ui, { shape: [outChannels, inChannels, rows, cols], data }) {
   const size = rows * cols;
   const first = new Float32Array(outChannels * size);
-  for (let o = 0; o < outChannels; o++) first.set(data.subarray(o * inChannels * size, o * inChannels * size + size), o * size);
+  for (let o = 0; o < outChannels; o++)
+    first.set(data.subarray(o * inChannels * size, o * inChannels * size + size), o * size);
   return channelGrid(ui, ui.t('lab.maps.kernels'), { shape: [outChannels, rows, cols], data: first }, SCALE.kernel);
 }
 
@@ -83,29 +92,50 @@ export function fieldCanvas(ui, { shape: [rows, cols], data, rows: [top, bottom]
 
 /** Ten labelled bars, the predicted class marked (▶) and emphasised. */
 export function probabilityBars(ui, probabilities, predicted) {
-  return h('div', 'bars', ...Array.from(probabilities, (p, digit) => {
-    const bar = h('span', 'bar');
-    bar.style.width = `${(100 * p).toFixed(1)}%`;
-    const row = h('div', digit === predicted ? 'bar-row predicted' : 'bar-row',
-      h('span', 'bar-label', `${digit === predicted ? '▶ ' : ''}${digit}`), h('span', 'bar-track', bar), h('span', 'bar-value', `${ui.fixed(100 * p, 1)}%`));
-    return row;
-  }));
+  return h(
+    'div',
+    'bars',
+    ...Array.from(probabilities, (p, digit) => {
+      const bar = h('span', 'bar');
+      bar.style.width = `${(100 * p).toFixed(1)}%`;
+      const row = h(
+        'div',
+        digit === predicted ? 'bar-row predicted' : 'bar-row',
+        h('span', 'bar-label', `${digit === predicted ? '▶ ' : ''}${digit}`),
+        h('span', 'bar-track', bar),
+        h('span', 'bar-value', `${ui.fixed(100 * p, 1)}%`),
+      );
+      return row;
+    }),
+  );
 }
 
 /** The confusion matrix: rows true digits, columns predictions, shaded by count; the diagonal bold. */
 export function confusionTable(ui, counts, classes = 10) {
   const largest = Math.max(...counts);
-  const header = h('tr', '', h('th', '', ui.t('lab.analysis.confusion-corner')), ...Array.from({ length: classes }, (_, k) => h('th', '', String(k))));
-  const rows = Array.from({ length: classes }, (_, truth) => h('tr', '', h('th', '', String(truth)), ...Array.from({ length: classes }, (_, guess) => {
-    const count = counts[truth * classes + guess];
-    const cell = h('td', truth === guess ? 'diagonal' : '', String(count));
-    if (count) {
-      const { fill, text } = confusionCell(ui.colors, count, largest, truth === guess);
-      cell.style.background = css(fill);
-      cell.style.color = css(text); // black or white, whichever reads on the tint (4.5:1 or more)
-    }
-    return cell;
-  })));
+  const header = h(
+    'tr',
+    '',
+    h('th', '', ui.t('lab.analysis.confusion-corner')),
+    ...Array.from({ length: classes }, (_, k) => h('th', '', String(k))),
+  );
+  const rows = Array.from({ length: classes }, (_, truth) =>
+    h(
+      'tr',
+      '',
+      h('th', '', String(truth)),
+      ...Array.from({ length: classes }, (_, guess) => {
+        const count = counts[truth * classes + guess];
+        const cell = h('td', truth === guess ? 'diagonal' : '', String(count));
+        if (count) {
+          const { fill, text } = confusionCell(ui.colors, count, largest, truth === guess);
+          cell.style.background = css(fill);
+          cell.style.color = css(text); // black or white, whichever reads on the tint (4.5:1 or more)
+        }
+        return cell;
+      }),
+    ),
+  );
   return h('div', 'scroll', h('table', 'confusion', h('thead', '', header), h('tbody', '', ...rows)));
 }
 
@@ -115,7 +145,9 @@ export function runLegend(ui, runCurves, onToggle) {
     const swatch = h('span', 'swatch');
     swatch.style.background = curves.color;
     const names = { run: curves.run, config: curves.label };
-    const toggle = button(ui.t('lab.charts.toggle', names), ui.t('lab.charts.toggle.label', names), () => onToggle(curves));
+    const toggle = button(ui.t('lab.charts.toggle', names), ui.t('lab.charts.toggle.label', names), () =>
+      onToggle(curves),
+    );
     toggle.prepend(swatch);
     toggle.setAttribute('aria-pressed', String(curves.shown));
     toggle.dataset.run = String(curves.run);
@@ -135,21 +167,51 @@ function svg(tag, attributes = {}, text = '') {
  * each point in its run's colour and labelled with the run's number; its title names the config.
  */
 export function scatterPlot(ui, geometry, { width, height, colors, labels }) {
-  const root = svg('svg', { class: 'scatter', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
-    'aria-label': ui.t('lab.scatter.label', { count: geometry.points.length }) });
+  const root = svg('svg', {
+    class: 'scatter',
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-label': ui.t('lab.scatter.label', { count: geometry.points.length }),
+  });
   const { frame } = geometry;
   const text = (attributes, content) => svg('text', { 'font-size': 10, fill: 'currentColor', ...attributes }, content);
   root.append(
     svg('line', { x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom, stroke: 'currentColor' }),
     svg('line', { x1: frame.left, y1: frame.top, x2: frame.left, y2: frame.bottom, stroke: 'currentColor' }),
-    ...geometry.xTicks.map((tick) => text({ x: tick.position, y: frame.bottom + 13, 'text-anchor': 'middle' }, String(tick.value))),
-    ...geometry.yTicks.map((tick) => text({ x: frame.left - 4, y: tick.position + 3, 'text-anchor': 'end' }, String(tick.value))),
-    text({ x: (frame.left + frame.right) / 2, y: height - 4, 'text-anchor': 'middle', 'font-size': 11 }, ui.t('lab.scatter.x')),
+    ...geometry.xTicks.map((tick) =>
+      text({ x: tick.position, y: frame.bottom + 13, 'text-anchor': 'middle' }, String(tick.value)),
+    ),
+    ...geometry.yTicks.map((tick) =>
+      text({ x: frame.left - 4, y: tick.position + 3, 'text-anchor': 'end' }, String(tick.value)),
+    ),
+    text(
+      { x: (frame.left + frame.right) / 2, y: height - 4, 'text-anchor': 'middle', 'font-size': 11 },
+      ui.t('lab.scatter.x'),
+    ),
     text({ x: frame.left + 4, y: frame.top + 9, 'font-size': 11 }, ui.t('lab.scatter.y')),
   );
   for (const point of geometry.points) {
-    const marker = svg('circle', { cx: point.px, cy: point.py, r: 6, fill: colors.get(point.run), 'data-run': point.run });
-    marker.append(svg('title', {}, ui.t('lab.scatter.point', { run: point.run, config: labels.get(point.run), rate: ui.fixed(point.x, 0), accuracy: ui.fixed(point.y, 2) })));
+    const marker = svg('circle', {
+      cx: point.px,
+      cy: point.py,
+      r: 6,
+      fill: colors.get(point.run),
+      'data-run': point.run,
+    });
+    marker.append(
+      svg(
+        'title',
+        {},
+        ui.t('lab.scatter.point', {
+          run: point.run,
+          config: labels.get(point.run),
+          rate: ui.fixed(point.x, 0),
+          accuracy: ui.fixed(point.y, 2),
+        }),
+      ),
+    );
     root.append(marker, text({ x: point.px + 8, y: point.py + 4 }, String(point.run)));
   }
   return root;

@@ -24,20 +24,38 @@ import { CnnElement } from './base-element.js';
 import { button, h, panel, selectControl, checkboxControl, numberControl, table } from './controls.js';
 import { followTheme, themeColors } from './grid.js';
 import {
-  attributeOf, CHOICES, controlKind, english, LAB_KNOBS, fasterKernelExercise, formatFixed, knobsOf, labColumns, RACE, TRAIN_SCHEMA, trainingNote,
+  attributeOf,
+  CHOICES,
+  controlKind,
+  english,
+  LAB_KNOBS,
+  fasterKernelExercise,
+  formatFixed,
+  knobsOf,
+  labColumns,
+  RACE,
+  TRAIN_SCHEMA,
+  trainingNote,
 } from './cnn-train-model.js';
 import { RunCharts } from './cnn-train-charts.js';
-import { channelGrid, confusionTable, digitCanvas, fieldCanvas, kernelGrid, probabilityBars } from './cnn-train-views.js';
+import {
+  channelGrid,
+  confusionTable,
+  digitCanvas,
+  fieldCanvas,
+  kernelGrid,
+  probabilityBars,
+} from './cnn-train-views.js';
 import { CATALOGUES } from '../i18n/index.js';
 import { buildModel, describeModel } from '../train/model.js';
 import { runConfig, runsCsv } from '../train/runs.js';
 
 const UPLOT_CSS = new URL('../vendor/uplot/uPlot.min.css', import.meta.url);
-const DRAW_SIDE = 280;      // drawing canvas pixels; shown at DRAW_CSS_PX
+const DRAW_SIDE = 280; // drawing canvas pixels; shown at DRAW_CSS_PX
 const DRAW_CSS_PX = 224;
 const STROKE_PX = 20;
-const ERF_DIGITS = 64;      // test digits the worker averages the effective receptive field over (session.js)
-const TEST_DIGITS = 2000;   // the test set the confusion matrix counts
+const ERF_DIGITS = 64; // test digits the worker averages the effective receptive field over (session.js)
+const TEST_DIGITS = 2000; // the test set the confusion matrix counts
 const CSV_NAME = 'cnn-train-runs.csv';
 
 const CSS = `
@@ -99,7 +117,10 @@ function parseColor(text) {
   colorContext.fillStyle = text;
   const parsed = colorContext.fillStyle;
   if (parsed.startsWith('#')) return [1, 3, 5].map((at) => parseInt(parsed.slice(at, at + 2), 16));
-  return parsed.match(/[\d.]+/g).slice(0, 3).map(Number);
+  return parsed
+    .match(/[\d.]+/g)
+    .slice(0, 3)
+    .map(Number);
 }
 
 /** A table's scroll box as a named tab stop: keyboard users scroll it with the arrow keys when it is wider than the lab. */
@@ -119,21 +140,31 @@ export class CnnTrain extends CnnElement {
   constructor() {
     super();
     // What the lab keeps across a change of language or theme (build() draws from it).
-    this.runs = [];                                   // records of the finished runs (runs.js)
-    this.runCharts = new RunCharts(() => this.ui());  // every run's curves
+    this.runs = []; // records of the finished runs (runs.js)
+    this.runCharts = new RunCharts(() => this.ui()); // every run's curves
     this.running = false;
     this.kept = {
-      status: () => this.t('lab.status.idle'),       // the status line, written when shown
-      progress: 0, paused: false, digit: 0,
-      analysis: null, features: null, prediction: null, // the worker's last messages of each kind
+      status: () => this.t('lab.status.idle'), // the status line, written when shown
+      progress: 0,
+      paused: false,
+      digit: 0,
+      analysis: null,
+      features: null,
+      prediction: null, // the worker's last messages of each kind
     };
     this.padEmpty = true;
   }
 
   /** What the views draw with: the lab's language and its theme as it is now. */
   ui() {
-    const colors = Object.fromEntries(Object.entries(themeColors(this)).map(([name, value]) => [name, parseColor(value)]));
-    return { t: (key, vars) => this.t(key, vars), colors, fixed: (value, decimals) => formatFixed(this.language, value, decimals) };
+    const colors = Object.fromEntries(
+      Object.entries(themeColors(this)).map(([name, value]) => [name, parseColor(value)]),
+    );
+    return {
+      t: (key, vars) => this.t(key, vars),
+      colors,
+      fixed: (value, decimals) => formatFixed(this.language, value, decimals),
+    };
   }
 
   build() {
@@ -149,11 +180,17 @@ export class CnnTrain extends CnnElement {
     this.summaryError = h('p', 'error');
     this.warning = h('p', 'note warning');
     this.warning.hidden = true;
-    const summaryPanel = panel(this.t('lab.summary.title'), h('div', '', this.summaryError, this.summary, this.warning), 'summary');
+    const summaryPanel = panel(
+      this.t('lab.summary.title'),
+      h('div', '', this.summaryError, this.summary, this.warning),
+      'summary',
+    );
 
     this.startButton = button(this.t('lab.start'), this.t('lab.start'), () => this.startRun());
     this.pauseButton = button(this.t('lab.pause'), this.t('lab.pause.label'), () => this.togglePause());
-    this.stopButton = button(this.t('lab.stop'), this.t('lab.stop.label'), () => this.worker?.postMessage({ type: 'stop' }));
+    this.stopButton = button(this.t('lab.stop'), this.t('lab.stop.label'), () =>
+      this.worker?.postMessage({ type: 'stop' }),
+    );
     this.progress = h('progress');
     this.progress.max = 1;
     this.progress.value = this.kept.progress;
@@ -169,21 +206,39 @@ export class CnnTrain extends CnnElement {
     this.runsScrollHint = h('p', 'note runs-hint', this.t('lab.runs.scroll'));
     this.runsScrollHint.hidden = true;
     const exportButton = button(this.t('lab.runs.export'), this.t('lab.runs.export.label'), () => this.exportRuns());
-    const runsPanel = panel(this.t('lab.runs.title'), h('div', '', this.runsBody, this.runsScrollHint, exportButton), 'runs');
+    const runsPanel = panel(
+      this.t('lab.runs.title'),
+      h('div', '', this.runsBody, this.runsScrollHint, exportButton),
+      'runs',
+    );
     runsPanel.element.classList.add('runs-box');
 
     this.analysis = h('div', '');
     this.analysis.setAttribute('part', 'analysis');
-    this.digitField = numberControl({ name: 'digit', label: this.t('lab.digit.label'), min: 0, max: TEST_DIGITS - 1, onInput: (digit) => {
-      this.kept.digit = digit;
-      this.startWorker().postMessage({ type: 'inspect', digit });
-    } });
+    this.digitField = numberControl({
+      name: 'digit',
+      label: this.t('lab.digit.label'),
+      min: 0,
+      max: TEST_DIGITS - 1,
+      onInput: (digit) => {
+        this.kept.digit = digit;
+        this.startWorker().postMessage({ type: 'inspect', digit });
+      },
+    });
     this.features = h('div', '');
 
     this.digitField.write(this.kept.digit);
     const featuresPanel = panel(this.t('lab.features.title'), h('div', '', this.digitField.element, this.features));
-    this.shadowRoot.append(controlRow, summaryPanel.element, progressPanel, this.charts, runsPanel.element,
-      this.buildDrawing(), this.analysis, featuresPanel.element);
+    this.shadowRoot.append(
+      controlRow,
+      summaryPanel.element,
+      progressPanel,
+      this.charts,
+      runsPanel.element,
+      this.buildDrawing(),
+      this.analysis,
+      featuresPanel.element,
+    );
     this.setRunning(this.running);
     this.showPaused(this.kept.paused);
     this.showStatus(this.kept.status);
@@ -247,15 +302,24 @@ export class CnnTrain extends CnnElement {
     const onInput = (value) => this.commit({ [knob.name]: value });
     let control;
     if (knob.kind === 'bool') control = checkboxControl({ name, label, onInput });
-    else if (controlKind(knob) === 'int' && !CHOICES[knob.name]) control = numberControl({ name, label, min: knob.min, max: knob.max, onInput });
+    else if (controlKind(knob) === 'int' && !CHOICES[knob.name])
+      control = numberControl({ name, label, min: knob.min, max: knob.max, onInput });
     else {
       const texts = (value) => (Array.isArray(value) ? value.join(',') : String(value));
       const options = knob.kind === 'choice' ? knob.choices : CHOICES[knob.name];
-      control = selectControl({ name, label, options: options.map((value) => [texts(value), choice(texts(value))]),
-        onInput: (text) => onInput(knob.kind === 'list' ? text.split(',').map(Number) : controlKind(knob) === 'int' ? Number(text) : text) });
+      control = selectControl({
+        name,
+        label,
+        options: options.map((value) => [texts(value), choice(texts(value))]),
+        onInput: (text) =>
+          onInput(
+            knob.kind === 'list' ? text.split(',').map(Number) : controlKind(knob) === 'int' ? Number(text) : text,
+          ),
+      });
       const write = control.write;
       control.write = (value) => {
-        if (![...control.input.options].some((option) => option.value === texts(value))) control.input.append(new Option(texts(value), texts(value)));
+        if (![...control.input.options].some((option) => option.value === texts(value)))
+          control.input.append(new Option(texts(value), texts(value)));
         write(texts(value));
       };
     }
@@ -272,10 +336,28 @@ export class CnnTrain extends CnnElement {
       const description = describeModel(buildModel(this.cnn.nn, knobs));
       this.knobs = knobs;
       const headers = ['layer', 'output', 'params', 'macs', 'rf'].map((column) => this.t(`lab.summary.${column}`));
-      this.summary.replaceChildren(table(headers,
-        description.rows.map((row) => [row.name, `${row.shape.slice(1).join('×')}`, fixed(row.params, 0), fixed(row.macs, 0), row.rf?.join('×') ?? '–'])),
-      h('p', 'summary', this.t('lab.summary.totals', { params: fixed(description.params, 0), macs: fixed(description.macs, 0),
-        rf: description.receptiveField, jump: description.jump })));
+      this.summary.replaceChildren(
+        table(
+          headers,
+          description.rows.map((row) => [
+            row.name,
+            `${row.shape.slice(1).join('×')}`,
+            fixed(row.params, 0),
+            fixed(row.macs, 0),
+            row.rf?.join('×') ?? '–',
+          ]),
+        ),
+        h(
+          'p',
+          'summary',
+          this.t('lab.summary.totals', {
+            params: fixed(description.params, 0),
+            macs: fixed(description.macs, 0),
+            rf: description.receptiveField,
+            jump: description.jump,
+          }),
+        ),
+      );
       this.summary.querySelector('table').classList.add('summary-table');
       scrollRegion(this.summary.querySelector('.scroll'), this.t('lab.summary.title'));
       this.summaryError.hidden = true;
@@ -301,7 +383,8 @@ export class CnnTrain extends CnnElement {
     this.showStatus(() => this.t('lab.status.loading'));
     this.worker = new Worker(new URL('../train/worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = ({ data }) => this.receive(data);
-    this.worker.onerror = (event) => this.showStatus(() => this.t('lab.error.worker-failed', { reason: event.message }));
+    this.worker.onerror = (event) =>
+      this.showStatus(() => this.t('lab.error.worker-failed', { reason: event.message }));
     return this.worker;
   }
 
@@ -330,7 +413,9 @@ export class CnnTrain extends CnnElement {
     switch (message.type) {
       case 'ready':
         this.workerReady = true;
-        this.showStatus(() => this.t('lab.status.ready', { core: this.t(message.simd ? 'lab.core.simd' : 'lab.core.scalar') }));
+        this.showStatus(() =>
+          this.t('lab.status.ready', { core: this.t(message.simd ? 'lab.core.simd' : 'lab.core.scalar') }),
+        );
         this.refresh();
         break;
       case 'started':
@@ -339,8 +424,16 @@ export class CnnTrain extends CnnElement {
       case 'progress':
         this.runCharts.progress(message);
         this.progress.value = this.kept.progress = message.done;
-        this.showStatus(() => this.t('lab.status.progress', { epoch: message.epoch, step: message.step, steps: message.stepsPerEpoch,
-          loss: fixed(message.loss, 4), rate: fixed(message.imagesPerSecond, 0), seconds: fixed(message.seconds, 1) }));
+        this.showStatus(() =>
+          this.t('lab.status.progress', {
+            epoch: message.epoch,
+            step: message.step,
+            steps: message.stepsPerEpoch,
+            loss: fixed(message.loss, 4),
+            rate: fixed(message.imagesPerSecond, 0),
+            seconds: fixed(message.seconds, 1),
+          }),
+        );
         break;
       case 'epoch':
         this.runCharts.epoch(message);
@@ -354,9 +447,15 @@ export class CnnTrain extends CnnElement {
         this.setRunning(false);
         this.runs.push(record);
         this.showRuns();
-        this.showStatus(() => this.t(message.stopped ? 'lab.status.stopped' : 'lab.status.finished', { run: record.run,
-          accuracy: fixed(100 * record.testAccuracy, 2), seconds: fixed(record.seconds, 1), rate: fixed(record.imagesPerSecond, 0),
-          evalSeconds: fixed(record.evalSeconds, 1) }));
+        this.showStatus(() =>
+          this.t(message.stopped ? 'lab.status.stopped' : 'lab.status.finished', {
+            run: record.run,
+            accuracy: fixed(100 * record.testAccuracy, 2),
+            seconds: fixed(record.seconds, 1),
+            rate: fixed(record.imagesPerSecond, 0),
+            evalSeconds: fixed(record.evalSeconds, 1),
+          }),
+        );
         this.dispatchEvent(new CustomEvent('cnn-run', { detail: record, bubbles: true, composed: true }));
         break;
       }
@@ -388,10 +487,12 @@ export class CnnTrain extends CnnElement {
    */
   buildError(text) {
     const layer = /^layer (\d+) \((\w+)\) gets an? ([\d×]+) input: (.*)$/s.exec(text);
-    if (layer) return this.t('lab.summary.error-layer', { layer: layer[1], kind: layer[2], shape: layer[3], detail: layer[4] });
+    if (layer)
+      return this.t('lab.summary.error-layer', { layer: layer[1], kind: layer[2], shape: layer[3], detail: layer[4] });
     const flag = /^--([\w-]+): (.*)$/s.exec(text);
     const knob = flag && LAB_KNOBS.find((candidate) => candidate.flag === flag[1]);
-    if (knob) return this.t('lab.summary.error-knob', { knob: this.knobText(knob).label, flag: knob.flag, detail: flag[2] });
+    if (knob)
+      return this.t('lab.summary.error-knob', { knob: this.knobText(knob).label, flag: knob.flag, detail: flag[2] });
     return this.t('lab.summary.error', { reason: text });
   }
 
@@ -483,8 +584,11 @@ export class CnnTrain extends CnnElement {
       yesNo: (value) => this.t(value ? 'lab.runs.yes' : 'lab.runs.no'),
       choice: (name, value) => this.knobText(LAB_KNOBS.find((knob) => knob.name === name)).choice(value),
     };
-    const runsTable = table(columns.map((column) => this.t(`lab.column.${column.id}`)),
-      this.runs.map((record) => columns.map((column) => column.cell(record, formats))), new Set([1]));
+    const runsTable = table(
+      columns.map((column) => this.t(`lab.column.${column.id}`)),
+      this.runs.map((record) => columns.map((column) => column.cell(record, formats))),
+      new Set([1]),
+    );
     columns.forEach((column, index) => {
       if (!column.key) return;
       for (const row of runsTable.querySelectorAll('tr')) row.cells[index].classList.add('key');
@@ -510,8 +614,13 @@ export class CnnTrain extends CnnElement {
 
   exerciseAnswer() {
     if (!this.knobs) return { expected: [], text: this.t('lab.exercise.no-model'), mistakes: [] };
-    return fasterKernelExercise(this.cnn.nn, this.knobs, (nn, knobs) => describeModel(buildModel(nn, knobs)),
-      (key, vars) => this.t(key, vars), (value, decimals) => formatFixed(this.language, value, decimals));
+    return fasterKernelExercise(
+      this.cnn.nn,
+      this.knobs,
+      (nn, knobs) => describeModel(buildModel(nn, knobs)),
+      (key, vars) => this.t(key, vars),
+      (value, decimals) => formatFixed(this.language, value, decimals),
+    );
   }
 
   exportRuns() {
@@ -529,19 +638,55 @@ export class CnnTrain extends CnnElement {
     const ui = this.ui();
     const { t, fixed } = ui;
     const title = run === 0 ? t('lab.analysis.pretrained') : t('lab.analysis.run', { run });
-    const mistakes = h('div', 'mistakes', ...model.misclassified.map(({ digit, label, predicted, image }) =>
-      h('figure', '', digitCanvas(ui, image, t('lab.analysis.mistake', { digit, label, predicted }), 2), h('figcaption', '', `${label}→${predicted}`))));
+    const mistakes = h(
+      'div',
+      'mistakes',
+      ...model.misclassified.map(({ digit, label, predicted, image }) =>
+        h(
+          'figure',
+          '',
+          digitCanvas(ui, image, t('lab.analysis.mistake', { digit, label, predicted }), 2),
+          h('figcaption', '', `${label}→${predicted}`),
+        ),
+      ),
+    );
     const erf = model.erf;
-    const erfText = t('lab.analysis.erf-note', { digits: ERF_DIGITS, rf: erf.rf, massShare: fixed(100 * erf.massShare, 0), pixels: erf.pixels,
-      share: fixed(100 * erf.share, 0), area: erf.area });
+    const erfText = t('lab.analysis.erf-note', {
+      digits: ERF_DIGITS,
+      rf: erf.rf,
+      massShare: fixed(100 * erf.massShare, 0),
+      pixels: erf.pixels,
+      share: fixed(100 * erf.share, 0),
+      area: erf.area,
+    });
     const confusionTitle = t('lab.analysis.confusion', { count: fixed(TEST_DIGITS, 0) });
     const confusion = scrollRegion(confusionTable(ui, model.confusion), confusionTitle);
     this.analysis.replaceChildren(
       h('h4', '', t('lab.analysis.title', { model: title, accuracy: fixed(100 * model.testAccuracy, 2) })),
-      h('div', 'lab-row', kernelGrid(ui, model.kernels),
-        h('figure', '', h('figcaption', 'caption', t('lab.analysis.erf')), fieldCanvas(ui, erf), h('p', 'note erf-share', erfText))),
-      h('div', 'lab-row', h('figure', '', h('figcaption', 'caption', confusionTitle), confusion),
-        h('figure', '', h('figcaption', 'caption', t('lab.analysis.mistakes', { count: model.misclassified.length })), mistakes)));
+      h(
+        'div',
+        'lab-row',
+        kernelGrid(ui, model.kernels),
+        h(
+          'figure',
+          '',
+          h('figcaption', 'caption', t('lab.analysis.erf')),
+          fieldCanvas(ui, erf),
+          h('p', 'note erf-share', erfText),
+        ),
+      ),
+      h(
+        'div',
+        'lab-row',
+        h('figure', '', h('figcaption', 'caption', confusionTitle), confusion),
+        h(
+          'figure',
+          '',
+          h('figcaption', 'caption', t('lab.analysis.mistakes', { count: model.misclassified.length })),
+          mistakes,
+        ),
+      ),
+    );
   }
 
   /** The feature maps of the chosen test digit (the worker's last 'features'). */
@@ -549,8 +694,11 @@ export class CnnTrain extends CnnElement {
     if (!this.features || !this.kept.features) return;
     const { digit, label, predicted, image, maps } = this.kept.features;
     const ui = this.ui();
-    this.features.replaceChildren(h('p', 'caption', ui.t('lab.features.caption', { digit, label, predicted })),
-      digitCanvas(ui, image, ui.t('lab.digit.name', { digit })), ...maps.map((map) => channelGrid(ui, map.name, map, 2)));
+    this.features.replaceChildren(
+      h('p', 'caption', ui.t('lab.features.caption', { digit, label, predicted })),
+      digitCanvas(ui, image, ui.t('lab.digit.name', { digit })),
+      ...maps.map((map) => channelGrid(ui, map.name, map, 2)),
+    );
   }
 
   /** The drawing pad: made once and kept (with the drawing) across a change of language; a hint until the first stroke. */
@@ -567,7 +715,13 @@ export class CnnTrain extends CnnElement {
     this.seen = h('div', '');
     this.bars = h('div', '');
     this.setPadEmpty(this.padEmpty);
-    const root = h('div', 'lab-row', h('div', '', h('div', 'pad-box', this.pad, this.padHint), h('div', 'transport', this.clearButton)), this.seen, this.bars);
+    const root = h(
+      'div',
+      'lab-row',
+      h('div', '', h('div', 'pad-box', this.pad, this.padHint), h('div', 'transport', this.clearButton)),
+      this.seen,
+      this.bars,
+    );
     root.setAttribute('part', 'draw');
     return panel(this.t('lab.draw.title'), root).element;
   }
@@ -580,12 +734,20 @@ export class CnnTrain extends CnnElement {
     let last = null;
     const point = (event) => {
       const bounds = pad.getBoundingClientRect();
-      return [(event.clientX - bounds.left) * DRAW_SIDE / bounds.width, (event.clientY - bounds.top) * DRAW_SIDE / bounds.height];
+      return [
+        ((event.clientX - bounds.left) * DRAW_SIDE) / bounds.width,
+        ((event.clientY - bounds.top) * DRAW_SIDE) / bounds.height,
+      ];
     };
     pad.addEventListener('pointerdown', (event) => {
       pad.setPointerCapture(event.pointerId);
       last = point(event);
-      Object.assign(context, { lineWidth: STROKE_PX, lineCap: 'round', lineJoin: 'round', strokeStyle: this.inkColor() });
+      Object.assign(context, {
+        lineWidth: STROKE_PX,
+        lineCap: 'round',
+        lineJoin: 'round',
+        strokeStyle: this.inkColor(),
+      });
       this.setPadEmpty(false);
       this.strokeTo(context, last, last);
     });
@@ -595,7 +757,9 @@ export class CnnTrain extends CnnElement {
       this.strokeTo(context, last, next);
       last = next;
     });
-    const end = () => { last = null; };
+    const end = () => {
+      last = null;
+    };
     pad.addEventListener('pointerup', end);
     pad.addEventListener('pointercancel', end);
     return pad;
@@ -656,9 +820,16 @@ export class CnnTrain extends CnnElement {
       this.bars.replaceChildren(h('p', 'note', ui.t('lab.draw.empty')));
       return;
     }
-    this.seen.replaceChildren(h('p', 'caption', ui.t('lab.draw.seen')), digitCanvas(ui, digit, ui.t('lab.draw.seen-label'), 3));
+    this.seen.replaceChildren(
+      h('p', 'caption', ui.t('lab.draw.seen')),
+      digitCanvas(ui, digit, ui.t('lab.draw.seen-label'), 3),
+    );
     const by = run ? ui.t('lab.draw.by-run', { run }) : ui.t('lab.draw.by-pretrained');
-    const prediction = h('p', 'summary', ui.t('lab.draw.prediction', { model: by, predicted, percent: ui.fixed(100 * probabilities[predicted], 1) }));
+    const prediction = h(
+      'p',
+      'summary',
+      ui.t('lab.draw.prediction', { model: by, predicted, percent: ui.fixed(100 * probabilities[predicted], 1) }),
+    );
     prediction.dataset.predicted = String(predicted);
     prediction.dataset.run = String(run);
     this.bars.replaceChildren(prediction, probabilityBars(ui, probabilities, predicted));

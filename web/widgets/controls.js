@@ -72,9 +72,16 @@ export function numberControl({ name, label, min, max, onInput, t = pageTranslat
 /** A table from header names and rows of cell texts; `textColumns` are left-aligned. */
 export function table(headers, rows, textColumns = new Set([0])) {
   const cell = (tag, text, column) => h(tag, textColumns.has(column) ? 'text' : '', text);
-  return h('div', 'scroll', h('table', '',
-    h('thead', '', h('tr', '', ...headers.map((text, column) => cell('th', text, column)))),
-    h('tbody', '', ...rows.map((row) => h('tr', '', ...row.map((text, column) => cell('td', String(text), column)))))));
+  return h(
+    'div',
+    'scroll',
+    h(
+      'table',
+      '',
+      h('thead', '', h('tr', '', ...headers.map((text, column) => cell('th', text, column)))),
+      h('tbody', '', ...rows.map((row) => h('tr', '', ...row.map((text, column) => cell('td', String(text), column))))),
+    ),
+  );
 }
 
 /** A select of [value, text] options; values are strings. */
@@ -135,8 +142,8 @@ export function setLines(element, lines, tag = 'div') {
   element.replaceChildren(...lines.map((line) => h(tag, '', line)));
 }
 
-const TERM_STEP_MS = 45;      // one product appears after the other…
-const TERMS_TOTAL_MS = 600;   // …and the whole sum within this, however many taps
+const TERM_STEP_MS = 45; // one product appears after the other…
+const TERMS_TOTAL_MS = 600; // …and the whole sum within this, however many taps
 
 /**
  * setLines for a step's sums: when `slow` (stepping by hand or slow play), the products of
@@ -187,7 +194,8 @@ export function h(tag, className = '', ...children) {
 export function transport(stepper, speeds, label, t = pageTranslator()) {
   const first = button(GLYPHS.first, t('shared.first-step'), () => stepper.perform('first'));
   const previous = button(GLYPHS.previous, t('shared.previous-step'), () => stepper.perform('prev'));
-  const playText = (playing) => (playing ? `${GLYPHS.pause} ${t('shared.pause')}` : `${GLYPHS.play} ${t('shared.play')}`);
+  const playText = (playing) =>
+    playing ? `${GLYPHS.pause} ${t('shared.pause')}` : `${GLYPHS.play} ${t('shared.play')}`;
   const play = button(playText(false), t('shared.play'), () => stepper.perform('toggle-play'));
   const next = button(GLYPHS.next, t('shared.next-step'), () => stepper.perform('next'));
   const speed = selectControl({
@@ -254,7 +262,8 @@ export function legend(items) {
     return { swatch, marks };
   });
   list.dataset.control = 'legend';
-  list.repaint = () => { // in the shadow tree, the swatches read the page's theme
+  list.repaint = () => {
+    // in the shadow tree, the swatches read the page's theme
     for (const { swatch, marks } of swatches) {
       const ratio = globalThis.devicePixelRatio || 1;
       swatch.width = swatch.height = Math.round(SIZES.legendSwatchPx * ratio);
@@ -278,7 +287,15 @@ export function panel(title, content, partName) {
   const caption = h('p', 'note');
   const grid = content.gridView;
   const element = grid
-    ? h('div', 'panel', heading, grid.scroller, grid.scaleElement, caption, h('div', 'grid-tools', grid.zoomButton, grid.tableView()))
+    ? h(
+        'div',
+        'panel',
+        heading,
+        grid.scroller,
+        grid.scaleElement,
+        caption,
+        h('div', 'grid-tools', grid.zoomButton, grid.tableView()),
+      )
     : h('div', 'panel', heading, content, caption);
   if (partName) element.setAttribute('part', partName);
   return { element, heading, caption };

@@ -82,11 +82,15 @@ function convTensors(cnn, state, input, weights) {
 
 function convOptions(state) {
   if (isTransposed(state)) {
-    return { stride: state.stride, padding: state.padding, output_padding: state.outputPadding, dilation: state.dilation };
+    return {
+      stride: state.stride,
+      padding: state.padding,
+      output_padding: state.outputPadding,
+      dilation: state.dilation,
+    };
   }
   return { stride: state.stride, padding: state.padding, dilation: state.dilation };
 }
-
 
 /**
  * Runs the layer: output plane, its shape, padding per side, MACs and FLOPs, all from the core.
@@ -99,11 +103,25 @@ export function runConv(cnn, state, input, weights) {
     if (isTransposed(state)) {
       const shape = cnn.arithmetic.conv_transpose2d_shape(x.shape, w.shape, options);
       const output = cnn.F.conv_transpose2d(x, w, null, options);
-      return { output: output.data, height: shape.shape[2], width: shape.shape[3], macs: shape.macs, flops: shape.flops, equivalent: shape.equivalent };
+      return {
+        output: output.data,
+        height: shape.shape[2],
+        width: shape.shape[3],
+        macs: shape.macs,
+        flops: shape.flops,
+        equivalent: shape.equivalent,
+      };
     }
     const shape = cnn.arithmetic.conv2d_shape(x.shape, w.shape, options);
     const output = cnn.F.conv2d(x, w, null, options);
-    return { output: output.data, height: shape.shape[2], width: shape.shape[3], padding: shape.padding, macs: shape.macs, flops: shape.flops };
+    return {
+      output: output.data,
+      height: shape.shape[2],
+      width: shape.shape[3],
+      padding: shape.padding,
+      macs: shape.macs,
+      flops: shape.flops,
+    };
   });
 }
 
@@ -125,7 +143,12 @@ export function channelPartials(cnn, state, input, weights, row, col) {
   const taps = state.kernel * state.kernel;
   return Array.from({ length: state.channels }, (_, channel) => {
     const x = new cnn.Tensor(input.subarray(channel * plane, (channel + 1) * plane), [1, 1, state.size, state.size]);
-    const w = new cnn.Tensor(weights.subarray(channel * taps, (channel + 1) * taps), [1, 1, state.kernel, state.kernel]);
+    const w = new cnn.Tensor(weights.subarray(channel * taps, (channel + 1) * taps), [
+      1,
+      1,
+      state.kernel,
+      state.kernel,
+    ]);
     return cnn.trace.conv2d(x, w, null, convOptions(state), { channel: 0, row, col });
   });
 }
@@ -141,7 +164,8 @@ export function equivalentConvolution(cnn, state, input, weights, equivalent) {
   return explained(() => {
     const { x } = convTensors(cnn, state, input, weights);
     const ones = new cnn.Tensor(new Float32Array(state.channels).fill(1), [state.channels, 1, 1, 1]);
-    const insert = (tensor) => cnn.F.conv_transpose2d(tensor, ones, null, { stride: state.stride, groups: state.channels });
+    const insert = (tensor) =>
+      cnn.F.conv_transpose2d(tensor, ones, null, { stride: state.stride, groups: state.channels });
     const inserted = insert(x);
     const marker = insert(new cnn.Tensor(new Float32Array(x.size).fill(1), x.shape));
     const padded = padPlanes(inserted, equivalent.padding);
@@ -177,7 +201,8 @@ function padPlanes(tensor, [top, left, bottom, right]) {
         const sourceRow = row - top;
         const sourceCol = col - left;
         if (sourceRow < 0 || sourceRow >= sourceHeight || sourceCol < 0 || sourceCol >= sourceWidth) continue;
-        values[(channel * height + row) * width + col] = tensor.data[(channel * sourceHeight + sourceRow) * sourceWidth + sourceCol];
+        values[(channel * height + row) * width + col] =
+          tensor.data[(channel * sourceHeight + sourceRow) * sourceWidth + sourceCol];
       }
     }
   }
@@ -186,17 +211,24 @@ function padPlanes(tensor, [top, left, bottom, right]) {
 
 /** The output-size formula for one axis, filled with the current numbers; the size is the core's. */
 export function convFormula(state, result) {
-  const answer = (filled) => (result.error ? { filled, size: null, error: result.error } : { filled: `${filled} = ${result.height}`, size: result.height });
+  const answer = (filled) =>
+    result.error
+      ? { filled, size: null, error: result.error }
+      : { filled: `${filled} = ${result.height}`, size: result.height };
   if (isTransposed(state)) {
     return {
       general: 'H_out = (H_in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1',
-      ...answer(`(${state.size} − 1)·${state.stride} − 2·${state.padding} + ${state.dilation}·(${state.kernel} − 1) + ${state.outputPadding} + 1`),
+      ...answer(
+        `(${state.size} − 1)·${state.stride} − 2·${state.padding} + ${state.dilation}·(${state.kernel} − 1) + ${state.outputPadding} + 1`,
+      ),
     };
   }
   const [top, , bottom] = result.padding ?? [state.padding, 0, state.padding];
   return {
     general: 'H_out = floor((H_in + pad_top + pad_bottom − dilation·(kernel − 1) − 1) / stride) + 1',
-    ...answer(`floor((${state.size} + ${top} + ${bottom} − ${state.dilation}·(${state.kernel} − 1) − 1) / ${state.stride}) + 1`),
+    ...answer(
+      `floor((${state.size} + ${top} + ${bottom} − ${state.dilation}·(${state.kernel} − 1) − 1) / ${state.stride}) + 1`,
+    ),
   };
 }
 
@@ -211,8 +243,15 @@ function probe(cnn, state) {
 export function windowReads(cnn, state, result) {
   const { ones, options, transposed } = probe(cnn, state);
   const input = cnn.Tensor.zeros([1, 1, state.size, state.size]);
-  const upstream = new cnn.Tensor(new Float32Array(result.height * result.width).fill(1), [1, 1, result.height, result.width]);
-  const gradient = transposed ? cnn.grad.conv_transpose2d(upstream, input, ones, null, options) : cnn.grad.conv2d(upstream, input, ones, null, options);
+  const upstream = new cnn.Tensor(new Float32Array(result.height * result.width).fill(1), [
+    1,
+    1,
+    result.height,
+    result.width,
+  ]);
+  const gradient = transposed
+    ? cnn.grad.conv_transpose2d(upstream, input, ones, null, options)
+    : cnn.grad.conv2d(upstream, input, ones, null, options);
   return gradient.input.data;
 }
 
@@ -220,7 +259,9 @@ export function windowReads(cnn, state, result) {
 export function outputsReading(cnn, state, row, col) {
   const { ones, options, transposed } = probe(cnn, state);
   const input = new cnn.Tensor(oneHot(state.size, state.size, row, col), [1, 1, state.size, state.size]);
-  return nonzeroCells((transposed ? cnn.F.conv_transpose2d(input, ones, null, options) : cnn.F.conv2d(input, ones, null, options)).data);
+  return nonzeroCells(
+    (transposed ? cnn.F.conv_transpose2d(input, ones, null, options) : cnn.F.conv2d(input, ones, null, options)).data,
+  );
 }
 
 /** Why 'same' padding is uneven for an even kernel (PyTorch puts the extra pixel at the end). */
@@ -240,8 +281,16 @@ export function convParameterCounts(cnn, state) {
 }
 
 export function convPytorchCode(state) {
-  const common = { inChannels: state.channels, outChannels: 1, kernel: state.kernel, stride: state.stride, dilation: state.dilation, bias: false };
-  if (isTransposed(state)) return convTranspose2dCode({ ...common, padding: convOptions(state).padding, outputPadding: state.outputPadding });
+  const common = {
+    inChannels: state.channels,
+    outChannels: 1,
+    kernel: state.kernel,
+    stride: state.stride,
+    dilation: state.dilation,
+    bias: false,
+  };
+  if (isTransposed(state))
+    return convTranspose2dCode({ ...common, padding: convOptions(state).padding, outputPadding: state.outputPadding });
   return conv2dCode({ ...common, padding: state.padding });
 }
 
@@ -255,7 +304,10 @@ function operand(value, { fractions = true } = {}) {
 /** "a·b + c·d + …" from the traced terms, and whether every operand is shown exactly. */
 function products(terms) {
   const shown = terms.map((term) => [operand(term.value), operand(term.weight)]);
-  return { text: shown.map(([value, weight]) => `${value.text}·${weight.text}`).join(' + '), exact: shown.every(([value, weight]) => value.exact && weight.exact) };
+  return {
+    text: shown.map(([value, weight]) => `${value.text}·${weight.text}`).join(' + '),
+    exact: shown.every(([value, weight]) => value.exact && weight.exact),
+  };
 }
 
 /** "1·(−1) + 2·0 + …": each traced input value times its weight, as the core listed them. */
@@ -273,12 +325,22 @@ const equation = (left, { text, exact }, value) => `${left}${text} ${exact ? '='
  */
 export function stepExplanation(state, row, col, traced, partials, t = english) {
   const cell = `output[${row}, ${col}]`;
-  if (isTransposed(state) && traced.terms.length === 0) return [t('conv.unreached', { cell, value: formatValue(traced.value) })];
+  if (isTransposed(state) && traced.terms.length === 0)
+    return [t('conv.unreached', { cell, value: formatValue(traced.value) })];
   if (!partials || partials.length < 2) return [equation(`${cell} = `, products(traced.terms), traced.value)];
   const shownPartials = partials.map((partial) => operand(partial.value, { fractions: false }));
   return [
-    ...partials.map((partial, channel) => equation(t('conv.channel-sum', { channel }), products(partial.terms), partial.value)),
-    equation(`${cell} = `, { text: shownPartials.map((shown) => shown.text).join(' + '), exact: shownPartials.every((shown) => shown.exact) }, traced.value),
+    ...partials.map((partial, channel) =>
+      equation(t('conv.channel-sum', { channel }), products(partial.terms), partial.value),
+    ),
+    equation(
+      `${cell} = `,
+      {
+        text: shownPartials.map((shown) => shown.text).join(' + '),
+        exact: shownPartials.every((shown) => shown.exact),
+      },
+      traced.value,
+    ),
   ];
 }
 
@@ -295,7 +357,13 @@ export function oneByOneNote(state, t = english) {
 export function scatterLine(row, col, value, fed, current, t = english) {
   const shown = formatValue(value);
   const ringed = fed.has(current);
-  return t(ringed ? 'conv.scatter-ringed' : 'conv.scatter', { row, col, value: shown, count: fed.size, outlined: fed.size - (ringed ? 1 : 0) });
+  return t(ringed ? 'conv.scatter-ringed' : 'conv.scatter', {
+    row,
+    col,
+    value: shown,
+    count: fed.size,
+    outlined: fed.size - (ringed ? 1 : 0),
+  });
 }
 
 /** The output [height, width] the core gives with some options changed (a learner's slip), or null when that is invalid. */
@@ -335,6 +403,10 @@ export function parameterExercise(cnn, state, t = english) {
   return {
     expected: [seed],
     text: formatCount(seed),
-    mistakes: kernelSlips(cnn, { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false }, t),
+    mistakes: kernelSlips(
+      cnn,
+      { kernel: state.kernel, inChannels: SEED_CHANNELS.in, outChannels: SEED_CHANNELS.out, bias: false },
+      t,
+    ),
   };
 }

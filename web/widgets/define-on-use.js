@@ -5,7 +5,8 @@
 /** Calls `load()` (which imports the module) once, when an element named `tag` is or gets in the document. */
 export function defineOnUse(tag, load) {
   if (customElements.get(tag)) return;
-  const run = () => load().catch((error) => console.error(`<${tag}>: its module could not be loaded: ${error.message}`));
+  const run = () =>
+    load().catch((error) => console.error(`<${tag}>: its module could not be loaded: ${error.message}`));
   if (document.querySelector(tag)) {
     run();
     return;

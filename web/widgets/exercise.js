@@ -17,7 +17,8 @@ function comparable(guess, expected) {
   return square ? expected.map(() => guess[0]) : guess;
 }
 
-const same = (a, b, tolerance) => a.length === b.length && a.every((value, index) => Math.abs(value - b[index]) <= tolerance);
+const same = (a, b, tolerance) =>
+  a.length === b.length && a.every((value, index) => Math.abs(value - b[index]) <= tolerance);
 
 /**
  * Compares a guess with the expected numbers.
@@ -33,11 +34,23 @@ export function checkAnswer(guessText, expected, mistakes = [], tolerance = 0, t
   if (guess.length === 0) return { correct: false, message: t('shared.answer-empty') };
   const numbers = comparable(guess, expected);
   if (numbers.length !== expected.length) {
-    return { correct: false, message: t(expected.length === 2 ? 'shared.answer-count-shape' : 'shared.answer-count', { count: expected.length }) };
+    return {
+      correct: false,
+      message: t(expected.length === 2 ? 'shared.answer-count-shape' : 'shared.answer-count', {
+        count: expected.length,
+      }),
+    };
   }
   if (same(numbers, expected, tolerance)) return { correct: true, message: t('shared.answer-correct') };
-  const mistake = mistakes.find((candidate) => !same(candidate.expected, expected, tolerance) && same(comparable(guess, candidate.expected), candidate.expected, tolerance));
-  return { correct: false, message: mistake ? t('shared.answer-slip', { slip: mistake.message }) : t('shared.answer-wrong') };
+  const mistake = mistakes.find(
+    (candidate) =>
+      !same(candidate.expected, expected, tolerance) &&
+      same(comparable(guess, candidate.expected), candidate.expected, tolerance),
+  );
+  return {
+    correct: false,
+    message: mistake ? t('shared.answer-slip', { slip: mistake.message }) : t('shared.answer-wrong'),
+  };
 }
 
 const SCORE_KEY = 'cnn-see.exercises';
@@ -84,7 +97,8 @@ export function concealing(widget, kind) {
  * when that setting is invalid), for the changes that differ from `state`.
  */
 export function slipsOf(state, candidates, answerWith) {
-  return candidates.filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
+  return candidates
+    .filter(([changes]) => Object.entries(changes).some(([name, value]) => state[name] !== value))
     .map(([changes, message]) => ({ expected: answerWith(changes), message }))
     .filter((slip) => slip.expected);
 }

@@ -27,7 +27,12 @@ export function drawInputField(context, options) {
   cancelAnimationFrame(runningTween.get(canvas) ?? 0);
   const layout = paintField(context, options);
   const [[firstRow, lastRow], [firstCol, lastCol]] = options.span;
-  const target = { x: layout.at(firstCol), y: layout.at(firstRow), width: (lastCol - firstCol + 1) * layout.scale, height: (lastRow - firstRow + 1) * layout.scale };
+  const target = {
+    x: layout.at(firstCol),
+    y: layout.at(firstRow),
+    width: (lastCol - firstCol + 1) * layout.scale,
+    height: (lastRow - firstRow + 1) * layout.scale,
+  };
   const from = shownSquare.get(canvas);
   const same = from && from.edgePx === options.edgePx && from.size === options.size;
   if (!same || reducedMotion()) {
@@ -39,7 +44,9 @@ export function drawInputField(context, options) {
   const frame = (now) => {
     const progress = Math.min(1, (now - start) / MOTION.tweenMs);
     const eased = 1 - (1 - progress) ** 3;
-    const square = Object.fromEntries(['x', 'y', 'width', 'height'].map((key) => [key, from[key] + (target[key] - from[key]) * eased]));
+    const square = Object.fromEntries(
+      ['x', 'y', 'width', 'height'].map((key) => [key, from[key] + (target[key] - from[key]) * eased]),
+    );
     if (progress > 0) paintField(context, options);
     paintSquare(context, square, layout.margin, options.colors);
     shownSquare.set(canvas, { ...square, edgePx: options.edgePx, size: options.size });

@@ -23,7 +23,10 @@ const key = (row, col) => `${row},${col}`;
 export function windowMarks(terms, winnerIndex = -1) {
   const marks = new Map();
   if (!terms.length) return marks;
-  let top = Infinity, left = Infinity, bottom = -Infinity, right = -Infinity;
+  let top = Infinity,
+    left = Infinity,
+    bottom = -Infinity,
+    right = -Infinity;
   for (const term of terms) {
     top = Math.min(top, term.padded_row);
     bottom = Math.max(bottom, term.padded_row);
@@ -63,8 +66,13 @@ export function paddedInputView({ values, height, width, padTop, padLeft, rows, 
       if (inside) {
         const value = values[inputRow * width + inputCol];
         view[row * cols + col] = {
-          text: formatValue(value), heat: value / scale, marks: unseen.has(key(inputRow, inputCol)) ? 'unseen' : '',
-          name: 'input', row: inputRow, col: inputCol, value,
+          text: formatValue(value),
+          heat: value / scale,
+          marks: unseen.has(key(inputRow, inputCol)) ? 'unseen' : '',
+          name: 'input',
+          row: inputRow,
+          col: inputCol,
+          value,
         };
       } else {
         view[row * cols + col] = { text: padText, heat: 0, marks: 'pad', name: 'padding' };
@@ -81,7 +89,13 @@ export function paddedInputView({ values, height, width, padTop, padLeft, rows, 
 export function outputView({ values, width, name = 'output', exact = false }) {
   const scale = heatScale(values);
   return Array.from(values, (value, index) => ({
-    text: exact ? formatTerm(value).text : formatValue(value), heat: value / scale, marks: '', name, row: Math.floor(index / width), col: index % width, value,
+    text: exact ? formatTerm(value).text : formatValue(value),
+    heat: value / scale,
+    marks: '',
+    name,
+    row: Math.floor(index / width),
+    col: index % width,
+    value,
   }));
 }
 
@@ -116,9 +130,11 @@ export function cellMarks(marksByKey, cols) {
  */
 export function maskedInputView({ values, fromInput }) {
   const scale = heatScale(values);
-  return Array.from(values, (value, index) => (fromInput[index]
-    ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input-value', value }
-    : { text: '0', heat: 0, marks: 'pad', name: 'inserted-zero-or-padding' }));
+  return Array.from(values, (value, index) =>
+    fromInput[index]
+      ? { text: formatValue(value), heat: value / scale, marks: '', name: 'input-value', value }
+      : { text: '0', heat: 0, marks: 'pad', name: 'inserted-zero-or-padding' },
+  );
 }
 
 /** The tooltip and accessible description of one cell of a view, in the language of `t`. */

@@ -19,7 +19,18 @@
 // Keyboard: the canvas is one tab stop. Arrow keys move the cursor (wrapping at row ends) and
 // report it through onActivate; Enter or a digit edits the cursor's cell of an editable grid;
 // Escape cancels. The accessible name carries the cursor cell's value.
-import { COLORS, FONTS, GLYPHS, MOTION, SIZES, mapColor, mix, paddingStripe, paddingTextColor, textColorOn } from './palette.js';
+import {
+  COLORS,
+  FONTS,
+  GLYPHS,
+  MOTION,
+  SIZES,
+  mapColor,
+  mix,
+  paddingStripe,
+  paddingTextColor,
+  textColorOn,
+} from './palette.js';
 import { startsEditing } from './keyboard.js';
 import { cellTitle } from './grid-views.js';
 import { formatValue } from './format.js';
@@ -27,7 +38,7 @@ import { english, pageTranslator } from '../i18n/index.js';
 
 const MOVES = { ArrowRight: 1, ArrowLeft: -1 };
 const DARK_HEAT = 0.55; // above this heat a cell counts as dark (snapshot's 'dark' mark)
-const GAP = 1;          // grid line between cells, in CSS pixels
+const GAP = 1; // grid line between cells, in CSS pixels
 const HEAT_STEPS = 100; // shades of the heat map on each side of zero
 const LATER_VEIL = 0.7; // opacity of the paper over cells not computed yet
 const CANVAS_GROWTH_PX = 64; // the backing store grows by this step, and never shrinks
@@ -52,13 +63,20 @@ export function followTheme(owner) {
   };
   globalThis.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', repaintAll);
   globalThis.matchMedia?.('print').addEventListener('change', repaintAll); // print in the light theme
-  new MutationObserver(repaintAll).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['theme'] });
+  new MutationObserver(repaintAll).observe(document.documentElement, {
+    attributes: true,
+    subtree: true,
+    attributeFilter: ['theme'],
+  });
 }
 
 /** The palette as the page themed it: --cnn-<name> custom properties, else the theme's defaults (styles.js), else palette.js. */
 export function themeColors(element) {
   const style = getComputedStyle(element);
-  const read = (name) => style.getPropertyValue(`--cnn-${name}`).trim() || style.getPropertyValue(`--default-${name}`).trim() || COLORS[name];
+  const read = (name) =>
+    style.getPropertyValue(`--cnn-${name}`).trim() ||
+    style.getPropertyValue(`--default-${name}`).trim() ||
+    COLORS[name];
   return Object.fromEntries(Object.keys(COLORS).map((name) => [name, read(name)]));
 }
 
@@ -68,7 +86,10 @@ function rgb(context, color) {
   context.fillStyle = color;
   const parsed = context.fillStyle;
   if (parsed.startsWith('#')) return [1, 3, 5].map((at) => parseInt(parsed.slice(at, at + 2), 16));
-  return parsed.match(/[\d.]+/g).slice(0, 3).map(Number);
+  return parsed
+    .match(/[\d.]+/g)
+    .slice(0, 3)
+    .map(Number);
 }
 
 const css = ([r, g, b]) => `rgb(${r}, ${g}, ${b})`;
@@ -86,7 +107,13 @@ function stripes(context, color, background, direction) {
   ink.lineWidth = 1.5;
   ink.beginPath();
   for (const offset of [-6, 0, 6]) {
-    if (direction > 0) { ink.moveTo(offset, 6); ink.lineTo(offset + 6, 0); } else { ink.moveTo(offset, 0); ink.lineTo(offset + 6, 6); }
+    if (direction > 0) {
+      ink.moveTo(offset, 6);
+      ink.lineTo(offset + 6, 0);
+    } else {
+      ink.moveTo(offset, 0);
+      ink.lineTo(offset + 6, 6);
+    }
   }
   ink.stroke();
   return context.createPattern(tile, 'repeat');
@@ -94,7 +121,9 @@ function stripes(context, color, background, direction) {
 
 /** One colour map as cached strings: fill and text colour per hundredth of heat. */
 function ramp(parsed, signed) {
-  const fills = Array.from({ length: 2 * HEAT_STEPS + 1 }, (_, step) => mapColor(parsed, (step - HEAT_STEPS) / HEAT_STEPS, signed));
+  const fills = Array.from({ length: 2 * HEAT_STEPS + 1 }, (_, step) =>
+    mapColor(parsed, (step - HEAT_STEPS) / HEAT_STEPS, signed),
+  );
   return { fills, fillCss: fills.map(css), textCss: fills.map((fill) => css(textColorOn(fill))) };
 }
 
@@ -158,7 +187,16 @@ function minusBar(context, kit, heat, signed, x, y, size) {
 }
 
 /** Paints one cell at (x, y), `size` CSS pixels wide: fill, text, then its marks. */
-export function paintCell(context, kit, { text = '', heat = 0, marks = '' }, x, y, size, showText = true, signed = false) {
+export function paintCell(
+  context,
+  kit,
+  { text = '', heat = 0, marks = '' },
+  x,
+  y,
+  size,
+  showText = true,
+  signed = false,
+) {
   const set = marks ? new Set(marks.split(' ')) : null;
   const has = (name) => set !== null && set.has(name);
   const { colors } = kit;
@@ -281,7 +319,9 @@ export class GridView {
   fit(widthPx) {
     this.availableWidth = widthPx ?? SIZES.maxGridPx;
     const width = Math.min(this.availableWidth, SIZES.maxGridPx);
-    const fitting = this.cols ? Math.max(4, Math.min(SIZES.cellPx, Math.floor((width - GAP) / this.cols) - GAP)) : SIZES.cellPx;
+    const fitting = this.cols
+      ? Math.max(4, Math.min(SIZES.cellPx, Math.floor((width - GAP) / this.cols) - GAP))
+      : SIZES.cellPx;
     // Zoomed, a grid too big for the screen keeps cells large enough for their numbers and pans in its box.
     const cellPx = this.zoomed ? Math.max(fitting, SIZES.minLabelledCellPx + 4) : fitting;
     this.zoomButton.hidden = !this.zoomed && fitting >= SIZES.minLabelledCellPx;
@@ -342,23 +382,40 @@ export class GridView {
 
   /** Lays the window frame over the bounding box of the win/hole cells and the cell frame over the current cell. */
   placeFrames() {
-    let top = Infinity, left = Infinity, bottom = -1, right = -1, current = -1;
+    let top = Infinity,
+      left = Infinity,
+      bottom = -1,
+      right = -1,
+      current = -1;
     for (const [index, value] of this.marked) {
       if (/\b(win|hole)\b/.test(value)) {
         const row = Math.floor(index / this.cols);
         const col = index % this.cols;
-        top = Math.min(top, row); bottom = Math.max(bottom, row);
-        left = Math.min(left, col); right = Math.max(right, col);
+        top = Math.min(top, row);
+        bottom = Math.max(bottom, row);
+        left = Math.min(left, col);
+        right = Math.max(right, col);
       }
       if (/\bcur\b/.test(value)) current = index;
     }
     const pitch = this.cellPx + GAP;
-    const box = bottom < 0 ? null : { x: left * pitch, y: top * pitch, width: (right - left + 1) * pitch + GAP, height: (bottom - top + 1) * pitch + GAP };
+    const box =
+      bottom < 0
+        ? null
+        : {
+            x: left * pitch,
+            y: top * pitch,
+            width: (right - left + 1) * pitch + GAP,
+            height: (bottom - top + 1) * pitch + GAP,
+          };
     moveFrame(this.windowFrame, box);
     if (this.zoomed && box) keepInView(this.scroller, box);
     const row = Math.floor(current / this.cols);
     const col = current % this.cols;
-    moveFrame(this.cellFrame, current < 0 ? null : { x: col * pitch, y: row * pitch, width: pitch + GAP, height: pitch + GAP });
+    moveFrame(
+      this.cellFrame,
+      current < 0 ? null : { x: col * pitch, y: row * pitch, width: pitch + GAP, height: pitch + GAP },
+    );
     const panels = this.element.closest('.panels');
     if (panels) followLinks(panels);
   }
@@ -374,19 +431,33 @@ export class GridView {
   /** Every mark a cell carries now: lasting, step and cursor. */
   marksOf(index) {
     const cell = this.view[index];
-    return [cell?.marks, this.marked.get(index), cell && cell.heat > DARK_HEAT ? 'dark' : '', index === this.activeIndex ? 'active' : '']
-      .filter(Boolean).join(' ');
+    return [
+      cell?.marks,
+      this.marked.get(index),
+      cell && cell.heat > DARK_HEAT ? 'dark' : '',
+      index === this.activeIndex ? 'active' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
 
   /** What the grid shows, for tests and embedders: shape, texts and marks per cell. */
   snapshot() {
-    return { rows: this.rows, cols: this.cols, texts: this.view.map((cell) => cell.text), marks: this.view.map((_, index) => this.marksOf(index)) };
+    return {
+      rows: this.rows,
+      cols: this.cols,
+      texts: this.view.map((cell) => cell.text),
+      marks: this.view.map((_, index) => this.marksOf(index)),
+    };
   }
 
   /** Centre of a cell in CSS pixels from the canvas's top-left corner. */
   cellCenter(index) {
     const pitch = this.cellPx + GAP;
-    return { x: GAP + (index % this.cols) * pitch + this.cellPx / 2, y: GAP + Math.floor(index / this.cols) * pitch + this.cellPx / 2 };
+    return {
+      x: GAP + (index % this.cols) * pitch + this.cellPx / 2,
+      y: GAP + Math.floor(index / this.cols) * pitch + this.cellPx / 2,
+    };
   }
 
   describe() {
@@ -413,7 +484,8 @@ export class GridView {
     if (this.tableHost?.open) this.fillTable();
     const context = this.canvas.getContext('2d');
     context.setTransform(this.capacityRatio, 0, 0, this.capacityRatio, 0, 0);
-    if (cells === null || !this.kit) { // the page's theme is read again on full repaints only
+    if (cells === null || !this.kit) {
+      // the page's theme is read again on full repaints only
       const colors = themeColors(this.canvas);
       const key = JSON.stringify(colors);
       if (this.kitKey !== key) {
@@ -434,7 +506,16 @@ export class GridView {
       const step = this.marked.get(index);
       const marks = step ? (cell.marks ? `${cell.marks} ${step}` : step) : cell.marks;
       const [x, y] = at(index);
-      paintCell(context, this.kit, { text: cell.text, heat: cell.heat, marks: index === this.activeIndex ? `${marks} active` : marks }, x, y, this.cellPx, showText, this.signed);
+      paintCell(
+        context,
+        this.kit,
+        { text: cell.text, heat: cell.heat, marks: index === this.activeIndex ? `${marks} active` : marks },
+        x,
+        y,
+        this.cellPx,
+        showText,
+        this.signed,
+      );
     };
     if (cells !== null) {
       for (const index of cells) paint(index);
@@ -472,7 +553,10 @@ export class GridView {
     context.fillStyle = kit.colors.rule;
     for (let col = 0; col <= this.cols; col++) context.fillRect(col * pitch, 0, GAP, height);
     for (let row = 0; row <= this.rows; row++) context.fillRect(0, row * pitch, width, GAP);
-    for (const [mark, pattern] of [['pad', kit.padding], ['unseen', kit.unseen]]) {
+    for (const [mark, pattern] of [
+      ['pad', kit.padding],
+      ['unseen', kit.unseen],
+    ]) {
       context.beginPath();
       this.view.forEach((cell, index) => {
         if (cell.marks && cell.marks.split(' ').includes(mark)) context.rect(...at(index), this.cellPx, this.cellPx);
@@ -490,12 +574,14 @@ export class GridView {
       });
     } else {
       this.view.forEach((cell, index) => {
-        if (cell.heat < 0 && !(cell.marks && cell.marks.includes('pad'))) minusBar(context, kit, cell.heat, this.signed, ...at(index), this.cellPx);
+        if (cell.heat < 0 && !(cell.marks && cell.marks.includes('pad')))
+          minusBar(context, kit, cell.heat, this.signed, ...at(index), this.cellPx);
       });
     }
     // One veil over every cell not computed yet (their colour was painted with the heat image).
     context.beginPath();
-    for (const [index, marks] of this.marked) if (marks === 'later') context.rect(...at(index), this.cellPx, this.cellPx);
+    for (const [index, marks] of this.marked)
+      if (marks === 'later') context.rect(...at(index), this.cellPx, this.cellPx);
     context.globalAlpha = LATER_VEIL;
     context.fillStyle = kit.colors.paper;
     context.fill();
@@ -516,31 +602,49 @@ export class GridView {
     this.tableHost.dataset.control = 'table-view';
     this.tableHost.append(summary, document.createElement('div'));
     this.tableHost.lastChild.className = 'scroll';
-    this.tableHost.addEventListener('toggle', () => { if (this.tableHost.open) this.fillTable(); });
+    this.tableHost.addEventListener('toggle', () => {
+      if (this.tableHost.open) this.fillTable();
+    });
     return this.tableHost;
   }
 
   fillTable() {
-    const words = Object.fromEntries(['win', 'cur', 'winner', 'sel', 'fed', 'pad', 'unseen', 'later'].map((mark) => [mark, this.t(`shared.mark.${mark}`)]));
+    const words = Object.fromEntries(
+      ['win', 'cur', 'winner', 'sel', 'fed', 'pad', 'unseen', 'later'].map((mark) => [
+        mark,
+        this.t(`shared.mark.${mark}`),
+      ]),
+    );
     const table = document.createElement('table');
     const caption = table.createCaption();
     caption.textContent = this.t('shared.table-caption', { label: this.label, rows: this.rows, cols: this.cols });
     const head = table.createTHead().insertRow();
-    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: this.t('shared.table-corner') }));
-    for (let col = 0; col < this.cols; col++) head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: String(col) }));
+    head.append(
+      Object.assign(document.createElement('th'), { scope: 'col', textContent: this.t('shared.table-corner') }),
+    );
+    for (let col = 0; col < this.cols; col++)
+      head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: String(col) }));
     const body = table.createTBody();
     for (let row = 0; row < this.rows; row++) {
       const line = body.insertRow();
       line.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: String(row) }));
       for (let col = 0; col < this.cols; col++) {
         const index = row * this.cols + col;
-        const marks = this.marksOf(index).split(' ').map((mark) => words[mark]).filter(Boolean);
+        const marks = this.marksOf(index)
+          .split(' ')
+          .map((mark) => words[mark])
+          .filter(Boolean);
         const later = marks.includes(words.later);
         const cell = line.insertCell();
-        cell.textContent = later ? '·' : this.view[index]?.text ?? '';
+        cell.textContent = later ? '·' : (this.view[index]?.text ?? '');
         if (marks.length) {
           cell.className = 'marked';
-          cell.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: ` (${marks.join(', ')})` }));
+          cell.append(
+            Object.assign(document.createElement('span'), {
+              className: 'visually-hidden',
+              textContent: ` (${marks.join(', ')})`,
+            }),
+          );
         }
       }
     }
@@ -603,7 +707,12 @@ export class GridView {
     const editor = document.createElement('input');
     editor.className = 'cell-editor';
     editor.inputMode = 'decimal';
-    editor.setAttribute('aria-label', this.t('shared.cell-editor', { cell: cellTitle(this.view[index], this.t) || this.t('shared.cell-index', { index }) }));
+    editor.setAttribute(
+      'aria-label',
+      this.t('shared.cell-editor', {
+        cell: cellTitle(this.view[index], this.t) || this.t('shared.cell-index', { index }),
+      }),
+    );
     editor.value = firstKey ?? this.view[index]?.text ?? '';
     const size = Math.max(this.cellPx, 44);
     editor.style.left = `${x - size / 2}px`;
@@ -683,8 +792,8 @@ function drawLinks(panels) {
     panels.prepend(svg);
   }
   // visibility is inherited: a frame inside a concealed answer (exercise.js) computes to hidden
-  const visible = (element) => !element.hidden && element.getBoundingClientRect().width > 0
-    && getComputedStyle(element).visibility !== 'hidden';
+  const visible = (element) =>
+    !element.hidden && element.getBoundingClientRect().width > 0 && getComputedStyle(element).visibility !== 'hidden';
   const target = [...panels.querySelectorAll('.cell-frame')].find(visible);
   const sources = [...panels.querySelectorAll('.window-frame')].filter(visible);
   if (!target || !sources.length) {
@@ -694,17 +803,24 @@ function drawLinks(panels) {
   const base = panels.getBoundingClientRect();
   const corners = (element) => {
     const box = element.getBoundingClientRect();
-    return [[box.left, box.top], [box.right, box.top], [box.right, box.bottom], [box.left, box.bottom]].map(([x, y]) => [x - base.left, y - base.top]);
+    return [
+      [box.left, box.top],
+      [box.right, box.top],
+      [box.right, box.bottom],
+      [box.left, box.bottom],
+    ].map(([x, y]) => [x - base.left, y - base.top]);
   };
   const to = corners(target);
-  const lines = sources.flatMap((source) => corners(source).map(([x, y], corner) => {
-    const line = document.createElementNS(SVG, 'line');
-    line.setAttribute('x1', x.toFixed(1));
-    line.setAttribute('y1', y.toFixed(1));
-    line.setAttribute('x2', to[corner][0].toFixed(1));
-    line.setAttribute('y2', to[corner][1].toFixed(1));
-    return line;
-  }));
+  const lines = sources.flatMap((source) =>
+    corners(source).map(([x, y], corner) => {
+      const line = document.createElementNS(SVG, 'line');
+      line.setAttribute('x1', x.toFixed(1));
+      line.setAttribute('y1', y.toFixed(1));
+      line.setAttribute('x2', to[corner][0].toFixed(1));
+      line.setAttribute('y2', to[corner][1].toFixed(1));
+      return line;
+    }),
+  );
   svg.replaceChildren(...lines);
 }
 
@@ -736,7 +852,9 @@ function colorScale() {
 
 function updateScale(element, kit, view, signed, t = english) {
   let largest = 0;
-  for (const cell of view) if (typeof cell.value === 'number' && Number.isFinite(cell.value)) largest = Math.max(largest, Math.abs(cell.value));
+  for (const cell of view)
+    if (typeof cell.value === 'number' && Number.isFinite(cell.value))
+      largest = Math.max(largest, Math.abs(cell.value));
   const { bar, low, zero, high } = element.parts;
   const key = `${signed} ${largest} ${kit.colors.paper} ${kit.colors.ink} ${kit.colors.negative} ${kit.colors.positive}`;
   if (element.dataset.key === key) return;
@@ -745,9 +863,12 @@ function updateScale(element, kit, view, signed, t = english) {
   low.textContent = signed ? formatValue(-largest) : formatValue(0);
   zero.textContent = signed ? '0' : '';
   high.textContent = formatValue(largest);
-  element.setAttribute('aria-label', signed
-    ? t('shared.scale-signed', { low: low.textContent, high: high.textContent })
-    : t('shared.scale', { high: high.textContent }));
+  element.setAttribute(
+    'aria-label',
+    signed
+      ? t('shared.scale-signed', { low: low.textContent, high: high.textContent })
+      : t('shared.scale', { high: high.textContent }),
+  );
   const ratio = globalThis.devicePixelRatio || 1;
   const width = SIZES.colorBarPx;
   bar.width = Math.round(width * ratio);

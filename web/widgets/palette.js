@@ -18,20 +18,20 @@
 // can re-theme every widget from outside the shadow roots.
 
 export const COLORS = {
-  ink: '#1a1a1a',          // text and the top of the sequential map
-  paper: '#ffffff',        // background
-  muted: '#595959',        // secondary text, zeros of padding
-  rule: '#c9c9c9',         // grid lines
-  accent: '#0072B2',       // blue: buttons, the current output cell
-  window: '#C27400',       // orange (Okabe–Ito's, darkened to 3:1 on paper): the window and its output cell
-  fed: '#2E8BC0',          // sky blue (darkened to 3:1): output cells one input cell fed
-  winner: '#D55E00',       // vermillion: the winner of a max-pool window
-  negative: '#2166AC',     // blue end of the diverging map
-  positive: '#B2182B',     // red end of the diverging map
-  unseen: '#CC79A7',       // reddish purple: input cells no window ever reads
-  padding: '#F0E442',      // yellow: padding cells
-  reached: '#009E73',      // bluish green: input pixels inside a receptive field
-  error: '#D55E00',        // vermillion: an invalid setting
+  ink: '#1a1a1a', // text and the top of the sequential map
+  paper: '#ffffff', // background
+  muted: '#595959', // secondary text, zeros of padding
+  rule: '#c9c9c9', // grid lines
+  accent: '#0072B2', // blue: buttons, the current output cell
+  window: '#C27400', // orange (Okabe–Ito's, darkened to 3:1 on paper): the window and its output cell
+  fed: '#2E8BC0', // sky blue (darkened to 3:1): output cells one input cell fed
+  winner: '#D55E00', // vermillion: the winner of a max-pool window
+  negative: '#2166AC', // blue end of the diverging map
+  positive: '#B2182B', // red end of the diverging map
+  unseen: '#CC79A7', // reddish purple: input cells no window ever reads
+  padding: '#F0E442', // yellow: padding cells
+  reached: '#009E73', // bluish green: input pixels inside a receptive field
+  error: '#D55E00', // vermillion: an invalid setting
 };
 
 /** The dark theme: the same roles, lifted so that marks and text keep their contrast on a dark paper. */
@@ -60,17 +60,17 @@ export const GLYPHS = {
   first: '|◀',
   previous: '◀',
   next: '▶',
-  play: '▶',  // the button adds the word, in the widget's language
+  play: '▶', // the button adds the word, in the widget's language
   pause: '❚❚',
 };
 
 export const SIZES = {
-  cellPx: 34,          // preferred grid cell edge
+  cellPx: 34, // preferred grid cell edge
   minLabelledCellPx: 22, // below this a cell shows colour only; its value stays in the tooltip and the table view
-  maxGridPx: 480,      // a grid never grows wider than this: input and output stay side by side (zoom shows a big grid's numbers)
-  canvasPx: 360,       // receptive-field canvas edge
+  maxGridPx: 480, // a grid never grows wider than this: input and output stay side by side (zoom shows a big grid's numbers)
+  canvasPx: 360, // receptive-field canvas edge
   legendSwatchPx: 18,
-  colorBarPx: 120,     // width of a colour map's legend bar
+  colorBarPx: 120, // width of a colour map's legend bar
   plotWidthPx: 360,
   plotHeightPx: 200,
 };
@@ -118,7 +118,11 @@ export function hexToRgb(hex) {
 
 /** [r, g, b] of `amount` of the first colour over the second. */
 export function mix([r1, g1, b1], [r2, g2, b2], amount) {
-  return [Math.round(r1 * amount + r2 * (1 - amount)), Math.round(g1 * amount + g2 * (1 - amount)), Math.round(b1 * amount + b2 * (1 - amount))];
+  return [
+    Math.round(r1 * amount + r2 * (1 - amount)),
+    Math.round(g1 * amount + g2 * (1 - amount)),
+    Math.round(b1 * amount + b2 * (1 - amount)),
+  ];
 }
 
 /** Relative luminance: L = 0.2126 R + 0.7152 G + 0.0722 B of the linearised channels. */

@@ -37,7 +37,8 @@ export const POOL_SCHEMA = {
 /** The input plane: the given values when they fit the size, else the preset; then the edited cells. */
 export function poolInputValues(state, cnn) {
   const cells = state.size * state.size;
-  const base = state.values && state.values.length === cells ? state.values : inputPlane(state.input, state.size, 0, cnn);
+  const base =
+    state.values && state.values.length === cells ? state.values : inputPlane(state.input, state.size, 0, cnn);
   return applyEdits(base, state.edits);
 }
 
@@ -72,10 +73,22 @@ export function runPool(cnn, state, values) {
     const { kernel, options } = poolArguments(state);
     if (state.mode === 'max') {
       const { output, indices } = cnn.F.max_pool2d_with_indices(input, kernel, options);
-      return { output: output.data, height: output.shape[2], width: output.shape[3], printed: output.index(0, 0).toString(), winners: indices };
+      return {
+        output: output.data,
+        height: output.shape[2],
+        width: output.shape[3],
+        printed: output.index(0, 0).toString(),
+        winners: indices,
+      };
     }
     const output = cnn.F.avg_pool2d(input, kernel, options);
-    return { output: output.data, height: output.shape[2], width: output.shape[3], printed: output.index(0, 0).toString(), winners: null };
+    return {
+      output: output.data,
+      height: output.shape[2],
+      width: output.shape[3],
+      printed: output.index(0, 0).toString(),
+      winners: null,
+    };
   } catch (error) {
     if (error instanceof RangeError) return { error: error.message };
     throw error;
@@ -141,18 +154,28 @@ export function poolFormula(cnn, state, t = english) {
     };
   }
   const rounding = state.ceilMode ? 'ceil' : 'floor';
-  const general = `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1`
-    + (state.ceilMode ? `\n  ${t('pool.formula-ceil-rule')}` : '');
+  const general =
+    `H_out = ${rounding}((H_in + 2·padding − kernel) / stride) + 1` +
+    (state.ceilMode ? `\n  ${t('pool.formula-ceil-rule')}` : '');
   const expression = `${rounding}((${state.size} + 2·${state.padding} − ${state.kernel}) / ${state.stride}) + 1`;
   try {
     const size = cnn.arithmetic.pool_out_size(state.size, state.kernel, state.stride, state.padding, 1, state.ceilMode);
-    const beforeRule = state.ceilMode ? cnn.arithmetic.pool_ceil_size_before_rule(state.size, state.kernel, state.stride, state.padding, 1) : size;
+    const beforeRule = state.ceilMode
+      ? cnn.arithmetic.pool_ceil_size_before_rule(state.size, state.kernel, state.stride, state.padding, 1)
+      : size;
     if (beforeRule === size) return { general, filled: `${expression} = ${size}`, size };
     const start = (beforeRule - 1) * state.stride;
     return {
       general,
       filled: t('pool.formula-dropped', { expression, windows: beforeRule, size }),
-      rule: t('pool.rule', { window: beforeRule, stride: state.stride, start, size: state.size, padding: state.padding, edge: state.size + state.padding }),
+      rule: t('pool.rule', {
+        window: beforeRule,
+        stride: state.stride,
+        start,
+        size: state.size,
+        padding: state.padding,
+        edge: state.size + state.padding,
+      }),
       size,
       dropped: beforeRule - 1,
     };
@@ -183,21 +206,36 @@ export function droppedWindowCells(state, dropped, outSize) {
 
 /** The line of one step: the window's values as shown (padding as −∞ or 0) and the core's result. */
 export function poolStepText(state, row, col, traced, value) {
-  const shown = traced.terms.map((term) => (term.in_bounds ? formatValue(term.value) : (state.mode === 'max' ? '−∞' : '0')));
+  const shown = traced.terms.map((term) =>
+    term.in_bounds ? formatValue(term.value) : state.mode === 'max' ? '−∞' : '0',
+  );
   return state.mode === 'max'
     ? `output[${row}, ${col}] = max(${shown.join(', ')}) = ${formatValue(value)}`
     : `output[${row}, ${col}] = (${shown.join(' + ')}) / ${traced.divisor} = ${formatValue(value)}`;
 }
 
 export function poolPytorchCode(state) {
-  return poolCode({ mode: state.mode, kernel: state.kernel, stride: state.stride, padding: state.padding, ceilMode: state.ceilMode });
+  return poolCode({
+    mode: state.mode,
+    kernel: state.kernel,
+    stride: state.stride,
+    padding: state.padding,
+    ceilMode: state.ceilMode,
+  });
 }
 
 /** The output size with some settings changed (a learner's slip), from the core, or null when invalid. */
 function sizeWith(cnn, state, changes) {
   const changed = { ...state, ...changes };
   try {
-    const size = cnn.arithmetic.pool_out_size(changed.size, changed.kernel, changed.stride, changed.padding, 1, changed.ceilMode);
+    const size = cnn.arithmetic.pool_out_size(
+      changed.size,
+      changed.kernel,
+      changed.stride,
+      changed.padding,
+      1,
+      changed.ceilMode,
+    );
     return [size, size];
   } catch (error) {
     if (error instanceof RangeError) return null;
@@ -229,10 +267,13 @@ export function pooledValueExercise(cnn, state, values, result, index, t = engli
   const value = result.output[index];
   const other = state.mode === 'max' ? 'avg' : 'max';
   const otherValue = runPool(cnn, { ...state, mode: state.mode === 'global' ? 'max' : other }, values);
-  const slip = state.mode === 'global' ? otherValue.output.length === 1 && otherValue.output[0] : otherValue.output?.[index];
+  const slip =
+    state.mode === 'global' ? otherValue.output.length === 1 && otherValue.output[0] : otherValue.output?.[index];
   const message = t(state.mode === 'max' ? 'pool.slip-average' : 'pool.slip-max');
   return {
-    expected: [value], text: formatValue(value), tolerance: 0.005,
+    expected: [value],
+    text: formatValue(value),
+    tolerance: 0.005,
     mistakes: typeof slip === 'number' ? [{ expected: [slip], message }] : [],
   };
 }

@@ -5,9 +5,13 @@ import { roundToShown } from './format.js';
 import { english } from '../i18n/index.js';
 
 /** Preset name → the message key of its label (web/i18n: shared.input.<name>, shared.kernel.<name>). */
-export const INPUT_PRESETS = Object.fromEntries(['counting', 'integers', 'digit', 'edges', 'gradient', 'spike'].map((name) => [name, `shared.input.${name}`]));
+export const INPUT_PRESETS = Object.fromEntries(
+  ['counting', 'integers', 'digit', 'edges', 'gradient', 'spike'].map((name) => [name, `shared.input.${name}`]),
+);
 
-export const KERNEL_PRESETS = Object.fromEntries(['identity', 'box', 'sharpen', 'sobel-x', 'sobel-y', 'ramp', 'random'].map((name) => [name, `shared.kernel.${name}`]));
+export const KERNEL_PRESETS = Object.fromEntries(
+  ['identity', 'box', 'sharpen', 'sobel-x', 'sobel-y', 'ramp', 'random'].map((name) => [name, `shared.kernel.${name}`]),
+);
 
 /** [name, label] options of a preset list in the language of `t`. */
 export function presetOptions(presets, t = english, names = Object.keys(presets)) {
@@ -25,16 +29,21 @@ export function presetFits(name, size) {
 /** The preset a size × size kernel shows: `name` when it fits, else the identity, with the reason. */
 export function presetForKernel(name, size, t = english) {
   if (presetFits(name, size)) return { name, note: '' };
-  return { name: 'identity', note: t('shared.kernel-too-small', { preset: t(KERNEL_PRESETS[name]), size: SMALLEST_KERNEL[name] }) };
+  return {
+    name: 'identity',
+    note: t('shared.kernel-too-small', { preset: t(KERNEL_PRESETS[name]), size: SMALLEST_KERNEL[name] }),
+  };
 }
 
 /** Deterministic small integers 0–9 (a 32-bit xorshift, so a preset looks the same everywhere). */
 function smallIntegers(count, seed) {
   let state = (seed * 2654435761) >>> 0 || 1;
   return Float32Array.from({ length: count }, () => {
-    state ^= state << 13; state >>>= 0;
+    state ^= state << 13;
+    state >>>= 0;
     state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
+    state ^= state << 5;
+    state >>>= 0;
     return state % 10;
   });
 }
@@ -112,7 +121,10 @@ function embed3x3(pattern, size, transpose = false) {
 
 /** A size × size kernel (the preset must fit: presetForKernel picks one that does). */
 export function kernelPlane(name, size, cnn) {
-  if (!presetFits(name, size)) throw new RangeError(`kernel preset: ${name} needs a kernel of at least ${SMALLEST_KERNEL[name]}×${SMALLEST_KERNEL[name]}, got ${size}×${size}`);
+  if (!presetFits(name, size))
+    throw new RangeError(
+      `kernel preset: ${name} needs a kernel of at least ${SMALLEST_KERNEL[name]}×${SMALLEST_KERNEL[name]}, got ${size}×${size}`,
+    );
   const cells = size * size;
   switch (name) {
     case 'identity': {

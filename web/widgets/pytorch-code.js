@@ -2,7 +2,9 @@
 // style (defaults omitted, bias=False spelled out when the count excludes the bias).
 
 function keywords(pairs) {
-  return pairs.filter(([, value, fallback]) => value !== fallback).map(([name, value]) => `${name}=${pythonValue(value)}`);
+  return pairs
+    .filter(([, value, fallback]) => value !== fallback)
+    .map(([name, value]) => `${name}=${pythonValue(value)}`);
 }
 
 function pythonValue(value) {
@@ -13,19 +15,56 @@ function pythonValue(value) {
 }
 
 /** nn.Conv2d(3, 64, kernel_size=3, stride=2, padding=1) */
-export function conv2dCode({ inChannels, outChannels, kernel, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true }) {
-  const args = [inChannels, outChannels, `kernel_size=${kernel}`, ...keywords([
-    ['stride', stride, 1], ['padding', padding, 0], ['dilation', dilation, 1], ['groups', groups, 1], ['bias', bias, true],
-  ])];
+export function conv2dCode({
+  inChannels,
+  outChannels,
+  kernel,
+  stride = 1,
+  padding = 0,
+  dilation = 1,
+  groups = 1,
+  bias = true,
+}) {
+  const args = [
+    inChannels,
+    outChannels,
+    `kernel_size=${kernel}`,
+    ...keywords([
+      ['stride', stride, 1],
+      ['padding', padding, 0],
+      ['dilation', dilation, 1],
+      ['groups', groups, 1],
+      ['bias', bias, true],
+    ]),
+  ];
   return `nn.Conv2d(${args.join(', ')})`;
 }
 
 /** nn.ConvTranspose2d(64, 3, kernel_size=3, stride=2, padding=1, output_padding=1) */
-export function convTranspose2dCode({ inChannels, outChannels, kernel, stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true }) {
-  const args = [inChannels, outChannels, `kernel_size=${kernel}`, ...keywords([
-    ['stride', stride, 1], ['padding', padding, 0], ['output_padding', outputPadding, 0],
-    ['groups', groups, 1], ['bias', bias, true], ['dilation', dilation, 1],
-  ])];
+export function convTranspose2dCode({
+  inChannels,
+  outChannels,
+  kernel,
+  stride = 1,
+  padding = 0,
+  outputPadding = 0,
+  dilation = 1,
+  groups = 1,
+  bias = true,
+}) {
+  const args = [
+    inChannels,
+    outChannels,
+    `kernel_size=${kernel}`,
+    ...keywords([
+      ['stride', stride, 1],
+      ['padding', padding, 0],
+      ['output_padding', outputPadding, 0],
+      ['groups', groups, 1],
+      ['bias', bias, true],
+      ['dilation', dilation, 1],
+    ]),
+  ];
   return `nn.ConvTranspose2d(${args.join(', ')})`;
 }
 
@@ -33,6 +72,13 @@ export function convTranspose2dCode({ inChannels, outChannels, kernel, stride = 
 export function poolCode({ mode, kernel, stride, padding = 0, ceilMode = false }) {
   if (mode === 'global') return 'nn.AdaptiveAvgPool2d((1, 1))';
   const name = mode === 'max' ? 'MaxPool2d' : 'AvgPool2d';
-  const args = [kernel, stride, ...keywords([['padding', padding, 0], ['ceil_mode', ceilMode, false]])];
+  const args = [
+    kernel,
+    stride,
+    ...keywords([
+      ['padding', padding, 0],
+      ['ceil_mode', ceilMode, false],
+    ]),
+  ];
   return `nn.${name}(${args.join(', ')})`;
 }

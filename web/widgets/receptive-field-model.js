@@ -18,7 +18,10 @@ export const LAYER_LIMITS = { kernel: [1, 11], stride: [1, 4], padding: [0, 8], 
 export const MAX_LAYERS = 12;
 
 export function parseLayers(text, t = english) {
-  const tokens = String(text).split(',').map((token) => token.trim()).filter(Boolean);
+  const tokens = String(text)
+    .split(',')
+    .map((token) => token.trim())
+    .filter(Boolean);
   if (!tokens.length) return { error: t('rf.layers-empty') };
   if (tokens.length > MAX_LAYERS) return { error: t('rf.layers-too-many', { max: MAX_LAYERS, count: tokens.length }) };
   const layers = [];
@@ -45,16 +48,29 @@ export function parseLayers(text, t = english) {
 }
 
 export function formatLayers(layers) {
-  return layers.map((layer) => `${layer.kind === 'conv' ? 'c' : 'p'}${layer.kernel}s${layer.stride}p${layer.padding}`
-    + `${layer.dilation !== 1 ? `d${layer.dilation}` : ''}${layer.kind === 'conv' ? `o${layer.channels}` : ''}`).join(',');
+  return layers
+    .map(
+      (layer) =>
+        `${layer.kind === 'conv' ? 'c' : 'p'}${layer.kernel}s${layer.stride}p${layer.padding}` +
+        `${layer.dilation !== 1 ? `d${layer.dilation}` : ''}${layer.kind === 'conv' ? `o${layer.channels}` : ''}`,
+    )
+    .join(',');
 }
 
 /** Presets; label is the message key of the preset's name (web/i18n). */
 export const RF_PRESETS = {
   resnet18: { label: 'rf.preset.resnet18', layers: 'c7s2p3o64,p3s2p1,c3s1p1o64,c3s1p1o64', compare: '' },
   'five-vs-three': { label: 'rf.preset.five-vs-three', layers: 'c5s1p2o64', compare: 'c3s1p1o64,c3s1p1o64' },
-  vgg: { label: 'rf.preset.vgg', layers: 'c3s1p1o64,c3s1p1o64,p2s2,c3s1p1o128,c3s1p1o128,p2s2,c3s1p1o256,c3s1p1o256,c3s1p1o256,p2s2', compare: '' },
-  dilated: { label: 'rf.preset.dilated', layers: 'c3s1p1o64,c3s1p2d2o64,c3s1p4d4o64,c3s1p8d8o64', compare: 'c3s1p1o64,c3s1p1o64,c3s1p1o64,c3s1p1o64' },
+  vgg: {
+    label: 'rf.preset.vgg',
+    layers: 'c3s1p1o64,c3s1p1o64,p2s2,c3s1p1o128,c3s1p1o128,p2s2,c3s1p1o256,c3s1p1o256,c3s1p1o256,p2s2',
+    compare: '',
+  },
+  dilated: {
+    label: 'rf.preset.dilated',
+    layers: 'c3s1p1o64,c3s1p2d2o64,c3s1p4d4o64,c3s1p8d8o64',
+    compare: 'c3s1p1o64,c3s1p1o64,c3s1p1o64,c3s1p1o64',
+  },
   holes: { label: 'rf.preset.holes', layers: 'c2s3o16,c2s3o16', compare: '' },
 };
 
@@ -77,7 +93,12 @@ export function stacksOf(state, t = english) {
   return { main, compare };
 }
 
-const coreLayer = (layer) => ({ kernel: layer.kernel, stride: layer.stride, padding: layer.padding, dilation: layer.dilation });
+const coreLayer = (layer) => ({
+  kernel: layer.kernel,
+  stride: layer.stride,
+  padding: layer.padding,
+  dilation: layer.dilation,
+});
 
 function layerName(layer, t) {
   const name = t(layer.kind === 'conv' ? 'rf.layer-conv' : 'rf.layer-pool', layer);
@@ -97,15 +118,26 @@ export function layerTable(cnn, layers, size, inChannels, t = english) {
     const options = { stride: layer.stride, padding: layer.padding, dilation: layer.dilation };
     try {
       const channels = shape[1];
-      const output = layer.kind === 'conv'
-        ? cnn.arithmetic.conv2d_shape(shape, [layer.channels, channels, layer.kernel, layer.kernel], options)
-        : cnn.arithmetic.max_pool2d_shape(shape, layer.kernel, options);
-      const params = layer.kind === 'conv' ? cnn.arithmetic.conv2d_params(channels, layer.channels, layer.kernel, { bias: false }) : 0;
+      const output =
+        layer.kind === 'conv'
+          ? cnn.arithmetic.conv2d_shape(shape, [layer.channels, channels, layer.kernel, layer.kernel], options)
+          : cnn.arithmetic.max_pool2d_shape(shape, layer.kernel, options);
+      const params =
+        layer.kind === 'conv'
+          ? cnn.arithmetic.conv2d_params(channels, layer.channels, layer.kernel, { bias: false })
+          : 0;
       shape = output.shape;
       rows.push({ name: layerName(layer, t), layer, outSize: shape[2], channels: shape[1], params, ...fields[index] });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      return { rows, error: t('rf.layer-error', { index: index + 1, name: layerName(layer, t), reason: coreMessage(t, error.message) }) };
+      return {
+        rows,
+        error: t('rf.layer-error', {
+          index: index + 1,
+          name: layerName(layer, t),
+          reason: coreMessage(t, error.message),
+        }),
+      };
     }
   }
   return { rows, error: null };
@@ -125,7 +157,10 @@ export function pixelSpan(cnn, layers, index) {
  */
 export function pathCounts(cnn, layers, size, row, col) {
   const activations = [new cnn.Tensor(new Float32Array(size * size).fill(1), [1, 1, size, size])];
-  const weights = layers.map((layer) => new cnn.Tensor(new Float32Array(layer.kernel * layer.kernel).fill(1), [1, 1, layer.kernel, layer.kernel]));
+  const weights = layers.map(
+    (layer) =>
+      new cnn.Tensor(new Float32Array(layer.kernel * layer.kernel).fill(1), [1, 1, layer.kernel, layer.kernel]),
+  );
   const options = layers.map((layer) => ({ stride: layer.stride, padding: layer.padding, dilation: layer.dilation }));
   for (const [index] of layers.entries()) {
     activations.push(cnn.F.conv2d(activations[index], weights[index], null, options[index]));
@@ -146,9 +181,12 @@ export function pathCounts(cnn, layers, size, row, col) {
 export function receptiveFieldExercise(cnn, layers, rows, t = english) {
   const rf = rows.at(-1)?.rf;
   if (!rf) return { expected: [], text: t('rf.no-valid-stack'), mistakes: [] };
-  const withoutJump = cnn.arithmetic.receptive_field(layers.map((layer) => ({ ...coreLayer(layer), stride: 1 }))).at(-1).rf;
+  const withoutJump = cnn.arithmetic
+    .receptive_field(layers.map((layer) => ({ ...coreLayer(layer), stride: 1 })))
+    .at(-1).rf;
   return {
-    expected: [rf], text: `${rf}×${rf}`,
+    expected: [rf],
+    text: `${rf}×${rf}`,
     mistakes: [{ expected: [withoutJump], message: t('rf.slip-jump') }],
   };
 }

@@ -10,7 +10,12 @@ export class Stepper {
    * @param {(tick: () => void, ms: number) => any} [options.startTimer]
    * @param {(handle: any) => void} [options.stopTimer]
    */
-  constructor({ onStep, onPlayChange = () => {}, startTimer = (tick, ms) => setInterval(tick, ms), stopTimer = (handle) => clearInterval(handle) }) {
+  constructor({
+    onStep,
+    onPlayChange = () => {},
+    startTimer = (tick, ms) => setInterval(tick, ms),
+    stopTimer = (handle) => clearInterval(handle),
+  }) {
     this.onStep = onStep;
     this.onPlayChange = onPlayChange;
     this.startTimer = startTimer;
@@ -44,14 +49,29 @@ export class Stepper {
   /** Performs a keyboard.js action; returns true when it was one of ours. */
   perform(action) {
     switch (action) {
-      case 'next': this.goTo(this.index + 1); return true;
-      case 'prev': this.goTo(this.index - 1); return true;
-      case 'next-row': this.goTo(this.index + this.rowLength); return true;
-      case 'prev-row': this.goTo(this.index - this.rowLength); return true;
-      case 'first': this.goTo(0); return true;
-      case 'last': this.goTo(this.count - 1); return true;
-      case 'toggle-play': this.toggle(); return true;
-      default: return false;
+      case 'next':
+        this.goTo(this.index + 1);
+        return true;
+      case 'prev':
+        this.goTo(this.index - 1);
+        return true;
+      case 'next-row':
+        this.goTo(this.index + this.rowLength);
+        return true;
+      case 'prev-row':
+        this.goTo(this.index - this.rowLength);
+        return true;
+      case 'first':
+        this.goTo(0);
+        return true;
+      case 'last':
+        this.goTo(this.count - 1);
+        return true;
+      case 'toggle-play':
+        this.toggle();
+        return true;
+      default:
+        return false;
     }
   }
 

@@ -4,7 +4,8 @@
 import { CUSTOM_PROPERTIES, DARK_COLORS, MOTION, SIZES } from './palette.js';
 
 // The theme's defaults live in --default-<name>; a page's --cnn-<name> wins over them (themed()).
-const declarations = (entries) => entries.map(([name, value]) => `${name.replace('--cnn-', '--default-')}: ${value};`).join('\n  ');
+const declarations = (entries) =>
+  entries.map(([name, value]) => `${name.replace('--cnn-', '--default-')}: ${value};`).join('\n  ');
 const lightDefaults = declarations(Object.entries(CUSTOM_PROPERTIES));
 const darkDefaults = declarations(Object.entries(DARK_COLORS).map(([name, value]) => [`--cnn-${name}`, value]));
 

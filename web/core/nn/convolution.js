@@ -10,13 +10,26 @@ import { countedBy, defaultParameters } from './parameters.js';
 
 // What differs between the two: the options, the core's functions and the weight's layout.
 const KINDS = {
-  Conv2d: { op: 'Conv2d', allowed: CONV_OPTIONS, params: conv2d_params, forward: conv2d, backward: conv2d_backward, shape: conv2d_shape,
+  Conv2d: {
+    op: 'Conv2d',
+    allowed: CONV_OPTIONS,
+    params: conv2d_params,
+    forward: conv2d,
+    backward: conv2d_backward,
+    shape: conv2d_shape,
     // [OC, C/groups, KH, KW]
-    weightShape: (inChannels, outChannels, groups, [kh, kw]) => [outChannels, inChannels / groups, kh, kw] },
-  ConvTranspose2d: { op: 'ConvTranspose2d', allowed: CONV_TRANSPOSE_OPTIONS, params: conv_transpose2d_params, forward: conv_transpose2d,
-    backward: conv_transpose2d_backward, shape: conv_transpose2d_shape,
+    weightShape: (inChannels, outChannels, groups, [kh, kw]) => [outChannels, inChannels / groups, kh, kw],
+  },
+  ConvTranspose2d: {
+    op: 'ConvTranspose2d',
+    allowed: CONV_TRANSPOSE_OPTIONS,
+    params: conv_transpose2d_params,
+    forward: conv_transpose2d,
+    backward: conv_transpose2d_backward,
+    shape: conv_transpose2d_shape,
     // [C, OC/groups, KH, KW]
-    weightShape: (inChannels, outChannels, groups, [kh, kw]) => [inChannels, outChannels / groups, kh, kw] },
+    weightShape: (inChannels, outChannels, groups, [kh, kw]) => [inChannels, outChannels / groups, kh, kw],
+  },
 };
 
 class Convolution extends Module {
@@ -25,7 +38,8 @@ class Convolution extends Module {
   constructor(inChannels, outChannels, kernelSize, opts = {}) {
     super();
     const kind = this instanceof ConvTranspose2d ? KINDS.ConvTranspose2d : KINDS.Conv2d;
-    const op = kind.op, core = coreOf(this);
+    const op = kind.op,
+      core = coreOf(this);
     this.#kind = kind;
     const o = options(opts, op, [...kind.allowed, 'bias', 'seed']);
     this.inChannels = integer(inChannels, op, 'in_channels');
@@ -36,12 +50,20 @@ class Convolution extends Module {
     if (kind === KINDS.ConvTranspose2d) this.options.output_padding = o.output_padding ?? 0;
     const hasBias = bool(o.bias, op, 'bias', true);
     // Parameter count and shape rules are the core's: it refuses bad channel/group combinations here.
-    const count = (bias) => countedBy(op, () => kind.params(core, this.inChannels, this.outChannels, this.kernelSize,
-      { groups: this.groups, bias }));
+    const count = (bias) =>
+      countedBy(op, () =>
+        kind.params(core, this.inChannels, this.outChannels, this.kernelSize, { groups: this.groups, bias }),
+      );
     this.formulaParameters = count(hasBias);
     const weightShape = kind.weightShape(this.inChannels, this.outChannels, this.groups, this.kernelSize);
-    this.params = defaultParameters(core, op, { weightShape, weightCount: count(false), shapeText: `[${weightShape.join(', ')}]`,
-      biasSize: hasBias ? this.outChannels : null, fanIn: elementCount(weightShape.slice(1)), seed: o.seed });
+    this.params = defaultParameters(core, op, {
+      weightShape,
+      weightCount: count(false),
+      shapeText: `[${weightShape.join(', ')}]`,
+      biasSize: hasBias ? this.outChannels : null,
+      fanIn: elementCount(weightShape.slice(1)),
+      seed: o.seed,
+    });
   }
   get weight() {
     return this.params[0]?.value ?? null;
@@ -53,8 +75,16 @@ class Convolution extends Module {
     return this.#kind.forward(coreOf(this), input, this.weight, this.bias, this.options);
   }
   backward(gradOutput, needInput = true) {
-    const grads = this.#kind.backward(coreOf(this), gradOutput, this.requireInput(), this.weight, this.bias, this.options,
-      paramGrads(this), needInput);
+    const grads = this.#kind.backward(
+      coreOf(this),
+      gradOutput,
+      this.requireInput(),
+      this.weight,
+      this.bias,
+      this.options,
+      paramGrads(this),
+      needInput,
+    );
     storeGrads(this, grads);
     return grads.input;
   }
@@ -72,8 +102,10 @@ export class Conv2d extends Convolution {
   static layerName = 'Conv2d';
 
   window(axis = 0) {
-    const op = 'Conv2d', padding = this.options.padding;
-    const stride = pair(this.options.stride, op, 'stride')[axis], dilation = pair(this.options.dilation, op, 'dilation')[axis];
+    const op = 'Conv2d',
+      padding = this.options.padding;
+    const stride = pair(this.options.stride, op, 'stride')[axis],
+      dilation = pair(this.options.dilation, op, 'dilation')[axis];
     const pad = padding === 'valid' ? 0 : padding === 'same' ? 'same' : pair(padding, op, 'padding')[axis];
     return { kernel: this.kernelSize[axis], stride, padding: pad, dilation };
   }

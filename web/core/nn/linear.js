@@ -39,21 +39,36 @@ export class Linear extends Module {
     const hasBias = bool(o.bias, 'Linear', 'bias', true);
     const count = (bias) => countedBy('Linear', () => linear_params(core, this.inFeatures, this.outFeatures, bias));
     this.formulaParameters = count(hasBias);
-    this.params = defaultParameters(core, 'Linear', { weightShape: [this.outFeatures, this.inFeatures], weightCount: count(false),
+    this.params = defaultParameters(core, 'Linear', {
+      weightShape: [this.outFeatures, this.inFeatures],
+      weightCount: count(false),
       shapeText: `[out_features, in_features] = [${this.outFeatures}, ${this.inFeatures}]`,
-      biasSize: hasBias ? this.outFeatures : null, fanIn: this.inFeatures, seed: o.seed });
+      biasSize: hasBias ? this.outFeatures : null,
+      fanIn: this.inFeatures,
+      seed: o.seed,
+    });
   }
   apply(input) {
     return linear(coreOf(this), input, this.params[0]?.value ?? null, this.params[1]?.value ?? null);
   }
   backward(gradOutput, needInput = true) {
-    const grads = linear_backward(coreOf(this), gradOutput, this.requireInput(), this.params[0]?.value ?? null,
-      this.params[1]?.value ?? null, paramGrads(this), needInput);
+    const grads = linear_backward(
+      coreOf(this),
+      gradOutput,
+      this.requireInput(),
+      this.params[0]?.value ?? null,
+      this.params[1]?.value ?? null,
+      paramGrads(this),
+      needInput,
+    );
     storeGrads(this, grads);
     return grads.input;
   }
   describe(inputShape) {
-    return { shape: this.outputShape(inputShape), macs: linear_macs(coreOf(this), inputShape[0], this.inFeatures, this.outFeatures) };
+    return {
+      shape: this.outputShape(inputShape),
+      macs: linear_macs(coreOf(this), inputShape[0], this.inFeatures, this.outFeatures),
+    };
   }
   outputShape(inputShape) {
     return [inputShape[0], this.outFeatures];

@@ -29,15 +29,18 @@ export function countedBy(op, count) {
  */
 export function defaultParameters(core, op, { weightShape, weightCount, shapeText, biasSize, fanIn, seed }) {
   checkWeightSize(op, shapeText, weightCount);
-  const weight = countedBy(op, () => Tensor.zeros(weightShape)), bias = biasSize === null ? null : Tensor.zeros([biasSize]);
+  const weight = countedBy(op, () => Tensor.zeros(weightShape)),
+    bias = biasSize === null ? null : Tensor.zeros([biasSize]);
   countedBy(op, () => initDefault(core, weight, bias, fanIn, seed));
   return [new Parameter('weight', weight), ...(bias ? [new Parameter('bias', bias)] : [])];
 }
 
 function checkWeightSize(op, shapeText, count) {
   if (count > MAX_BLOCK_FLOATS)
-    throw new RangeError(`${op}: the weight ${shapeText} would have ${Number.isSafeInteger(count) ? count : count.toExponential(2)} elements, more than the ` +
-      `${MAX_BLOCK_FLOATS} floats (2 GiB) one block of WASM memory holds`);
+    throw new RangeError(
+      `${op}: the weight ${shapeText} would have ${Number.isSafeInteger(count) ? count : count.toExponential(2)} elements, more than the ` +
+        `${MAX_BLOCK_FLOATS} floats (2 GiB) one block of WASM memory holds`,
+    );
 }
 
 // Layers made without a seed take 1, 2, 3, … counted per core, as each load() counted them.
@@ -53,7 +56,8 @@ function nextSeed(core) {
 function initDefault(core, weight, bias, fanIn, seed) {
   const seedValue = seed ?? nextSeed(core);
   core.scoped((scope) => {
-    const w = scope.floats(weight.size), b = bias ? scope.floats(bias.size) : NULL;
+    const w = scope.floats(weight.size),
+      b = bias ? scope.floats(bias.size) : NULL;
     core.call('cnn_init_default', w, b, weight.size, bias?.size ?? 0, fanIn, seedValue >>> 0);
     weight.data.set(scope.readFloats(w, weight.size));
     if (bias) bias.data.set(scope.readFloats(b, bias.size));

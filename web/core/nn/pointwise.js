@@ -16,24 +16,40 @@ export class BatchNorm2d extends Module {
     this.momentum = number(o.momentum, 'BatchNorm2d', 'momentum', 0.1);
     const affine = bool(o.affine, 'BatchNorm2d', 'affine', true);
     // The core refuses more channels than its per-channel arrays can hold, before anything is allocated here.
-    this.formulaParameters = countedBy('BatchNorm2d', () => batch_norm2d_params(coreOf(this), this.numFeatures, affine));
+    this.formulaParameters = countedBy('BatchNorm2d', () =>
+      batch_norm2d_params(coreOf(this), this.numFeatures, affine),
+    );
     this.params = affine
-      ? [new Parameter('weight', new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures])),
-        new Parameter('bias', Tensor.zeros([this.numFeatures]))]
+      ? [
+          new Parameter('weight', new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures])),
+          new Parameter('bias', Tensor.zeros([this.numFeatures])),
+        ]
       : [];
     this.runningMean = Tensor.zeros([this.numFeatures]);
     this.runningVar = new Tensor(new Float32Array(this.numFeatures).fill(1), [this.numFeatures]);
   }
   #options() {
-    return { weight: this.params[0]?.value ?? null, bias: this.params[1]?.value ?? null,
-      training: this.training, momentum: this.momentum, eps: this.eps };
+    return {
+      weight: this.params[0]?.value ?? null,
+      bias: this.params[1]?.value ?? null,
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    };
   }
   apply(input) {
     return batch_norm(coreOf(this), input, this.runningMean, this.runningVar, this.#options());
   }
   backward(gradOutput) {
-    const grads = batch_norm_backward(coreOf(this), gradOutput, this.requireInput(), this.runningMean, this.runningVar,
-      this.#options(), paramGrads(this));
+    const grads = batch_norm_backward(
+      coreOf(this),
+      gradOutput,
+      this.requireInput(),
+      this.runningMean,
+      this.runningVar,
+      this.#options(),
+      paramGrads(this),
+    );
     storeGrads(this, grads);
     return grads.input;
   }

@@ -2,17 +2,34 @@
 import { options, pair } from '../args.js';
 import { avg_pool2d_shape, max_pool2d_shape } from '../arithmetic.js';
 import {
-  adaptive_avg_pool2d, adaptive_avg_pool2d_backward, avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward,
+  adaptive_avg_pool2d,
+  adaptive_avg_pool2d_backward,
+  avg_pool2d,
+  avg_pool2d_backward,
+  max_pool2d,
+  max_pool2d_backward,
 } from '../ops/pooling.js';
 import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS } from '../specs.js';
 import { coreOf, Module, NOT_A_WINDOW } from './module.js';
 
 // What differs between the two: the options and the core's functions; average pooling has no dilation.
 const KINDS = {
-  MaxPool2d: { op: 'MaxPool2d', allowed: MAX_POOL_OPTIONS, forward: max_pool2d, backward: max_pool2d_backward,
-    shape: max_pool2d_shape, average: false },
-  AvgPool2d: { op: 'AvgPool2d', allowed: AVG_POOL_OPTIONS, forward: avg_pool2d, backward: avg_pool2d_backward,
-    shape: avg_pool2d_shape, average: true },
+  MaxPool2d: {
+    op: 'MaxPool2d',
+    allowed: MAX_POOL_OPTIONS,
+    forward: max_pool2d,
+    backward: max_pool2d_backward,
+    shape: max_pool2d_shape,
+    average: false,
+  },
+  AvgPool2d: {
+    op: 'AvgPool2d',
+    allowed: AVG_POOL_OPTIONS,
+    forward: avg_pool2d,
+    backward: avg_pool2d_backward,
+    shape: avg_pool2d_shape,
+    average: true,
+  },
 };
 
 class Pool2d extends Module {

@@ -48,7 +48,8 @@ export class Sequential extends Module {
     const core = coreOf(this);
     const rows = [];
     const windows = [[], []]; // per axis
-    let shape = inputShape, rfDefined = true;
+    let shape = inputShape,
+      rfDefined = true;
     this.layers.forEach((layer, i) => {
       const described = layer.describe(shape);
       const fields = [0, 1].map((axis) => {
@@ -59,8 +60,14 @@ export class Sequential extends Module {
         return windows[axis].length ? receptive_field(core, windows[axis]).at(-1) : { rf: 1, jump: 1 };
       });
       shape = described.shape;
-      rows.push({ name: `${layer.name}-${i + 1}`, shape, params: layer.countParameters(), macs: described.macs,
-        rf: rfDefined ? fields.map((field) => field.rf) : null, jump: rfDefined ? fields.map((field) => field.jump) : null });
+      rows.push({
+        name: `${layer.name}-${i + 1}`,
+        shape,
+        params: layer.countParameters(),
+        macs: described.macs,
+        rf: rfDefined ? fields.map((field) => field.rf) : null,
+        jump: rfDefined ? fields.map((field) => field.jump) : null,
+      });
     });
     const params = rows.reduce((total, row) => total + row.params, 0);
     const macs = rows.reduce((total, row) => total + row.macs, 0);
@@ -86,11 +93,27 @@ function resolveSame(core, window) {
 function summaryText(rows, params, macs) {
   const number = (n) => (n === null ? '-' : n.toLocaleString('en-US'));
   const perAxis = (pair) => (pair === null ? '-' : pair.map(number).join('×')); // height×width
-  const table = [['Layer (type)', 'Output shape', 'Params', 'MACs', 'RF', 'Jump'],
-    ...rows.map((r) => [r.name, `[${r.shape.join(', ')}]`, number(r.params), number(r.macs), perAxis(r.rf), perAxis(r.jump)])];
+  const table = [
+    ['Layer (type)', 'Output shape', 'Params', 'MACs', 'RF', 'Jump'],
+    ...rows.map((r) => [
+      r.name,
+      `[${r.shape.join(', ')}]`,
+      number(r.params),
+      number(r.macs),
+      perAxis(r.rf),
+      perAxis(r.jump),
+    ]),
+  ];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   const line = (row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const rule = '-'.repeat(line(table[0]).length);
-  return [rule, line(table[0]), rule, ...table.slice(1).map(line), rule,
-    `Total params: ${number(params)}`, `Total MACs: ${number(macs)}`].join('\n');
+  return [
+    rule,
+    line(table[0]),
+    rule,
+    ...table.slice(1).map(line),
+    rule,
+    `Total params: ${number(params)}`,
+    `Total MACs: ${number(macs)}`,
+  ].join('\n');
 }

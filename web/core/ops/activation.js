@@ -12,7 +12,8 @@ export function relu(core, input) {
 }
 
 export function relu_backward(core, gradOutput, input, into = null) {
-  const x = tensorArg(input, 'relu', 'input'), gy = tensorArg(gradOutput, 'relu', 'grad_output');
+  const x = tensorArg(input, 'relu', 'input'),
+    gy = tensorArg(gradOutput, 'relu', 'grad_output');
   checkGradShape('relu', gy, x.shape);
   return core.scoped((scope) => {
     const gx = gradBuffer(scope, 'relu', into, 'input', x.size);
@@ -24,7 +25,8 @@ export function relu_backward(core, gradOutput, input, into = null) {
 /** Softmax over the classes of [N, K] logits (dim 1). */
 export function softmax(core, input, dim = 1) {
   const x = tensorArg(input, 'softmax', 'input', 2);
-  if (dim !== 1 && dim !== -1) throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${describe(dim)}`);
+  if (dim !== 1 && dim !== -1)
+    throw new RangeError(`softmax: dim must be 1 (the classes of [N, K]), got ${describe(dim)}`);
   return core.scoped((scope) => {
     const out = scope.output(x.size);
     core.call('cnn_softmax_forward', out, scope.tensor(x), x.shape[0], x.shape[1]);

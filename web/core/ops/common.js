@@ -18,8 +18,10 @@ export function gradBuffer(scope, op, into, name, size, wanted = true) {
   const start = into?.[name];
   if (start === undefined || start === null) return scope.floats(size, `the ${name} gradient`);
   if (!isFloat32Array(start) || start.length !== size)
-    throw new RangeError(`${op}: the ${name} gradient must be a Float32Array of ${size} values, got ${describe(start)}` +
-      `${isFloat32Array(start) ? ` of ${start.length}` : ''}`);
+    throw new RangeError(
+      `${op}: the ${name} gradient must be a Float32Array of ${size} values, got ${describe(start)}` +
+        `${isFloat32Array(start) ? ` of ${start.length}` : ''}`,
+    );
   return scope.floats(start, `the ${name} gradient`);
 }
 

@@ -10,11 +10,16 @@ import { NULL } from '../wasm.js';
 
 const EXPORTS = {
   conv2d: { forward: 'cnn_conv2d_forward', backward: 'cnn_conv2d_backward', transposed: false },
-  conv_transpose2d: { forward: 'cnn_conv_transpose2d_forward', backward: 'cnn_conv_transpose2d_backward', transposed: true },
+  conv_transpose2d: {
+    forward: 'cnn_conv_transpose2d_forward',
+    backward: 'cnn_conv_transpose2d_backward',
+    transposed: true,
+  },
 };
 
 function prepare(op, input, weight, bias, opts) {
-  const x = tensorArg(input, op, 'input', 4), w = tensorArg(weight, op, 'weight', 4);
+  const x = tensorArg(input, op, 'input', 4),
+    w = tensorArg(weight, op, 'weight', 4);
   const b = optionalTensor(bias, op, 'bias', 1);
   return { x, w, b, spec: convSpec(op, x.shape, w.shape, opts, EXPORTS[op].transposed) };
 }
@@ -58,10 +63,28 @@ export function conv_transpose2d(core, input, weight, bias = null, opts = {}) {
   return forward(core, 'conv_transpose2d', input, weight, bias, opts);
 }
 
-export function conv2d_backward(core, gradOutput, input, weight, bias = null, opts = {}, into = null, needInput = true) {
+export function conv2d_backward(
+  core,
+  gradOutput,
+  input,
+  weight,
+  bias = null,
+  opts = {},
+  into = null,
+  needInput = true,
+) {
   return backward(core, 'conv2d', gradOutput, input, weight, bias, opts, into, needInput);
 }
 
-export function conv_transpose2d_backward(core, gradOutput, input, weight, bias = null, opts = {}, into = null, needInput = true) {
+export function conv_transpose2d_backward(
+  core,
+  gradOutput,
+  input,
+  weight,
+  bias = null,
+  opts = {},
+  into = null,
+  needInput = true,
+) {
   return backward(core, 'conv_transpose2d', gradOutput, input, weight, bias, opts, into, needInput);
 }

@@ -6,10 +6,13 @@ import { checkBias, checkGradShape, gradBuffer, readTensor } from './common.js';
 import { NULL } from '../wasm.js';
 
 function linearArgs(input, weight, bias, op) {
-  const x = tensorArg(input, op, 'input', 2), w = tensorArg(weight, op, 'weight', 2);
+  const x = tensorArg(input, op, 'input', 2),
+    w = tensorArg(weight, op, 'weight', 2);
   const b = optionalTensor(bias, op, 'bias', 1);
   if (w.shape[1] !== x.shape[1])
-    throw new RangeError(`${op}: weight.shape[1] = ${w.shape[1]} must equal in_features ${x.shape[1]} (input.shape[1])`);
+    throw new RangeError(
+      `${op}: weight.shape[1] = ${w.shape[1]} must equal in_features ${x.shape[1]} (input.shape[1])`,
+    );
   checkBias(b, w.shape[0], op);
   return { x, w, b };
 }
@@ -19,8 +22,16 @@ export function linear(core, input, weight, bias = null) {
   const shape = [x.shape[0], w.shape[0]];
   return core.scoped((scope) => {
     const out = scope.output(elementCount(shape));
-    core.call('cnn_linear_forward', out, scope.tensor(x), scope.tensor(w), b ? scope.tensor(b) : NULL,
-      x.shape[0], x.shape[1], w.shape[0]);
+    core.call(
+      'cnn_linear_forward',
+      out,
+      scope.tensor(x),
+      scope.tensor(w),
+      b ? scope.tensor(b) : NULL,
+      x.shape[0],
+      x.shape[1],
+      w.shape[0],
+    );
     return readTensor(scope, out, shape);
   });
 }
@@ -33,8 +44,18 @@ export function linear_backward(core, gradOutput, input, weight, bias = null, in
     const gx = gradBuffer(scope, 'linear', into, 'input', x.size, needInput);
     const gw = gradBuffer(scope, 'linear', into, 'weight', w.size);
     const gb = gradBuffer(scope, 'linear', into, 'bias', b?.size ?? 0, b !== null);
-    core.call('cnn_linear_backward', gx, gw, gb, scope.tensor(gy), scope.tensor(x), scope.tensor(w),
-      x.shape[0], x.shape[1], w.shape[0]);
+    core.call(
+      'cnn_linear_backward',
+      gx,
+      gw,
+      gb,
+      scope.tensor(gy),
+      scope.tensor(x),
+      scope.tensor(w),
+      x.shape[0],
+      x.shape[1],
+      w.shape[0],
+    );
     return {
       input: needInput ? readTensor(scope, gx, x.shape) : null,
       weight: readTensor(scope, gw, w.shape),

@@ -9,7 +9,8 @@ function crossEntropyArgs(input, target, op) {
 }
 
 function crossEntropyForward(core, scope, x, t) {
-  const loss = scope.floats(1), probs = scope.floats(x.size, 'the probabilities');
+  const loss = scope.floats(1),
+    probs = scope.floats(x.size, 'the probabilities');
   const targetPointer = scope.ints(t);
   core.call('cnn_cross_entropy_forward', loss, probs, scope.tensor(x), targetPointer, x.shape[0], x.shape[1]);
   return { loss, probs, targetPointer };

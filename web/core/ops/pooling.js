@@ -67,7 +67,8 @@ export function adaptive_avg_pool2d(core, input, outputSize) {
 }
 
 export function max_pool2d_backward(core, gradOutput, input, kernelSize, opts = {}, into = null) {
-  const x = tensorArg(input, 'max_pool2d', 'input', 4), gy = tensorArg(gradOutput, 'max_pool2d', 'grad_output', 4);
+  const x = tensorArg(input, 'max_pool2d', 'input', 4),
+    gy = tensorArg(gradOutput, 'max_pool2d', 'grad_output', 4);
   return core.scoped((scope) => {
     const { pointer, shape, argmax } = maxPoolForward(core, scope, x, kernelSize, opts, true);
     checkGradShape('max_pool2d', gy, shape);
@@ -78,7 +79,8 @@ export function max_pool2d_backward(core, gradOutput, input, kernelSize, opts = 
 }
 
 export function avg_pool2d_backward(core, gradOutput, input, kernelSize, opts = {}, into = null) {
-  const x = tensorArg(input, 'avg_pool2d', 'input', 4), gy = tensorArg(gradOutput, 'avg_pool2d', 'grad_output', 4);
+  const x = tensorArg(input, 'avg_pool2d', 'input', 4),
+    gy = tensorArg(gradOutput, 'avg_pool2d', 'grad_output', 4);
   return core.scoped((scope) => {
     const { pointer, g } = solve(core, scope, poolSpec('avg_pool2d', x.shape, kernelSize, opts, true));
     checkGradShape('avg_pool2d', gy, outputShape(g));
@@ -90,7 +92,8 @@ export function avg_pool2d_backward(core, gradOutput, input, kernelSize, opts = 
 
 export function adaptive_avg_pool2d_backward(core, gradOutput, input, outputSize, into = null) {
   const op = 'adaptive_avg_pool2d';
-  const x = tensorArg(input, op, 'input', 4), gy = tensorArg(gradOutput, op, 'grad_output', 4);
+  const x = tensorArg(input, op, 'input', 4),
+    gy = tensorArg(gradOutput, op, 'grad_output', 4);
   const sizes = adaptiveSizes(x, outputSize, op);
   checkGradShape(op, gy, [sizes[0], sizes[1], sizes[4], sizes[5]]);
   return core.scoped((scope) => {
