@@ -8,6 +8,22 @@ import { startServer } from '../../scripts/serve.mjs';
 
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
+/** The ids of web/index.html's widgets, in page order. */
+export const PAGE_WIDGETS = [
+  'conv',
+  'channels-widget',
+  'params',
+  'bottleneck',
+  'stride',
+  'dilated',
+  'transposed',
+  'pool',
+  'rf',
+  'stack',
+  'groups',
+  'train',
+];
+
 const CHROMIUM_ARGUMENTS = [
   '--headless',
   '--no-sandbox',

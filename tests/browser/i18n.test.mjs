@@ -5,20 +5,10 @@
 // <cnn-train>, is translated in its own files and checked by its own tests.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPageForFile, setControl, whenStarted } from './harness.mjs';
+import { openPageForFile, PAGE_WIDGETS, setControl, whenStarted } from './harness.mjs';
 
-const LIGHT_WIDGETS = [
-  'conv',
-  'params',
-  'bottleneck',
-  'stride',
-  'dilated',
-  'transposed',
-  'pool',
-  'rf',
-  'stack',
-  'groups',
-];
+// The lab and channels widgets have their own language tests (lab-i18n, channels).
+const LIGHT_WIDGETS = PAGE_WIDGETS.filter((id) => !['channels-widget', 'train'].includes(id));
 
 // Latin words a Chinese page keeps: the English terms written beside their Chinese at first
 // use, names (of libraries, data sets, networks, keys), units, and words of formulas and code.

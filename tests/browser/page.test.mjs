@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, openBrowser, watchedPage, whenStarted, setControl, readGrid } from './harness.mjs';
+import { ARTIFACTS, openBrowser, PAGE_WIDGETS, watchedPage, whenStarted, setControl, readGrid } from './harness.mjs';
 
 const WIDGETS = { conv: 'cnn-conv', pool: 'cnn-pool', 'receptive-field': 'cnn-receptive-field', params: 'cnn-params' };
 const metrics = {};
@@ -51,18 +51,7 @@ test('the page starts from its own origin only, with no errors; time to interact
     true,
   );
   // Scroll through: every lazily started widget starts and draws without an error.
-  for (const id of [
-    'channels-widget',
-    'params',
-    'bottleneck',
-    'stride',
-    'dilated',
-    'transposed',
-    'pool',
-    'rf',
-    'stack',
-    'groups',
-  ]) {
+  for (const id of PAGE_WIDGETS.filter((id) => !['conv', 'train'].includes(id))) {
     await whenStarted(page, `#${id}`);
   }
   assert.match(await page.locator('#core-status').textContent(), /WebAssembly core \((SIMD128|scalar) build\)/);

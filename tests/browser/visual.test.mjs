@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, openBrowser, watchedPage, whenStarted } from './harness.mjs';
+import { ARTIFACTS, openBrowser, PAGE_WIDGETS, watchedPage, whenStarted } from './harness.mjs';
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const SHOTS = join(ARTIFACTS, 'visual');
@@ -21,20 +21,7 @@ const SECTIONS = [
   'receptive-field',
   'train-lab',
 ];
-const WIDGETS = [
-  'conv',
-  'channels-widget',
-  'params',
-  'bottleneck',
-  'stride',
-  'dilated',
-  'transposed',
-  'pool',
-  'rf',
-  'stack',
-  'groups',
-  'train',
-];
+const WIDGETS = PAGE_WIDGETS;
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 const MIN_TARGET_PX = 24;
 // The lab's runs table appears only after a training run, which this test does not start; the
