@@ -8,6 +8,7 @@ import { loadMnist, readBytes } from '../web/train/dataset.js';
 import { drawingToDigit } from '../web/train/drawing.js';
 import { effectiveReceptiveField } from '../web/train/inspect.js';
 import { checkKnobs, KNOBS } from '../web/train/knobs.js';
+import { formatFixed } from '../web/i18n/index.js';
 import { buildModel, describeModel } from '../web/train/model.js';
 import { RUN_COLUMNS, runsCsv } from '../web/train/runs.js';
 import { DEFAULT_MODEL_URL, TrainingSession } from '../web/train/session.js';
@@ -15,7 +16,6 @@ import {
   accuracyChartData,
   accuracyRange,
   fasterKernelExercise,
-  formatFixed,
   joinSeries,
   knobsOf,
   LAB_COLUMNS,

@@ -145,3 +145,33 @@ export async function clickCell(page, widget, label, index) {
   );
   await page.mouse.click(point.x, point.y);
 }
+
+/**
+ * Prepends a <cnn-train id="`id`"> of its own to the page, started at once, with small channels
+ * so one epoch of 8,000 digits takes seconds; resolves when it is drawn. Returns its selector.
+ */
+export async function addSmallLab(page, id) {
+  await page.evaluate(async (labId) => {
+    await import('/web/widgets/cnn-train.js');
+    const lab = document.createElement('cnn-train');
+    lab.id = labId;
+    lab.setAttribute('loading', 'eager');
+    lab.setAttribute('channels', '2,4');
+    lab.setAttribute('epochs', '1');
+    document.body.prepend(lab);
+  }, id);
+  const selector = `cnn-train#${id}`;
+  await whenStarted(page, selector);
+  return selector;
+}
+
+/** Draws a "1" on a lab's pad with the mouse: a vertical stroke down the middle. */
+export async function drawOne(page, lab) {
+  const pad = page.locator(lab).locator('canvas.pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.07 * i));
+  await page.mouse.up();
+}

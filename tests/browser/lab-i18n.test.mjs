@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, openPageForFile, setControl, whenStarted } from './harness.mjs';
+import { addSmallLab, ARTIFACTS, drawOne, openPageForFile, setControl } from './harness.mjs';
 
 const LAB = 'cnn-train#lab-i18n';
 const SHOTS = join(ARTIFACTS, 'lab');
@@ -18,30 +18,11 @@ let watched, page;
 openPageForFile('web/', async (opened) => {
   ({ watched, page } = opened);
   mkdirSync(SHOTS, { recursive: true });
-  await page.evaluate(async () => {
-    await import('/web/widgets/cnn-train.js');
-    const lab = document.createElement('cnn-train');
-    lab.id = 'lab-i18n';
-    lab.setAttribute('loading', 'eager');
-    lab.setAttribute('channels', '2,4');
-    lab.setAttribute('epochs', '1');
-    document.body.prepend(lab);
-  });
-  await whenStarted(page, LAB);
+  await addSmallLab(page, 'lab-i18n');
 });
 
 const inLab = (body, argument = null) => page.evaluate(body, { selector: LAB, argument });
 const until = (body, timeout = 60_000) => page.waitForFunction(body, LAB, { timeout });
-
-async function drawOne() {
-  const pad = page.locator(LAB).locator('canvas.pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.07 * i));
-  await page.mouse.up();
-}
 
 /** The worker's messages of a run, replayed into the lab (the chart library loaded as Start would). */
 function replayRun(run, { finish = true, kernel = 5 } = {}) {
@@ -152,7 +133,7 @@ test('a live change of language keeps the runs, a run in progress, the drawing a
     .locator(LAB)
     .locator('[part="draw"]')
     .screenshot({ path: join(SHOTS, 'lab-pad-empty.png') });
-  await drawOne();
+  await drawOne(page, LAB);
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('[data-predicted]'));
   await until((selector) => document.querySelector(selector).shadowRoot.querySelector('.confusion'));
   await replayRun(1);
@@ -323,7 +304,7 @@ test("dark theme: the lab's canvases are painted on dark paper, on a live change
   assert.ok(luminance(dark.digit) < 40, `a digit's paper is dark: ${dark.digit}`);
   assert.equal(dark.pad, 'rgb(22, 24, 29)', 'the pad is dark paper');
   assert.notDeepEqual(dark.map, light.map, 'the kernels painted again, toward the dark paper');
-  await drawOne(); // a stroke in the dark theme is drawn in its ink
+  await drawOne(page, LAB); // a stroke in the dark theme is drawn in its ink
   assert.equal((await samples()).ink, '#e8e8e8');
 
   for (const [size, viewport] of Object.entries({

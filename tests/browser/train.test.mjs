@@ -3,24 +3,14 @@
 // update; an impossible model is refused before training.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPageForFile, whenStarted, setControl } from './harness.mjs';
+import { addSmallLab, drawOne, openPageForFile, setControl } from './harness.mjs';
 
 const LAB = 'cnn-train#lab';
 let watched, page;
 
 openPageForFile('web/', async (opened) => {
   ({ watched, page } = opened);
-  // A lab of its own on the page: small channels so one epoch of 8,000 digits takes seconds.
-  await page.evaluate(async () => {
-    await import('/web/widgets/cnn-train.js');
-    const lab = document.createElement('cnn-train');
-    Object.assign(lab, { id: 'lab' });
-    lab.setAttribute('loading', 'eager');
-    lab.setAttribute('channels', '2,4');
-    lab.setAttribute('epochs', '1');
-    document.body.prepend(lab);
-  });
-  await whenStarted(page, LAB);
+  await addSmallLab(page, 'lab');
 });
 
 const inLab = (body, argument = null) => page.evaluate(body, { selector: LAB, argument });
@@ -28,19 +18,8 @@ const inLab = (body, argument = null) => page.evaluate(body, { selector: LAB, ar
 /** Waits until fn(shadowRoot) is truthy in the page. */
 const until = (body, timeout = 60_000) => page.waitForFunction(body, LAB, { timeout });
 
-async function drawOne() {
-  const pad = page.locator(LAB).locator('canvas.pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  // a vertical stroke down the middle: a "1"
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.07 * i));
-  await page.mouse.up();
-}
-
 test('the pre-trained model answers a drawing with ten probabilities', async () => {
-  await drawOne(); // starts the worker, which loads the digits and the model, then answers
+  await drawOne(page, LAB); // starts the worker, which loads the digits and the model, then answers
   await until((selector) =>
     document.querySelector(selector).shadowRoot.querySelector('.status').textContent.startsWith('Ready'),
   );

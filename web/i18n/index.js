@@ -33,6 +33,12 @@ export function formatNumber(language, value, decimals = 3) {
   return new Intl.NumberFormat(LOCALES[resolveLanguage(language)], { maximumFractionDigits: decimals }).format(value);
 }
 
+/** A number with exactly `decimals` decimals, as the language writes it (98.30, 7,512). */
+export function formatFixed(language, value, decimals = 0) {
+  const options = { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+  return new Intl.NumberFormat(LOCALES[resolveLanguage(language)], options).format(value);
+}
+
 /** Is `key` a message of the catalogues (a widget's label or question may be a key or plain text)? */
 export function hasMessage(key) {
   return typeof key === 'string' && Object.hasOwn(CATALOGUES.en, key);

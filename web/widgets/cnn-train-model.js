@@ -5,20 +5,13 @@
 // Texts come from the catalogues (web/i18n, section lab): functions that write a sentence take
 // `t(key, vars)`, the widget's message lookup; without it they write English.
 import { checkKnobs, KNOBS, parseKnob, WORKERS_KNOB } from '../train/knobs.js';
-import { message } from '../i18n/index.js';
+import { formatFixed, message } from '../i18n/index.js';
 import { formatCount } from './format.js';
 import { mix, textColorOn } from './palette.js';
 import { niceCeiling } from './plot.js';
 
 /** The English lookup, for callers without a widget (Node tests, the CLI). */
 export const english = (key, vars) => message('en', key, vars);
-
-/** A number with exactly `decimals` decimals, as `language` writes it (98.30, 7,512). */
-export function formatFixed(language, value, decimals = 0) {
-  return new Intl.NumberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
-    value,
-  );
-}
 
 /** The attribute of a knob: 'batchNorm' → 'batch-norm' (the CLI flag's name). */
 export const attributeOf = (knob) => knob.flag;

@@ -30,7 +30,6 @@ import {
   english,
   LAB_KNOBS,
   fasterKernelExercise,
-  formatFixed,
   knobsOf,
   labColumns,
   RACE,
@@ -46,7 +45,7 @@ import {
   kernelGrid,
   probabilityBars,
 } from './cnn-train-views.js';
-import { CATALOGUES } from '../i18n/index.js';
+import { CATALOGUES, formatFixed } from '../i18n/index.js';
 import { buildModel, describeModel } from '../train/model.js';
 import { runConfig, runsCsv } from '../train/runs.js';
 
