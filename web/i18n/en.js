@@ -140,33 +140,72 @@ export default {
   'page.keys-jump':
     'jump to the first or last step. Every view is in the address bar: copy the link to share exactly what you see.',
   'page.kernel.title': '1. The kernel: one small set of weights, used everywhere',
-  'page.kernel.text':
-    'A convolution kernel is a small grid of weights. It visits every window of the input, multiplies each input value by the weight on top of it and adds the products: that sum is one output cell. Step through the output below and read the products. Then click any input cell: every output cell it contributed to lights up, all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears. With several input channels the kernel has one plane per channel, and the channels’ partial sums add up into one output cell.',
+  'page.kernel.text': 'Step through the output and read the products. Then click any input cell.',
+  'page.kernel.sum':
+    'A convolution kernel is a small grid of weights. It visits every window of the input, multiplies each input value by the weight on top of it and adds the products: that sum is one output cell.',
+  'page.kernel.sharing':
+    'The output cells a clicked input cell lights up are all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears.',
+  'page.kernel.channels':
+    'With several input channels the kernel has one plane per channel, and the channels’ partial sums add up into one output cell.',
   'page.kernel.params':
-    'How many weights does a layer learn? Each of the out_channels kernels has in_channels planes of kernel × kernel weights, whatever the image size. The table is the seed article’s, for an RGB image turned into 64 feature maps; MACs and FLOPs count the work for one 32×32 image. Predict first: the table stays hidden until you answer the question under its controls or reveal it.',
+    'How many weights does a layer learn? Predict first: the table stays hidden until you answer the question under its controls or reveal it.',
+  'page.kernel.params-rule':
+    'Each of the out_channels kernels has in_channels planes of kernel × kernel weights, whatever the image size. The table is the seed article’s, for an RGB image turned into 64 feature maps; MACs and FLOPs count the work for one 32×32 image.',
   'page.kernel.bottleneck':
-    'The 1×1 convolution mixes channels at each pixel without looking at its neighbours. The ResNet bottleneck uses two of them around a 3×3 to cut the width to a quarter and back, so the expensive 3×3 runs on few channels.',
+    'The ResNet bottleneck: compare the cost of the 3×3 layer with the two 1×1 layers around it.',
+  'page.kernel.bottleneck-why':
+    'The 1×1 convolution mixes channels at each pixel without looking at its neighbours. The bottleneck uses two of them around a 3×3 to cut the width to a quarter and back, so the expensive 3×3 runs on few channels.',
   'page.stride.title': '3. Stride and padding: controlling the output size',
   'page.stride.text':
-    "Stride is how far the window moves between outputs; padding adds zeros around the input so that windows can sit on the border. The output size is floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, shown below with the current numbers. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched. Padding 'same' keeps the size at stride 1, and with an even kernel PyTorch puts the extra row and column at the bottom and right. An impossible setting is not refused silently: the core says which term of the formula fails. Predict the output size of the widget below before you look: the output, the formula and the step count stay hidden until you answer, and a wrong answer is told which term it left out.",
+    'Stride is how far the window moves between outputs; padding adds zeros around the input. Predict the output size before you look: it stays hidden until you answer.',
+  'page.stride.formula':
+    'The formula under the grids is the output size, floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, with the current numbers. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched.',
+  'page.stride.same':
+    "Padding 'same' keeps the size at stride 1, and with an even kernel PyTorch puts the extra row and column at the bottom and right.",
+  'page.stride.errors':
+    'A wrong prediction is told which term it left out. An impossible setting is not refused silently: the core says which term of the formula fails.',
   'page.dilated.title': '4. Dilated and transposed convolution',
-  'page.dilated.text':
-    'A dilated kernel spreads its taps apart, leaving holes (dashed): a 3×3 kernel with dilation 2 covers 5×5 pixels with nine weights, so the receptive field grows without extra parameters or lost resolution. This is why segmentation networks use it.',
+  'page.dilated.text': 'Step through: a dilated kernel spreads its taps apart, leaving holes (dashed).',
+  'page.dilated.why':
+    'A 3×3 kernel with dilation 2 covers 5×5 pixels with nine weights, so the receptive field grows without extra parameters or lost resolution. This is why segmentation networks use it.',
   'page.dilated.transposed':
-    'A transposed convolution goes the other way and upsamples. Read it as a scatter: every input cell stamps the kernel, scaled by its value, into the output, and overlapping stamps add. The same output comes from an ordinary stride-1 convolution over the input with stride − 1 zeros inserted between its cells, padded by dilation·(kernel − 1) − padding, with the kernel flipped (the ramp kernel below has no symmetry, so the flip shows). output_padding adds one row and column at the bottom and right, to pick which of several possible sizes is restored. Predict the upsampled size first.',
+    'A transposed convolution goes the other way and upsamples. Predict the upsampled size first.',
+  'page.dilated.scatter':
+    'Read it as a scatter: every input cell stamps the kernel, scaled by its value, into the output, and overlapping stamps add.',
+  'page.dilated.equivalent':
+    'The same output comes from an ordinary stride-1 convolution over the input with stride − 1 zeros inserted between its cells, padded by dilation·(kernel − 1) − padding, with the kernel flipped (the ramp kernel here has no symmetry, so the flip shows).',
+  'page.dilated.output-padding':
+    'output_padding adds one row and column at the bottom and right, to pick which of several possible sizes is restored.',
   'page.pooling.title': '5. Pooling: shrinking the map, keeping what matters',
   'page.pooling.text':
-    'Pooling has no weights. Max pooling keeps the largest value of each window (starred), average pooling the mean, and global average pooling one mean per channel, which replaces the fully connected layer at the end of many classifiers. The default is the seed article’s 4×4 example. Turn on the translation demo: move the input by one pixel and compare the pooled outputs side by side — small shifts often change little, which is the robustness pooling buys. With ceil_mode the division rounds up, but PyTorch drops a last window that would start in the padding; the formula says when. Predict the value of the outlined window first.',
+    'Predict the value of the outlined window first. Then turn on the translation demo and move the input by one pixel.',
+  'page.pooling.kinds':
+    'Pooling has no weights. Max pooling keeps the largest value of each window (starred), average pooling the mean, and global average pooling one mean per channel, which replaces the fully connected layer at the end of many classifiers. The default is the seed article’s 4×4 example.',
+  'page.pooling.shift':
+    'The translation demo shows the pooled outputs side by side: small shifts often change little, which is the robustness pooling buys.',
+  'page.pooling.ceil':
+    'With ceil_mode the division rounds up, but PyTorch drops a last window that would start in the padding; the formula says when.',
   'page.rf.title': '6. The receptive field: how much of the image one pixel sees',
   'page.rf.text':
-    'Each layer widens the field of view of the pixels after it by (kernel − 1) times the product of the strides before it, the jump. The seed article works it out for the first four layers of ResNet-18, the stack below: predict it before the table recomputes it (for any stack you build). Step through the layers to watch the square grow, pick another output pixel, or build your own stack. Shading shows how many paths lead from each input pixel to the chosen output pixel: the centre counts most. With a stride larger than the kernel, some pixels inside the square never reach the output at all.',
-  'page.rf.stack':
-    'Two stacked 3×3 convolutions see exactly as far as one 5×5, with fewer weights (the calculator below counts them) and room for one more non-linearity between them.',
-  'page.rf.groups':
+    'Predict the receptive field of the stack below, then step through the layers to watch the square grow.',
+  'page.rf.rule':
+    'Each layer widens the field of view of the pixels after it by (kernel − 1) times the product of the strides before it, the jump. The seed article works it out for the first four layers of ResNet-18, the default stack; the table recomputes it for any stack you build.',
+  'page.rf.shading':
+    'Pick another output pixel, or build your own stack. Shading shows how many paths lead from each input pixel to the chosen output pixel: the centre counts most. With a stride larger than the kernel, some pixels inside the square never reach the output at all.',
+  'page.rf.stack': 'Two stacked 3×3 convolutions see exactly as far as one 5×5: compare their weights.',
+  'page.rf.stack-why': 'The stack has fewer weights, and room for one more non-linearity between its two layers.',
+  'page.rf.groups': 'Change groups and watch the parameter count.',
+  'page.rf.groups-why':
     'Groups split the channels into independent sets. At groups = in_channels every channel gets its own kernel — a depthwise convolution, the building block of MobileNet — and the parameter count drops by that factor.',
   'page.train.title': '7. Train a real CNN in your browser',
   'page.train.text':
-    "The article ends with an exercise: build a small CNN for handwritten digits, change the kernel size, the stride and the pooling, and watch speed and accuracy change. Here it is. The lab trains on 8,000 real MNIST digits and tests on 2,000 others, on this computer, in a background thread, with the same core that computed everything above. Predict first which kernel size trains faster; then read the model summary — parameters, multiply-accumulates and the receptive field of the last convolution — and run the grid: kernel 3, 5 and 7, stride 1 and 2, max, average or no pooling. Every run keeps its colour on the loss and accuracy charts, its row in the table (training and evaluation timed apart, as on the command line) and its point on the speed-against-accuracy scatter, the exercise’s answer in one picture. Afterwards, look inside: the first layer's kernels, the feature maps of one digit, which digits it confuses, and its effective receptive field — how strongly each input pixel moves one output pixel of the last convolution; the caption says on how much of the theoretical square 90 % of that influence lies. Draw a digit to test it: a model trained in advance answers until your newest run takes over.",
+    'The seed article’s closing exercise: train a small CNN on handwritten digits, varying kernel size, stride and pooling. Predict which kernel size trains faster, then run the grid.',
+  'page.train.data':
+    'The lab trains on 8,000 real MNIST digits and tests on 2,000 others, on this computer, in a background thread, with the same core that computed everything above. The model summary gives the parameters, multiply-accumulates and the receptive field of the last convolution; the grid runs kernel 3, 5 and 7, stride 1 and 2, max, average or no pooling.',
+  'page.train.runs':
+    'Every run keeps its colour on the loss and accuracy charts, its row in the table (training and evaluation timed apart, as on the command line) and its point on the speed-against-accuracy scatter, the exercise’s answer in one picture.',
+  'page.train.inside':
+    "Afterwards, look inside: the first layer's kernels, the feature maps of one digit, which digits it confuses, and its effective receptive field — how strongly each input pixel moves one output pixel of the last convolution; the caption says on how much of the theoretical square 90 % of that influence lies. Draw a digit to test it: a model trained in advance answers until your newest run takes over.",
   'page.footer-embed': 'Embed any widget in a course page: see',
   'page.footer-or': ', or use the iframe route',
   'page.core-loading': 'Loading the WebAssembly core…',
@@ -499,7 +538,9 @@ export default {
     'The seed article’s 3 → 64 with this kernel: {formula} (the article counts the {weights} weights only)',
   'channels.page-title': '2. Channels: a photo is three planes, a layer makes many',
   'channels.page-lead':
-    'A colour photo is three planes, red, green and blue, and a convolution layer turns them into as many feature maps as it has kernels. Pick an output plane to see how its kernels read the three planes and how their maps add up; with groups = 3 (depthwise) each output reads only one plane.',
+    'Pick an output plane: see how its kernels read the red, green and blue planes and how their maps add up.',
+  'channels.page-planes':
+    'A colour photo is three planes, red, green and blue, and a convolution layer turns them into as many feature maps as it has kernels. With groups = 3 (depthwise) each output reads only one plane.',
   'channels.credit': 'Photo: astronaut Eileen Collins, NASA (public domain), via scikit-image, 32×32.',
 
   // ---- lab (cnn-train*.js, web/train messages shown in the lab) ----
