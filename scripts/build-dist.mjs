@@ -5,7 +5,8 @@
 //   widgets.js   the four light widgets;  train.js, train-worker.js, train-gradient-worker.js,
 //                uplot.js(+css)  the lab, loaded on use
 //   index.html, embed.html, builder.html       the page, the iframe route, the embed builder
-//                                              (language.js: their language, ?lang=zh among the ways)
+//                                              (language.js: their language, ?lang=zh among the ways;
+//                                              theme.js: the page's stored theme)
 //   data/        the digits gzipped (the lab inflates them) and the pre-trained model
 //   standalone/cnn-<widget>.html               one file per light widget, module and wasm inlined
 // Prints every file's size, plain and gzipped.
@@ -70,6 +71,7 @@ const COPIES = {
   'embed.css': 'page/embed.css',
   'builder.css': 'page/builder.css',
   'language.js': 'page/language.js', // a classic script in <head>: the page's language before it is drawn
+  'theme.js': 'page/theme.js', // the same for the theme
 };
 
 const PAGES = ['index.html', 'embed.html', 'builder.html'];

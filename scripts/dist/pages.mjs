@@ -13,6 +13,7 @@ export const PAGE_LINKS = {
   'page/embed.js': 'embed.js',
   'page/builder.js': 'builder.js',
   'page/language.js': 'language.js',
+  'page/theme.js': 'theme.js',
   'build/cnn-simd.wasm': 'cnn-simd.wasm',
   '../examples/embed.html': 'builder.html', // the course-page example is not released; the builder shows the same routes
 };

@@ -212,6 +212,10 @@ export default {
   'page.description':
     'Step through convolution, pooling and receptive-field growth, computed live by a WebAssembly CNN core with PyTorch semantics.',
   'page.language-label': 'Language',
+  'page.theme-label': 'Colour theme; Auto follows your system setting',
+  'page.theme-light': 'Light',
+  'page.theme-dark': 'Dark',
+  'page.theme-auto': 'Auto',
   'page.sections-label': 'Sections',
   'page.core-ready': 'Computed by the WebAssembly core ({build} build), in your browser.',
   'page.core-build-simd': 'SIMD128',

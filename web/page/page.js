@@ -1,6 +1,7 @@
 // The guided page (web/index.html): registers the widgets, writes the page in the reader's
 // language, offers the language switch, says which core build runs, and keeps a quiet score of
-// the predictions checked on it (localStorage: nothing leaves the browser).
+// the predictions checked on it (localStorage: nothing leaves the browser), and offers the theme
+// switch (light, dark, or auto: the system's).
 //
 // Language: language.js (in <head>) has set <html lang> from ?lang=, a stored choice or the
 // browser; page-text.js writes the marked elements in it. The switch sets <html lang> (the
@@ -55,6 +56,38 @@ function chooseLanguage(event) {
   history.replaceState(history.state, '', url);
   root.lang = chosen === 'zh' ? 'zh-CN' : 'en'; // the page (below) and the widgets (base-element.js) follow
 }
+
+// ---- the theme switch: light, dark or auto (the system's), kept like the language ----
+// theme.js (in <head>) has applied the stored choice before the first paint; the switch sets or
+// removes the theme attribute on <html>, which page.css, the widgets and their canvases follow.
+const THEME_KEY = 'cnn-see.theme'; // theme.js reads the stored choice under this key too
+
+/** light, dark or auto: what the root's theme attribute says. */
+const currentTheme = () => root.getAttribute('theme') ?? 'auto';
+
+/** Applies `theme` to the page (no attribute for auto) and ticks its radio button. */
+function applyTheme(theme) {
+  if (theme === 'light' || theme === 'dark') root.setAttribute('theme', theme);
+  else root.removeAttribute('theme');
+  for (const input of document.querySelectorAll('.theme input[name="theme"]')) {
+    input.checked = input.value === currentTheme();
+  }
+}
+
+document.querySelector('.theme')?.addEventListener('change', (event) => {
+  const chosen = event.target.value;
+  applyTheme(chosen);
+  try {
+    storage?.setItem(THEME_KEY, chosen);
+  } catch {
+    // a storage that refuses keeps the choice for this page only
+  }
+});
+// Another tab of the page changed the theme: follow it.
+window.addEventListener('storage', (event) => {
+  if (event.key === THEME_KEY) applyTheme(event.newValue ?? 'auto');
+});
+applyTheme(currentTheme());
 
 // ---- the core's status line ----
 let core = { state: 'loading' };
