@@ -113,7 +113,8 @@ async function main() {
       contents: `import './widgets/${tag}.js';\nimport { showStandalone } from './page/standalone.js';\nshowStandalone('${tag}');\n`,
     };
     const code = await bundle(entry, { assets: inlined, shareModules: false });
-    write(`standalone/${tag}.html`, standalonePage({ tag, title: `${title} (<${tag}>)`, css, code }));
+    const language = source('page/language.js').toString('utf8');
+    write(`standalone/${tag}.html`, standalonePage({ tag, title: `${title} (<${tag}>)`, css, code, language }));
   }
   report();
 }

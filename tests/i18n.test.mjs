@@ -188,7 +188,10 @@ test('every message key the widgets and pages name is in the catalogues, and eve
         prefixes.push(text.replace('${…}', ''));
     }
   }
-  for (const page of PAGES) for (const [key] of htmlTexts(read(page))) named.add(key);
+  for (const page of [...PAGES, 'web/embed.html']) for (const [key] of htmlTexts(read(page))) named.add(key);
+  // the standalone files' words before the widget (scripts/dist/pages.mjs, beside file names)
+  for (const { text } of stringLiterals(read('scripts/dist/pages.mjs')))
+    if (Object.hasOwn(CATALOGUES.en, text)) named.add(text);
   assert.deepEqual(
     [...named].filter((key) => !Object.hasOwn(CATALOGUES.en, key)),
     [],
@@ -297,4 +300,32 @@ test("the widgets' models write Chinese through t, and numbers in the locale", a
     }),
     '本层权重（1 → 1，3×3，无偏置）：9。原文中 3 → 64 的层用这个卷积核：1,728。本层处理这个输入：144 次 MAC = 288 次 FLOP。',
   );
+});
+
+test('embed.html: the line shown before the widget is the catalogues’ text, one span per language', () => {
+  const spans = [
+    ...read('web/embed.html').matchAll(/<span data-lang="(\w+)"[^>]*data-i18n="([^"]+)">([^<]*)<\/span>/g),
+  ];
+  assert.deepEqual(
+    spans.map(([, language]) => language),
+    ['en', 'zh'],
+  );
+  for (const [, language, key, text] of spans) assert.equal(text, CATALOGUES[language][key], `${language}: ${key}`);
+});
+
+test('a standalone file: the language script in <head>, the loading line in both languages, and a bilingual <noscript>', async () => {
+  const { standalonePage } = await import('../scripts/dist/pages.mjs');
+  const html = standalonePage({
+    tag: 'cnn-pool',
+    title: 'Pooling stepper',
+    css: 'main {}',
+    code: 'void 0;',
+    language: read('web/page/language.js'),
+  });
+  const head = html.split('</head>')[0];
+  assert.match(head, /<script data-from="query">[\s\S]*function cnnSeeLanguage/);
+  assert.match(html, /<span data-lang="en">Loading…<\/span><span data-lang="zh" lang="zh-CN">正在加载…<\/span>/);
+  const noscript = /<noscript>([\s\S]*?)<\/noscript>/.exec(html)[1];
+  assert.match(noscript, new RegExp(`<span lang="en">${CATALOGUES.en['embed.needs-javascript']}</span>`));
+  assert.match(noscript, new RegExp(`<span lang="zh-CN">${CATALOGUES.zh['embed.needs-javascript']}</span>`));
 });

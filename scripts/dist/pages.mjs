@@ -1,5 +1,6 @@
 // The release's HTML: the project's pages with their links moved to the release's files, and
 // the standalone files (one widget, its module and the core inlined, no request at all).
+import { message } from '../../web/i18n/index.js';
 
 /** Page links: source (relative to web/) → file in the release. A link missing here stops the build. */
 export const PAGE_LINKS = {
@@ -46,8 +47,16 @@ function inlineScript(code) {
   return escaped;
 }
 
-/** A self-contained HTML file showing `tag`, its attributes from the query string. */
-export function standalonePage({ tag, title, css, code }) {
+/** `key` in both languages, each in a span that embed.css shows when it is the page's language. */
+function bothLanguages(key) {
+  return `<span data-lang="en">${message('en', key)}</span><span data-lang="zh" lang="zh-CN">${message('zh', key)}</span>`;
+}
+
+/**
+ * A self-contained HTML file showing `tag`, its attributes from the query string. `language` is
+ * web/page/language.js, inlined in <head> so that ?lang=zh holds from the first paint.
+ */
+export function standalonePage({ tag, title, css, code, language }) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -58,12 +67,15 @@ export function standalonePage({ tag, title, css, code }) {
 <style>
 ${css.trim()}
 </style>
+<script data-from="query">
+${inlineScript(language.trim())}
+</script>
 </head>
 <body>
 <!-- <${tag}> with its module and the WebAssembly core inlined: open it from the disk, upload it
      as one file, or show it in a notebook. Attributes by query string: ${tag.replace('cnn-', '')}.html?…
      e.g. cnn-conv.html?kernel=3&stride=2&lock=stride&exercise=output-size -->
-<main id="widget-slot"><p class="note">Loading…</p><noscript><p class="error">This widget needs JavaScript.</p></noscript></main>
+<main id="widget-slot"><p class="note">${bothLanguages('embed.loading')}</p><noscript><p class="error"><span lang="en">${message('en', 'embed.needs-javascript')}</span> <span lang="zh-CN">${message('zh', 'embed.needs-javascript')}</span></p></noscript></main>
 <script type="module">
 ${inlineScript(code)}
 </script>

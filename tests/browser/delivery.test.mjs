@@ -4,7 +4,7 @@
 // the embed builder's snippets reproduce the widget it shows. (make dist writes dist/ first.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -314,4 +314,48 @@ test('the builder offers no snippet while the live widget shows an error, and sa
   await page.waitForFunction(() => !document.querySelector('[data-copy]').disabled);
   assert.deepEqual(watched.problems(), []);
   await watched.close();
+});
+
+test('before the widget starts, the iframe route and a standalone file say “Loading” in ?lang’s language; with no JavaScript a standalone file says so in both', async () => {
+  // The moment before the module runs, held still: the iframe route without its module…
+  const context = await session.browser.newContext();
+  await context.route('**/page/embed.js', (route) => route.abort());
+  const page = await context.newPage();
+  for (const [query, expected] of [
+    ['?widget=conv&lang=zh', '正在加载…'],
+    ['?widget=conv', 'Loading…'],
+    ['?widget=conv&lang=en', 'Loading…'],
+  ]) {
+    await page.goto(`${session.url}web/embed.html${query}`);
+    assert.equal(await page.locator('#widget-slot').innerText(), expected, query);
+  }
+  await context.close();
+
+  // …and a standalone file without its inlined module (the language script in <head> stays).
+  const folder = mkdtempSync(join(tmpdir(), 'cnn-standalone-'));
+  const html = readFileSync(join(DIST, 'standalone/cnn-pool.html'), 'utf8');
+  const frozen = join(folder, 'cnn-pool.html');
+  writeFileSync(frozen, html.replace(/<script type="module">[\s\S]*?<\/script>/, ''));
+  const still = await session.browser.newContext();
+  const stillPage = await still.newPage();
+  for (const [query, expected] of [
+    ['?lang=zh', '正在加载…'],
+    ['', 'Loading…'],
+  ]) {
+    await stillPage.goto(`${pathToFileURL(frozen).href}${query}`);
+    assert.equal(await stillPage.locator('#widget-slot').innerText(), expected, query || 'no lang');
+  }
+  await still.close();
+  rmSync(folder, { recursive: true, force: true });
+
+  const noScript = await session.browser.newContext({ javaScriptEnabled: false });
+  const noScriptPage = await noScript.newPage();
+  await noScriptPage.goto(`${pathToFileURL(join(DIST, 'standalone/cnn-pool.html')).href}?lang=zh`);
+  const said = await noScriptPage.locator('noscript p.error').evaluate((element) => ({
+    en: element.querySelector('[lang="en"]').textContent,
+    zh: element.querySelector('[lang="zh-CN"]').textContent,
+  }));
+  assert.deepEqual(said, { en: 'This widget needs JavaScript.', zh: '这个组件需要 JavaScript。' });
+  assert.match(await noScriptPage.locator('#widget-slot').innerText(), /needs JavaScript[\s\S]*需要 JavaScript/);
+  await noScript.close();
 });

@@ -719,6 +719,8 @@ export default {
   'lab.scatter.point': 'run {run} ({config}): {rate} images/s, {accuracy} %',
 
   // ---- embed and builder (embed.js, builder.js) ----
+  'embed.loading': 'Loading…',
+  'embed.needs-javascript': 'This widget needs JavaScript.',
   'embed.unknown-widget': 'Unknown widget "{name}". Use one of: {names}.',
   'embed.unknown-attributes': 'Not an attribute of <{tag}>, ignored: {names}.',
   'builder.document-title': 'Embed a CNN widget: builder',

@@ -692,6 +692,8 @@ export default {
   'lab.scatter.point': '第 {run} 次（{config}）：每秒 {rate} 张图像，{accuracy}%',
 
   // ---- embed and builder (embed.js, builder.js) ----
+  'embed.loading': '正在加载…',
+  'embed.needs-javascript': '这个组件需要 JavaScript。',
   'embed.unknown-widget': '没有名为“{name}”的组件。可用的有：{names}。',
   'embed.unknown-attributes': '不是 <{tag}> 的属性，已忽略：{names}。',
   'builder.document-title': '嵌入 CNN 组件：生成器',

@@ -5,6 +5,11 @@
 // the class "translating" hides the body until page.js has written the page in that language,
 // so the reader never sees the wrong language and no text moves after it appears.
 // cnnSeeLanguage(search, stored, browserLanguages) is the rule, also run by tests in Node.
+//
+// With data-from="query" on its script element (embed.html, the standalone files: one widget
+// inside someone else's page), only ?lang= counts, else the HTML's own language (mount.js's
+// rule); the body is not hidden, and the few words shown before the widget come in both
+// languages, the page's one shown by CSS (embed.css, [data-lang]).
 'use strict';
 
 var STORAGE_KEY = 'cnn-see.lang';
@@ -26,6 +31,12 @@ function cnnSeeLanguage(search, stored, browserLanguages) {
 
 if (typeof document !== 'undefined') {
   (function () {
+    var script = document.currentScript;
+    if (script && script.getAttribute('data-from') === 'query') {
+      var asked = cnnSeeLanguage(location.search, null, [document.documentElement.lang]);
+      document.documentElement.lang = asked === 'zh' ? 'zh-CN' : 'en';
+      return;
+    }
     var stored = null;
     try {
       stored = window.localStorage.getItem(STORAGE_KEY);
