@@ -144,7 +144,7 @@ export default {
   'page.kernel.sum':
     'A convolution kernel is a small grid of weights. It visits every window of the input, multiplies each input value by the weight on top of it and adds the products: that sum is one output cell.',
   'page.kernel.sharing':
-    'The output cells a clicked input cell lights up are all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears.',
+    'The output cells that light up when you click an input cell are all computed with the same nine weights. That is parameter sharing — the layer learns one kernel, not one per position, so a pattern is detected wherever it appears.',
   'page.kernel.channels':
     'With several input channels the kernel has one plane per channel, and the channels’ partial sums add up into one output cell.',
   'page.kernel.params':
@@ -159,7 +159,7 @@ export default {
   'page.stride.text':
     'Stride is how far the window moves between outputs; padding adds zeros around the input. Predict the output size before you look: it stays hidden until you answer.',
   'page.stride.formula':
-    'The formula under the grids is the output size, floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, with the current numbers. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched.',
+    'The formula under the grids gives the output size, floor((in + padding on both sides − dilation·(kernel − 1) − 1) / stride) + 1, with the current numbers filled in. When the division is not exact, floor drops the rows and columns that no full window reaches; they are hatched.',
   'page.stride.same':
     "Padding 'same' keeps the size at stride 1, and with an even kernel PyTorch puts the extra row and column at the bottom and right.",
   'page.stride.errors':

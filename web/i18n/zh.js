@@ -152,7 +152,7 @@ export default {
   'page.stride.text':
     '步长是窗口在相邻两个输出之间移动的距离；填充在输入四周补零。先预测输出尺寸再查看：在你作答之前，它一直隐藏。',
   'page.stride.formula':
-    '网格下方的公式就是输出尺寸 floor((in + 两侧填充 − dilation·(kernel − 1) − 1) / stride) + 1，代入了当前的数字。除法不能整除时，floor 会舍去没有完整窗口能覆盖的行和列，它们用斜线阴影标出。',
+    '网格下方的公式给出输出尺寸 floor((in + 两侧填充 − dilation·(kernel − 1) − 1) / stride) + 1，并代入了当前的数字。除法不能整除时，floor 会舍去没有完整窗口能覆盖的行和列，它们用斜线阴影标出。',
   'page.stride.same':
     "padding 'same' 在步长为 1 时保持尺寸不变；卷积核为偶数时，PyTorch 把多出的一行一列放在底部和右侧。",
   'page.stride.errors': '预测错了，会告诉你漏了哪一项。不可能的设置不会被悄悄拒绝：核心会指出公式中哪一项不成立。',
