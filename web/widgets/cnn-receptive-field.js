@@ -378,7 +378,14 @@ export class CnnReceptiveField extends CnnElement {
       edgePx: Math.min(edge, 200),
       colors,
     });
-    this.fieldView = { depth, row, col, outSize, hidden, ...(hidden ? {} : { span, rf, square: drawn.square }) };
+    this.fieldView = {
+      depth,
+      row,
+      col,
+      outSize,
+      hidden,
+      ...(hidden ? {} : { span, rf, square: drawn.square, photoPx: drawn.photoPx }),
+    };
     Object.assign(this.fieldCanvas.dataset, { depth: String(depth), pixel: `${row},${col}` });
     if (hidden) {
       delete this.fieldCanvas.dataset.span;

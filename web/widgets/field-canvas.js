@@ -35,7 +35,8 @@ const OVERLAY = {
  * @param {number} options.margin input pixels of padding drawn around the photo
  * @param {number} options.edgePx canvas edge in CSS pixels
  * @param {{ reached: string, rule: string, padding: string, accent: string, paper: string, ink: string }} options.colors
- * @returns {{ scale: number, square: { x: number, y: number, width: number, height: number } }} where the square is, in CSS px
+ * @returns {{ scale: number, photoPx: { x: number, y: number, edge: number }, square: { x: number, y: number, width: number, height: number } }}
+ *   CSS px per input pixel, and where the photo and the square are, in CSS px
  */
 export function drawInputField(context, options) {
   const { canvas } = context;
@@ -49,7 +50,7 @@ export function drawInputField(context, options) {
     width: (lastCol - firstCol + 1) * layout.scale,
     height: (lastRow - firstRow + 1) * layout.scale,
   };
-  const result = { scale: layout.scale, square: target };
+  const result = { scale: layout.scale, photoPx: layout.photo, square: target };
   if (!options.showSquare) {
     shownSquare.delete(canvas);
     paintHidden(context, target, options);
@@ -177,7 +178,7 @@ function paintSquare(context, square, layout, { edgePx, colors, label }) {
   context.clip('evenodd');
   outline([6, 3]);
   context.restore();
-  paintLabel(context, label, square.x, square.y, edgePx, colors);
+  paintLabel(context, label, square.x, square.y, square.y + square.height, edgePx, colors);
 }
 
 /** While the answer is hidden: a ring at the centre of the pixel's field, and the hidden label beside it. */
@@ -194,29 +195,30 @@ function paintHidden(context, square, { edgePx, colors, label }) {
     context.arc(x, y, 7, 0, 2 * Math.PI);
     context.stroke();
   }
-  paintLabel(context, label, x + 10, y - 10 - FIELD_LABEL.heightPx, edgePx, colors);
+  paintLabel(context, label, x + 10, y - 10, y + 10, edgePx, colors);
 }
 
 /**
  * A label in a box: FIELD_LABEL's text colour on its fill (ink on paper, ≥ 4.5:1 in both themes,
- * tests/widgets-palette.test.mjs), outlined in the accent. Above (x, y) when there is room, else
- * just inside; always inside the canvas.
+ * tests/widgets-palette.test.mjs), outlined in the accent. Above `top` when there is room, else
+ * below `bottom`, else just inside; left-aligned at x, always inside the canvas.
  */
-function paintLabel(context, text, x, y, edgePx, colors) {
+function paintLabel(context, text, x, top, bottom, edgePx, colors) {
   context.font = `600 ${FIELD_LABEL.fontPx}px ${FONTS.body}`;
   const width = context.measureText(text).width + 2 * FIELD_LABEL.paddingPx;
   const height = FIELD_LABEL.heightPx;
-  const top = y - height - 3 >= 0 ? y - height - 3 : y + 3;
+  const gap = 3;
+  const y = top - height - gap >= 0 ? top - height - gap : bottom + gap + height <= edgePx ? bottom + gap : top + gap;
   const left = Math.min(Math.max(0, x), edgePx - width);
   context.fillStyle = colors[FIELD_LABEL.fill];
-  context.fillRect(left, Math.min(top, edgePx - height), width, height);
+  context.fillRect(left, y, width, height);
   context.strokeStyle = colors.accent;
   context.lineWidth = 1;
-  context.strokeRect(left + 0.5, Math.min(top, edgePx - height) + 0.5, width - 1, height - 1);
+  context.strokeRect(left + 0.5, y + 0.5, width - 1, height - 1);
   context.fillStyle = colors[FIELD_LABEL.text];
   context.textAlign = 'left';
   context.textBaseline = 'middle';
-  context.fillText(text, left + FIELD_LABEL.paddingPx, Math.min(top, edgePx - height) + height / 2 + 0.5);
+  context.fillText(text, left + FIELD_LABEL.paddingPx, y + height / 2 + 0.5);
 }
 
 /** The output map of the current layer with the chosen pixel filled. */
