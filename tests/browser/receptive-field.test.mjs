@@ -98,7 +98,7 @@ test('before the answer: photo, output map and ring, but no square, no size, no 
       mapVisible: root.querySelector('[part="map"] canvas').checkVisibility({ visibilityProperty: true }),
       caption: root.querySelector('[part="field"] .note').textContent,
       hiddenCells: [...root.querySelectorAll('[part="table"] tbody tr')].map((row) =>
-        [...row.cells].slice(3, 6).map((cell) => cell.classList.contains('concealed')),
+        [...row.cells].slice(3, 6).map((cell) => cell.firstChild.classList.contains('concealed')),
       ),
       edgePixel,
       accent: [1, 3, 5].map((at) => parseInt(accent.slice(at, at + 2), 16)),

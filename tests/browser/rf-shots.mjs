@@ -1,12 +1,13 @@
 // Screenshots of the receptive-field section only (the visual test's names), for looking at one widget:
-//   node tests/browser/rf-shots.mjs [revealed]
+//   node tests/browser/rf-shots.mjs [revealed|corner]   (corner: revealed, output pixel (0, 0))
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { ARTIFACTS, openBrowser, whenStarted } from './harness.mjs';
 
 const SHOTS = join(ARTIFACTS, 'visual');
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
-const revealed = process.argv[2] === 'revealed';
+const mode = process.argv[2] ?? '';
+const revealed = mode === 'revealed' || mode === 'corner';
 mkdirSync(SHOTS, { recursive: true });
 const session = await openBrowser();
 try {
@@ -24,8 +25,9 @@ try {
           await page.evaluate(() =>
             [...document.querySelector('#rf').shadowRoot.querySelectorAll('[part="exercise"] button')].at(-1).click(),
           );
+        if (mode === 'corner') await page.evaluate(() => (document.querySelector('#rf').pixel = [0, 0]));
         await page.waitForTimeout(400);
-        const name = `receptive-field-${sizeName}-${colorScheme}${suffix}${revealed ? '-revealed' : ''}.png`;
+        const name = `receptive-field-${sizeName}-${colorScheme}${suffix}${mode ? `-${mode}` : ''}.png`;
         await page.locator('#receptive-field').screenshot({ path: join(SHOTS, name) });
         console.log(name);
         await context.close();

@@ -43,8 +43,8 @@ const CSS = `
 canvas { display: block; touch-action: none; }
 canvas:focus-visible { outline: 2px solid var(--cnn-accent, var(--default-accent)); outline-offset: 2px; }
 .plot { width: 100%; max-width: ${SIZES.plotWidthPx}px; height: auto; color: var(--cnn-ink, var(--default-ink)); }
-td.concealed { position: relative; }
-td.concealed::after { content: '?'; visibility: visible; position: absolute; inset: 0; display: flex; align-items: center; justify-content: flex-end; padding: inherit; color: var(--cnn-muted, var(--default-muted)); }
+td:has(> .concealed) { position: relative; }
+td:has(> .concealed)::after { content: '?'; position: absolute; inset: 0; display: flex; align-items: center; justify-content: flex-end; padding: inherit; color: var(--cnn-muted, var(--default-muted)); }
 .field-legend { display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; margin: var(--space-2) 0 0; padding: 0; list-style: none; font-size: var(--text-small); }
 .field-legend li { display: inline-flex; gap: 0.35rem; align-items: center; }
 .field-legend li > span { flex: none; width: 14px; height: 14px; border: 1px solid var(--cnn-rule, var(--default-rule)); }
@@ -316,10 +316,11 @@ export class CnnReceptiveField extends CnnElement {
             row.jump,
             row.start,
             this.formatNumber(row.params),
-          ].map((value, column) => h('td', column === 1 ? 'text' : '', String(value))),
+          ].map((value, column) => h('td', column === 1 ? 'text' : '', h('span', '', String(value)))),
         );
+        // RF, jump and start: hidden with the answer (the cell keeps its row's highlight), but layer 1's of several.
         if (this.exerciseForm?.kind === 'rf' && !(index === 0 && rows.length > 1))
-          for (const cell of [...tr.cells].slice(3, 6)) cell.dataset.reveal = 'rf';
+          for (const cell of [...tr.cells].slice(3, 6)) cell.firstChild.dataset.reveal = 'rf';
         tr.setAttribute('aria-current', String(index === current));
         return tr;
       }),
