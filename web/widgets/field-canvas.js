@@ -204,10 +204,10 @@ function paintHidden(context, square, { edgePx, colors, label }) {
     context.strokeStyle = color;
     context.lineWidth = width;
     context.beginPath();
-    context.arc(x, y, 7, 0, 2 * Math.PI);
+    context.arc(x, y, 9, 0, 2 * Math.PI);
     context.stroke();
   }
-  paintLabel(context, label, x + 10, y - 10, y + 10, edgePx, colors);
+  paintLabel(context, label, x + 12, y - 12, y + 12, edgePx, colors);
 }
 
 /**
