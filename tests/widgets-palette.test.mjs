@@ -101,3 +101,16 @@ for (const [themeName, theme] of Object.entries(THEMES)) {
       );
   });
 }
+
+// The receptive-field canvas: its size label, and the square's outline on its paper halo.
+import { FIELD_LABEL } from '../web/widgets/palette.js';
+
+for (const [themeName, theme] of Object.entries(THEMES)) {
+  const colors = rgbTheme(theme);
+  test(`${themeName} theme, the receptive field: the size label reads at ≥ ${TEXT_CONTRAST}:1, the square at ≥ ${MARK_CONTRAST}:1 on its halo`, () => {
+    const label = contrastRatio(colors[FIELD_LABEL.text], colors[FIELD_LABEL.fill]);
+    assert.ok(label >= TEXT_CONTRAST, `label: ${label.toFixed(2)}`);
+    const outline = contrastRatio(colors.accent, colors.paper);
+    assert.ok(outline >= MARK_CONTRAST, `outline: ${outline.toFixed(2)}`);
+  });
+}

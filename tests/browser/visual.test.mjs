@@ -299,6 +299,7 @@ test('the window glides to its next place and the receptive field grows, and bot
     await whenStarted(page, '#rf');
     const squareFrames = await page.evaluate(async () => {
       const rf = document.querySelector('#rf');
+      rf.reveal(); // before the answer only layer 1's square is drawn: nothing to grow
       rf.stepper.goTo(3);
       await new Promise((resolve) => setTimeout(resolve, 300));
       let frames = 0;

@@ -392,6 +392,18 @@ export default {
   'rf.slip-jump':
     'that adds each kernel’s reach as if every stride were 1; a layer adds (kernel − 1)·dilation times the jump, the product of the strides before it.',
   'rf.plot-point': '{label}: depth {depth}, RF {rf}',
+  'rf.square-size': '{rf}×{rf}',
+  'rf.square-hidden': '?×?',
+  'rf.field-hidden':
+    'The ring marks where layer {depth} output pixel ({row}, {col}) looks. How large a square of the photo does it see? Answer above to see the square, or step to layer 1 for the first layer’s.',
+  'rf.photo-alt':
+    'The input photo, {size}×{size} pixels, in grey: the face of astronaut Eileen Collins above her suit’s neck ring.',
+  'rf.photo-credit':
+    'Photo: astronaut Eileen Collins, NASA (public domain), via scikit-image, in grey at the input size.',
+  'rf.legend.reached': 'reaches the pixel (deeper: more paths)',
+  'rf.legend.faded': 'faded: does not reach it',
+  'rf.legend.padding': 'padding (zeros)',
+  'rf.legend.square': 'receptive field',
 
   // ---- params (cnn-params.js, params-model.js) ----
   'params.label': 'Parameter and MAC calculator',

@@ -375,6 +375,16 @@ export default {
   'rf.slip-jump':
     '这相当于把每层的步长都当作 1 来累加卷积核的覆盖范围；每一层增加的是 (kernel − 1)·dilation 乘以跳距，跳距是它前面各层步长的乘积。',
   'rf.plot-point': '{label}：深度 {depth}，感受野 {rf}',
+  'rf.square-size': '{rf}×{rf}',
+  'rf.square-hidden': '?×?',
+  'rf.field-hidden':
+    '圆环标出第 {depth} 层输出像素 ({row}, {col}) 看向照片的位置。它能看到照片上多大的一块方形区域？在上方作答后可看到方框，或退到第 1 层看第一层的感受野。',
+  'rf.photo-alt': '输入照片，{size}×{size} 像素，灰度：宇航员艾琳·柯林斯的面部，下方是航天服的颈圈。',
+  'rf.photo-credit': '照片：宇航员艾琳·柯林斯，NASA（公有领域），取自 scikit-image，按输入尺寸转为灰度。',
+  'rf.legend.reached': '能到达该像素（颜色越深，路径越多）',
+  'rf.legend.faded': '变淡：到达不了它',
+  'rf.legend.padding': '填充（零）',
+  'rf.legend.square': '感受野',
 
   // ---- params (cnn-params.js, params-model.js) ----
   'params.label': '参数量与 MAC 计算器',

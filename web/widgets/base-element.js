@@ -3,6 +3,7 @@
 //   static css         its own styles (the shared sheet comes from styles.js)
 //   static exercises   { kind: question } for exercise="<kind>"
 //   static label       the host's accessible name
+//   static keepsAnswer attributes whose change keeps a revealed answer shown (default: step)
 // (a question or the label may be a message key of web/i18n: it is then shown translated)
 // and implements
 //   build()                      creates its shadow DOM once the core is loaded
@@ -51,6 +52,7 @@ export class CnnElement extends HTMLElement {
   static css = '';
   static exercises = {};
   static label = 'shared.widget';
+  static keepsAnswer = ['step'];
 
   static get observedAttributes() {
     return [...Object.keys(this.schema), ...COMMON_ATTRIBUTES, 'lang']; // lang: HTMLElement's own property
@@ -302,7 +304,7 @@ export class CnnElement extends HTMLElement {
     this.problemsNote.textContent = problems.join(' ');
     this.problemsNote.hidden = problems.length === 0;
     this.update(state, changed);
-    if ([...changed].some((name) => name !== 'step')) this.revealed = false;
+    if ([...changed].some((name) => !this.constructor.keepsAnswer.includes(name))) this.revealed = false;
     this.refreshExercise();
   }
 

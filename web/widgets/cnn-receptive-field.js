@@ -1,7 +1,13 @@
 // <cnn-receptive-field>: a stack of conv and pool layers, its per-layer table (output size,
-// RF, jump, start, parameters), the receptive field of one output pixel drawn on the input
-// (growing as the learner steps through the layers, holes included), and RF against depth for
-// the stack and an alternative.
+// RF, jump, start, parameters), the receptive field of one output pixel drawn over a photo at
+// the stack's input size (growing as the learner steps through the layers, holes included,
+// padding hatched), and RF against depth for the stack and an alternative.
+//
+// With exercise="rf" the question is the last layer's RF. Until it is answered or revealed, the
+// photo, the output map and the ring where the chosen pixel looks stay in view; the square, its
+// size and the table's RF, jump and start columns are hidden for every layer but the first (whose
+// field is its kernel, already in the editor), and so is the plot. The learner sees where the
+// pixel looks, and predicts how far.
 //
 // Attributes (reflected; see receptive-field-model.js RF_SCHEMA and the README table):
 //   preset="resnet18|five-vs-three|vgg|dilated|holes|custom" layers="c7s2p3o64,p3s2p1,…"
@@ -25,6 +31,7 @@ import {
   layerTable,
   pixelSpan,
   pathCounts,
+  photoAt,
   receptiveFieldExercise,
 } from './receptive-field-model.js';
 import { rangeControl, selectControl, transport, panel, button, h } from './controls.js';
@@ -36,6 +43,17 @@ const CSS = `
 canvas { display: block; touch-action: none; }
 canvas:focus-visible { outline: 2px solid var(--cnn-accent, var(--default-accent)); outline-offset: 2px; }
 .plot { width: 100%; max-width: ${SIZES.plotWidthPx}px; height: auto; color: var(--cnn-ink, var(--default-ink)); }
+td:has(> .concealed) { position: relative; }
+td:has(> .concealed)::after { content: '?'; position: absolute; inset: 0; display: flex; align-items: center; justify-content: flex-end; padding: inherit; color: var(--cnn-muted, var(--default-muted)); }
+.field-legend { display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; margin: var(--space-2) 0 0; padding: 0; list-style: none; font-size: var(--text-small); }
+.field-legend li { display: inline-flex; gap: 0.35rem; align-items: center; }
+.field-legend li > span { flex: none; width: 14px; height: 14px; border: 1px solid var(--cnn-rule, var(--default-rule)); }
+.swatch-reached { background: var(--cnn-reached, var(--default-reached)); }
+.swatch-faded { background: color-mix(in srgb, var(--cnn-paper, var(--default-paper)) 60%, #808080); }
+.swatch-padding { background: repeating-linear-gradient(135deg, color-mix(in srgb, var(--cnn-padding, var(--default-padding)) 60%, var(--cnn-paper, var(--default-paper))) 0 2px, var(--cnn-paper, var(--default-paper)) 2px 4px); }
+.swatch-square { border: 2px solid var(--cnn-accent, var(--default-accent)) !important; }
+.panel > .field-legend, .panel > .credit { width: 0; min-width: 100%; }
+.credit { color: var(--cnn-muted, var(--default-muted)); font-size: var(--text-small); margin: var(--space-1) 0 0; }
 `;
 
 const FIELDS = ['kernel', 'stride', 'padding', 'dilation', 'channels'];
@@ -45,6 +63,7 @@ export class CnnReceptiveField extends CnnElement {
   static label = 'rf.label'; // the host's accessible name (base-element.js); message keys (web/i18n)
   static css = CSS;
   static exercises = { rf: 'rf.exercise' };
+  static keepsAnswer = ['step', 'pixel']; // the answer is the stack's: looking elsewhere keeps it shown
 
   build() {
     const t = this.t;
@@ -128,7 +147,6 @@ export class CnnReceptiveField extends CnnElement {
       ),
     );
     this.table.setAttribute('part', 'table');
-    this.table.dataset.reveal = 'rf';
     this.error = h('p', 'error');
 
     this.fieldCanvas = h('canvas');
@@ -139,7 +157,15 @@ export class CnnReceptiveField extends CnnElement {
     this.mapCanvas.addEventListener('click', (event) => this.pickPixel(event));
     this.mapCanvas.addEventListener('keydown', (event) => this.movePixel(event));
     this.fieldPanel = panel(t('rf.panel-field'), this.fieldCanvas, 'field');
-    this.fieldPanel.element.dataset.reveal = 'rf';
+    const legend = h(
+      'ul',
+      'field-legend',
+      ...['reached', 'faded', 'padding', 'square'].map((name) =>
+        h('li', '', h('span', `swatch-${name}`), t(`rf.legend.${name}`)),
+      ),
+    );
+    for (const swatch of legend.querySelectorAll('li > span')) swatch.setAttribute('aria-hidden', 'true');
+    this.fieldPanel.element.append(legend, h('p', 'credit', t('rf.photo-credit')));
     this.mapPanel = panel(t('rf.panel-map'), this.mapCanvas, 'map');
     this.plot = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     this.plot.classList.add('plot');
@@ -153,7 +179,7 @@ export class CnnReceptiveField extends CnnElement {
       this.error,
       this.transport.element,
       this.table,
-      h('div', 'panels', this.mapPanel.element, this.fieldPanel.element, this.plotPanel.element),
+      h('div', 'panels', this.fieldPanel.element, this.mapPanel.element, this.plotPanel.element),
     );
   }
 
@@ -191,8 +217,18 @@ export class CnnReceptiveField extends CnnElement {
     this.stepper.resize(rows.length);
     this.stepper.index = Math.max(0, Math.min(state.step, rows.length) - 1);
     this.drawTable(rows);
-    this.drawField(state, rows);
     this.transport.sync();
+  }
+
+  /** The field is drawn once refresh has settled whether the answer is hidden (after update). */
+  refreshExercise() {
+    super.refreshExercise();
+    if (this.mainTable) this.drawField(this.state, this.mainTable.rows);
+  }
+
+  /** Whether layer `depth`'s field is hidden: every layer's while the question is open, but the first of several (its kernel). */
+  fieldHidden(depth, rows) {
+    return concealing(this, 'rf') && !(depth === 1 && rows.length > 1);
   }
 
   drawEditor() {
@@ -280,8 +316,11 @@ export class CnnReceptiveField extends CnnElement {
             row.jump,
             row.start,
             this.formatNumber(row.params),
-          ].map((value, column) => h('td', column === 1 ? 'text' : '', String(value))),
+          ].map((value, column) => h('td', column === 1 ? 'text' : '', h('span', '', String(value)))),
         );
+        // RF, jump and start: hidden with the answer (the cell keeps its row's highlight), but layer 1's of several.
+        if (this.exerciseForm?.kind === 'rf' && !(index === 0 && rows.length > 1))
+          for (const cell of [...tr.cells].slice(3, 6)) cell.firstChild.dataset.reveal = 'rf';
         tr.setAttribute('aria-current', String(index === current));
         return tr;
       }),
@@ -292,6 +331,11 @@ export class CnnReceptiveField extends CnnElement {
     return themeColors(this);
   }
 
+  /**
+   * The photo with the chosen output pixel's field over it. Every number from the core (model):
+   * the span, the path counts, the margin, the RF and jump; the canvas carries them in data-*
+   * attributes, and this.fieldView in CSS px, only while they are shown (tests read both).
+   */
   drawField(state, rows) {
     if (!rows.length) return;
     const depth = this.stepper.index + 1;
@@ -303,11 +347,31 @@ export class CnnReceptiveField extends CnnElement {
         ? state.pixel.map((value) => Math.min(outSize - 1, Math.max(0, value)))
         : [centre, centre];
     this.pickedPixel = [row, col, outSize];
-    const counts = pathCounts(this.cnn, layers, state.size, row, col);
+    const hidden = this.fieldHidden(depth, rows);
     const span = [pixelSpan(this.cnn, layers, row), pixelSpan(this.cnn, layers, col)];
+    const counts = hidden ? null : pathCounts(this.cnn, layers, state.size, row, col);
+    if (this.photoSize !== state.size) {
+      this.photo = photoAt(this.cnn, state.size);
+      this.photoSize = state.size;
+    }
+    const { rf, jump } = rows[depth - 1];
+    const t = this.t;
     const edge = Math.min(SIZES.canvasPx, Math.max(160, (this.width ?? SIZES.canvasPx) - 24));
     const colors = this.colors();
-    drawInputField(sizeCanvas(this.fieldCanvas, edge), { size: state.size, counts, span, edgePx: edge, colors });
+    const drawn = drawInputField(sizeCanvas(this.fieldCanvas, edge), {
+      size: state.size,
+      photo: this.photo,
+      counts,
+      span,
+      showSquare: !hidden,
+      label: hidden ? t('rf.square-hidden') : t('rf.square-size', { rf }),
+      // How far the square runs past the photo (none while hidden: its width would tell the size).
+      margin: hidden
+        ? 0
+        : Math.max(0, -span[0][0], -span[1][0], span[0][1] - (state.size - 1), span[1][1] - (state.size - 1)),
+      edgePx: edge,
+      colors,
+    });
     drawOutputMap(sizeCanvas(this.mapCanvas, Math.min(edge, 200)), {
       size: outSize,
       row,
@@ -315,10 +379,33 @@ export class CnnReceptiveField extends CnnElement {
       edgePx: Math.min(edge, 200),
       colors,
     });
+    this.fieldView = {
+      depth,
+      row,
+      col,
+      outSize,
+      hidden,
+      ...(hidden ? {} : { span, rf, square: drawn.square, photoPx: drawn.photoPx }),
+    };
+    Object.assign(this.fieldCanvas.dataset, { depth: String(depth), pixel: `${row},${col}` });
+    if (hidden) {
+      delete this.fieldCanvas.dataset.span;
+      delete this.fieldCanvas.dataset.rf;
+    } else {
+      this.fieldCanvas.dataset.span = span.flat().join(',');
+      this.fieldCanvas.dataset.rf = String(rf);
+    }
+    this.mapPanel.heading.textContent = t('rf.map-heading', { depth, size: outSize });
+    this.mapCanvas.setAttribute('aria-label', t('rf.map-label', { depth, row, col }));
+    if (hidden) {
+      const text = t('rf.field-hidden', { depth, row, col });
+      this.fieldPanel.caption.textContent = text;
+      this.fieldCanvas.setAttribute('aria-label', `${t('rf.photo-alt', { size: state.size })} ${text}`);
+      this.announce(t('rf.predict', { depth, row, col }));
+      return;
+    }
     let reached = 0;
     for (const count of counts) if (count) reached++;
-    const { rf, jump } = rows[depth - 1];
-    const t = this.t;
     const summary = t(reached < rf * rf ? 'rf.summary-holes' : 'rf.summary', {
       depth,
       row,
@@ -332,10 +419,8 @@ export class CnnReceptiveField extends CnnElement {
       reached: this.formatNumber(reached),
     });
     this.fieldPanel.caption.textContent = summary;
-    this.fieldCanvas.setAttribute('aria-label', summary);
-    this.mapPanel.heading.textContent = t('rf.map-heading', { depth, size: outSize });
-    this.mapCanvas.setAttribute('aria-label', t('rf.map-label', { depth, row, col }));
-    this.announce(concealing(this, 'rf') ? t('rf.predict', { depth, row, col }) : summary);
+    this.fieldCanvas.setAttribute('aria-label', `${t('rf.photo-alt', { size: state.size })} ${summary}`);
+    this.announce(summary);
   }
 
   drawPlot() {

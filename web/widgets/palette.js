@@ -99,6 +99,9 @@ export const MAP_STRENGTH = 0.9;
 /** How much of the padding colour its hatching stripes carry (over paper). */
 export const PADDING_STRIPE = 0.6;
 
+/** The size label drawn on the receptive-field canvas: `text` on `fill` (theme colour names), ≥ 4.5:1 in both themes. */
+export const FIELD_LABEL = { text: 'ink', fill: 'paper', fontPx: 13, heightPx: 20, paddingPx: 6 };
+
 /** The two colours a number on a cell can take. */
 export const CELL_TEXT = { dark: [0, 0, 0], light: [255, 255, 255] };
 

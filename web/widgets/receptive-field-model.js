@@ -1,11 +1,13 @@
 // <cnn-receptive-field>'s logic, DOM-free: the layer stack (its text form for attributes and
 // URLs), presets, and every number shown, each from the core: output sizes
 // (arithmetic.conv2d_shape / max_pool2d_shape), RF, jump and start (arithmetic.receptive_field),
-// the span of one pixel (arithmetic.receptive_field_span), parameters (arithmetic.conv2d_params)
-// and the input pixels that actually reach an output pixel (grad.conv2d through the stack).
+// the span of one pixel (arithmetic.receptive_field_span), parameters (arithmetic.conv2d_params),
+// the input pixels that actually reach an output pixel (grad.conv2d through the stack) and the
+// photo under the field at the input size (F.adaptive_avg_pool2d of web/data/photo-grey.js).
 // Sentences come from `t` (web/i18n), the last argument of the functions that write them.
 import { english } from '../i18n/index.js';
 import { coreMessage } from '../i18n/core-errors.js';
+import { PHOTO_GREY } from '../data/photo-grey.js';
 
 /**
  * A layer: { kind: 'conv' | 'pool', kernel, stride, padding, dilation, channels } where
@@ -189,4 +191,22 @@ export function receptiveFieldExercise(cnn, layers, rows, t = english) {
     text: `${rf}×${rf}`,
     mistakes: [{ expected: [withoutJump], message: t('rf.slip-jump') }],
   };
+}
+
+let photoBytes = null; // decoded once: the base64 text is the module's, the bytes are ours
+
+/**
+ * The photo at the stack's input size: size × size grey values in 0…1 (bytes / 255), the
+ * 256×256 photo averaged down by the core's adaptive_avg_pool2d (each pixel the mean of the
+ * source pixels its window covers, as torch.nn.AdaptiveAvgPool2d).
+ * @returns {Float32Array} size × size
+ */
+export function photoAt(cnn, size) {
+  photoBytes ??= Uint8Array.from(atob(PHOTO_GREY.base64), (char) => char.charCodeAt(0));
+  const edge = PHOTO_GREY.size;
+  const photo = new cnn.Tensor(
+    Float32Array.from(photoBytes, (byte) => byte / 255),
+    [1, 1, edge, edge],
+  );
+  return cnn.F.adaptive_avg_pool2d(photo, [size, size]).data;
 }
