@@ -172,6 +172,29 @@ describe('item 4: Network.loadParameters bounds every write', () => {
     });
     assert.equal(cnn.liveAllocations(), 1);
   });
+
+  test('a layer whose params is not an array is refused at construction, naming the layer (fuzz, seed 14)', () => {
+    const { nn } = cnn;
+    for (const [index, layer] of [
+      [0, new nn.Conv2d(1, 2, 3)],
+      [1, new nn.BatchNorm2d(2)],
+      [3, new nn.Linear(8, 2)],
+    ]) {
+      const layers = [new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2), new nn.Flatten(), new nn.Linear(8, 2)];
+      layers[index] = layer;
+      for (const params of [null, undefined, 7]) {
+        layer.params = params;
+        assert.throws(() => new cnn.Network(new nn.Sequential(...layers), [1, 4, 4]), {
+          name: 'TypeError',
+          message: new RegExp(
+            `^Network: layer ${index} \\(${layer.name}\\): the layer: parameters\\(\\) must be an array`,
+          ),
+        });
+      }
+    }
+    assert.equal(cnn.liveAllocations(), 1);
+    untouched();
+  });
 });
 
 describe('item 5: Network.inputGradient validates grad_output', () => {
