@@ -197,6 +197,19 @@ describe('item 4: Network.loadParameters bounds every write', () => {
   });
 });
 
+describe('an output past one block of WASM memory is refused by the op', () => {
+  test('adaptive_avg_pool2d, functional and as a layer, names itself (fuzz, seed 14, edges: call 14524)', () => {
+    const { nn, F } = cnn;
+    const x = new Tensor(new Float32Array(4), [1, 1, 2, 2]);
+    const message =
+      /^adaptive_avg_pool2d: the output \[1,1,67108864,67108864\] would have 4503599627370496 elements, more than/;
+    assert.throws(() => F.adaptive_avg_pool2d(x, [2 ** 26, 2 ** 26]), { name: 'RangeError', message });
+    assert.throws(() => new nn.AdaptiveAvgPool2d([2 ** 26, 2 ** 26]).forward(x), { name: 'RangeError', message });
+    assert.equal(cnn.liveAllocations(), 1);
+    untouched();
+  });
+});
+
 describe('item 5: Network.inputGradient validates grad_output', () => {
   test('a 1-float grad_output, a non-tensor, or no forward first are refused', () => {
     const network = new cnn.Network(smallModel(), [1, 4, 4]);
