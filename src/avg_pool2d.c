@@ -10,7 +10,7 @@
    (A ceil_mode window that hangs past the right padding counts only up to it.)
    Backward: each input cell of the window receives grad_out / divisor. */
 #include "internal.h"
-#include "kernels/pool.h"
+#include "kernels/microkernels.h"
 
 /* Windows that tile the input: kernel = stride, no padding, none past the input's edge.
    Each cell then belongs to one window whose divisor is KH·KW, padding counted or not. */
@@ -26,7 +26,7 @@ cnn_status cnn_avg_pool2d_forward(float *out, const float *in, const cnn_geometr
     if (status) return status;
     const long planes = (long)g.batch * g.in_channels;
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
-    for (long p = 0; p < planes; p++) CNN_AVG_POOL_PLANE(out + p * out_plane, in + p * in_plane, &g);
+    for (long p = 0; p < planes; p++) cnn_avg_pool_microkernel(out + p * out_plane, in + p * in_plane, &g);
     return CNN_OK;
 }
 

@@ -7,7 +7,7 @@
    strides, so any transpose of A or B costs nothing extra. */
 #include <stdlib.h>
 #include "internal.h"
-#include "kernels/gemm.h"
+#include "kernels/microkernels.h"
 
 enum { GEMM_MC = 64, GEMM_KC = 256, GEMM_NC = 2048 };
 
@@ -67,7 +67,7 @@ void cnn_gemm_packed(float *c, int ldc, const float *a, int a_row, int a_col, co
                 pack_a(a_packed, a + (long)ic * a_row + (long)pc * a_col, a_row, a_col, mc, kc);
                 for (int jr = 0; jr < nc; jr += CNN_GEMM_NR)
                     for (int ir = 0; ir < mc; ir += CNN_GEMM_MR)
-                        CNN_GEMM_MICROKERNEL(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
+                        cnn_gemm_microkernel(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
                                              c + (long)(ic + ir) * ldc + jc + jr, ldc,
                                              mc - ir < CNN_GEMM_MR ? mc - ir : CNN_GEMM_MR,
                                              nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR, accumulate_block);

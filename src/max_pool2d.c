@@ -12,7 +12,7 @@
    column-major order: the same values, but for the sign of a zero max when a
    window holds both −0 and +0. */
 #include "internal.h"
-#include "kernels/pool.h"
+#include "kernels/microkernels.h"
 
 cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in, const cnn_geometry *geometry) {
     cnn_geometry g = *geometry;
@@ -22,10 +22,10 @@ cnn_status cnn_max_pool2d_forward(float *out, int32_t *argmax, const float *in, 
     const long in_plane = (long)g.in_height * g.in_width, out_plane = (long)g.out_height * g.out_width;
     if (argmax) {
         for (long p = 0; p < planes; p++)
-            CNN_MAX_POOL_PLANE(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
+            cnn_max_pool_microkernel(out + p * out_plane, argmax + p * out_plane, in + p * in_plane, &g);
         return CNN_OK;
     }
-    for (long p = 0; p < planes; p++) CNN_MAX_POOL_VALUES_PLANE(out + p * out_plane, in + p * in_plane, &g);
+    for (long p = 0; p < planes; p++) cnn_max_pool_values_microkernel(out + p * out_plane, in + p * in_plane, &g);
     return CNN_OK;
 }
 

@@ -172,6 +172,42 @@ describe('item 4: Network.loadParameters bounds every write', () => {
     });
     assert.equal(cnn.liveAllocations(), 1);
   });
+
+  test('a layer whose params is not an array is refused at construction, naming the layer (fuzz, seed 14)', () => {
+    const { nn } = cnn;
+    for (const [index, layer] of [
+      [0, new nn.Conv2d(1, 2, 3)],
+      [1, new nn.BatchNorm2d(2)],
+      [3, new nn.Linear(8, 2)],
+    ]) {
+      const layers = [new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2), new nn.Flatten(), new nn.Linear(8, 2)];
+      layers[index] = layer;
+      for (const params of [null, undefined, 7]) {
+        layer.params = params;
+        assert.throws(() => new cnn.Network(new nn.Sequential(...layers), [1, 4, 4]), {
+          name: 'TypeError',
+          message: new RegExp(
+            `^Network: layer ${index} \\(${layer.name}\\): the layer: parameters\\(\\) must be an array`,
+          ),
+        });
+      }
+    }
+    assert.equal(cnn.liveAllocations(), 1);
+    untouched();
+  });
+});
+
+describe('an output past one block of WASM memory is refused by the op', () => {
+  test('adaptive_avg_pool2d, functional and as a layer, names itself (fuzz, seed 14, edges: call 14524)', () => {
+    const { nn, F } = cnn;
+    const x = new Tensor(new Float32Array(4), [1, 1, 2, 2]);
+    const message =
+      /^adaptive_avg_pool2d: the output \[1,1,67108864,67108864\] would have 4503599627370496 elements, more than/;
+    assert.throws(() => F.adaptive_avg_pool2d(x, [2 ** 26, 2 ** 26]), { name: 'RangeError', message });
+    assert.throws(() => new nn.AdaptiveAvgPool2d([2 ** 26, 2 ** 26]).forward(x), { name: 'RangeError', message });
+    assert.equal(cnn.liveAllocations(), 1);
+    untouched();
+  });
 });
 
 describe('item 5: Network.inputGradient validates grad_output', () => {

@@ -42,7 +42,7 @@ EMSCRIPTEN_KEEPALIVE void prof_gemm_parts(float *c, int ldc, const float *a, int
                 if (parts & MICROKERNELS)
                     for (int jr = 0; jr < nc; jr += CNN_GEMM_NR)
                         for (int ir = 0; ir < mc; ir += CNN_GEMM_MR)
-                            CNN_GEMM_MICROKERNEL(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
+                            cnn_gemm_microkernel(kc, a_packed + (long)ir * kc, b_packed + (long)jr * kc,
                                                  c + (long)(ic + ir) * ldc + jc + jr, ldc,
                                                  mc - ir < CNN_GEMM_MR ? mc - ir : CNN_GEMM_MR,
                                                  nc - jr < CNN_GEMM_NR ? nc - jr : CNN_GEMM_NR, accumulate || pc > 0);

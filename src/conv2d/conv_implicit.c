@@ -23,8 +23,7 @@
        (kernels/wgrad.h), per image, into grad_weightᵀ, added to grad_weight at the end. */
 #include <string.h>
 #include "../internal.h"
-#include "../kernels/gemm.h"
-#include "../kernels/wgrad.h"
+#include "../kernels/microkernels.h"
 
 typedef struct {
     int channels, phases, rows, row_len;
@@ -127,7 +126,7 @@ static void convolve_group(float *out_g, const float *image, const float *a_pack
             const float *b = image + (long)oh * g->stride_h * L->row_len + ow;
             const int n = g->out_width - ow < CNN_GEMM_NR ? g->out_width - ow : CNN_GEMM_NR;
             for (int oc = 0; oc < group_out; oc += CNN_GEMM_MR)
-                CNN_IGEMM_MICROKERNEL(taps, a_packed + (long)oc * taps, b, tap_offset, init + oc,
+                cnn_igemm_microkernel(taps, a_packed + (long)oc * taps, b, tap_offset, init + oc,
                                       out_g + oc * out_plane + (long)oh * g->out_width + ow, (int)out_plane,
                                       group_out - oc < CNN_GEMM_MR ? group_out - oc : CNN_GEMM_MR, n, accumulate);
         }
@@ -157,7 +156,7 @@ static void convolve_group_by_pixels(float *out_g, const float *image, const flo
             pixels[i] = image + (long)oh * g->stride_h * L->row_len + ow;
         }
         for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
-            CNN_IGEMM_PIXELS_MICROKERNEL(taps, pixels, tap_offset, b_packed + (long)oc * taps, init + oc,
+            cnn_igemm_pixels_microkernel(taps, pixels, tap_offset, b_packed + (long)oc * taps, init + oc,
                                          out_g + oc * out_plane + first, out_plane, m,
                                          group_out - oc < CNN_GEMM_NR ? group_out - oc : CNN_GEMM_NR, accumulate);
     }
@@ -288,7 +287,7 @@ void cnn_conv2d_implicit_grad_weight(float *grad_weight, const float *grad_out, 
             pack_panels(b.b_packed, grad_out_g, group_out, pixels);
             for (int p = 0; p < taps; p += CNN_GEMM_MR)
                 for (int oc = 0; oc < group_out; oc += CNN_GEMM_NR)
-                    CNN_WGRAD_MICROKERNEL(g->out_height, g->out_width, image, b.tap_offset + p, row_step,
+                    cnn_wgrad_microkernel(g->out_height, g->out_width, image, b.tap_offset + p, row_step,
                                           b.b_packed + oc * pixels, transposed_g + (long)p * ldc + oc, ldc,
                                           taps - p < CNN_GEMM_MR ? taps - p : CNN_GEMM_MR);
         }

@@ -24,26 +24,21 @@
    dilations or padding near 2^31), per-cell loops with bounds checks do the
    same sums instead. */
 #include "../internal.h"
-#include "../kernels/dwconv.h"
-
-typedef void (*plane_kernel)(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
-                             int padded_w);
+#include "../kernels/microkernels.h"
 
 /* The 3×3 stride-1 and undilated stride-2 kernels where they apply, the general one elsewhere. */
-static plane_kernel forward_kernel(const cnn_geometry *g) {
+static cnn_dwconv_plane_kernel *forward_kernel(const cnn_geometry *g) {
     const int is_3x3 = g->kernel_h == 3 && g->kernel_w == 3;
-    if (is_3x3 && g->stride_h == 1 && g->stride_w == 1) return CNN_DWCONV_3X3S1_PLANE;
+    if (is_3x3 && g->stride_h == 1 && g->stride_w == 1) return cnn_dwconv_3x3s1_microkernel;
     if (is_3x3 && g->stride_h == 2 && g->stride_w == 2 && g->dilation_h == 1 && g->dilation_w == 1)
-        return CNN_DWCONV_3X3S2_PLANE;
-    return CNN_DWCONV_PLANE;
+        return cnn_dwconv_3x3s2_microkernel;
+    return cnn_dwconv_microkernel;
 }
 
-typedef void (*grad_weight_plane_kernel)(float *grad_weight, const float *grad_out, const float *padded,
-                                         const cnn_geometry *g, int padded_w);
-
 /* The 3×3 kernel where it applies, the general one elsewhere. */
-static grad_weight_plane_kernel grad_weight_kernel(const cnn_geometry *g) {
-    return g->kernel_h == 3 && g->kernel_w == 3 ? CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE : CNN_DWCONV_GRAD_WEIGHT_PLANE;
+static cnn_dwconv_grad_weight_plane_kernel *grad_weight_kernel(const cnn_geometry *g) {
+    return g->kernel_h == 3 && g->kernel_w == 3 ? cnn_dwconv_grad_weight_3x3_microkernel
+                                                : cnn_dwconv_grad_weight_microkernel;
 }
 
 /* The zero-padded buffer the kernels read for g's output, window and stride:
@@ -143,7 +138,7 @@ void cnn_depthwise_conv2d_forward(float *out, const float *in, const float *weig
         return;
     }
     float *padded = zeroed(scratch, at.height * at.width);
-    const plane_kernel kernel = forward_kernel(g);
+    cnn_dwconv_plane_kernel *const kernel = forward_kernel(g);
     for (long p = 0; p < planes; p++) {
         const int c = (int)(p % g->in_channels);
         copy_into_padded(padded, &at, in + p * in_plane, g->in_height, g->in_width);
@@ -242,7 +237,7 @@ static void accumulate_grad_input_flipped(float *grad_in, const float *grad_out,
     zeroed(padded, at.height * at.width);
     for (long c = 0; c < g->in_channels; c++)
         for (long t = 0; t < taps; t++) flipped_weight[c * taps + t] = weight[c * taps + taps - 1 - t];
-    const plane_kernel kernel = forward_kernel(&flipped);
+    cnn_dwconv_plane_kernel *const kernel = forward_kernel(&flipped);
     for (long p = 0; p < planes; p++) {
         copy_into_padded(padded, &at, grad_out + p * out_plane, g->out_height, g->out_width);
         kernel(result, padded, flipped_weight + p % g->in_channels * taps, 0.0f, &flipped, (int)at.width);

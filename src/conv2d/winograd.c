@@ -23,7 +23,7 @@
      Mᵀ[ξ] = V[ξ] · Ĝ[ξ]ᵀ   [C, OC], then grad_weight[oc][c] += Gᵀ M G (4×4 → 3×3). */
 #include <string.h>
 #include "../internal.h"
-#include "../kernels/winograd.h"
+#include "../kernels/microkernels.h"
 
 enum { TILE_IN = 4, POSITIONS = TILE_IN * TILE_IN };
 
@@ -90,8 +90,8 @@ static void transform_input(float *v, long v_stride, float *padded, const float 
             for (int h = 0; h < g->in_height; h++)
                 memcpy(padded + (long)(h + g->pad_top) * padded_w + g->pad_left, plane + (long)h * g->in_width,
                        (size_t)g->in_width * sizeof(float));
-            CNN_WINOGRAD_INPUT(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride, padded, padded_w,
-                               t->tiles_h, t->tiles_w);
+            cnn_winograd_input_microkernel(v + (long)c * t->count + (long)n * t->tiles_h * t->tiles_w, v_stride, padded,
+                                           padded_w, t->tiles_h, t->tiles_w);
         }
 }
 
@@ -139,9 +139,9 @@ void cnn_conv2d_winograd(float *out, const float *in, const float *weight, const
     /* Y = Aᵀ M A + bias per output plane, cropped at the right and bottom edges. */
     for (int n = 0; n < g->batch; n++)
         for (int oc = 0; oc < out_channels; oc++)
-            CNN_WINOGRAD_OUTPUT(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
-                                b.m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, b.m_stride, t.tiles_h,
-                                t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
+            cnn_winograd_output_microkernel(out + ((long)n * out_channels + oc) * g->out_height * g->out_width,
+                                            b.m + (long)oc * t.count + (long)n * t.tiles_h * t.tiles_w, b.m_stride,
+                                            t.tiles_h, t.tiles_w, g->out_height, g->out_width, bias ? bias[oc] : 0.0f);
 }
 
 /* Ĝ = A go Aᵀ for every 2×2 tile go of one grad_out plane [out_h, out_w] (0 past its

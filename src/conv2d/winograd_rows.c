@@ -29,9 +29,7 @@
      grad_weight[oc][c][kh][·] += Gᵀ Mᵀ[·][p][oc]. */
 #include <string.h>
 #include "../internal.h"
-#include "../kernels/gemm.h"
-#include "../kernels/wgrad.h"
-#include "../kernels/winograd_rows.h"
+#include "../kernels/microkernels.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -120,7 +118,7 @@ static void multiply(float *m, long m_stride, const float *u, long u_stride, con
     for (int xi = 0; xi < POSITIONS; xi++)
         for (long q = 0; q < tiles; q += CNN_GEMM_NR)
             for (int oc = 0; oc < out_channels; oc += CNN_GEMM_MR)
-                CNN_IGEMM_MICROKERNEL(tap_rows, u + xi * u_stride + (long)oc * tap_rows, v + xi * v_stride + q,
+                cnn_igemm_microkernel(tap_rows, u + xi * u_stride + (long)oc * tap_rows, v + xi * v_stride + q,
                                       tap_offset, zeros, m + xi * m_stride + oc * tiles + q, (int)tiles,
                                       out_channels - oc < CNN_GEMM_MR ? out_channels - oc : CNN_GEMM_MR,
                                       tiles - q < CNN_GEMM_NR ? (int)(tiles - q) : CNN_GEMM_NR, 0);
@@ -135,8 +133,8 @@ static void transform_image(float *v, long v_stride, float *padded, const float 
         for (int h = 0; h < g->in_height; h++)
             memcpy(padded_c + (long)(h + g->pad_top) * L->padded_w + g->pad_left, plane + (long)h * g->in_width,
                    (size_t)g->in_width * sizeof(float));
-        CNN_WINOGRAD_ROWS_INPUT(v + (long)c * L->rows * L->tiles, v_stride, padded_c, L->padded_w, L->rows, L->tiles,
-                                L->tile);
+        cnn_winograd_rows_input_microkernel(v + (long)c * L->rows * L->tiles, v_stride, padded_c, L->padded_w, L->rows,
+                                            L->tiles, L->tile);
     }
 }
 
@@ -194,8 +192,9 @@ void cnn_conv2d_winograd_rows(float *out, const float *in, const float *weight, 
         multiply(b.m, b.m_stride, b.u, b.u_stride, b.v, b.v_stride, b.tap_offset, zeros, tap_rows, out_channels,
                  L.tiles_image);
         for (int oc = 0; oc < out_channels; oc++)
-            CNN_WINOGRAD_ROWS_OUTPUT(out + ((long)n * out_channels + oc) * out_plane, b.m + oc * L.tiles_image,
-                                     b.m_stride, g->out_height, g->out_width, L.tiles, L.tile, bias ? bias[oc] : 0.0f);
+            cnn_winograd_rows_output_microkernel(out + ((long)n * out_channels + oc) * out_plane,
+                                                 b.m + oc * L.tiles_image, b.m_stride, g->out_height, g->out_width,
+                                                 L.tiles, L.tile, bias ? bias[oc] : 0.0f);
     }
 }
 
@@ -307,7 +306,7 @@ void cnn_conv2d_winograd_rows_grad_weight(float *grad_weight, const float *grad_
         for (int xi = 0; xi < POSITIONS; xi++)
             for (int p = 0; p < tap_rows; p += CNN_GEMM_MR)
                 for (int panel = 0; panel < b.panels; panel++)
-                    CNN_WGRAD_MICROKERNEL(images, (int)L.tiles_image, b.v + xi * b.v_stride, b.tap_offset + p,
+                    cnn_wgrad_microkernel(images, (int)L.tiles_image, b.v + xi * b.v_stride, b.tap_offset + p,
                                           (int)b.v_image, b.g_hat + xi * b.g_hat_stride + panel * b.panel_step,
                                           b.m + xi * b.m_stride + (long)p * b.ldc + panel * CNN_GEMM_NR, b.ldc,
                                           tap_rows - p < CNN_GEMM_MR ? tap_rows - p : CNN_GEMM_MR);

@@ -1,4 +1,4 @@
-/* dwconv.h — depthwise convolution kernels over one plane (groups = in_channels
+/* dwconv.h — the contract of the depthwise convolution kernels over one plane (groups = in_channels
    = out_channels: each channel has its own KH × KW kernel). The op first copies
    the plane into a zero-padded buffer, so every window lies inside it and no
    tap needs a bounds check:
@@ -30,37 +30,14 @@
 /* Output columns per SIMD group; the padded width leaves room for a full last group. */
 #define CNN_DWCONV_TILE_COLS 4
 
-/* Any kernel size, stride and dilation. */
-void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
-                            int padded_w);
-/* 3×3, stride 1, any dilation: the weights stay in registers. */
-void cnn_f32_dwconv_3x3s1__scalar(float *out, const float *padded, const float *weight, float bias,
-                                  const cnn_geometry *g, int padded_w);
-/* 3×3, stride 2, undilated (the downsampling layers). */
-void cnn_f32_dwconv_3x3s2__scalar(float *out, const float *padded, const float *weight, float bias,
-                                  const cnn_geometry *g, int padded_w);
-void cnn_f32_dwconv_grad_weight__scalar(float *grad_weight, const float *grad_out, const float *padded,
-                                        const cnn_geometry *g, int padded_w);
-/* 3×3, any stride and dilation: all nine taps at once, in 4 lanes. */
-void cnn_f32_dwconv_grad_weight_3x3__scalar(float *grad_weight, const float *grad_out, const float *padded,
-                                            const cnn_geometry *g, int padded_w);
-#ifdef __wasm_simd128__
-void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
-                              int padded_w);
-void cnn_f32_dwconv_3x3s1__wasmsimd(float *out, const float *padded, const float *weight, float bias,
-                                    const cnn_geometry *g, int padded_w);
-void cnn_f32_dwconv_3x3s2__wasmsimd(float *out, const float *padded, const float *weight, float bias,
-                                    const cnn_geometry *g, int padded_w);
-void cnn_f32_dwconv_grad_weight__wasmsimd(float *grad_weight, const float *grad_out, const float *padded,
-                                          const cnn_geometry *g, int padded_w);
-void cnn_f32_dwconv_grad_weight_3x3__wasmsimd(float *grad_weight, const float *grad_out, const float *padded,
-                                              const cnn_geometry *g, int padded_w);
-#define CNN_DWCONV_PLANE                 cnn_f32_dwconv__wasmsimd
-#define CNN_DWCONV_3X3S1_PLANE           cnn_f32_dwconv_3x3s1__wasmsimd
-#define CNN_DWCONV_3X3S2_PLANE           cnn_f32_dwconv_3x3s2__wasmsimd
-#define CNN_DWCONV_GRAD_WEIGHT_PLANE     cnn_f32_dwconv_grad_weight__wasmsimd
-#define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__wasmsimd
+/* Forward: any kernel size, stride and dilation, or specialised (see the list, microkernels.h). */
+typedef void cnn_dwconv_plane_kernel(float *out, const float *padded, const float *weight, float bias,
+                                     const cnn_geometry *g, int padded_w);
+/* Weight gradient, accumulating. */
+typedef void cnn_dwconv_grad_weight_plane_kernel(float *grad_weight, const float *grad_out, const float *padded,
+                                                 const cnn_geometry *g, int padded_w);
 
+#ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 /* The last group of an output row may be shorter than four columns: stores
    the first min(count, 4) lanes only. */
@@ -74,12 +51,6 @@ static inline void cnn_dwconv_store_first_lanes(float *p, v128_t v, int count) {
         wasm_v128_store32_lane(p, v, 0);
     }
 }
-#else
-#define CNN_DWCONV_PLANE                 cnn_f32_dwconv__scalar
-#define CNN_DWCONV_3X3S1_PLANE           cnn_f32_dwconv_3x3s1__scalar
-#define CNN_DWCONV_3X3S2_PLANE           cnn_f32_dwconv_3x3s2__scalar
-#define CNN_DWCONV_GRAD_WEIGHT_PLANE     cnn_f32_dwconv_grad_weight__scalar
-#define CNN_DWCONV_GRAD_WEIGHT_3X3_PLANE cnn_f32_dwconv_grad_weight_3x3__scalar
 #endif
 
 #endif

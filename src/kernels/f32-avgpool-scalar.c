@@ -1,5 +1,5 @@
 /* f32-avgpool-scalar.c — average pooling of one plane, the scalar twin (see avg_pool2d.c). */
-#include "pool.h"
+#include "microkernels.h"
 
 float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int out_col) {
     const cnn_avg_window w = cnn_avg_pool_window(g, out_row, out_col);

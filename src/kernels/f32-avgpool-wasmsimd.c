@@ -6,7 +6,7 @@
    never −0. Inside blocks share one divisor per output row; when it is a power of two
    the kernel multiplies by its reciprocal, which is exact, so the same as dividing. */
 #include <wasm_simd128.h>
-#include "pool.h"
+#include "microkernels.h"
 
 #define INLINE __attribute__((always_inline)) static inline
 

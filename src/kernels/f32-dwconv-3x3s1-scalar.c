@@ -1,7 +1,7 @@
 /* f32-dwconv-3x3s1-scalar.c — depthwise 3×3 stride-1 convolution of one padded
    plane, any dilation, the nine weights held in locals; the scalar twin of
    f32-dwconv-3x3s1-wasmsimd.c, same sum order as every dwconv kernel (dwconv.h). */
-#include "dwconv.h"
+#include "microkernels.h"
 
 void cnn_f32_dwconv_3x3s1__scalar(float *out, const float *padded, const float *weight, float bias,
                                   const cnn_geometry *g, int padded_w) {

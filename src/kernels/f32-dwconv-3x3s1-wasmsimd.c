@@ -6,7 +6,7 @@
    128×56²). A short last group is computed in full (the padded width holds it)
    and stored in part. Each output keeps the scalar twin's sum order (dwconv.h). */
 #include <wasm_simd128.h>
-#include "dwconv.h"
+#include "microkernels.h"
 
 void cnn_f32_dwconv_3x3s1__wasmsimd(float *out, const float *padded, const float *weight, float bias,
                                     const cnn_geometry *g, int padded_w) {

@@ -6,7 +6,7 @@
    column 8 give tap 2; column 8 alone is loaded, as the padded width ends
    there for the last group. Same sum order as the scalar twin (dwconv.h). */
 #include <wasm_simd128.h>
-#include "dwconv.h"
+#include "microkernels.h"
 
 /* vacc + w0·row[0, 2, 4, 6] + w1·row[1, 3, 5, 7] + w2·row[2, 4, 6, 8], in that order. */
 static inline v128_t accumulate_row(v128_t vacc, const float *row, v128_t vw0, v128_t vw1, v128_t vw2) {

@@ -1,7 +1,7 @@
 /* f32-dwconv-grad-weight-3x3-scalar.c — weight gradient of a depthwise 3×3
    convolution over one padded plane, any stride and dilation, in the 4 lanes
    of f32-dwconv-grad-weight-3x3-wasmsimd.c, whose scalar twin it is (dwconv.h). */
-#include "dwconv.h"
+#include "microkernels.h"
 
 void cnn_f32_dwconv_grad_weight_3x3__scalar(float *grad_weight, const float *grad_out, const float *padded,
                                             const cnn_geometry *g, int padded_w) {

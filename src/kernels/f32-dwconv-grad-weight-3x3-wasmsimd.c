@@ -4,7 +4,7 @@
    grad_out vector is loaded once for nine products and nine add chains
    overlap. A short last group has its products past the row masked to +0. */
 #include <wasm_simd128.h>
-#include "dwconv.h"
+#include "microkernels.h"
 #include "strided-load-wasmsimd.h"
 
 /* vacc[kh·3 + kw] += grad[0..count) · tap (kh, kw) of four output columns, +0 past count. */

@@ -1,7 +1,7 @@
 /* f32-dwconv-grad-weight-scalar.c — weight gradient of a depthwise convolution
    over one padded plane, any kernel, stride and dilation, in the 16 lanes of
    f32-dwconv-grad-weight-wasmsimd.c, whose scalar twin it is (see dwconv.h). */
-#include "dwconv.h"
+#include "microkernels.h"
 
 enum { LANES = 16 };
 

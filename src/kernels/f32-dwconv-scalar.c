@@ -1,6 +1,6 @@
 /* f32-dwconv-scalar.c — depthwise convolution of one padded plane, any kernel,
    stride and dilation; the scalar twin of f32-dwconv-wasmsimd.c (see dwconv.h). */
-#include "dwconv.h"
+#include "microkernels.h"
 
 void cnn_f32_dwconv__scalar(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
                             int padded_w) {

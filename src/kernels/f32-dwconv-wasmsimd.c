@@ -4,7 +4,7 @@
    the last group of four whole, so a short last group is computed in full and
    stored in part. Same sum order as the scalar twin (see dwconv.h). */
 #include <wasm_simd128.h>
-#include "dwconv.h"
+#include "microkernels.h"
 #include "strided-load-wasmsimd.h"
 
 void cnn_f32_dwconv__wasmsimd(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,

@@ -1,6 +1,6 @@
 /* f32-gemm-4x8-scalar.c — the scalar twins of the 4×8 GEMM microkernels (see gemm.h). */
 #include <stddef.h>
-#include "gemm.h"
+#include "microkernels.h"
 
 /* b_offsets NULL: packed panel; init NULL: sums start from 0. */
 static inline __attribute__((always_inline)) void gemm_4x8(int k, const float *a_packed, const float *b,

@@ -4,7 +4,7 @@
    FMA in SIMD128: a multiply then an add). */
 #include <wasm_simd128.h>
 #include <stddef.h>
-#include "gemm.h"
+#include "microkernels.h"
 
 /* b_offsets NULL: packed panel; init NULL: sums start from 0. Inlined into both entry
    points, so the tests fold away. */

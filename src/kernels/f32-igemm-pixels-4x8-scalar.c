@@ -1,5 +1,5 @@
 /* f32-igemm-pixels-4x8-scalar.c — the scalar twin of the pixel-tile microkernel (see gemm.h). */
-#include "gemm.h"
+#include "microkernels.h"
 
 void cnn_f32_igemm_pixels_4x8__scalar(int k, const float *const *pixels, const int32_t *tap_offsets,
                                       const float *b_packed, const float *init, float *out, long out_plane, int m,

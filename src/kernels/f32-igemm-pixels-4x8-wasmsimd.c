@@ -4,7 +4,7 @@
    eight weights; at the end two 4×4 transposes turn pixels into lanes, one vector per
    channel, stored into that channel's plane. */
 #include <wasm_simd128.h>
-#include "gemm.h"
+#include "microkernels.h"
 
 /* Columns of four rows: r[0 … 3] become their transposes. */
 static inline void transpose_4x4(v128_t r[4]) {

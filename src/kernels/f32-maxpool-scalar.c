@@ -1,6 +1,6 @@
 /* f32-maxpool-scalar.c — max pooling of one plane with the argmax, the scalar twin
    (see max_pool2d.c): PyTorch's rule (cnn_max_pool_takes), the first tap always taken. */
-#include "pool.h"
+#include "microkernels.h"
 
 void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_geometry *g, int out_row, int out_col) {
     const int row0 = out_row * g->stride_h - g->pad_top, col0 = out_col * g->stride_w - g->pad_left;

@@ -3,7 +3,7 @@
    taps in column-major order (kw, then kh), the order the SIMD twin's separable path takes
    them in. Only the sign of a zero max can tell: a window whose max is 0 keeps its first
    zero down the columns, where PyTorch keeps its first along the rows. */
-#include "pool.h"
+#include "microkernels.h"
 
 float cnn_max_pool_value_cell(const float *in, const cnn_geometry *g, int out_row, int out_col) {
     const int row0 = out_row * g->stride_h - g->pad_top, col0 = out_col * g->stride_w - g->pad_left;

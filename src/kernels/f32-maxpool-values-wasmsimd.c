@@ -18,7 +18,7 @@
      (cnn_pool_taps_f32x4), taps outside the input row as −∞; a NaN tap's lanes are ORed
      into the result (all ones is a NaN). */
 #include <wasm_simd128.h>
-#include "pool.h"
+#include "microkernels.h"
 
 #define INLINE __attribute__((always_inline)) static inline
 

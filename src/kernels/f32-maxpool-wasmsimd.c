@@ -7,7 +7,7 @@
    The last block of a row ends at the row's end, overlapping the one before, so that a
    width that is no multiple of 4 costs one more block, not up to three scalar cells. */
 #include <wasm_simd128.h>
-#include "pool.h"
+#include "microkernels.h"
 
 #define INLINE __attribute__((always_inline)) static inline
 

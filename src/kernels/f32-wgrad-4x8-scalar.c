@@ -1,5 +1,5 @@
 /* f32-wgrad-4x8-scalar.c — the scalar twin of the 4×8 weight-gradient microkernel (see wgrad.h). */
-#include "wgrad.h"
+#include "microkernels.h"
 
 void cnn_f32_wgrad_4x8__scalar(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
                                const float *b_packed, float *c, int ldc, int m) {

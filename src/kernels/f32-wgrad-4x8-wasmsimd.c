@@ -2,7 +2,7 @@
    Eight f32x4 accumulators as in the GEMM microkernel: each pixel broadcasts one
    image value per tap row and multiplies the pixel's eight packed grad_out values. */
 #include <wasm_simd128.h>
-#include "wgrad.h"
+#include "microkernels.h"
 
 void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
                                  const float *b_packed, float *c, int ldc, int m) {

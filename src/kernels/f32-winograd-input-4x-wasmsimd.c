@@ -4,7 +4,7 @@
    16 outputs are adjacent in V, so each position is one v128 store. Same operations
    in the same order as the scalar twin, which takes the tiles left over at the edge. */
 #include <wasm_simd128.h>
-#include "winograd.h"
+#include "microkernels.h"
 #include "strided-load-wasmsimd.h"
 
 void cnn_f32_winograd_input_4x__wasmsimd(float *v, long stride, const float *padded, int padded_w, int tiles_h,

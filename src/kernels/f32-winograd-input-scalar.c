@@ -3,7 +3,7 @@
           | 0  1  1  0 |
           | 0 −1  1  0 |
           | 0  1  0 −1 | */
-#include "winograd.h"
+#include "microkernels.h"
 
 void cnn_winograd_input_tile(float *v, long stride, const float *tile, int padded_w) {
     float bd[4][4]; /* Bᵀ d */

@@ -5,7 +5,7 @@
    stores. Same operations in the same order as the scalar twin, which takes the tiles
    that touch the bottom or right edge. */
 #include <wasm_simd128.h>
-#include "winograd.h"
+#include "microkernels.h"
 
 void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long stride, int tiles_h, int tiles_w,
                                           int out_h, int out_w, float bias) {

@@ -1,7 +1,7 @@
 /* f32-winograd-output-scalar.c — Winograd F(2×2, 3×3) output transform, the scalar twin (see winograd.h).
      Aᵀ = | 1  1  1  0 |      Y = Aᵀ m A
           | 0  1 −1 −1 | */
-#include "winograd.h"
+#include "microkernels.h"
 
 void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw, const float *m, long stride,
                               float bias) {

@@ -1,5 +1,5 @@
 /* f32-winograd-rows-scalar.c — Winograd F(m, r) along rows, the scalar twin (see winograd_rows.h). */
-#include "winograd_rows.h"
+#include "microkernels.h"
 
 void cnn_winograd_rows_input_tile(float *v, long stride, const float *d) {
     const float a = d[1] + d[5], b = d[2] + d[6];

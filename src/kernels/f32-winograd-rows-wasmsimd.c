@@ -6,7 +6,7 @@
    tile, overlapping the one before (both write the same values). Same operations in the
    same order as the scalar twin. */
 #include <wasm_simd128.h>
-#include "winograd_rows.h"
+#include "microkernels.h"
 
 /* r[j][i] = x[i][j] */
 static inline void transpose(v128_t r[4], v128_t x0, v128_t x1, v128_t x2, v128_t x3) {

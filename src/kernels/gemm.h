@@ -1,4 +1,4 @@
-/* gemm.h — the GEMM microkernels and the one list that drives dispatch and tests.
+/* gemm.h — the contract of the GEMM microkernels (the list of kernels: microkernels.h).
 
    A microkernel computes one MR × NR tile of C:
      C[0:m, 0:n] (+)= Σ_p a[p·MR + i] · B_p[j]   for p < k,
@@ -19,33 +19,17 @@
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NR 8
 
-void cnn_f32_gemm_4x8__scalar(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
-                              int accumulate);
-void cnn_f32_igemm_4x8__scalar(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
-                               const float *init, float *c, int ldc, int m, int n, int accumulate);
+typedef void cnn_gemm_kernel(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
+                             int accumulate);
+typedef void cnn_igemm_kernel(int k, const float *a_packed, const float *b, const int32_t *b_offsets, const float *init,
+                              float *c, int ldc, int m, int n, int accumulate);
 /* Pixel tiles of a convolution (conv_implicit.c): MR output pixels by NR output channels,
      out[j·out_plane + i] (+)= init[j] + Σ_p pixels[i][tap_offsets[p]] · b_packed[p·NR + j]
    for i < m pixels (consecutive in one output plane) and j < n channels; pixels[i] is
    pixel i's window in the padded image (all MR readable), b_packed the weights as k rows of
    NR channels, init NR floats. Summed from init in p order, in both twins. */
-void cnn_f32_igemm_pixels_4x8__scalar(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                      const float *b_packed, const float *init, float *out, long out_plane, int m,
-                                      int n, int accumulate);
-#ifdef __wasm_simd128__
-void cnn_f32_igemm_pixels_4x8__wasmsimd(int k, const float *const *pixels, const int32_t *tap_offsets,
-                                        const float *b_packed, const float *init, float *out, long out_plane, int m,
-                                        int n, int accumulate);
-#define CNN_IGEMM_PIXELS_MICROKERNEL cnn_f32_igemm_pixels_4x8__wasmsimd
-void cnn_f32_gemm_4x8__wasmsimd(int k, const float *a_packed, const float *b_packed, float *c, int ldc, int m, int n,
-                                int accumulate);
-void cnn_f32_igemm_4x8__wasmsimd(int k, const float *a_packed, const float *b, const int32_t *b_offsets,
-                                 const float *init, float *c, int ldc, int m, int n, int accumulate);
-#define CNN_GEMM_MICROKERNEL  cnn_f32_gemm_4x8__wasmsimd
-#define CNN_IGEMM_MICROKERNEL cnn_f32_igemm_4x8__wasmsimd
-#else
-#define CNN_IGEMM_PIXELS_MICROKERNEL cnn_f32_igemm_pixels_4x8__scalar
-#define CNN_GEMM_MICROKERNEL         cnn_f32_gemm_4x8__scalar
-#define CNN_IGEMM_MICROKERNEL        cnn_f32_igemm_4x8__scalar
-#endif
+typedef void cnn_igemm_pixels_kernel(int k, const float *const *pixels, const int32_t *tap_offsets,
+                                     const float *b_packed, const float *init, float *out, long out_plane, int m, int n,
+                                     int accumulate);
 
 #endif

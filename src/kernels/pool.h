@@ -64,20 +64,12 @@ void cnn_max_pool_cell(float *out, int32_t *argmax, const float *in, const cnn_g
 float cnn_max_pool_value_cell(const float *in, const cnn_geometry *g, int out_row, int out_col);
 float cnn_avg_pool_cell(const float *in, const cnn_geometry *g, int out_row, int out_col);
 
-void cnn_f32_maxpool__scalar(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
-void cnn_f32_avgpool__scalar(float *out, const float *in, const cnn_geometry *g);
-/* Max pooling without the argmax (inference, F.max_pool2d). */
-void cnn_f32_maxpool_values__scalar(float *out, const float *in, const cnn_geometry *g);
+/* A plane kernel: max with argmax; max without it (inference, F.max_pool2d) or average. */
+typedef void cnn_max_pool_plane_kernel(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
+typedef void cnn_pool_plane_kernel(float *out, const float *in, const cnn_geometry *g);
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
-
-void cnn_f32_maxpool__wasmsimd(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
-void cnn_f32_maxpool_values__wasmsimd(float *out, const float *in, const cnn_geometry *g);
-void cnn_f32_avgpool__wasmsimd(float *out, const float *in, const cnn_geometry *g);
-#define CNN_MAX_POOL_PLANE        cnn_f32_maxpool__wasmsimd
-#define CNN_MAX_POOL_VALUES_PLANE cnn_f32_maxpool_values__wasmsimd
-#define CNN_AVG_POOL_PLANE        cnn_f32_avgpool__wasmsimd
 
 /* ---- Blocks: what the SIMD kernels share ----------------------------------
    A block is four neighbouring output cells ow … ow + 3 of one output row, one
@@ -150,10 +142,6 @@ static inline void cnn_pool_store_lanes(float *out, v128_t v, int count) {
     if (count > 1) out[1] = wasm_f32x4_extract_lane(v, 1);
     if (count > 2) out[2] = wasm_f32x4_extract_lane(v, 2);
 }
-#else
-#define CNN_MAX_POOL_PLANE        cnn_f32_maxpool__scalar
-#define CNN_MAX_POOL_VALUES_PLANE cnn_f32_maxpool_values__scalar
-#define CNN_AVG_POOL_PLANE        cnn_f32_avgpool__scalar
 #endif
 
 #endif

@@ -1,4 +1,4 @@
-/* wgrad.h — the weight-gradient microkernels of the implicit-GEMM convolution
+/* wgrad.h — the contract of the weight-gradient microkernels of the implicit-GEMM convolution
    (conv_implicit.c). One MR × NR tile of grad_weightᵀ [taps, out channels]:
      c[i][j] += Σ_{oh < out_rows} Σ_{ow < out_cols} a[tap_offsets[i] + oh·row_step + ow] · b[(oh·out_cols + ow)·NR + j]
    a is the padded image (its column phases make each tap's row contiguous), so
@@ -11,14 +11,7 @@
 #include <stdint.h>
 #include "gemm.h"
 
-void cnn_f32_wgrad_4x8__scalar(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
-                               const float *b_packed, float *c, int ldc, int m);
-#ifdef __wasm_simd128__
-void cnn_f32_wgrad_4x8__wasmsimd(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
-                                 const float *b_packed, float *c, int ldc, int m);
-#define CNN_WGRAD_MICROKERNEL cnn_f32_wgrad_4x8__wasmsimd
-#else
-#define CNN_WGRAD_MICROKERNEL cnn_f32_wgrad_4x8__scalar
-#endif
+typedef void cnn_wgrad_kernel(int out_rows, int out_cols, const float *a, const int32_t *tap_offsets, int row_step,
+                              const float *b_packed, float *c, int ldc, int m);
 
 #endif

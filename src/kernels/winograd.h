@@ -11,24 +11,14 @@
 /* V of one tile, scalar: the reference both twins use at the right edge. */
 void cnn_winograd_input_tile(float *v, long stride, const float *tile, int padded_w);
 
-void cnn_f32_winograd_input__scalar(float *v, long stride, const float *padded, int padded_w, int tiles_h, int tiles_w);
+typedef void cnn_winograd_input_kernel(float *v, long stride, const float *padded, int padded_w, int tiles_h,
+                                       int tiles_w);
 /* Output: for every tile t of one output plane [out_h, out_w], Y = Aᵀ m A + bias with
    m[ξ] = m[ξ · stride + t], written at rows 2·th, 2·th + 1 and columns 2·tw, 2·tw + 1,
    cropped at the bottom and right edges. */
 void cnn_winograd_output_tile(float *plane, int out_h, int out_w, int th, int tw, const float *m, long stride,
                               float bias);
-void cnn_f32_winograd_output__scalar(float *plane, const float *m, long stride, int tiles_h, int tiles_w, int out_h,
-                                     int out_w, float bias);
-#ifdef __wasm_simd128__
-void cnn_f32_winograd_output_4x__wasmsimd(float *plane, const float *m, long stride, int tiles_h, int tiles_w,
-                                          int out_h, int out_w, float bias);
-#define CNN_WINOGRAD_OUTPUT cnn_f32_winograd_output_4x__wasmsimd
-void cnn_f32_winograd_input_4x__wasmsimd(float *v, long stride, const float *padded, int padded_w, int tiles_h,
-                                         int tiles_w);
-#define CNN_WINOGRAD_INPUT cnn_f32_winograd_input_4x__wasmsimd
-#else
-#define CNN_WINOGRAD_OUTPUT cnn_f32_winograd_output__scalar
-#define CNN_WINOGRAD_INPUT  cnn_f32_winograd_input__scalar
-#endif
+typedef void cnn_winograd_output_kernel(float *plane, const float *m, long stride, int tiles_h, int tiles_w, int out_h,
+                                        int out_w, float bias);
 
 #endif

@@ -25,20 +25,9 @@
 void cnn_winograd_rows_input_tile(float *v, long stride, const float *d);
 void cnn_winograd_rows_output_tile(float *out, int columns, const float *m, long stride, float bias, int tile);
 
-void cnn_f32_winograd_rows_input__scalar(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
-                                         int tile);
-void cnn_f32_winograd_rows_output__scalar(float *plane, const float *m, long stride, int out_h, int out_w, int tiles,
-                                          int tile, float bias);
-#ifdef __wasm_simd128__
-void cnn_f32_winograd_rows_input__wasmsimd(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
-                                           int tile);
-void cnn_f32_winograd_rows_output__wasmsimd(float *plane, const float *m, long stride, int out_h, int out_w, int tiles,
-                                            int tile, float bias);
-#define CNN_WINOGRAD_ROWS_INPUT  cnn_f32_winograd_rows_input__wasmsimd
-#define CNN_WINOGRAD_ROWS_OUTPUT cnn_f32_winograd_rows_output__wasmsimd
-#else
-#define CNN_WINOGRAD_ROWS_INPUT  cnn_f32_winograd_rows_input__scalar
-#define CNN_WINOGRAD_ROWS_OUTPUT cnn_f32_winograd_rows_output__scalar
-#endif
+typedef void cnn_winograd_rows_input_kernel(float *v, long stride, const float *plane, int padded_w, int rows,
+                                            int tiles, int tile);
+typedef void cnn_winograd_rows_output_kernel(float *plane, const float *m, long stride, int out_h, int out_w, int tiles,
+                                             int tile, float bias);
 
 #endif

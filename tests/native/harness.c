@@ -27,7 +27,6 @@ void test_edges(void);
 void test_network(void);
 void test_microkernels(void);
 void test_plan(void);
-void test_plane_kernels(void);
 
 static const struct {
     const char *name;
@@ -49,7 +48,6 @@ static const struct {
     {"network", test_network},
     {"microkernels", test_microkernels},
     {"plan", test_plan},
-    {"plane_kernels", test_plane_kernels},
 };
 enum { SUITE_COUNT = sizeof SUITES / sizeof SUITES[0], MAX_PRINTED_FAILURES = 20 };
 

@@ -1,26 +1,20 @@
-/* test_plane_kernels.c — the plane kernels of src/kernels/ outside the GEMM family (those are
-   test_microkernels.c's): depthwise convolution forward and weight gradient, max pooling (with
-   and without argmax), average pooling, and the input and output transforms of Winograd
-   F(2×2, 3×3) and of F(4, 5) / F(2, 7) along rows. In the wasm build (run-wasm.sh, -msimd128)
-   each SIMD128 kernel runs beside its scalar twin on the same seeded inputs, at every tail of
-   its tile (output widths 1 to past two tiles, a few heights and hyper-parameters), and the two
-   must agree bit for bit (each header states the shared order of operations) and leave the
-   sentinels around their outputs alone. The native build has no SIMD twins: nothing to compare.
-   The list below names each kernel, its tile and its twins; a kernel added to it is tested. */
+/* test_plane_kernels.c — the checkers (microkernel_tests.h) of the plane kernels of
+   src/kernels/ outside the GEMM family: depthwise convolution forward and weight gradient, max
+   pooling (with and without argmax), average pooling, and the input and output transforms of
+   Winograd F(2×2, 3×3) and of F(4, 5) / F(2, 7) along rows. The kernel and its twin run on the
+   same seeded inputs at every tail of the tile: widths 1 to WIDTHS(tile) = 2·tile + 3 (every
+   remainder, odd and prime widths, more than two groups), a few heights and hyper-parameters.
+   They must agree bit for bit (each header states the shared order of operations) and leave
+   the sentinels around their outputs alone. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
-#include "kernels/dwconv.h"
-#include "kernels/pool.h"
-#include "kernels/winograd.h"
-#include "kernels/winograd_rows.h"
+#include "microkernel_tests.h"
 
-#ifdef __wasm_simd128__
-
-enum { GAP = 16, MAX_WIDTH = 11, MAX_HEIGHT = 3 };
-typedef void (*any_kernel)(void);
+enum { GAP = 16, MAX_HEIGHT = 3 };
+#define WIDTHS(e) (2 * (e)->tile_cols + 3)
 
 /* A block of count floats between GAP sentinels on each side; the caller frees block − GAP. */
 static float *guarded(long count) {
@@ -31,74 +25,95 @@ static int gaps_intact(const float *block, long count) {
     return all_equal(block - GAP, GAP, SENTINEL) && all_equal(block + count, GAP, SENTINEL);
 }
 
-/* Both twins' outputs, compared bit for bit (any NaN equal to any NaN: a NaN's payload is not
-   the kernels' contract) with their gaps. */
-static void compare(const char *name, const char *shape, float *const out[2], long count) {
+/* The twin's (out[0]) and the kernel's (out[1]) outputs, compared bit for bit (any NaN equal to
+   any NaN: a NaN's payload is not the kernels' contract) with their gaps; frees both. */
+static void compare(const microkernel_entry *e, const char *shape, float *const out[2], long count) {
     long first = -1;
     for (long i = 0; i < count && first < 0; i++)
         if (memcmp(&out[0][i], &out[1][i], sizeof(float)) != 0 && !(isnan(out[0][i]) && isnan(out[1][i]))) first = i;
-    CHECK(first < 0, "%s, %s: SIMD and scalar differ at %ld: %g, %g", name, shape, first,
+    CHECK(first < 0, "%s, %s: %s and %s differ at %ld: %g, %g", e->role, shape, e->kernel, e->twin, first,
           first < 0 ? 0.0 : out[1][first], first < 0 ? 0.0 : out[0][first]);
-    CHECK(gaps_intact(out[0], count) && gaps_intact(out[1], count), "%s, %s: wrote outside its output", name, shape);
+    CHECK(gaps_intact(out[0], count) && gaps_intact(out[1], count), "%s, %s: wrote outside its output", e->role, shape);
+    free(out[0] - GAP), free(out[1] - GAP);
 }
 
-typedef struct kernel_entry {
-    const char *name, *tile;
-    void (*check)(const struct kernel_entry *k);
-    any_kernel simd, scalar;
-    int kernel, stride, dilation; /* the hyper-parameters the kernel is for (0: the checker's choice) */
-} kernel_entry;
+/* The window a depthwise kernel is for: kernel size, stride, the largest dilation to try. */
+typedef struct {
+    int kernel, stride, dilations;
+} dwconv_window;
 
-typedef void (*dwconv_plane)(float *out, const float *padded, const float *weight, float bias, const cnn_geometry *g,
-                             int padded_w);
-typedef void (*dwconv_grad_plane)(float *grad_weight, const float *grad_out, const float *padded, const cnn_geometry *g,
-                                  int padded_w);
+/* The zero-padded plane's width and height for g's output (dwconv.h). */
+static int padded_size(int out_size, const dwconv_window *w, int dilation) {
+    return (out_size - 1) * w->stride + dilation * (w->kernel - 1) + 1;
+}
 
-/* Depthwise, forward or weight gradient (forward = 1 / 0): out widths 1 … MAX_WIDTH, heights 1 … 3. */
-static void check_dwconv(const kernel_entry *k, int forward) {
-    for (int dilation = 1; dilation <= (k->dilation ? k->dilation : 2); dilation++)
+/* Depthwise forward (forward[0] the twin, forward[1] the kernel) or, without them, the weight
+   gradient (grad): out widths 1 … WIDTHS, heights 1 … 3. Returns the tails taken. */
+static long dwconv_tails(cnn_dwconv_plane_kernel *const *forward, cnn_dwconv_grad_weight_plane_kernel *const *grad,
+                         const microkernel_entry *e, dwconv_window w) {
+    long tails = 0;
+    for (int dilation = 1; dilation <= w.dilations; dilation++)
         for (int out_h = 1; out_h <= MAX_HEIGHT; out_h++)
-            for (int out_w = 1; out_w <= MAX_WIDTH; out_w++) {
+            for (int out_w = 1; out_w <= WIDTHS(e); out_w++, tails++) {
                 cnn_geometry g = cnn_geometry_default();
-                g.kernel_h = g.kernel_w = k->kernel, g.stride_h = g.stride_w = k->stride;
+                g.kernel_h = g.kernel_w = w.kernel, g.stride_h = g.stride_w = w.stride;
                 g.dilation_h = g.dilation_w = dilation, g.out_height = out_h, g.out_width = out_w;
                 const int tiled_w = (out_w + CNN_DWCONV_TILE_COLS - 1) / CNN_DWCONV_TILE_COLS * CNN_DWCONV_TILE_COLS;
-                const int padded_w = (tiled_w - 1) * k->stride + dilation * (k->kernel - 1) + 1;
-                const int padded_h = (out_h - 1) * k->stride + dilation * (k->kernel - 1) + 1;
-                const int taps = k->kernel * k->kernel, out_count = forward ? out_h * out_w : taps;
+                const int padded_w = padded_size(tiled_w, &w, dilation), padded_h = padded_size(out_h, &w, dilation);
+                const int taps = w.kernel * w.kernel, out_count = forward ? out_h * out_w : taps;
                 float *padded = random_floats(padded_h * padded_w), *weight = random_floats(taps);
                 float *grad_out = random_floats(out_h * out_w), *out[2];
-                for (int twin = 0; twin < 2; twin++) {
-                    out[twin] = guarded(out_count);
-                    if (!forward) memset(out[twin], 0, sizeof(float) * (size_t)out_count);
-                    if (forward)
-                        ((dwconv_plane)(twin ? k->simd : k->scalar))(out[twin], padded, weight, 0.25f, &g, padded_w);
-                    else
-                        ((dwconv_grad_plane)(twin ? k->simd : k->scalar))(out[twin], grad_out, padded, &g, padded_w);
+                for (int which = 0; which < 2; which++) {
+                    out[which] = guarded(out_count);
+                    if (forward) {
+                        forward[which](out[which], padded, weight, 0.25f, &g, padded_w);
+                    } else {
+                        memset(out[which], 0, sizeof(float) * (size_t)out_count);
+                        grad[which](out[which], grad_out, padded, &g, padded_w);
+                    }
                 }
                 char shape[96];
                 snprintf(shape, sizeof shape, "out %d×%d, dilation %d", out_h, out_w, dilation);
-                compare(k->name, shape, out, out_count);
-                free(padded), free(weight), free(grad_out), free(out[0] - GAP), free(out[1] - GAP);
+                compare(e, shape, out, out_count);
+                free(padded), free(weight), free(grad_out);
             }
+    return tails;
 }
-static void check_dwconv_forward(const kernel_entry *k) { check_dwconv(k, 1); }
-static void check_dwconv_grad_weight(const kernel_entry *k) { check_dwconv(k, 0); }
+#define FORWARD(kernel, twin) (cnn_dwconv_plane_kernel *const[]){twin, kernel}, NULL
+#define GRAD(kernel, twin)                                                                                             \
+    NULL, (cnn_dwconv_grad_weight_plane_kernel *const[]) { twin, kernel }
 
-typedef void (*maxpool_plane)(float *out, int32_t *argmax, const float *in, const cnn_geometry *g);
-typedef void (*values_plane)(float *out, const float *in, const cnn_geometry *g);
+long check_dwconv(cnn_dwconv_plane_kernel *kernel, cnn_dwconv_plane_kernel *twin, const microkernel_entry *e) {
+    return dwconv_tails(FORWARD(kernel, twin), e, (dwconv_window){2, 2, 2});
+}
+long check_dwconv_3x3s1(cnn_dwconv_plane_kernel *kernel, cnn_dwconv_plane_kernel *twin, const microkernel_entry *e) {
+    return dwconv_tails(FORWARD(kernel, twin), e, (dwconv_window){3, 1, 2});
+}
+long check_dwconv_3x3s2(cnn_dwconv_plane_kernel *kernel, cnn_dwconv_plane_kernel *twin, const microkernel_entry *e) {
+    return dwconv_tails(FORWARD(kernel, twin), e, (dwconv_window){3, 2, 1});
+}
+long check_dwconv_grad_weight(cnn_dwconv_grad_weight_plane_kernel *kernel, cnn_dwconv_grad_weight_plane_kernel *twin,
+                              const microkernel_entry *e) {
+    return dwconv_tails(GRAD(kernel, twin), e, (dwconv_window){2, 2, 2});
+}
+long check_dwconv_grad_weight_3x3(cnn_dwconv_grad_weight_plane_kernel *kernel,
+                                  cnn_dwconv_grad_weight_plane_kernel *twin, const microkernel_entry *e) {
+    return dwconv_tails(GRAD(kernel, twin), e, (dwconv_window){3, 1, 2});
+}
 
-/* Pooling: input widths 1 … 2·MAX_WIDTH, heights 1 … 5, kernel 2 and 3, stride 1 and 2,
-   padding 0 and 1, ceil_mode, dilation 2 for max (average pooling has none); a NaN in some
-   planes. argmax (maxpool with indices) compared as well, as ints. */
-static void check_pool(const kernel_entry *k) {
-    const int with_argmax = strcmp(k->name, "f32-maxpool") == 0, average = strcmp(k->name, "f32-avgpool") == 0;
+/* Pooling (max with argmax: with_argmax[0] the twin, [1] the kernel; else values: max or average):
+   input widths 1 … 2·WIDTHS, heights 1 … 5, kernel 2 and 3, stride 1 and 2, padding 0 and 1,
+   ceil_mode, dilation 2 for max (average pooling has none); a NaN in some planes. argmax
+   compared as well, as ints. Returns the tails taken (input widths × heights). */
+static long pool_tails(cnn_max_pool_plane_kernel *const *with_argmax, cnn_pool_plane_kernel *const *values, int average,
+                       const microkernel_entry *e) {
+    long tails = 0;
     for (int kernel = 2; kernel <= 3; kernel++)
         for (int stride = 1; stride <= 2; stride++)
             for (int pad = 0; pad <= kernel / 2; pad++)
                 for (int dilation = 1; dilation <= (average ? 1 : 2); dilation++)
                     for (int in_h = 1; in_h <= 5; in_h++)
-                        for (int in_w = 1; in_w <= 2 * MAX_WIDTH; in_w++) {
+                        for (int in_w = 1; in_w <= 2 * WIDTHS(e); in_w++) {
                             cnn_geometry g = cnn_geometry_default();
                             g.batch = g.in_channels = 1, g.in_height = in_h, g.in_width = in_w;
                             g.kernel_h = g.kernel_w = kernel, g.stride_h = g.stride_w = stride;
@@ -112,113 +127,106 @@ static void check_pool(const kernel_entry *k) {
                             if (in_w % 5 == 0) in[in_h * in_w / 2] = NAN;
                             int32_t *argmax[2] = {malloc(sizeof(int32_t) * (size_t)out_count),
                                                   malloc(sizeof(int32_t) * (size_t)out_count)};
-                            for (int twin = 0; twin < 2; twin++) {
-                                out[twin] = guarded(out_count);
-                                any_kernel run = twin ? k->simd : k->scalar;
+                            for (int which = 0; which < 2; which++) {
+                                out[which] = guarded(out_count);
                                 if (with_argmax)
-                                    ((maxpool_plane)run)(out[twin], argmax[twin], in, &g);
+                                    with_argmax[which](out[which], argmax[which], in, &g);
                                 else
-                                    ((values_plane)run)(out[twin], in, &g);
+                                    values[which](out[which], in, &g);
                             }
                             char shape[128];
                             snprintf(shape, sizeof shape,
                                      "in %d×%d, kernel %d, stride %d, pad %d, dilation %d, ceil %d", in_h, in_w, kernel,
                                      stride, pad, dilation, g.ceil_mode);
-                            compare(k->name, shape, out, out_count);
+                            compare(e, shape, out, out_count);
                             if (with_argmax)
                                 CHECK(memcmp(argmax[0], argmax[1], sizeof(int32_t) * (size_t)out_count) == 0,
-                                      "%s, %s: argmax differs", k->name, shape);
-                            free(in), free(argmax[0]), free(argmax[1]), free(out[0] - GAP), free(out[1] - GAP);
+                                      "%s, %s: argmax differs", e->role, shape);
+                            free(in), free(argmax[0]), free(argmax[1]), tails++;
                         }
+    return tails;
+}
+long check_max_pool(cnn_max_pool_plane_kernel *kernel, cnn_max_pool_plane_kernel *twin, const microkernel_entry *e) {
+    return pool_tails((cnn_max_pool_plane_kernel *const[]){twin, kernel}, NULL, 0, e);
+}
+long check_max_pool_values(cnn_pool_plane_kernel *kernel, cnn_pool_plane_kernel *twin, const microkernel_entry *e) {
+    return pool_tails(NULL, (cnn_pool_plane_kernel *const[]){twin, kernel}, 0, e);
+}
+long check_avg_pool(cnn_pool_plane_kernel *kernel, cnn_pool_plane_kernel *twin, const microkernel_entry *e) {
+    return pool_tails(NULL, (cnn_pool_plane_kernel *const[]){twin, kernel}, 1, e);
 }
 
-typedef void (*winograd_input_plane)(float *v, long stride, const float *padded, int padded_w, int tiles_h,
-                                     int tiles_w);
-typedef void (*winograd_output_plane)(float *plane, const float *m, long stride, int tiles_h, int tiles_w, int out_h,
-                                      int out_w, float bias);
-
-/* F(2×2, 3×3): tiles_w 1 … MAX_WIDTH, tiles_h 1 … 3; the output cropped to odd and even sizes. */
-static void check_winograd(const kernel_entry *k) {
-    const int input = strstr(k->name, "input") != NULL;
+/* F(2×2, 3×3), input (input[0] the twin, [1] the kernel) or output: tiles_w 1 … WIDTHS,
+   tiles_h 1 … 3; the output cropped to odd and even sizes. */
+static long winograd_tails(cnn_winograd_input_kernel *const *input, cnn_winograd_output_kernel *const *output,
+                           const microkernel_entry *e) {
+    long tails = 0;
     for (int tiles_h = 1; tiles_h <= MAX_HEIGHT; tiles_h++)
-        for (int tiles_w = 1; tiles_w <= MAX_WIDTH; tiles_w++)
-            for (int crop = 0; crop <= (input ? 0 : 1); crop++) {
+        for (int tiles_w = 1; tiles_w <= WIDTHS(e); tiles_w++)
+            for (int crop = 0; crop <= (input ? 0 : 1); crop++, tails++) {
                 const long tiles = (long)tiles_h * tiles_w, stride = tiles + 3;
                 const int padded_w = 2 * ((tiles_w + 3) / 4 * 4) + 4, padded_h = 2 * tiles_h + 2;
                 const int out_h = 2 * tiles_h - crop, out_w = 2 * tiles_w - crop;
                 const long out_count = input ? 16 * stride : (long)out_h * out_w;
                 float *source = random_floats(input ? padded_h * padded_w : (int)(16 * stride)), *out[2];
-                for (int twin = 0; twin < 2; twin++) {
-                    out[twin] = guarded(out_count);
-                    if (input) memset(out[twin], 0, sizeof(float) * (size_t)out_count); /* the gaps between positions */
-                    any_kernel run = twin ? k->simd : k->scalar;
-                    if (input)
-                        ((winograd_input_plane)run)(out[twin], stride, source, padded_w, tiles_h, tiles_w);
-                    else
-                        ((winograd_output_plane)run)(out[twin], source, stride, tiles_h, tiles_w, out_h, out_w, 0.5f);
+                for (int which = 0; which < 2; which++) {
+                    out[which] = guarded(out_count);
+                    if (input) {
+                        memset(out[which], 0, sizeof(float) * (size_t)out_count); /* the gaps between positions */
+                        input[which](out[which], stride, source, padded_w, tiles_h, tiles_w);
+                    } else {
+                        output[which](out[which], source, stride, tiles_h, tiles_w, out_h, out_w, 0.5f);
+                    }
                 }
                 char shape[64];
                 snprintf(shape, sizeof shape, "%d×%d tiles, output %d×%d", tiles_h, tiles_w, out_h, out_w);
-                compare(k->name, shape, out, out_count);
-                free(source), free(out[0] - GAP), free(out[1] - GAP);
+                compare(e, shape, out, out_count);
+                free(source);
             }
+    return tails;
+}
+long check_winograd_input(cnn_winograd_input_kernel *kernel, cnn_winograd_input_kernel *twin,
+                          const microkernel_entry *e) {
+    return winograd_tails((cnn_winograd_input_kernel *const[]){twin, kernel}, NULL, e);
+}
+long check_winograd_output(cnn_winograd_output_kernel *kernel, cnn_winograd_output_kernel *twin,
+                           const microkernel_entry *e) {
+    return winograd_tails(NULL, (cnn_winograd_output_kernel *const[]){twin, kernel}, e);
 }
 
-typedef void (*rows_input_plane)(float *v, long stride, const float *plane, int padded_w, int rows, int tiles,
-                                 int tile);
-typedef void (*rows_output_plane)(float *plane, const float *m, long stride, int out_h, int out_w, int tiles, int tile,
-                                  float bias);
-
-/* Along rows, m = 4 (F(4, 5)) and 2 (F(2, 7)): output widths 1 … 2·MAX_WIDTH, rows 1 … 3. */
-static void check_winograd_rows(const kernel_entry *k) {
-    const int input = strstr(k->name, "input") != NULL;
+/* Along rows, m = 4 (F(4, 5)) and 2 (F(2, 7)), input (input[0] the twin, [1] the kernel) or
+   output: tiles 1 … WIDTHS (output widths 1 … m·WIDTHS), rows 1 … 3. */
+static long winograd_rows_tails(cnn_winograd_rows_input_kernel *const *input,
+                                cnn_winograd_rows_output_kernel *const *output, const microkernel_entry *e) {
+    long tails = 0;
     for (int tile = 2; tile <= 4; tile += 2)
         for (int rows = 1; rows <= MAX_HEIGHT; rows++)
-            for (int out_w = 1; out_w <= 2 * MAX_WIDTH; out_w++) {
+            for (int out_w = 1; out_w <= tile * WIDTHS(e); out_w++, tails++) {
                 const int tiles = (out_w + tile - 1) / tile, padded_w = tile * tiles + 8 - tile;
                 const long stride = (long)rows * tiles + 5;
                 const long out_count = input ? 8 * stride : (long)rows * out_w;
                 float *source = random_floats(input ? rows * padded_w : (int)(8 * stride)), *out[2];
-                for (int twin = 0; twin < 2; twin++) {
-                    out[twin] = guarded(out_count);
-                    if (input) memset(out[twin], 0, sizeof(float) * (size_t)out_count);
-                    any_kernel run = twin ? k->simd : k->scalar;
-                    if (input)
-                        ((rows_input_plane)run)(out[twin], stride, source, padded_w, rows, tiles, tile);
-                    else
-                        ((rows_output_plane)run)(out[twin], source, stride, rows, out_w, tiles, tile, -0.5f);
+                for (int which = 0; which < 2; which++) {
+                    out[which] = guarded(out_count);
+                    if (input) {
+                        memset(out[which], 0, sizeof(float) * (size_t)out_count);
+                        input[which](out[which], stride, source, padded_w, rows, tiles, tile);
+                    } else {
+                        output[which](out[which], source, stride, rows, out_w, tiles, tile, -0.5f);
+                    }
                 }
                 char shape[64];
                 snprintf(shape, sizeof shape, "m %d, %d rows, output width %d", tile, rows, out_w);
-                compare(k->name, shape, out, out_count);
-                free(source), free(out[0] - GAP), free(out[1] - GAP);
+                compare(e, shape, out, out_count);
+                free(source);
             }
+    return tails;
 }
-
-#define TWINS(name)    (any_kernel) cnn_##name##__wasmsimd, (any_kernel)cnn_##name##__scalar
-#define TWINS_4X(name) (any_kernel) cnn_##name##_4x__wasmsimd, (any_kernel)cnn_##name##__scalar
-
-static const kernel_entry KERNELS[] = {
-    {"f32-dwconv", "4 columns", check_dwconv_forward, TWINS(f32_dwconv), 2, 2, 0},
-    {"f32-dwconv-3x3s1", "4 columns", check_dwconv_forward, TWINS(f32_dwconv_3x3s1), 3, 1, 0},
-    {"f32-dwconv-3x3s2", "4 columns", check_dwconv_forward, TWINS(f32_dwconv_3x3s2), 3, 2, 1},
-    {"f32-dwconv-grad-weight", "16 lanes", check_dwconv_grad_weight, TWINS(f32_dwconv_grad_weight), 2, 2, 0},
-    {"f32-dwconv-grad-weight-3x3", "4 lanes", check_dwconv_grad_weight, TWINS(f32_dwconv_grad_weight_3x3), 3, 1, 0},
-    {"f32-maxpool", "4 columns", check_pool, TWINS(f32_maxpool), 0, 0, 0},
-    {"f32-maxpool-values", "4 columns", check_pool, TWINS(f32_maxpool_values), 0, 0, 0},
-    {"f32-avgpool", "4 columns", check_pool, TWINS(f32_avgpool), 0, 0, 0},
-    {"f32-winograd-input", "4 tiles", check_winograd, TWINS_4X(f32_winograd_input), 0, 0, 0},
-    {"f32-winograd-output", "4 tiles", check_winograd, TWINS_4X(f32_winograd_output), 0, 0, 0},
-    {"f32-winograd-rows-input", "4 tiles", check_winograd_rows, TWINS(f32_winograd_rows_input), 0, 0, 0},
-    {"f32-winograd-rows-output", "4 tiles", check_winograd_rows, TWINS(f32_winograd_rows_output), 0, 0, 0},
-};
-
-void test_plane_kernels(void) {
-    for (size_t i = 0; i < sizeof KERNELS / sizeof KERNELS[0]; i++) KERNELS[i].check(&KERNELS[i]);
+long check_winograd_rows_input(cnn_winograd_rows_input_kernel *kernel, cnn_winograd_rows_input_kernel *twin,
+                               const microkernel_entry *e) {
+    return winograd_rows_tails((cnn_winograd_rows_input_kernel *const[]){twin, kernel}, NULL, e);
 }
-
-#else
-
-void test_plane_kernels(void) {} /* no SIMD twins in a native build */
-
-#endif
+long check_winograd_rows_output(cnn_winograd_rows_output_kernel *kernel, cnn_winograd_rows_output_kernel *twin,
+                                const microkernel_entry *e) {
+    return winograd_rows_tails(NULL, (cnn_winograd_rows_output_kernel *const[]){twin, kernel}, e);
+}

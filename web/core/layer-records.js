@@ -21,6 +21,7 @@ export const KIND = {
 export function layerRecord(core, layer, inputShape) {
   const shape = [1, ...inputShape];
   const solved = (spec) => core.scoped((scope) => solve(core, scope, spec).g);
+  const parameters = parametersOf(layer); // `layer.params` is public: an array before it is read
   let hasBias = 0,
     g = {};
   if (layer instanceof Conv2d) {
@@ -34,7 +35,7 @@ export function layerRecord(core, layer, inputShape) {
   } else if (layer instanceof BatchNorm2d) {
     if (layer.numFeatures !== inputShape[0])
       throw new RangeError(`num_features = ${layer.numFeatures} must equal its input's channels ${inputShape[0]}`);
-    hasBias = layer.parameters().length ? 1 : 0;
+    hasBias = parameters.length ? 1 : 0;
     // carried in by cnn_network_set_batch_norm after creation, which checks their ranges
     number(layer.momentum, 'Network', 'BatchNorm2d momentum');
     number(layer.eps, 'Network', 'BatchNorm2d eps');
@@ -46,7 +47,7 @@ export function layerRecord(core, layer, inputShape) {
         `in_features = ${layer.inFeatures} must equal its input's ${elementCount(inputShape)} features`,
       );
     g.out_channels = layer.outFeatures;
-    hasBias = layer.parameters().length > 1 ? 1 : 0;
+    hasBias = parameters.length > 1 ? 1 : 0;
   } else if (!(layer instanceof ReLU)) {
     throw new TypeError(`cannot be compiled (supported: ${Object.keys(KIND).join(', ')})`);
   }

@@ -5,7 +5,7 @@ import { pair, tensorArg } from '../args.js';
 import { outputShape, poolSpec, solve } from '../specs.js';
 import { elementCount } from '../tensor.js';
 import { checkGradShape, gradBuffer, readTensor } from './common.js';
-import { NULL } from '../wasm.js';
+import { MAX_BLOCK_FLOATS, NULL } from '../wasm.js';
 
 // In a scope: the pooling geometry solved by the core, the output shape and room for the output.
 function solvedPool(core, scope, op, x, kernelSize, opts) {
@@ -59,8 +59,15 @@ export function adaptive_avg_pool2d(core, input, outputSize) {
   const x = tensorArg(input, 'adaptive_avg_pool2d', 'input', 4);
   const sizes = adaptiveSizes(x, outputSize, 'adaptive_avg_pool2d');
   const shape = [sizes[0], sizes[1], sizes[4], sizes[5]];
+  const count = Math.max(0, elementCount(shape));
+  // The one output whose size no core check bounds before it is allocated: refused here, by name.
+  if (count > MAX_BLOCK_FLOATS)
+    throw new RangeError(
+      `adaptive_avg_pool2d: the output [${shape}] would have ${Number.isSafeInteger(count) ? count : count.toExponential(2)} ` +
+        `elements, more than the ${MAX_BLOCK_FLOATS} floats (2 GiB) one block of WASM memory holds`,
+    );
   return core.scoped((scope) => {
-    const out = scope.output(Math.max(0, elementCount(shape)));
+    const out = scope.output(count);
     core.call('cnn_adaptive_avg_pool2d_forward', out, scope.tensor(x), ...sizes);
     return readTensor(scope, out, shape);
   });
