@@ -105,6 +105,10 @@ export class ParallelTrainer extends Trainer {
     this.links = [];
     this.prepared = null; // the next step's batch, made while the workers compute
     this.update = null; // the last step's { gradient, lr, applied (here) }: the workers get it with the next step
+    // This thread's gradient and the sum, written in place every step (the sum is applied
+    // before the next one overwrites it).
+    this.ownGradient = new Float32Array(this.network.parameterCount);
+    this.summed = new Float32Array(this.network.parameterCount);
   }
 
   async trainStep() {
@@ -130,7 +134,7 @@ export class ParallelTrainer extends Trainer {
       batch.labels,
       parts[0].count,
     );
-    const results = [{ ...own, gradients: this.network.gradients() }];
+    const results = [{ ...own, gradients: this.network.gradients(this.ownGradient) }];
     this.prepared = this.steps + 1 < this.totalSteps ? this.batchAt(this.steps + 1) : null;
     (await Promise.all(replies)).forEach((reply, k) => parts[k + 1].count && results.push(reply));
 
@@ -139,6 +143,7 @@ export class ParallelTrainer extends Trainer {
       gradient: weightedSum(
         results.map((result) => result.gradients),
         weights,
+        this.summed,
       ),
       lr: batch.lr,
       applied: false,
