@@ -12,7 +12,7 @@
 //           here as in one thread; labels: count class indices
 // Out: { type: 'ready' }
 //      { type: 'gradients', gradients, loss, correct }   the mean over its count digits (the
-//           core's cnn_network_train_step), gradients' buffer transferred; null when count is 0
+//           core's cnn_network_train_step), copied; null when count is 0
 //      { type: 'error', message }
 // Its batch-norm layers normalise with the statistics of its own share; its running statistics
 // are never read (the driving thread's are the model's).
@@ -22,10 +22,11 @@ import { applyUpdate } from './parallel.js';
 import { normaliseDigits, optimizerFor } from './trainer.js';
 
 const port = globalThis.WorkerGlobalScope ? globalThis : (await import('node:worker_threads')).parentPort;
-const reply = (message, transfer = []) => port.postMessage(message, transfer);
+const reply = (message) => port.postMessage(message);
 let cnn = null,
   network = null,
-  optimizer = null;
+  optimizer = null,
+  gradient = null; // its share's gradient, written in place each step (the reply copies it)
 
 async function handle(message) {
   switch (message.type) {
@@ -35,14 +36,14 @@ async function handle(message) {
       network = new cnn.Network(model, MNIST_INPUT, { capacity: message.capacity });
       network.setParameters(message.parameters);
       optimizer = optimizerFor(cnn, network, message.knobs);
+      gradient = new Float32Array(network.parameterCount);
       return reply({ type: 'ready' });
     }
     case 'step': {
       if (message.update) applyUpdate(network, optimizer, message.update);
       if (message.count === 0) return reply({ type: 'gradients', gradients: null, loss: 0, correct: 0 });
       const { loss, correct } = network.trainStep(normaliseDigits(cnn, message.pixels), message.labels, message.count);
-      const gradients = network.gradients();
-      return reply({ type: 'gradients', gradients, loss, correct }, [gradients.buffer]);
+      return reply({ type: 'gradients', gradients: network.gradients(gradient), loss, correct });
     }
     default:
       throw new TypeError(`unknown message type '${message.type}'`);
