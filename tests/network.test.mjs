@@ -101,6 +101,44 @@ describe('Network', () => {
     net.dispose();
   });
 
+  test('flat parameters and gradients go in and out without the model: set*, and reads into a given array', () => {
+    const net = new cnn.Network(makeModel(), inputShape, { capacity: 8 });
+    const count = net.parameterCount;
+    const values = Float32Array.from({ length: count }, (_, i) => i / count - 0.5);
+    net.setParameters(values);
+    assert.deepEqual(net.parameters(), values);
+    const out = new Float32Array(count);
+    assert.equal(net.parameters(out), out, 'reads into the array given, and returns it');
+    assert.deepEqual(out, values);
+    net.trainStep(images.data, labels, batch);
+    const computed = net.gradients();
+    const gradient = values.map((value) => -value);
+    net.setGradients(gradient);
+    assert.deepEqual(net.gradients(out), gradient, 'the gradient an optimizer step reads');
+    const sgd = new cnn.optim.SGD(net, { lr: 0.5 });
+    sgd.step();
+    assert.deepEqual(
+      net.parameters(),
+      values.map((value, i) => value - Math.fround(0.5) * gradient[i]),
+    );
+    net.setParameters(values);
+    net.trainStep(images.data, labels, batch);
+    assert.deepEqual(net.gradients(), computed, 'a step computes its own gradients again');
+    for (const [method, args] of [
+      ['setParameters', [new Float32Array(count - 1)]],
+      ['setGradients', [Array.from(values)]],
+      ['parameters', [new Float32Array(count + 1)]],
+      ['gradients', [new Float64Array(count)]],
+    ])
+      assert.throws(
+        () => net[method](...args),
+        new RegExp(
+          `^RangeError: Network.${method}: (values|out) must be a Float32Array of parameterCount = ${count} values`,
+        ),
+      );
+    net.dispose();
+  });
+
   test('batch-norm running statistics are loaded and stored with the parameters', () => {
     const model = makeModel();
     const net = new cnn.Network(model, inputShape, { capacity: 8 });

@@ -404,9 +404,12 @@ export interface Network {
   activation(layer: number): Tensor;
   /** Gradient of Σ output · grad_output with respect to the input of the last forward pass. */
   inputGradient(grad_output: Tensor): Tensor;
-  /** Flat copies, layer by layer, weight then bias. */
-  parameters(): Float32Array;
-  gradients(): Float32Array;
+  /** Flat copies, layer by layer, weight then bias: into out (parameterCount values, nothing allocated) when given. */
+  parameters(out?: Float32Array): Float32Array;
+  gradients(out?: Float32Array): Float32Array;
+  /** Copies parameterCount values in as the flat parameters, or as the gradients the next optimizer step reads. */
+  setParameters(values: Float32Array): void;
+  setGradients(values: Float32Array): void;
   /** Sets every parameter gradient to 0 (trainStep does it itself; inputGradient accumulates). */
   zeroGrad(): void;
   /** Model → network, and network → model (parameters and batch-norm running statistics). */

@@ -201,12 +201,51 @@ export class Network {
     this.#core.call('cnn_network_zero_grad', this.#live());
   }
 
-  /** Flat parameters (layer by layer, weight then bias) and their gradients, copied out. */
-  parameters() {
-    return this.#core.read(Float32Array, this.#core.call('cnn_network_parameters', this.#live()), this.parameterCount);
+  /**
+   * Flat parameters (layer by layer, weight then bias) and their gradients, copied out: into
+   * `out` (a Float32Array of parameterCount values) when given, allocating nothing, else into a
+   * new array.
+   */
+  parameters(out) {
+    return this.#readFlat('Network.parameters', 'cnn_network_parameters', out);
   }
-  gradients() {
-    return this.#core.read(Float32Array, this.#core.call('cnn_network_gradients', this.#live()), this.parameterCount);
+  gradients(out) {
+    return this.#readFlat('Network.gradients', 'cnn_network_gradients', out);
+  }
+
+  /**
+   * Copies parameterCount values in as the flat parameters, or as the gradients (the next
+   * optimizer step reads them: a gradient summed over data-parallel workers). The model's JS
+   * parameters are not touched (storeParameters copies the network's back into them).
+   */
+  setParameters(values) {
+    this.#writeFlat('Network.setParameters', 'cnn_network_parameters', values);
+  }
+  setGradients(values) {
+    this.#writeFlat('Network.setGradients', 'cnn_network_gradients', values);
+  }
+
+  #readFlat(op, buffer, out) {
+    const count = this.parameterCount;
+    const pointer = this.#core.call(buffer, this.#live());
+    if (out === undefined) return this.#core.read(Float32Array, pointer, count);
+    if (!isFloat32Array(out) || out.length !== count)
+      throw new RangeError(
+        `${op}: out must be a Float32Array of parameterCount = ${count} values, got ` +
+          `${isFloat32Array(out) ? out.length : describe(out)}`,
+      );
+    out.set(this.#core.heap(Float32Array, pointer, count));
+    return out;
+  }
+
+  #writeFlat(op, buffer, values) {
+    const count = this.parameterCount;
+    if (!isFloat32Array(values) || values.length !== count)
+      throw new RangeError(
+        `${op}: values must be a Float32Array of parameterCount = ${count} values, got ` +
+          `${isFloat32Array(values) ? values.length : describe(values)}`,
+      );
+    this.#core.write(this.#core.call(buffer, this.#live()), values, count);
   }
 
   /** Copies the model's JS parameters and batch-norm running statistics into the network. */
@@ -303,6 +342,8 @@ for (const method of [
   'zeroGrad',
   'parameters',
   'gradients',
+  'setParameters',
+  'setGradients',
   'loadParameters',
   'storeParameters',
 ])

@@ -3,28 +3,30 @@
 // as a Web Worker (module) and as a Node worker_threads Worker (worker-link.js starts it).
 //
 // In:  { type: 'init', simd, knobs, capacity, parameters }
-//           load the core (that build), build the model, start from parameters (the flat vector)
+//           load the core (that build), build the model, start from parameters (the flat
+//           vector, Network.setParameters), make the knobs' optimizer over its Network
 //      { type: 'step', update, pixels, labels, count }
 //           update: null, or the last step's summed gradient and learning rate { gradient, lr },
-//           applied first by this worker's optimizer (FlatOptimizer, flat-parameters.js) as by
-//           every other; pixels: the bytes of count digits [count, 28·28] (shifted already when
-//           augmenting), normalised here as in one thread; labels: count class indices
+//           applied first (applyUpdate, parallel.js) as by every other worker; pixels: the
+//           bytes of count digits [count, 28·28] (shifted already when augmenting), normalised
+//           here as in one thread; labels: count class indices
 // Out: { type: 'ready' }
 //      { type: 'gradients', gradients, loss, correct }   the mean over its count digits (the
-//           core's cnn_network_train_step), gradients' buffer transferred; null when count is 0
+//           core's cnn_network_train_step), copied; null when count is 0
 //      { type: 'error', message }
 // Its batch-norm layers normalise with the statistics of its own share; its running statistics
 // are never read (the driving thread's are the model's).
 import { load } from '../cnn.js';
-import { FlatOptimizer, loadFlatParameters } from './flat-parameters.js';
 import { buildModel, MNIST_INPUT } from './model.js';
-import { normaliseDigits } from './trainer.js';
+import { applyUpdate } from './parallel.js';
+import { normaliseDigits, optimizerFor } from './trainer.js';
 
 const port = globalThis.WorkerGlobalScope ? globalThis : (await import('node:worker_threads')).parentPort;
-const reply = (message, transfer = []) => port.postMessage(message, transfer);
+const reply = (message) => port.postMessage(message);
 let cnn = null,
   network = null,
-  optimizer = null;
+  optimizer = null,
+  gradient = null; // its share's gradient, written in place each step (the reply copies it)
 
 async function handle(message) {
   switch (message.type) {
@@ -32,16 +34,16 @@ async function handle(message) {
       cnn = await load({ simd: message.simd });
       const model = buildModel(cnn.nn, message.knobs);
       network = new cnn.Network(model, MNIST_INPUT, { capacity: message.capacity });
-      loadFlatParameters(network, model, message.parameters);
-      optimizer = new FlatOptimizer(cnn, message.knobs, network, model);
+      network.setParameters(message.parameters);
+      optimizer = optimizerFor(cnn, network, message.knobs);
+      gradient = new Float32Array(network.parameterCount);
       return reply({ type: 'ready' });
     }
     case 'step': {
-      if (message.update) optimizer.step(message.update.gradient, message.update.lr);
+      if (message.update) applyUpdate(network, optimizer, message.update);
       if (message.count === 0) return reply({ type: 'gradients', gradients: null, loss: 0, correct: 0 });
       const { loss, correct } = network.trainStep(normaliseDigits(cnn, message.pixels), message.labels, message.count);
-      const gradients = network.gradients();
-      return reply({ type: 'gradients', gradients, loss, correct }, [gradients.buffer]);
+      return reply({ type: 'gradients', gradients: network.gradients(gradient), loss, correct });
     }
     default:
       throw new TypeError(`unknown message type '${message.type}'`);

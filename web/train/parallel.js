@@ -16,10 +16,10 @@
 //   3. g = Σ_k (b_k / B) · g_k, summed in worker order k = 1…N (in float64, rounded once to
 //      float32): the gradient of the whole batch's mean, whatever N, up to float rounding
 //   4. the next step's message carries g (and the learning rate) to every gradient worker, and
-//      each worker, this thread too, takes the same optimizer step on its own copy of the flat
-//      parameters (FlatOptimizer, flat-parameters.js) before computing its next share: the same
-//      start, the same steps, the same bits everywhere. Before the model is used (evaluate,
-//      syncModel) the last step's update is applied here.
+//      each worker, this thread too, makes g its Network's gradient (Network.setGradients) and
+//      takes the knobs' optimizer step (torch.optim's, state in its own thread) before
+//      computing its next share: the same start, the same steps, the same bits everywhere.
+//      Before the model is used (evaluate, syncModel) the last step's update is applied here.
 // While the gradient workers compute, this thread computes its share and prepares the next
 // batch. The loss reported is Σ_k (b_k / B) · loss_k, the batch's mean.
 //
@@ -28,7 +28,6 @@
 // statistics of its own share, as DDP does without SyncBatchNorm, and the running statistics
 // are worker 1's (DDP's broadcast_buffers: rank 0's). A worker that fails or ends rejects the
 // step with an Error naming it; the trainer is then unusable (dispose it).
-import { FlatOptimizer } from './flat-parameters.js';
 import { normaliseDigits, Trainer } from './trainer.js';
 import { spawnGradientWorker } from './worker-link.js';
 
@@ -51,14 +50,29 @@ export function shares(count, workers) {
   });
 }
 
-/** Σ_k weights[k] · gradients[k], in order, accumulated in float64 and rounded once. */
-export function weightedSum(gradients, weights) {
-  const sum = new Float64Array(gradients[0].length);
-  gradients.forEach((gradient, k) => {
-    const weight = weights[k];
-    for (let i = 0; i < sum.length; i++) sum[i] += weight * gradient[i];
-  });
-  return new Float32Array(sum);
+/**
+ * One optimizer step with a gradient computed elsewhere ({ gradient, lr }, the summed gradient
+ * of a step): it becomes the network's gradient, which the optimizer (the knobs' torch.optim
+ * over that network) reads. Every worker does the same on the same bits.
+ */
+export function applyUpdate(network, optimizer, { gradient, lr }) {
+  network.setGradients(gradient);
+  optimizer.lr = lr;
+  optimizer.step();
+}
+
+/**
+ * Σ_k weights[k] · gradients[k], in order, accumulated in float64 and rounded once; into `out`
+ * (a Float32Array as long as each gradient) when given.
+ */
+export function weightedSum(gradients, weights, out = new Float32Array(gradients[0].length)) {
+  const count = gradients.length;
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0; // a JS number: float64
+    for (let k = 0; k < count; k++) sum += weights[k] * gradients[k][i];
+    out[i] = sum;
+  }
+  return out;
 }
 
 export class ParallelTrainer extends Trainer {
@@ -91,11 +105,10 @@ export class ParallelTrainer extends Trainer {
     this.links = [];
     this.prepared = null; // the next step's batch, made while the workers compute
     this.update = null; // the last step's { gradient, lr, applied (here) }: the workers get it with the next step
-  }
-
-  /** Steps the flat parameters with a summed gradient, then copies them into this Network. */
-  createOptimizer() {
-    return new FlatOptimizer(this.cnn, this.knobs, this.network, this.model);
+    // This thread's gradient and the sum, written in place every step (the sum is applied
+    // before the next one overwrites it).
+    this.ownGradient = new Float32Array(this.network.parameterCount);
+    this.summed = new Float32Array(this.network.parameterCount);
   }
 
   async trainStep() {
@@ -104,16 +117,17 @@ export class ParallelTrainer extends Trainer {
       size = this.data.imageSize;
     const update = this.update;
     this.update = null;
+    // Posted as copies (structured clone), not transferred: in Node 20 a postMessage that
+    // transfers these few tens of kilobytes took this thread more CPU than one that copies them.
     const replies = this.links.map((link, k) => {
       const { start, count } = parts[k + 1]; // count 0: a last batch with fewer digits than workers
-      const pixels = batch.pixels.slice(start * size, (start + count) * size);
-      const labels = Int32Array.from(batch.labels.subarray(start, start + count));
-      const gradient = update?.gradient.slice() ?? null;
-      return link.request({ type: 'step', update: update && { gradient, lr: update.lr }, pixels, labels, count }, [
-        pixels.buffer,
-        labels.buffer,
-        ...(gradient ? [gradient.buffer] : []),
-      ]);
+      return link.request({
+        type: 'step',
+        update: update && { gradient: update.gradient, lr: update.lr },
+        pixels: batch.pixels.slice(start * size, (start + count) * size),
+        labels: batch.labels.slice(start, start + count),
+        count,
+      });
     });
     if (update) this.apply(update); // as the workers apply theirs
     const own = this.network.trainStep(
@@ -121,7 +135,7 @@ export class ParallelTrainer extends Trainer {
       batch.labels,
       parts[0].count,
     );
-    const results = [{ ...own, gradients: this.network.gradients() }];
+    const results = [{ ...own, gradients: this.network.gradients(this.ownGradient) }];
     this.prepared = this.steps + 1 < this.totalSteps ? this.batchAt(this.steps + 1) : null;
     (await Promise.all(replies)).forEach((reply, k) => parts[k + 1].count && results.push(reply));
 
@@ -130,6 +144,7 @@ export class ParallelTrainer extends Trainer {
       gradient: weightedSum(
         results.map((result) => result.gradients),
         weights,
+        this.summed,
       ),
       lr: batch.lr,
       applied: false,
@@ -145,7 +160,7 @@ export class ParallelTrainer extends Trainer {
   /** The optimizer's step with a summed gradient, here, once. */
   apply(update) {
     if (update.applied) return;
-    this.optimizer.step(update.gradient, update.lr);
+    applyUpdate(this.network, this.optimizer, update);
     update.applied = true;
   }
 
@@ -163,7 +178,6 @@ export class ParallelTrainer extends Trainer {
   dispose() {
     for (const link of this.links) link.close();
     this.links = [];
-    this.optimizer.dispose();
     super.dispose();
   }
 }

@@ -9,8 +9,8 @@
 // worker, "gradient worker 2 of 3 …") when the worker answers { type: 'error', message }, when
 // it throws outside a request, or when it ends: a failed or unloadable script, an exit
 // (Node: also terminate() from elsewhere). After a failure every later request is refused
-// with the same reason. Only ArrayBuffers are transferred: no SharedArrayBuffer, so no
-// cross-origin isolation is needed.
+// with the same reason. Messages are copied (or their ArrayBuffers transferred when a request
+// lists them): no SharedArrayBuffer, so no cross-origin isolation is needed.
 
 /** The worker script's URL: the same module in both platforms. */
 export const GRADIENT_WORKER_URL = new URL('./gradient-worker.js', import.meta.url);
