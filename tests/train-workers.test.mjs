@@ -189,6 +189,22 @@ describe('a worker that fails', () => {
     assert.equal(session.current, null);
   });
 
+  test(
+    "in Node with globalThis.Worker set to worker_threads' (Emscripten's pthread glue does it), 2 workers still train",
+    { timeout: 60_000 },
+    async () => {
+      const { Worker } = await import('node:worker_threads');
+      globalThis.Worker = Worker;
+      try {
+        const alone = await run({ ...NO_BATCH_NORM, workers: 2 }, 3);
+        assert.equal(alone.losses.length, 3);
+        assert.ok(alone.losses.every(Number.isFinite));
+      } finally {
+        delete globalThis.Worker;
+      }
+    },
+  );
+
   test('a worker that cannot start says why', async () => {
     await assert.rejects(
       spawnGradientWorker(2, 2, { simd: cnn.simd, knobs: null, capacity: 1 }),

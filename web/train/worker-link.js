@@ -12,6 +12,13 @@
 // with the same reason. Messages are copied (or their ArrayBuffers transferred when a request
 // lists them): no SharedArrayBuffer, so no cross-origin isolation is needed.
 
+/**
+ * Node or a browser, by Node's own mark rather than by a global Worker: Emscripten's Node glue for
+ * pthreads (onnxruntime-web's, tfjs-backend-wasm's) sets globalThis.Worker to worker_threads'
+ * Worker, which has no onmessage, so a browser link made with it never hears back.
+ */
+const IN_NODE = typeof globalThis.process?.versions?.node === 'string';
+
 /** The worker script's URL: the same module in both platforms. */
 export const GRADIENT_WORKER_URL = new URL('./gradient-worker.js', import.meta.url);
 
@@ -65,7 +72,7 @@ export class WorkerLink {
  */
 export async function spawnGradientWorker(index, count, init) {
   const name = `gradient worker ${index} of ${count}`;
-  const link = globalThis.Worker ? browserLink(name) : await nodeLink(name);
+  const link = IN_NODE ? await nodeLink(name) : browserLink(name);
   try {
     await link.request({ type: 'init', ...init });
   } catch (error) {
