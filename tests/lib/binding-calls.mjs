@@ -559,7 +559,7 @@ export const BINDING_CALLS = [
       const layer = makeLayer(cnn, v);
       const x = v.tensor(v.shape4());
       const y = layer.forward(x);
-      if (layer instanceof cnn.nn.Identity) return y === x ? null : 'Identity changed its input';
+      if (layer instanceof cnn.nn.Identity) return Object.is(y, x) ? null : 'Identity changed its input'; // NaN too
       const problem = tensorProblem(cnn, y, genuine(v, x) ? layer.outputShape(x.shape) : null);
       if (problem || v.chance(0.3)) return problem;
       if (v.chance(0.2)) tamper(cnn, v, { layers: [layer] });
@@ -688,7 +688,7 @@ export const BINDING_CALLS = [
           const field = v.pick(fields);
           if (field === 'state')
             optimizer.state[v.pick(Object.keys(optimizer.state))] = v.chance(0.5)
-              ? new Float32Array(v.int(0, 300))
+              ? new Float32Array(v.below(301))
               : v.hostile();
           else optimizer[field] = v.hostile();
         }
