@@ -2,6 +2,8 @@
 // plane, a feature map), with the chosen pixel ringed and the kernel's window outlined. Drawing
 // only: the values arrive computed by the core, the colours from the theme (grid.js paintKit).
 
+import { sharpCanvas } from './grid.js';
+
 /**
  * Paints `rows` × `cols` pixels, each coloured by colorOf(index) → [r, g, b], scaled without
  * smoothing to a canvas `edgePx` wide (CSS pixels; the backing store follows devicePixelRatio).
@@ -69,12 +71,8 @@ function box(context, x, y, width, height, color, lineWidth) {
 
 /** A horizontal colour bar: colorAt(t) → [r, g, b] for t from 0 (left) to 1 (right). */
 export function drawBar(canvas, widthPx, heightPx, colorAt) {
-  const ratio = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(widthPx * ratio);
-  canvas.height = Math.round(heightPx * ratio);
-  canvas.style.width = `${widthPx}px`;
-  canvas.style.height = `${heightPx}px`;
-  const context = canvas.getContext('2d');
+  const context = sharpCanvas(canvas, widthPx, heightPx);
+  context.setTransform(1, 0, 0, 1, 0, 0); // one colour per backing-store column
   for (let x = 0; x < canvas.width; x++) {
     const [r, g, b] = colorAt(x / Math.max(1, canvas.width - 1));
     context.fillStyle = `rgb(${r}, ${g}, ${b})`;

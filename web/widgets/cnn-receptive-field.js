@@ -19,8 +19,8 @@ import { Stepper } from './stepper.js';
 import { COLORS, PLAY_SPEEDS, SIZES } from './palette.js';
 import { concealing } from './exercise.js';
 import { plotGeometry, renderPlot } from './plot.js';
-import { drawInputField, drawOutputMap, sizeCanvas } from './field-canvas.js';
-import { themeColors } from './grid.js';
+import { drawInputField, drawOutputMap } from './field-canvas.js';
+import { sharpCanvas, themeColors } from './grid.js';
 import {
   RF_SCHEMA,
   RF_PRESETS,
@@ -358,7 +358,7 @@ export class CnnReceptiveField extends CnnElement {
     const t = this.t;
     const edge = Math.min(SIZES.canvasPx, Math.max(160, (this.width ?? SIZES.canvasPx) - 24));
     const colors = this.colors();
-    const drawn = drawInputField(sizeCanvas(this.fieldCanvas, edge), {
+    const drawn = drawInputField(sharpCanvas(this.fieldCanvas, edge), {
       size: state.size,
       photo: this.photo,
       counts,
@@ -372,7 +372,7 @@ export class CnnReceptiveField extends CnnElement {
       edgePx: edge,
       colors,
     });
-    drawOutputMap(sizeCanvas(this.mapCanvas, Math.min(edge, 200)), {
+    drawOutputMap(sharpCanvas(this.mapCanvas, Math.min(edge, 200)), {
       size: outSize,
       row,
       col,

@@ -256,15 +256,3 @@ export function drawOutputMap(context, { size, row, col, edgePx, colors }) {
   context.strokeStyle = colors.ink;
   context.strokeRect(0, 0, edgePx, edgePx);
 }
-
-/** A canvas sharp on high-density screens: backing store scaled by devicePixelRatio. */
-export function sizeCanvas(canvas, edgePx) {
-  const ratio = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(edgePx * ratio);
-  canvas.height = Math.round(edgePx * ratio);
-  canvas.style.width = `${edgePx}px`;
-  canvas.style.height = `${edgePx}px`;
-  const context = canvas.getContext('2d');
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  return context;
-}

@@ -50,6 +50,21 @@ const themed = new Set();
 let themeWatched = false;
 
 /** Registers `owner.repaintTheme()` to run on a theme change (held weakly). */
+/**
+ * Sizes `canvas` to widthPx × heightPx CSS pixels with a backing store of devicePixelRatio times
+ * as many, so it stays sharp on high-density screens; returns its context, drawing in CSS pixels.
+ */
+export function sharpCanvas(canvas, widthPx, heightPx = widthPx) {
+  const ratio = globalThis.devicePixelRatio || 1;
+  canvas.width = Math.round(widthPx * ratio);
+  canvas.height = Math.round(heightPx * ratio);
+  canvas.style.width = `${widthPx}px`;
+  canvas.style.height = `${heightPx}px`;
+  const context = canvas.getContext('2d');
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return context;
+}
+
 export function followTheme(owner) {
   themed.add(new WeakRef(owner));
   if (themeWatched || typeof document === 'undefined') return;
