@@ -27,10 +27,11 @@ static inline cnn_avg_span cnn_avg_pool_span(int out_index, int stride, int pad_
 }
 
 /* The divisor of a window: its size including padding when count_include_pad,
-   else the number of input cells in it. */
+   else the number of input cells in it. In 64 bits, as PyTorch's divide_factor: a padded
+   window of 2^23 + 1 cells a side is valid and has more than 2^31 cells. */
 static inline float cnn_avg_pool_divisor(const cnn_geometry *g, cnn_avg_span rows, cnn_avg_span cols) {
-    return (float)(g->count_include_pad ? rows.padded_size * cols.padded_size
-                                        : (rows.end - rows.begin) * (cols.end - cols.begin));
+    return (float)(g->count_include_pad ? (int64_t)rows.padded_size * cols.padded_size
+                                        : (int64_t)(rows.end - rows.begin) * (cols.end - cols.begin));
 }
 
 /* Input rows [row_begin, row_end) and columns [col_begin, col_end) an average

@@ -189,6 +189,27 @@ static void window_interior_stride_past_int32(void) {
           "avg_pool2d at stride 2^31 − 2: out %g (want 16/3), guards %g %g", out[1], out[0], out[2]);
 }
 
+/* Found by make fuzz: avg_pool2d's divisor with count_include_pad is the padded window's
+   size, rows × cols, which passes 2^31 for a kernel of 2^23 + 1 a side (padding 2^22, the
+   most PyTorch allows): 8,388,609² ≈ 7.04e13 cells. On a 1×1 input there is one window,
+   and the one input value is divided by that count, in 64 bits, forward and backward. */
+static void avg_pool2d_divisor_past_int32(void) {
+    const int kernel = (1 << 23) + 1, pad = 1 << 22;
+    cnn_geometry g = tall_window(1, kernel, 1, pad);
+    g.kernel_w = kernel, g.pad_left = g.pad_right = pad;
+    CHECK(cnn_avg_pool2d_geometry(&g) == CNN_OK && g.out_height == 1 && g.out_width == 1, "avg_pool2d: %s",
+          cnn_last_error());
+    const double cells = (double)kernel * kernel;
+    const float in[1] = {1e12f};
+    float out[1] = {SENTINEL}, grad_in[1] = {0}; /* backward adds into grad_in */
+    CHECK(cnn_avg_pool2d_forward(out, in, &g) == CNN_OK && close_enough(out[0], 1e12 / cells, 1e-6, 1e-6),
+          "avg_pool2d divisor: out %g, want %g", out[0], 1e12 / cells);
+    const float grad_out[1] = {1e12f};
+    CHECK(cnn_avg_pool2d_backward(grad_in, grad_out, &g) == CNN_OK &&
+              close_enough(grad_in[0], 1e12 / cells, 1e-6, 1e-6),
+          "avg_pool2d backward divisor: %g, want %g", grad_in[0], 1e12 / cells);
+}
+
 static void depthwise_conv2d_padding_past_int32(void) { conv2d_padding_past_int32(1); }
 static void general_conv2d_padding_past_int32(void) { conv2d_padding_past_int32(2); }
 
@@ -231,4 +252,5 @@ void test_limits(void) {
     run_isolated("conv2d, stride 2^31 − 2", conv2d_stride_past_int32);
     run_isolated("conv_transpose2d, stride 2^31 − 2", conv_transpose2d_stride_past_int32);
     run_isolated("SIMD interior columns, stride 2^31 − 2", window_interior_stride_past_int32);
+    run_isolated("avg_pool2d divisor past int32", avg_pool2d_divisor_past_int32);
 }
